@@ -1,0 +1,81 @@
+//! The core's typed error. Every boundary maps it once, through [`Error::code`].
+
+use countersign_model::{ErrorCode, ParseError};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
+    #[error("stale: {0}")]
+    Stale(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("rate limited: {0}")]
+    RateLimited(String),
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// A database driver failure: logged in full, shown to users only as "internal".
+    #[error("internal error (database): {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error (migration): {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::InvalidArgument(_) => ErrorCode::InvalidArgument,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Self::Stale(_) => ErrorCode::Stale,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Database(e) if is_busy(e) => ErrorCode::Unavailable,
+            Self::Database(_) | Self::Migration(_) | Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The message safe to show a user or an assistant: driver details stay in the logs.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::Database(e) if is_busy(e) => "the desk database is busy; try again".into(),
+            Self::Database(_) | Self::Migration(_) | Self::Internal(_) => {
+                "internal error; see the log".into()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    pub fn not_found(what: &'static str, id: impl ToString) -> Self {
+        Self::NotFound {
+            what,
+            id: id.to_string(),
+        }
+    }
+
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Self::InvalidArgument(msg.into())
+    }
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.message().contains("database is locked") || d.message().contains("busy"))
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Self::InvalidArgument(e.to_string())
+    }
+}

@@ -1,0 +1,54 @@
+//! Turning what a person or an assistant typed into a safe FTS5 query.
+//!
+//! Every word is quoted (FTS5 string syntax: `"` doubled) and becomes a prefix query, so
+//! punctuation, `AND`/`NOT`/`NEAR`, column filters and stray quotes are plain text, never syntax.
+
+/// The most words of a query that are used; the rest are ignored.
+pub const MAX_WORDS: usize = 12;
+/// The longest query accepted, in bytes.
+pub const MAX_QUERY_LEN: usize = 512;
+
+/// Builds an FTS5 MATCH expression in which every word must match (as a prefix).
+/// Returns `None` when the text has no searchable word.
+pub fn match_all_words(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(MAX_WORDS)
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_every_word_as_a_prefix() {
+        assert_eq!(
+            match_all_words("anna schmidt").as_deref(),
+            Some("\"anna\"* \"schmidt\"*")
+        );
+    }
+
+    #[test]
+    fn syntax_characters_are_text() {
+        assert_eq!(
+            match_all_words("a\"b OR c* NEAR(d)").as_deref(),
+            Some("\"a\"\"b\"* \"OR\"* \"c\"* \"NEAR(d\"*")
+        );
+        assert_eq!(match_all_words("  ** \"\" () - "), None);
+        assert_eq!(
+            match_all_words("anna.schmidt@example.com").as_deref(),
+            Some("\"anna.schmidt@example.com\"*")
+        );
+    }
+
+    #[test]
+    fn bounds_the_number_of_words() {
+        let q = match_all_words(&"w ".repeat(100)).unwrap();
+        assert_eq!(q.matches('*').count(), MAX_WORDS);
+    }
+}

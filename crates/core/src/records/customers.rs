@@ -1,0 +1,232 @@
+//! Customers: lookup by id, external id or e-mail; full-text search; the billing summary.
+
+use super::{clamp_limit, currency, int, money, opt_text, parse, text};
+use crate::store::{date, now, parse_date, parse_ts, parse_ts_opt};
+use crate::{Error, Result, fts};
+use countersign_model::records::{
+    Address, BillingPeriod, Customer, CustomerDetail, CustomerStatus, CustomerSummary, Outstanding,
+    Subscription, SubscriptionStatus, Wallet,
+};
+use countersign_model::{CustomerId, SubscriptionId, WalletId};
+use sqlx::SqlitePool;
+use sqlx::sqlite::SqliteRow;
+
+/// How a caller names a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerRef {
+    Id(CustomerId),
+    ExternalId(String),
+    Email(String),
+}
+
+impl std::fmt::Display for CustomerRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Id(id) => write!(f, "{id}"),
+            Self::ExternalId(x) => write!(f, "external id {x:?}"),
+            Self::Email(e) => write!(f, "e-mail {e:?}"),
+        }
+    }
+}
+
+/// The columns [`customer_from_row`] reads, as a literal for `concat!`.
+macro_rules! customer_columns {
+    () => {
+        "SELECT id, external_id, name, email, phone, company, address_line1, address_line2, \
+         address_city, address_state, address_postal_code, address_country, timezone, status, \
+         metadata, created_at, updated_at, version, synced_at FROM customers "
+    };
+}
+
+fn customer_from_row(row: &SqliteRow) -> Result<Customer> {
+    Ok(Customer {
+        id: parse(CustomerId::parse(&text(row, "id")?))?,
+        external_id: text(row, "external_id")?,
+        name: text(row, "name")?,
+        email: text(row, "email")?,
+        phone: opt_text(row, "phone")?,
+        company: opt_text(row, "company")?,
+        address: Address {
+            line1: opt_text(row, "address_line1")?,
+            line2: opt_text(row, "address_line2")?,
+            city: opt_text(row, "address_city")?,
+            state: opt_text(row, "address_state")?,
+            postal_code: opt_text(row, "address_postal_code")?,
+            country: opt_text(row, "address_country")?,
+        },
+        timezone: opt_text(row, "timezone")?,
+        status: parse(CustomerStatus::parse(&text(row, "status")?))?,
+        metadata: parse(serde_json::from_str(&text(row, "metadata")?))?,
+        created_at: parse_ts(&text(row, "created_at")?)?,
+        updated_at: parse_ts(&text(row, "updated_at")?)?,
+        version: int(row, "version")?,
+        synced_at: parse_ts_opt(opt_text(row, "synced_at")?.as_deref())?,
+    })
+}
+
+pub(crate) fn summary_from_row(row: &SqliteRow) -> Result<CustomerSummary> {
+    Ok(CustomerSummary {
+        id: parse(CustomerId::parse(&text(row, "id")?))?,
+        external_id: text(row, "external_id")?,
+        name: text(row, "name")?,
+        email: text(row, "email")?,
+        company: opt_text(row, "company")?,
+        status: parse(CustomerStatus::parse(&text(row, "status")?))?,
+    })
+}
+
+/// Finds one customer by id, external id or e-mail (case-insensitive).
+pub async fn find(pool: &SqlitePool, by: &CustomerRef) -> Result<Customer> {
+    let row = match by {
+        CustomerRef::Id(id) => {
+            sqlx::query(
+                concat!(customer_columns!(), "WHERE id = ?"),
+            )
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await?
+        }
+        CustomerRef::ExternalId(x) => {
+            sqlx::query(
+                concat!(customer_columns!(), "WHERE external_id = ?"),
+            )
+            .bind(x)
+            .fetch_optional(pool)
+            .await?
+        }
+        CustomerRef::Email(e) => {
+            sqlx::query(
+                concat!(customer_columns!(), "WHERE email = ? COLLATE NOCASE ORDER BY status = 'archived', created_at LIMIT 1"),
+            )
+            .bind(e.trim())
+            .fetch_optional(pool)
+            .await?
+        }
+    };
+    let row = row.ok_or_else(|| Error::not_found("customer", by))?;
+    customer_from_row(&row)
+}
+
+/// A customer with the billing summary, current subscription, wallets and open ticket count.
+pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetail> {
+    let customer = find(pool, by).await?;
+    let id = customer.id.as_str();
+    let today = date(now().date_naive());
+
+    let outstanding = sqlx::query(
+        "SELECT currency, COUNT(*) AS unpaid_count, SUM(amount_remaining) AS unpaid_total, \
+         SUM(due_date < ?2) AS overdue_count, \
+         SUM(CASE WHEN due_date < ?2 THEN amount_remaining ELSE 0 END) AS overdue_total \
+         FROM invoices WHERE customer_id = ?1 AND invoice_status = 'FINALIZED' AND amount_remaining > 0 \
+         GROUP BY currency ORDER BY currency",
+    )
+    .bind(id)
+    .bind(&today)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        let cur = currency(row, "currency")?;
+        Ok(Outstanding {
+            currency: cur,
+            unpaid_count: int(row, "unpaid_count")?,
+            unpaid_total: money(row, "unpaid_total", cur)?,
+            overdue_count: int(row, "overdue_count")?,
+            overdue_total: money(row, "overdue_total", cur)?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+
+    let subscription = sqlx::query(
+        "SELECT id, customer_id, plan_name, status, currency, price, billing_period, \
+         current_period_start, current_period_end, cancel_at_period_end, started_at, cancelled_at, version \
+         FROM subscriptions WHERE customer_id = ? AND status != 'cancelled' \
+         ORDER BY started_at DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .map(|row| subscription_from_row(&row))
+    .transpose()?;
+
+    let wallets = sqlx::query(
+        "SELECT id, customer_id, currency, balance, status, version FROM wallets \
+         WHERE customer_id = ? ORDER BY currency",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        let cur = currency(row, "currency")?;
+        Ok(Wallet {
+            id: parse(WalletId::parse(&text(row, "id")?))?,
+            customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
+            balance: money(row, "balance", cur)?,
+            status: text(row, "status")?,
+            version: int(row, "version")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+
+    let open_tickets: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tickets WHERE customer_id = ? AND status IN ('open', 'pending')",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+
+    Ok(CustomerDetail {
+        customer,
+        outstanding,
+        subscription,
+        wallets,
+        open_tickets,
+    })
+}
+
+fn subscription_from_row(row: &SqliteRow) -> Result<Subscription> {
+    let cur = currency(row, "currency")?;
+    Ok(Subscription {
+        id: parse(SubscriptionId::parse(&text(row, "id")?))?,
+        customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
+        plan_name: text(row, "plan_name")?,
+        status: parse(SubscriptionStatus::parse(&text(row, "status")?))?,
+        price: money(row, "price", cur)?,
+        billing_period: parse(BillingPeriod::parse(&text(row, "billing_period")?))?,
+        current_period_start: parse_date(&text(row, "current_period_start")?)?,
+        current_period_end: parse_date(&text(row, "current_period_end")?)?,
+        cancel_at_period_end: int(row, "cancel_at_period_end")? != 0,
+        started_at: parse_ts(&text(row, "started_at")?)?,
+        cancelled_at: parse_ts_opt(opt_text(row, "cancelled_at")?.as_deref())?,
+        version: int(row, "version")?,
+    })
+}
+
+/// Full-text search over name, e-mail and company, best matches first.
+pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Vec<CustomerSummary>> {
+    if query.len() > fts::MAX_QUERY_LEN {
+        return Err(Error::invalid(format!(
+            "query is {} bytes; at most {} are accepted",
+            query.len(),
+            fts::MAX_QUERY_LEN
+        )));
+    }
+    let Some(expr) = fts::match_all_words(query) else {
+        return Err(Error::invalid(
+            "query has no searchable word; give a name, e-mail or company",
+        ));
+    };
+    sqlx::query(
+        "SELECT c.id, c.external_id, c.name, c.email, c.company, c.status \
+         FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid \
+         WHERE customers_fts MATCH ? ORDER BY rank LIMIT ?",
+    )
+    .bind(expr)
+    .bind(clamp_limit(limit))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(summary_from_row)
+    .collect()
+}

@@ -1,0 +1,256 @@
+//! Invoices with their line items and payments; filtered, cursor-paginated lists.
+
+use super::{clamp_limit, currency, customers::summary_from_row, int, money, opt_text, parse, text};
+use crate::store::{date, now, parse_date, parse_date_opt, parse_ts, parse_ts_opt};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use countersign_model::records::{
+    BillingReason, Invoice, InvoiceDetail, InvoiceStatus, InvoiceType, LineItem, Page, Payment,
+    PaymentMethod, PaymentStatus,
+};
+use countersign_model::{CustomerId, InvoiceId, PaymentId, SubscriptionId};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+/// How a caller names an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvoiceRef {
+    Id(InvoiceId),
+    Number(String),
+}
+
+impl std::fmt::Display for InvoiceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Id(id) => write!(f, "{id}"),
+            Self::Number(n) => write!(f, "number {n:?}"),
+        }
+    }
+}
+
+/// Filters of an invoice list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    pub customer_id: Option<CustomerId>,
+    pub invoice_status: Option<InvoiceStatus>,
+    pub payment_status: Option<PaymentStatus>,
+    /// Issued on or after.
+    pub issued_from: Option<NaiveDate>,
+    /// Issued on or before.
+    pub issued_to: Option<NaiveDate>,
+    /// Only finalized, unpaid invoices past their due date.
+    pub overdue_only: bool,
+}
+
+macro_rules! invoice_columns {
+    () => {
+        "SELECT id, invoice_number, customer_id, subscription_id, invoice_status, payment_status, \
+         invoice_type, billing_reason, currency, amount_due, amount_paid, amount_remaining, \
+         refunded_amount, subtotal, total_tax, total, issue_date, due_date, paid_at, voided_at, \
+         period_start, period_end, version, updated_at, synced_at FROM invoices "
+    };
+}
+
+fn invoice_from_row(row: &SqliteRow, today: NaiveDate) -> Result<Invoice> {
+    let cur = currency(row, "currency")?;
+    let invoice_status = parse(InvoiceStatus::parse(&text(row, "invoice_status")?))?;
+    let amount_remaining = money(row, "amount_remaining", cur)?;
+    let due_date = parse_date(&text(row, "due_date")?)?;
+    Ok(Invoice {
+        id: parse(InvoiceId::parse(&text(row, "id")?))?,
+        invoice_number: text(row, "invoice_number")?,
+        customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
+        subscription_id: opt_text(row, "subscription_id")?
+            .map(|s| parse(SubscriptionId::parse(&s)))
+            .transpose()?,
+        invoice_status,
+        payment_status: parse(PaymentStatus::parse(&text(row, "payment_status")?))?,
+        invoice_type: parse(InvoiceType::parse(&text(row, "invoice_type")?))?,
+        billing_reason: parse(BillingReason::parse(&text(row, "billing_reason")?))?,
+        currency: cur,
+        amount_due: money(row, "amount_due", cur)?,
+        amount_paid: money(row, "amount_paid", cur)?,
+        amount_remaining,
+        refunded_amount: money(row, "refunded_amount", cur)?,
+        subtotal: money(row, "subtotal", cur)?,
+        total_tax: money(row, "total_tax", cur)?,
+        total: money(row, "total", cur)?,
+        issue_date: parse_date(&text(row, "issue_date")?)?,
+        due_date,
+        paid_at: parse_ts_opt(opt_text(row, "paid_at")?.as_deref())?,
+        voided_at: parse_ts_opt(opt_text(row, "voided_at")?.as_deref())?,
+        period_start: parse_date_opt(opt_text(row, "period_start")?.as_deref())?,
+        period_end: parse_date_opt(opt_text(row, "period_end")?.as_deref())?,
+        overdue: invoice_status == InvoiceStatus::Finalized
+            && amount_remaining.minor() > 0
+            && due_date < today,
+        version: int(row, "version")?,
+        updated_at: parse_ts(&text(row, "updated_at")?)?,
+        synced_at: parse_ts_opt(opt_text(row, "synced_at")?.as_deref())?,
+    })
+}
+
+/// One invoice, by id or invoice number.
+pub async fn find(pool: &SqlitePool, by: &InvoiceRef) -> Result<Invoice> {
+    let row = match by {
+        InvoiceRef::Id(id) => {
+            sqlx::query(concat!(invoice_columns!(), "WHERE id = ?"))
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await?
+        }
+        InvoiceRef::Number(n) => {
+            sqlx::query(concat!(invoice_columns!(), "WHERE invoice_number = ?"))
+                .bind(n.trim())
+                .fetch_optional(pool)
+                .await?
+        }
+    };
+    let row = row.ok_or_else(|| Error::not_found("invoice", by))?;
+    invoice_from_row(&row, now().date_naive())
+}
+
+/// An invoice with its customer, line items and payment attempts.
+pub async fn detail(pool: &SqlitePool, by: &InvoiceRef) -> Result<InvoiceDetail> {
+    let invoice = find(pool, by).await?;
+    let cur = invoice.currency;
+    let customer = sqlx::query(
+        "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
+    )
+    .bind(invoice.customer_id.as_str())
+    .fetch_one(pool)
+    .await?;
+    let customer = summary_from_row(&customer)?;
+    let line_items = sqlx::query(
+        "SELECT id, description, quantity, unit_amount, amount, period_start, period_end \
+         FROM invoice_line_items WHERE invoice_id = ? ORDER BY rowid",
+    )
+    .bind(invoice.id.as_str())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(LineItem {
+            id: text(row, "id")?,
+            description: text(row, "description")?,
+            quantity: text(row, "quantity")?,
+            unit_amount: text(row, "unit_amount")?,
+            amount: money(row, "amount", cur)?,
+            period_start: parse_date_opt(opt_text(row, "period_start")?.as_deref())?,
+            period_end: parse_date_opt(opt_text(row, "period_end")?.as_deref())?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let payments = sqlx::query(
+        "SELECT id, customer_id, invoice_id, currency, amount, method, payment_status, error_message, \
+         attempts, refunded_amount, created_at, succeeded_at, failed_at, version \
+         FROM payments WHERE invoice_id = ? ORDER BY created_at, id",
+    )
+    .bind(invoice.id.as_str())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(payment_from_row)
+    .collect::<Result<Vec<_>>>()?;
+    Ok(InvoiceDetail {
+        invoice,
+        customer,
+        line_items,
+        payments,
+    })
+}
+
+pub(crate) fn payment_from_row(row: &SqliteRow) -> Result<Payment> {
+    let cur = currency(row, "currency")?;
+    Ok(Payment {
+        id: parse(PaymentId::parse(&text(row, "id")?))?,
+        customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
+        invoice_id: opt_text(row, "invoice_id")?
+            .map(|s| parse(InvoiceId::parse(&s)))
+            .transpose()?,
+        amount: money(row, "amount", cur)?,
+        method: parse(PaymentMethod::parse(&text(row, "method")?))?,
+        payment_status: parse(PaymentStatus::parse(&text(row, "payment_status")?))?,
+        error_message: opt_text(row, "error_message")?,
+        attempts: int(row, "attempts")?,
+        refunded_amount: money(row, "refunded_amount", cur)?,
+        created_at: parse_ts(&text(row, "created_at")?)?,
+        succeeded_at: parse_ts_opt(opt_text(row, "succeeded_at")?.as_deref())?,
+        failed_at: parse_ts_opt(opt_text(row, "failed_at")?.as_deref())?,
+        version: int(row, "version")?,
+    })
+}
+
+/// A page cursor: the sort key of the last row returned (`issue_date`, `id`).
+fn encode_cursor(issue_date: NaiveDate, id: &InvoiceId) -> String {
+    format!("{}.{}", date(issue_date), id)
+}
+
+fn decode_cursor(cursor: &str) -> Result<(String, String)> {
+    let bad = || Error::invalid(format!("cursor {cursor:?} is not one this desk issued"));
+    let (d, id) = cursor.split_once('.').ok_or_else(bad)?;
+    let d = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad())?;
+    let id = InvoiceId::parse(id).map_err(|_| bad())?;
+    Ok((date(d), id.to_string()))
+}
+
+/// Invoices matching `filter`, newest issue date first, `limit` at a time.
+pub async fn list(
+    pool: &SqlitePool,
+    filter: &InvoiceFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<Page<Invoice>> {
+    let limit = clamp_limit(limit);
+    if let (Some(from), Some(to)) = (filter.issued_from, filter.issued_to)
+        && from > to
+    {
+        return Err(Error::invalid(format!(
+            "date range is empty: from {from} is after to {to}"
+        )));
+    }
+    let today = now().date_naive();
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(invoice_columns!());
+    q.push("WHERE 1 = 1");
+    if let Some(c) = &filter.customer_id {
+        q.push(" AND customer_id = ").push_bind(c.to_string());
+    }
+    if let Some(s) = filter.invoice_status {
+        q.push(" AND invoice_status = ").push_bind(s.as_str());
+    }
+    if let Some(s) = filter.payment_status {
+        q.push(" AND payment_status = ").push_bind(s.as_str());
+    }
+    if let Some(d) = filter.issued_from {
+        q.push(" AND issue_date >= ").push_bind(date(d));
+    }
+    if let Some(d) = filter.issued_to {
+        q.push(" AND issue_date <= ").push_bind(date(d));
+    }
+    if filter.overdue_only {
+        q.push(" AND invoice_status = 'FINALIZED' AND amount_remaining > 0 AND due_date < ")
+            .push_bind(date(today));
+    }
+    if let Some(cursor) = cursor {
+        let (d, id) = decode_cursor(cursor)?;
+        q.push(" AND (issue_date, id) < (")
+            .push_bind(d)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    q.push(" ORDER BY issue_date DESC, id DESC LIMIT ")
+        .push_bind(limit + 1);
+    let rows = q.build().fetch_all(pool).await?;
+    let mut items = rows
+        .iter()
+        .map(|r| invoice_from_row(r, today))
+        .collect::<Result<Vec<_>>>()?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|i| encode_cursor(i.issue_date, &i.id))
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}

@@ -1,0 +1,204 @@
+//! Tickets: the inbox list (filtered, searchable, paged) and one ticket with its thread.
+
+use super::{clamp_limit, customers::summary_from_row, int, opt_text, parse, text};
+use crate::store::{parse_ts, parse_ts_opt};
+use crate::{Error, Result, fts, workflow};
+use countersign_model::records::{
+    AuthorKind, Channel, Message, Page, Ticket, TicketPriority, TicketRow, TicketStatus, Visibility,
+};
+use countersign_model::workflow::TicketDetail;
+use countersign_model::{CustomerId, MessageId, TicketId};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+/// Filters of the inbox; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub status: Option<TicketStatus>,
+    pub customer_id: Option<CustomerId>,
+    /// Only tickets assigned to this person.
+    pub assignee: Option<String>,
+    /// Only tickets assigned to nobody.
+    pub unassigned: bool,
+    /// Words that must appear in the subject or a message.
+    pub query: Option<String>,
+    /// Only tickets with a draft waiting for review (pending or stale).
+    pub needs_review: bool,
+}
+
+macro_rules! ticket_columns {
+    () => {
+        "t.id, t.customer_id, t.subject, t.status, t.priority, t.channel, t.assignee, t.language, \
+         t.sla_due_at, t.created_at, t.updated_at, t.version, t.synced_at"
+    };
+}
+
+fn ticket_from_row(row: &SqliteRow) -> Result<Ticket> {
+    Ok(Ticket {
+        id: parse(TicketId::parse(&text(row, "id")?))?,
+        customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
+        subject: text(row, "subject")?,
+        status: parse(TicketStatus::parse(&text(row, "status")?))?,
+        priority: parse(TicketPriority::parse(&text(row, "priority")?))?,
+        channel: parse(Channel::parse(&text(row, "channel")?))?,
+        assignee: opt_text(row, "assignee")?,
+        language: text(row, "language")?,
+        sla_due_at: parse_ts_opt(opt_text(row, "sla_due_at")?.as_deref())?,
+        created_at: parse_ts(&text(row, "created_at")?)?,
+        updated_at: parse_ts(&text(row, "updated_at")?)?,
+        version: int(row, "version")?,
+        synced_at: parse_ts_opt(opt_text(row, "synced_at")?.as_deref())?,
+    })
+}
+
+fn encode_cursor(t: &Ticket) -> String {
+    format!("{}.{}", crate::store::ts(t.updated_at), t.id)
+}
+
+fn decode_cursor(cursor: &str) -> Result<(String, String)> {
+    let bad = || Error::invalid(format!("cursor {cursor:?} is not one this desk issued"));
+    let (at, id) = cursor.rsplit_once(".tkt_").ok_or_else(bad)?;
+    let at = crate::store::parse_ts(at).map_err(|_| bad())?;
+    let id = TicketId::parse(&format!("tkt_{id}")).map_err(|_| bad())?;
+    Ok((crate::store::ts(at), id.to_string()))
+}
+
+/// The inbox: tickets matching `filter`, most recently updated first.
+pub async fn list(
+    pool: &SqlitePool,
+    filter: &TicketFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<Page<TicketRow>> {
+    let limit = clamp_limit(limit);
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(concat!(
+        "SELECT ",
+        ticket_columns!(),
+        ", c.name AS customer_name, \
+         (SELECT COUNT(*) FROM drafts d WHERE d.ticket_id = t.id AND d.status = 'pending_review') AS pending_drafts, \
+         (SELECT COUNT(*) FROM drafts d WHERE d.ticket_id = t.id AND d.status = 'stale') AS stale_drafts, \
+         (SELECT COUNT(*) FROM escalations e WHERE e.ticket_id = t.id AND e.status = 'pending') AS open_escalations \
+         FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE 1 = 1"
+    ));
+    if let Some(s) = filter.status {
+        q.push(" AND t.status = ").push_bind(s.as_str());
+    }
+    if let Some(c) = &filter.customer_id {
+        q.push(" AND t.customer_id = ").push_bind(c.to_string());
+    }
+    if let Some(a) = &filter.assignee {
+        q.push(" AND t.assignee = ").push_bind(a.clone());
+    }
+    if filter.unassigned {
+        q.push(" AND t.assignee IS NULL");
+    }
+    if filter.needs_review {
+        q.push(" AND EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id AND d.status IN ('pending_review', 'stale'))");
+    }
+    if let Some(text) = filter.query.as_deref().filter(|t| !t.trim().is_empty()) {
+        if text.len() > fts::MAX_QUERY_LEN {
+            return Err(Error::invalid(format!(
+                "query is {} bytes; at most {} are accepted",
+                text.len(),
+                fts::MAX_QUERY_LEN
+            )));
+        }
+        let expr = fts::match_all_words(text)
+            .ok_or_else(|| Error::invalid("query has no searchable word"))?;
+        // Bounded: a common word cannot make the inbox scan every message of the desk.
+        q.push(" AND (t.rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
+            .push_bind(expr.clone())
+            .push(" LIMIT 5000) OR t.id IN (SELECT ticket_id FROM messages WHERE rowid IN \
+                   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ")
+            .push_bind(expr)
+            .push(" LIMIT 5000)))");
+    }
+    if let Some(cursor) = cursor {
+        let (at, id) = decode_cursor(cursor)?;
+        q.push(" AND (t.updated_at, t.id) < (")
+            .push_bind(at)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    q.push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
+        .push_bind(limit + 1);
+    let rows = q.build().fetch_all(pool).await?;
+    let mut items = rows
+        .iter()
+        .map(|row| {
+            Ok(TicketRow {
+                ticket: ticket_from_row(row)?,
+                customer_name: text(row, "customer_name")?,
+                pending_drafts: int(row, "pending_drafts")?,
+                stale_drafts: int(row, "stale_drafts")?,
+                open_escalations: int(row, "open_escalations")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|r| encode_cursor(&r.ticket))
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
+/// One ticket.
+pub async fn find(pool: &SqlitePool, id: &TicketId) -> Result<Ticket> {
+    let row = sqlx::query(concat!("SELECT ", ticket_columns!(), " FROM tickets t WHERE t.id = ?"))
+        .bind(id.as_str())
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::not_found("ticket", id))?;
+    ticket_from_row(&row)
+}
+
+pub(crate) fn message_from_row(row: &SqliteRow) -> Result<Message> {
+    Ok(Message {
+        id: parse(MessageId::parse(&text(row, "id")?))?,
+        ticket_id: parse(TicketId::parse(&text(row, "ticket_id")?))?,
+        author_kind: parse(AuthorKind::parse(&text(row, "author_kind")?))?,
+        author_name: text(row, "author_name")?,
+        body: text(row, "body")?,
+        visibility: parse(Visibility::parse(&text(row, "visibility")?))?,
+        created_at: parse_ts(&text(row, "created_at")?)?,
+    })
+}
+
+/// The thread of a ticket, in the order the desk received it.
+pub async fn thread(pool: &SqlitePool, id: &TicketId) -> Result<Vec<Message>> {
+    sqlx::query(
+        "SELECT id, ticket_id, author_kind, author_name, body, visibility, created_at \
+         FROM messages WHERE ticket_id = ? ORDER BY rowid",
+    )
+    .bind(id.as_str())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(message_from_row)
+    .collect()
+}
+
+/// A ticket with its customer, thread, drafts (staleness checked now) and escalations.
+pub async fn detail(pool: &SqlitePool, id: &TicketId) -> Result<TicketDetail> {
+    let ticket = find(pool, id).await?;
+    let customer = sqlx::query(
+        "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
+    )
+    .bind(ticket.customer_id.as_str())
+    .fetch_one(pool)
+    .await?;
+    let customer = summary_from_row(&customer)?;
+    let thread = thread(pool, id).await?;
+    let drafts = workflow::drafts::for_ticket(pool, id).await?;
+    let escalations = workflow::escalations::for_ticket(pool, id).await?;
+    Ok(TicketDetail {
+        ticket,
+        customer,
+        thread,
+        drafts,
+        escalations,
+    })
+}

@@ -1,0 +1,123 @@
+//! Profile settings kept in the desk (never secrets): who the person at this desk is and in what
+//! role (for an offline profile), the agent refund cap, and the MCP endpoint.
+
+use crate::store::Tx;
+use crate::{Error, Result};
+use countersign_model::workflow::{Person, Role};
+use countersign_model::{Currency, Money};
+use sqlx::SqlitePool;
+
+pub const PERSON_NAME: &str = "person.name";
+pub const PERSON_ROLE: &str = "person.role";
+/// Decimal amount; agents may approve money-moving escalations up to it, in any currency.
+pub const AGENT_REFUND_CAP: &str = "agent.refund_cap";
+pub const MCP_PORT: &str = "mcp.port";
+pub const MCP_RATE_PER_MINUTE: &str = "mcp.rate_per_minute";
+
+pub const DEFAULT_MCP_PORT: u16 = 7431;
+pub const DEFAULT_MCP_RATE_PER_MINUTE: u32 = 600;
+
+/// The keys a person may set, with what each means.
+pub const KNOWN: &[(&str, &str)] = &[
+    (PERSON_NAME, "the name decisions are recorded under"),
+    (PERSON_ROLE, "agent or supervisor (offline profiles only)"),
+    (AGENT_REFUND_CAP, "largest refund/credit an agent may approve, e.g. 25.00 (0 = supervisors only)"),
+    (MCP_PORT, "port of the MCP HTTP endpoint"),
+    (MCP_RATE_PER_MINUTE, "MCP calls allowed per token per minute over HTTP"),
+];
+
+pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(key)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// Checks `value` for `key`, then stores it.
+pub async fn set(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
+    let value = value.trim();
+    match key {
+        PERSON_NAME => {
+            if value.is_empty() || value.chars().count() > 100 {
+                return Err(Error::invalid("a name has 1 to 100 characters"));
+            }
+        }
+        PERSON_ROLE => {
+            Role::parse(value)?;
+        }
+        AGENT_REFUND_CAP => {
+            let m = Money::parse(value, Currency::EUR)?;
+            if m.is_negative() {
+                return Err(Error::invalid("the refund cap cannot be negative"));
+            }
+        }
+        MCP_PORT => {
+            value
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| Error::invalid(format!("{value:?} is not a TCP port (1-65535)")))?;
+        }
+        MCP_RATE_PER_MINUTE => {
+            value
+                .parse::<u32>()
+                .ok()
+                .filter(|r| *r > 0)
+                .ok_or_else(|| Error::invalid(format!("{value:?} is not a positive whole number")))?;
+        }
+        other => {
+            return Err(Error::invalid(format!(
+                "unknown setting {other:?}; known: {}",
+                KNOWN.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The person at this desk, as configured for the profile.
+pub async fn person(pool: &SqlitePool) -> Result<Person> {
+    let name = get(pool, PERSON_NAME).await?.unwrap_or_else(|| "Desk user".into());
+    let role = match get(pool, PERSON_ROLE).await? {
+        Some(r) => Role::parse(&r).map_err(crate::store::corrupt)?,
+        None => Role::Agent,
+    };
+    Ok(Person { name, role })
+}
+
+pub async fn mcp_port(pool: &SqlitePool) -> Result<u16> {
+    Ok(get(pool, MCP_PORT)
+        .await?
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(DEFAULT_MCP_PORT))
+}
+
+pub async fn mcp_rate_per_minute(pool: &SqlitePool) -> Result<u32> {
+    Ok(get(pool, MCP_RATE_PER_MINUTE)
+        .await?
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(DEFAULT_MCP_RATE_PER_MINUTE))
+}
+
+/// The agent cap expressed in `currency`; `None` when agents may approve nothing.
+pub(crate) async fn agent_refund_cap(tx: &mut Tx, currency: Currency) -> Result<Option<Money>> {
+    let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(AGENT_REFUND_CAP)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(v) = v else { return Ok(None) };
+    // The cap is a plain decimal; read it with the currency's precision, rounding down.
+    let places = currency.exponent() as usize;
+    let (whole, frac) = v.split_once('.').unwrap_or((&v, ""));
+    let frac: String = frac.chars().take(places).collect();
+    let text = if frac.is_empty() { whole.to_owned() } else { format!("{whole}.{frac}") };
+    let cap = Money::parse(&text, currency).map_err(crate::store::corrupt)?;
+    Ok((cap.minor() > 0).then_some(cap))
+}

@@ -1,0 +1,281 @@
+//! Escalations: a request that someone with authority acts — refund, credit note, void, waive a
+//! fee, or anything else. Assistants and agents raise them; supervisors decide them. An agent
+//! may approve a money-moving escalation only up to the profile's agent refund cap (0 by
+//! default: then only supervisors decide).
+
+use super::{Proposer, audit_person, check_text, enqueue};
+use crate::records::{int, opt_text, parse, text};
+use crate::settings;
+use crate::store::{Store, now, parse_ts, parse_ts_opt, ts};
+use crate::{Error, Result, new_id};
+use countersign_model::workflow::{Decision, Escalation, EscalationStatus, Person, ProposedAction, Role};
+use countersign_model::{Currency, EscalationId, InvoiceId, Money, TicketId};
+use serde_json::json;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+/// What is asked for.
+#[derive(Debug, Clone)]
+pub struct NewEscalation {
+    pub ticket_id: TicketId,
+    pub reason: String,
+    pub proposed_action: ProposedAction,
+    pub invoice_id: Option<InvoiceId>,
+    /// A decimal string in the invoice's currency, e.g. "19.99".
+    pub amount: Option<String>,
+}
+
+macro_rules! escalation_columns {
+    () => {
+        "SELECT id, ticket_id, reason, proposed_action, invoice_id, currency, amount, status, \
+         raised_by, created_at, decided_by, decided_at, decision_note FROM escalations "
+    };
+}
+
+fn escalation_from_row(row: &SqliteRow) -> Result<Escalation> {
+    let amount = match (opt_text(row, "currency")?, row.try_get::<Option<i64>, _>("amount")?) {
+        (Some(c), Some(a)) => Some(Money::from_minor(a, parse(Currency::parse(&c))?)),
+        _ => None,
+    };
+    Ok(Escalation {
+        id: parse(EscalationId::parse(&text(row, "id")?))?,
+        ticket_id: parse(TicketId::parse(&text(row, "ticket_id")?))?,
+        reason: text(row, "reason")?,
+        proposed_action: parse(ProposedAction::parse(&text(row, "proposed_action")?))?,
+        invoice_id: opt_text(row, "invoice_id")?
+            .map(|s| parse(InvoiceId::parse(&s)))
+            .transpose()?,
+        amount,
+        status: parse(EscalationStatus::parse(&text(row, "status")?))?,
+        raised_by: text(row, "raised_by")?,
+        created_at: parse_ts(&text(row, "created_at")?)?,
+        decided_by: opt_text(row, "decided_by")?,
+        decided_at: parse_ts_opt(opt_text(row, "decided_at")?.as_deref())?,
+        decision_note: opt_text(row, "decision_note")?,
+    })
+}
+
+/// Raises an escalation after checking that the action, invoice and amount fit together.
+pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Result<Escalation> {
+    if let Proposer::Assistant(call) = by {
+        call.require_draft_scope()?;
+    }
+    let reason = check_text("reason", &input.reason)?;
+    let action = input.proposed_action;
+    match (action, &input.invoice_id, &input.amount) {
+        (a, None, _) if a.moves_money() || a == ProposedAction::VoidInvoice => {
+            return Err(Error::invalid(format!("`{a}` needs `invoice_id` (or `invoice_number`)")));
+        }
+        (a, _, None) if a.moves_money() => {
+            return Err(Error::invalid(format!("`{a}` needs an `amount`, e.g. \"19.99\"")));
+        }
+        (a, _, Some(_)) if !a.moves_money() => {
+            return Err(Error::invalid(format!("`{a}` takes no `amount`")));
+        }
+        _ => {}
+    }
+    let mut tx = store.write().await?;
+    let ticket_customer: String = sqlx::query_scalar("SELECT customer_id FROM tickets WHERE id = ?")
+        .bind(input.ticket_id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("ticket", &input.ticket_id))?;
+    let mut money = None;
+    if let Some(invoice_id) = &input.invoice_id {
+        let row = sqlx::query(
+            "SELECT customer_id, currency, invoice_status, total, amount_paid, refunded_amount, version \
+             FROM invoices WHERE id = ?",
+        )
+        .bind(invoice_id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("invoice", invoice_id))?;
+        if text(&row, "customer_id")? != ticket_customer {
+            return Err(Error::invalid(format!(
+                "invoice {invoice_id} belongs to another customer than ticket {}",
+                input.ticket_id
+            )));
+        }
+        let cur = parse(Currency::parse(&text(&row, "currency")?))?;
+        if let Some(a) = &input.amount {
+            let m = Money::parse(a, cur)?;
+            if m.minor() <= 0 {
+                return Err(Error::invalid(format!("`amount` must be positive, got {a:?}")));
+            }
+            let ceiling = match action {
+                ProposedAction::Refund => int(&row, "amount_paid")? - int(&row, "refunded_amount")?,
+                _ => int(&row, "total")?,
+            };
+            if m.minor() > ceiling {
+                return Err(Error::invalid(format!(
+                    "{action} of {m} exceeds what invoice {invoice_id} allows ({})",
+                    Money::from_minor(ceiling, cur)
+                )));
+            }
+            money = Some(m);
+        }
+        if action == ProposedAction::VoidInvoice && text(&row, "invoice_status")? == "VOIDED" {
+            return Err(Error::invalid(format!("invoice {invoice_id} is already voided")));
+        }
+    }
+    let id = EscalationId::from_suffix(new_id(""));
+    let created_at = now();
+    let token_id = match by {
+        Proposer::Assistant(c) => c.token_id.as_ref().map(|t| t.to_string()),
+        Proposer::Person(_) => None,
+    };
+    sqlx::query(
+        "INSERT INTO escalations (id, ticket_id, reason, proposed_action, invoice_id, currency, amount, \
+         status, raised_by, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+    )
+    .bind(id.as_str())
+    .bind(input.ticket_id.as_str())
+    .bind(&reason)
+    .bind(action.as_str())
+    .bind(input.invoice_id.as_ref().map(|i| i.as_str()))
+    .bind(money.map(|m| m.currency().to_string()))
+    .bind(money.map(|m| m.minor()))
+    .bind(by.name())
+    .bind(token_id)
+    .bind(ts(created_at))
+    .execute(&mut *tx)
+    .await?;
+    enqueue(
+        &mut tx,
+        "raise_escalation",
+        &json!({"escalation_id": id, "ticket_id": input.ticket_id, "reason": reason,
+                "proposed_action": action, "invoice_id": input.invoice_id, "amount": money}),
+        &json!({}),
+    )
+    .await?;
+    match by {
+        Proposer::Assistant(call) => call.audit(&mut tx, Some(id.as_str()), "ok").await?,
+        Proposer::Person(p) => {
+            audit_person(&mut tx, p, "raise_escalation", id.as_str(), &json!({"proposed_action": action, "amount": money}), "ok").await?;
+        }
+    }
+    tx.commit().await?;
+    find(store.pool(), &id).await
+}
+
+/// Whether `person` may take `decision` on `e`, given the agent refund cap.
+fn authorize(person: &Person, e: &Escalation, decision: Decision, agent_cap: Option<Money>) -> Result<()> {
+    if person.role == Role::Supervisor {
+        return Ok(());
+    }
+    let within_cap = match (e.amount, agent_cap) {
+        (Some(amount), Some(cap)) => {
+            e.proposed_action.moves_money()
+                && amount.currency() == cap.currency()
+                && amount.minor() <= cap.minor()
+        }
+        _ => false,
+    };
+    if decision == Decision::Approve && within_cap {
+        return Ok(());
+    }
+    Err(Error::Forbidden(match (decision, e.amount) {
+        (Decision::Approve, Some(amount)) if e.proposed_action.moves_money() => format!(
+            "an agent may not approve a {} of {amount}{}; a supervisor must decide",
+            e.proposed_action,
+            agent_cap.map(|c| format!(" (agent cap {c})")).unwrap_or_default()
+        ),
+        _ => format!("only a supervisor may {decision} a {} escalation", e.proposed_action),
+    }))
+}
+
+/// A person decides an escalation. Refused if it was already decided (with the decision that
+/// won), or if the person's role does not allow it; both outcomes are audited.
+pub async fn decide(
+    store: &Store,
+    person: &Person,
+    id: &EscalationId,
+    decision: Decision,
+    note: Option<&str>,
+) -> Result<Escalation> {
+    let note = note.map(|n| check_text("note", n)).transpose()?;
+    if decision == Decision::Deny && note.is_none() {
+        return Err(Error::invalid("denying needs a `note` saying why"));
+    }
+    let mut tx = store.write().await?;
+    let row = sqlx::query(concat!(escalation_columns!(), "WHERE id = ?"))
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("escalation", id))?;
+    let e = escalation_from_row(&row)?;
+    if e.status != EscalationStatus::Pending {
+        return Err(Error::Conflict(format!(
+            "escalation {id} was already {} by {} at {}",
+            e.status,
+            e.decided_by.as_deref().unwrap_or("someone"),
+            e.decided_at.map(ts).unwrap_or_default()
+        )));
+    }
+    let cap = match e.amount {
+        Some(a) => settings::agent_refund_cap(&mut tx, a.currency()).await?,
+        None => None,
+    };
+    let args = json!({"decision": decision, "note": note});
+    if let Err(err) = authorize(person, &e, decision, cap) {
+        audit_person(&mut tx, person, "decide_escalation", id.as_str(), &args, "forbidden").await?;
+        tx.commit().await?;
+        return Err(err);
+    }
+    let status = match decision {
+        Decision::Approve => EscalationStatus::Approved,
+        Decision::Deny => EscalationStatus::Denied,
+    };
+    sqlx::query(
+        "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? \
+         WHERE id = ? AND status = 'pending'",
+    )
+    .bind(status.as_str())
+    .bind(&person.name)
+    .bind(ts(now()))
+    .bind(&note)
+    .bind(id.as_str())
+    .execute(&mut *tx)
+    .await?;
+    enqueue(
+        &mut tx,
+        "decide_escalation",
+        &json!({"escalation_id": id, "decision": decision, "note": note, "decided_by": person.name, "role": person.role}),
+        &json!({}),
+    )
+    .await?;
+    audit_person(&mut tx, person, "decide_escalation", id.as_str(), &args, "ok").await?;
+    tx.commit().await?;
+    find(store.pool(), id).await
+}
+
+pub async fn find(pool: &SqlitePool, id: &EscalationId) -> Result<Escalation> {
+    let row = sqlx::query(concat!(escalation_columns!(), "WHERE id = ?"))
+        .bind(id.as_str())
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::not_found("escalation", id))?;
+    escalation_from_row(&row)
+}
+
+pub async fn for_ticket(pool: &SqlitePool, ticket: &TicketId) -> Result<Vec<Escalation>> {
+    sqlx::query(concat!(escalation_columns!(), "WHERE ticket_id = ? ORDER BY created_at DESC, id DESC"))
+        .bind(ticket.as_str())
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(escalation_from_row)
+        .collect()
+}
+
+/// Escalations in `status`, oldest first.
+pub async fn list(pool: &SqlitePool, status: Option<EscalationStatus>, limit: i64) -> Result<Vec<Escalation>> {
+    sqlx::query(concat!(escalation_columns!(), "WHERE (?1 IS NULL OR status = ?1) ORDER BY created_at, id LIMIT ?2"))
+        .bind(status.map(|s| s.as_str()))
+        .bind(crate::records::clamp_limit(limit))
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(escalation_from_row)
+        .collect()
+}

@@ -1,0 +1,144 @@
+//! The review workflow: assistants propose (drafts, escalations, internal notes); people decide
+//! (approve, edit, reject, re-review, approve or deny). Every proposal and decision is written
+//! with its audit row and, when the platform must learn of it, its outbox row, in one transaction.
+
+pub mod drafts;
+pub mod escalations;
+pub mod notes;
+
+use crate::audit::{self, ActorKind};
+use crate::store::{Tx, now, ts};
+use crate::{Error, Result};
+use countersign_model::TokenId;
+use countersign_model::workflow::{Person, TokenScope};
+use serde_json::Value;
+use std::time::Instant;
+
+/// The longest text (reply, note, reason) accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// An assistant's call through MCP: who it is, what it may do, and what it asked.
+#[derive(Debug, Clone)]
+pub struct AssistantCall {
+    /// The MCP client's name (`clientInfo.name`, or the token's name over HTTP).
+    pub client: String,
+    pub model: Option<String>,
+    pub token_id: Option<TokenId>,
+    pub scope: TokenScope,
+    /// The tool called.
+    pub tool: String,
+    /// The tool's arguments as sent (redacted when audited).
+    pub arguments: Value,
+    pub started: Instant,
+}
+
+impl AssistantCall {
+    /// Refuses a proposal from a token that may only read.
+    pub fn require_draft_scope(&self) -> Result<()> {
+        match self.scope {
+            TokenScope::Draft => Ok(()),
+            TokenScope::Read => Err(Error::Forbidden(format!(
+                "`{}` needs a token with the `draft` scope; this one may only read",
+                self.tool
+            ))),
+        }
+    }
+
+    fn elapsed_us(&self) -> i64 {
+        i64::try_from(self.started.elapsed().as_micros()).unwrap_or(i64::MAX)
+    }
+
+    /// Appends this call's audit row with `outcome` inside `tx`.
+    pub(crate) async fn audit(&self, tx: &mut Tx, subject: Option<&str>, outcome: &str) -> Result<()> {
+        audit::append(
+            tx,
+            &audit::Record {
+                actor_kind: ActorKind::Assistant,
+                actor: &self.client,
+                token_id: self.token_id.as_ref().map(|t| t.as_str()),
+                action: &self.tool,
+                subject,
+                arguments: &self.arguments,
+                outcome,
+                duration_us: Some(self.elapsed_us()),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Who proposes: an assistant through MCP, or a person writing by hand.
+#[derive(Debug, Clone)]
+pub enum Proposer<'a> {
+    Assistant(&'a AssistantCall),
+    Person(&'a Person),
+}
+
+impl Proposer<'_> {
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Self::Assistant(c) => &c.client,
+            Self::Person(p) => &p.name,
+        }
+    }
+}
+
+/// Appends a person's decision to the audit log inside `tx`.
+pub(crate) async fn audit_person(
+    tx: &mut Tx,
+    person: &Person,
+    action: &str,
+    subject: &str,
+    arguments: &Value,
+    outcome: &str,
+) -> Result<()> {
+    audit::append(
+        tx,
+        &audit::Record {
+            actor_kind: ActorKind::Human,
+            actor: &person.name,
+            token_id: None,
+            action,
+            subject: Some(subject),
+            arguments,
+            outcome,
+            duration_us: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues a mutation for the platform inside `tx`.
+pub(crate) async fn enqueue(tx: &mut Tx, kind: &str, payload: &Value, based_on: &Value) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (mutation_id, kind, payload, based_on, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(crate::new_id("mut_"))
+    .bind(kind)
+    .bind(payload.to_string())
+    .bind(based_on.to_string())
+    .bind(ts(now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Checks a person-or-assistant supplied text: non-blank and bounded.
+pub(crate) fn check_text(field: &str, text: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::invalid(format!("`{field}` must not be empty")));
+    }
+    let n = t.chars().count();
+    if n > MAX_TEXT_CHARS {
+        return Err(Error::invalid(format!(
+            "`{field}` is {n} characters; at most {MAX_TEXT_CHARS} are accepted"
+        )));
+    }
+    if t.contains('\0') {
+        return Err(Error::invalid(format!("`{field}` contains a NUL character")));
+    }
+    Ok(t.to_owned())
+}

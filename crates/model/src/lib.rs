@@ -1,0 +1,16 @@
+//! Types shared by every Countersign crate and by the wasm32 user interface: record ids, exact
+//! money, the billing and ticket records the desk caches, the review workflow's states, and the
+//! error codes every boundary speaks.
+//!
+//! This crate must stay wasm-safe: no tokio, no sqlx, no I/O. It holds data and parsing only;
+//! behaviour lives in `countersign-core`.
+
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod records;
+pub mod workflow;
+
+pub use error::{ErrorCode, ParseError};
+pub use ids::*;
+pub use money::{Currency, Money};

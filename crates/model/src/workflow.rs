@@ -1,0 +1,166 @@
+//! The review workflow: who may decide, what an assistant proposed, and what a person decided.
+
+use crate::ids::*;
+use crate::money::Money;
+use crate::records::{CustomerSummary, Message, Ticket};
+use crate::string_enum;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// A person's role on the desk. Only supervisors decide escalations beyond an agent's cap.
+    Role { Agent = "agent", Supervisor = "supervisor" }
+);
+string_enum!(
+    /// Where a draft stands.
+    DraftStatus {
+        PendingReview = "pending_review",
+        Stale = "stale",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+);
+string_enum!(
+    /// Kinds of record a draft may cite as evidence.
+    CitedKind {
+        Customer = "customer",
+        Invoice = "invoice",
+        Payment = "payment",
+        Message = "message",
+        KbArticle = "kb_article",
+    }
+);
+string_enum!(
+    /// What an escalation asks a supervisor to do.
+    ProposedAction {
+        Refund = "refund",
+        CreditNote = "credit_note",
+        VoidInvoice = "void_invoice",
+        WaiveFee = "waive_fee",
+        Other = "other",
+    }
+);
+string_enum!(EscalationStatus { Pending = "pending", Approved = "approved", Denied = "denied" });
+string_enum!(
+    /// A person's decision on an escalation.
+    Decision { Approve = "approve", Deny = "deny" }
+);
+string_enum!(
+    /// What an MCP token allows: `read` the desk, or read and `draft` proposals.
+    TokenScope { Read = "read", Draft = "draft" }
+);
+
+impl ProposedAction {
+    /// Actions that move money name an invoice and an amount.
+    pub const fn moves_money(self) -> bool {
+        matches!(self, Self::Refund | Self::CreditNote | Self::WaiveFee)
+    }
+}
+
+/// A record a draft cites, with the version the assistant saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Citation {
+    pub kind: CitedKind,
+    pub id: String,
+    /// The record's version when the draft was filed.
+    pub version: i64,
+    /// The record's version now, when it differs (the draft is then stale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+/// Which assistant wrote something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AssistantInfo {
+    /// The MCP client's name, e.g. "Claude Desktop".
+    pub client: String,
+    /// The model, when the client says.
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Draft {
+    pub id: DraftId,
+    pub ticket_id: TicketId,
+    pub body: String,
+    /// The assistant's confidence, 0 to 1.
+    pub confidence: f64,
+    pub status: DraftStatus,
+    pub author: AssistantInfo,
+    pub citations: Vec<Citation>,
+    /// The ticket version the draft answered.
+    pub ticket_version: i64,
+    pub created_at: DateTime<Utc>,
+    /// Why the draft is stale, when it is.
+    pub stale_reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+    /// The text actually sent: the body, or the reviewer's edit of it.
+    pub final_body: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Escalation {
+    pub id: EscalationId,
+    pub ticket_id: TicketId,
+    pub reason: String,
+    pub proposed_action: ProposedAction,
+    pub invoice_id: Option<InvoiceId>,
+    pub amount: Option<Money>,
+    pub status: EscalationStatus,
+    /// Who raised it: an assistant's client name or a person.
+    pub raised_by: String,
+    pub created_at: DateTime<Utc>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+}
+
+/// A ticket with its thread, customer, drafts and escalations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub customer: CustomerSummary,
+    pub thread: Vec<Message>,
+    pub drafts: Vec<Draft>,
+    pub escalations: Vec<Escalation>,
+}
+
+/// A person acting on the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Person {
+    pub name: String,
+    pub role: Role,
+}
+
+/// One row of the append-only, hash-chained audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// `human`, `assistant` or `system`.
+    pub actor_kind: String,
+    pub actor: String,
+    pub token_id: Option<String>,
+    pub action: String,
+    pub subject: Option<String>,
+    /// Arguments as given, secrets redacted.
+    pub arguments: serde_json::Value,
+    /// `ok` or an error code.
+    pub outcome: String,
+    pub duration_us: Option<i64>,
+    pub hash: String,
+}
+
+/// An MCP client token's public record; the secret is shown once and stored only as a hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TokenInfo {
+    pub id: TokenId,
+    pub name: String,
+    pub scope: TokenScope,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}

@@ -13,6 +13,7 @@ mod error;
 pub mod fts;
 pub mod profile;
 pub mod records;
+pub mod secrets;
 pub mod settings;
 pub mod store;
 pub mod tokens;

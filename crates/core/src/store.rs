@@ -73,9 +73,10 @@ impl Store {
     }
 }
 
-/// Now, as the canonical timestamp text stored in the desk (UTC, milliseconds, `Z`).
+/// Now, at the precision the desk stores (milliseconds), so a value returned equals the value read back.
 pub fn now() -> DateTime<Utc> {
-    Utc::now()
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(3)
 }
 
 pub fn ts(t: DateTime<Utc>) -> String {

@@ -142,3 +142,17 @@ pub(crate) fn check_text(field: &str, text: &str) -> Result<String> {
     }
     Ok(t.to_owned())
 }
+
+/// Audits an assistant call that wrote nothing else (a read, or a refused proposal), in its own
+/// transaction.
+pub async fn record_call(
+    store: &crate::Store,
+    call: &AssistantCall,
+    subject: Option<&str>,
+    outcome: &str,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    call.audit(&mut tx, subject, outcome).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Bulk writing for the generator: rows are gathered per table into multi-row INSERTs of a fixed
+//! size under SQLite's bound-variable limit (so each table reuses one prepared statement), handed
+//! over a bounded channel, and executed in the seeding transaction. The secondary indexes of the
+//! seeded tables are dropped before the load and rebuilt after it.
+
+use super::rows::{Binder, Insert, Statics};
+use crate::Result;
+use sqlx::error::BoxDynError;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlStr, SqliteConnection};
+
+/// SQLite's limit on bound variables in one statement (`SQLITE_MAX_VARIABLE_NUMBER`, 3.32+).
+const MAX_BINDS: usize = 32_766;
+
+/// The tables the generator fills. Their secondary indexes are dropped during the load.
+const SEEDED_TABLES: &[&str] = &[
+    "customers",
+    "subscriptions",
+    "wallets",
+    "invoices",
+    "invoice_line_items",
+    "payments",
+    "tickets",
+    "messages",
+    "kb_articles",
+];
+
+/// One multi-row INSERT with its values.
+pub(super) struct Statement {
+    sql: SqlStr,
+    args: SqliteArguments,
+}
+
+/// Statements ready to run, and how far the generator has got.
+pub(super) struct Batch {
+    pub stage: &'static str,
+    pub done: u64,
+    pub total: u64,
+    pub statements: Vec<Statement>,
+}
+
+/// Why the generator stopped early.
+#[derive(Debug)]
+pub(super) enum Stopped {
+    /// The writer went away (it failed).
+    WriterGone,
+    /// A value could not be bound (a bug).
+    Encoding(BoxDynError),
+}
+
+/// The generator's end of the channel.
+#[derive(Debug)]
+pub(super) struct Sink(tokio::sync::mpsc::Sender<Batch>);
+
+impl Sink {
+    pub(super) fn new(sender: tokio::sync::mpsc::Sender<Batch>) -> Self {
+        Self(sender)
+    }
+
+    /// Hands a batch to the writer, waiting while it is busy with earlier ones.
+    pub(super) fn send(
+        &self,
+        stage: &'static str,
+        done: u64,
+        total: u64,
+        statements: Vec<Statement>,
+    ) -> Result<(), Stopped> {
+        let batch = Batch {
+            stage,
+            done,
+            total,
+            statements,
+        };
+        self.0.blocking_send(batch).map_err(|_| Stopped::WriterGone)
+    }
+}
+
+/// Rows of one table waiting to be written.
+pub(super) struct Table<T> {
+    rows: Vec<T>,
+    per_statement: usize,
+    /// The SQL of a full statement, built once so that every full statement is the same text
+    /// (one prepared statement per table) and no SQL is formatted per row.
+    full: SqlStr,
+    synced: String,
+    statics: Statics,
+    written: u64,
+}
+
+impl<T: Insert> Table<T> {
+    /// `synced` is the `synced_at` value as an SQL literal.
+    pub(super) fn new(synced: &str) -> Self {
+        let per_statement = MAX_BINDS / T::BINDS;
+        Self {
+            rows: Vec::with_capacity(per_statement),
+            per_statement,
+            full: insert_sql::<T>(per_statement, synced),
+            synced: synced.to_owned(),
+            statics: Statics::default(),
+            written: 0,
+        }
+    }
+
+    pub(super) fn push(&mut self, row: T) {
+        self.rows.push(row);
+    }
+
+    /// Whether a full statement's worth of rows is waiting.
+    pub(super) fn is_full(&self) -> bool {
+        self.rows.len() >= self.per_statement
+    }
+
+    /// Rows handed out as statements so far.
+    pub(super) fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Turns waiting rows into statements: every full statement whose rows' parents are among the
+    /// first `parents_written` parent rows (foreign keys are checked at once), or, with `all`,
+    /// every row (the caller has flushed the parents).
+    pub(super) fn flush(
+        &mut self,
+        parents_written: u64,
+        all: bool,
+        out: &mut Vec<Statement>,
+    ) -> Result<(), Stopped> {
+        loop {
+            let n = if self.rows.len() >= self.per_statement
+                && (all || self.rows[self.per_statement - 1].parent() <= parents_written)
+            {
+                self.per_statement
+            } else if all && !self.rows.is_empty() {
+                self.rows.len()
+            } else {
+                return Ok(());
+            };
+            let sql = if n == self.per_statement {
+                self.full.clone()
+            } else {
+                insert_sql::<T>(n, &self.synced)
+            };
+            let mut binder = Binder::new(n * T::BINDS, &mut self.statics);
+            for row in self.rows.drain(..n) {
+                row.bind(&mut binder);
+            }
+            let args = binder.finish().map_err(Stopped::Encoding)?;
+            out.push(Statement { sql, args });
+            self.written += n as u64;
+        }
+    }
+}
+
+/// `INSERT … VALUES (?, …), …` for `rows` rows of `T`.
+fn insert_sql<T: Insert>(rows: usize, synced: &str) -> SqlStr {
+    let mut sql = QueryBuilder::<Sqlite>::new(T::INTO);
+    sql.push_values(0..rows, |mut row, _| {
+        for _ in 0..T::BINDS {
+            row.push("?");
+        }
+        if T::SYNCED {
+            row.push(synced);
+        }
+    });
+    sql.into_sql()
+}
+
+/// Runs a batch's statements in order.
+pub(super) async fn execute(conn: &mut SqliteConnection, statements: Vec<Statement>) -> Result<()> {
+    for Statement { sql, args } in statements {
+        sqlx::query_with(sql, args).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A secondary index as the schema defines it.
+#[derive(Debug)]
+pub(super) struct SecondaryIndex {
+    name: String,
+    sql: String,
+}
+
+/// Drops the secondary indexes of the seeded tables and returns their definitions. The
+/// definitions are read from `sqlite_master`, i.e. exactly as the migrations created them, so
+/// the migrations stay the one place that defines indexes. Primary keys (automatic indexes,
+/// which have no SQL) stay.
+pub(super) async fn drop_secondary_indexes(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<SecondaryIndex>> {
+    let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (",
+    );
+    let mut tables = query.separated(", ");
+    for table in SEEDED_TABLES {
+        tables.push_bind(*table);
+    }
+    query.push(") ORDER BY name");
+    let found: Vec<(String, String)> = query.build_query_as().fetch_all(&mut *conn).await?;
+    let mut indexes = Vec::with_capacity(found.len());
+    for (name, sql) in found {
+        // The name comes from the schema itself; quoted as an identifier all the same.
+        let drop = format!("DROP INDEX \"{}\"", name.replace('"', "\"\""));
+        sqlx::query(AssertSqlSafe(drop)).execute(&mut *conn).await?;
+        indexes.push(SecondaryIndex { name, sql });
+    }
+    Ok(indexes)
+}
+
+/// Recreates the indexes [`drop_secondary_indexes`] dropped, with their original SQL.
+pub(super) async fn rebuild_indexes(
+    conn: &mut SqliteConnection,
+    indexes: &[SecondaryIndex],
+    progress: &mut dyn FnMut(&str, u64, u64),
+) -> Result<()> {
+    let total = indexes.len() as u64;
+    for (i, index) in indexes.iter().enumerate() {
+        tracing::debug!(index = %index.name, "rebuilding index");
+        sqlx::query(AssertSqlSafe(index.sql.clone()))
+            .execute(&mut *conn)
+            .await?;
+        progress("indexes", i as u64 + 1, total);
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! What demo customers and agents write, per language: a ticket thread for each billing-support
+//! topic (subject, the customer's opening message and follow-up, an agent's reply, an internal
+//! note) and knowledge-base articles answering those topics. Placeholders in braces are filled
+//! by [`super::tickets`]: `{first}`, `{number}`, `{amount}`, `{date}`, `{due}`, `{plan}`,
+//! `{error}`, `{agent}`.
+
+mod de;
+mod en;
+mod es;
+mod fr;
+
+use super::people::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Topic {
+    DoubleCharge,
+    CardDeclined,
+    Refund,
+    InvoiceCopy,
+    PlanChange,
+    Cancellation,
+    Overdue,
+    Vat,
+}
+
+impl Topic {
+    pub(super) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One topic's thread in one language.
+#[derive(Debug)]
+pub(super) struct Thread {
+    pub subject: &'static str,
+    pub opening: &'static str,
+    /// The customer writes again (chasing, or adding a detail).
+    pub follow_up: &'static str,
+    /// An agent's public answer.
+    pub reply: &'static str,
+    /// An agent's internal note.
+    pub note: &'static str,
+}
+
+/// A knowledge-base article.
+#[derive(Debug)]
+pub(super) struct Article {
+    pub title: &'static str,
+    pub body: &'static str,
+    /// A JSON array of tags.
+    pub tags: &'static str,
+}
+
+/// Everything written in one language.
+#[derive(Debug)]
+pub(super) struct Phrases {
+    /// Indexed by [`Topic::index`].
+    pub threads: [Thread; 8],
+    /// Short customer thank-you notes that close a thread.
+    pub thanks: &'static [&'static str],
+    pub months: [&'static str; 12],
+    pub articles: &'static [Article],
+}
+
+pub(super) fn phrases(lang: Lang) -> &'static Phrases {
+    match lang {
+        Lang::En => &en::PHRASES,
+        Lang::Es => &es::PHRASES,
+        Lang::Fr => &fr::PHRASES,
+        Lang::De => &de::PHRASES,
+    }
+}

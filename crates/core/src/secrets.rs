@@ -1,0 +1,57 @@
+//! The OS keyring (keyring crate): where platform tokens and AI provider keys live — never in
+//! SQLite, config files or logs. This module only probes whether the keyring is usable; it
+//! must never print or log a secret.
+
+/// The keyring service name every Countersign secret is stored under.
+pub const SERVICE: &str = "countersign";
+
+/// Probes the OS keyring by reading an entry that does not exist. `Ok` describes the working
+/// store; `Err` explains, in a sentence a person can act on, why secrets cannot be kept.
+///
+/// Blocking (it may talk to D-Bus or a system service): call it from a blocking thread.
+pub fn keyring_status() -> Result<String, String> {
+    let store = store_name();
+    let entry = match keyring::Entry::new(SERVICE, "doctor-probe") {
+        Ok(entry) => entry,
+        Err(keyring::Error::NoDefaultStore) => {
+            let why = match keyring::Entry::store_status() {
+                Err(e) => e.to_string(),
+                Ok(()) => "no default credential store".to_owned(),
+            };
+            return Err(format!(
+                "no OS keyring is available ({why}); {}",
+                remedy()
+            ));
+        }
+        Err(e) => return Err(format!("the OS keyring ({store}) cannot be used: {e}; {}", remedy())),
+    };
+    match entry.get_password() {
+        Ok(_) | Err(keyring::Error::NoEntry) => Ok(format!("{store} is reachable")),
+        Err(keyring::Error::NoStorageAccess(e)) => Err(format!(
+            "the OS keyring ({store}) is locked or refused access ({e}); unlock it, e.g. by logging in to a desktop session"
+        )),
+        Err(keyring::Error::PlatformFailure(e)) => Err(format!(
+            "the OS keyring ({store}) failed ({e}); {}",
+            remedy()
+        )),
+        Err(e) => Err(format!("the OS keyring ({store}) answered unexpectedly: {e}")),
+    }
+}
+
+fn store_name() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "the macOS Keychain"
+    } else if cfg!(windows) {
+        "the Windows Credential Manager"
+    } else {
+        "the Secret Service"
+    }
+}
+
+fn remedy() -> &'static str {
+    if cfg!(target_os = "macos") || cfg!(windows) {
+        "platform tokens and AI provider keys cannot be stored until it works"
+    } else {
+        "on Linux a Secret Service provider (GNOME Keyring, KWallet, KeePassXC) must run on the session D-Bus; without it platform tokens and AI provider keys cannot be stored"
+    }
+}

@@ -1,0 +1,298 @@
+//! The tools and prompts. Read tools return records; proposal tools file drafts, escalations
+//! and internal notes for a person to review. No tool sends, approves, refunds, voids or edits
+//! billing data — there is none to call.
+
+use crate::args::*;
+use crate::server::{DeskServer, tool_error};
+use countersign_core::records::{customers, invoices, kb, tickets};
+use countersign_core::workflow::{Proposer, drafts, escalations, notes};
+use countersign_core::{Error, Result};
+use countersign_model::TicketId;
+use countersign_model::records::{
+    ArticleHit, CustomerDetail, CustomerSummary, InvoiceDetail, Message, Page, TicketRow,
+    Invoice,
+};
+use countersign_model::workflow::{Draft, Escalation, TicketDetail};
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{CallToolResult, GetPromptResult, PromptMessage, Role};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, Json, RoleServer, prompt, prompt_router, tool, tool_router};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Customers matching a search, best first.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerHits {
+    pub customers: Vec<CustomerSummary>,
+}
+
+/// Knowledge-base articles matching a search, best first.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ArticleHits {
+    pub articles: Vec<ArticleHit>,
+}
+
+
+#[tool_router(vis = "pub(crate)")]
+impl DeskServer {
+    #[tool(
+        description = "Find customers by name, e-mail or company (full-text, every word must match). Returns ids to use with get_customer.",
+        annotations(title = "Search customers", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn search_customers(
+        &self,
+        Parameters(a): Parameters<SearchCustomersArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<CustomerHits>, CallToolResult> {
+        let call = self.caller(&ctx, "search_customers", &a);
+        let pool = self.store.pool();
+        self.finish_read(call, None, async {
+            Ok(CustomerHits { customers: customers::search(pool, &a.query, a.limit).await? })
+        })
+        .await
+    }
+
+    #[tool(
+        description = "One customer by customer_id, external_id or email, with unpaid and overdue totals per currency, the current subscription, wallet balances and open ticket count.",
+        annotations(title = "Get customer", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn get_customer(
+        &self,
+        Parameters(a): Parameters<GetCustomerArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<CustomerDetail>, CallToolResult> {
+        let call = self.caller(&ctx, "get_customer", &a);
+        let pool = self.store.pool();
+        self.finish_read(call, None, async { customers::detail(pool, &a.customer_ref()?).await })
+            .await
+    }
+
+    #[tool(
+        description = "Invoices, newest first, filtered by customer_id, status, payment_status, issue date range or overdue; pass next_cursor back as cursor for the next page.",
+        annotations(title = "List invoices", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn list_invoices(
+        &self,
+        Parameters(a): Parameters<ListInvoicesArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<Page<Invoice>>, CallToolResult> {
+        let call = self.caller(&ctx, "list_invoices", &a);
+        let pool = self.store.pool();
+        self.finish_read(call, None, async {
+            invoices::list(pool, &a.filter()?, a.cursor.as_deref().filter(|c| !c.is_empty()), a.limit).await
+        })
+        .await
+    }
+
+    #[tool(
+        description = "One invoice by invoice_id or invoice_number (as printed, e.g. INV-2026-000123), with its customer, line items and every payment attempt (with failure reasons).",
+        annotations(title = "Get invoice", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn get_invoice(
+        &self,
+        Parameters(a): Parameters<GetInvoiceArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<InvoiceDetail>, CallToolResult> {
+        let call = self.caller(&ctx, "get_invoice", &a);
+        let pool = self.store.pool();
+        self.finish_read(call, None, async { invoices::detail(pool, &a.invoice_ref()?).await })
+            .await
+    }
+
+    #[tool(
+        description = "The inbox: tickets, most recently updated first, filtered by status, customer_id, assignee, unassigned, needs_review or words in the subject or messages; with counts of drafts awaiting review and open escalations.",
+        annotations(title = "List tickets", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn list_tickets(
+        &self,
+        Parameters(a): Parameters<ListTicketsArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<Page<TicketRow>>, CallToolResult> {
+        let call = self.caller(&ctx, "list_tickets", &a);
+        let pool = self.store.pool();
+        self.finish_read(call, None, async {
+            tickets::list(pool, &a.filter()?, a.cursor.as_deref().filter(|c| !c.is_empty()), a.limit).await
+        })
+        .await
+    }
+
+    #[tool(
+        description = "One ticket with its whole thread (public messages and internal notes), its customer, the drafts filed for it (with staleness) and its escalations.",
+        annotations(title = "Get ticket", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn get_ticket(
+        &self,
+        Parameters(a): Parameters<GetTicketArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<TicketDetail>, CallToolResult> {
+        let call = self.caller(&ctx, "get_ticket", &a);
+        let pool = self.store.pool();
+        let subject = a.ticket_id.clone();
+        self.finish_read(call, Some(&subject), async {
+            tickets::detail(pool, &TicketId::parse(a.ticket_id.trim())?).await
+        })
+        .await
+    }
+
+    #[tool(
+        description = "Search the knowledge base (refund policy, failed payments, invoices, VAT, plan changes...) in en, es, fr or de. Returns article ids and matching passages; cite them as kb_article.",
+        annotations(title = "Search knowledge base", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn search_kb(
+        &self,
+        Parameters(a): Parameters<SearchKbArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<ArticleHits>, CallToolResult> {
+        let call = self.caller(&ctx, "search_kb", &a);
+        let pool = self.store.pool();
+        self.finish_read(call, None, async {
+            let language = a.language.as_deref().map(str::trim).filter(|l| !l.is_empty());
+            Ok(ArticleHits { articles: kb::search(pool, &a.query, language, a.limit).await? })
+        })
+        .await
+    }
+
+    #[tool(
+        description = "Propose a reply to a ticket, in the customer's language, citing the records it relies on. It is NOT sent: it waits for a person to approve, edit or reject it. If the customer writes again or a cited record changes before then, the draft goes stale.",
+        annotations(title = "Draft a reply", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
+    )]
+    async fn draft_reply(
+        &self,
+        Parameters(a): Parameters<DraftReplyArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<Draft>, CallToolResult> {
+        let mut call = self.caller(&ctx, "draft_reply", &a).map_err(|e| tool_error(&e))?;
+        call.model = a.model.clone().filter(|m| !m.trim().is_empty());
+        let result = async { drafts::propose(&self.store, &call, &a.new_draft()?).await }.await;
+        self.finish_proposal(&call, result).await
+    }
+
+    #[tool(
+        description = "Ask a supervisor to act: refund, credit_note, void_invoice, waive_fee or other, with the invoice (invoice_id or invoice_number) and amount where it applies. Nothing happens until a person approves it.",
+        annotations(title = "Raise an escalation", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
+    )]
+    async fn raise_escalation(
+        &self,
+        Parameters(a): Parameters<RaiseEscalationArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<Escalation>, CallToolResult> {
+        let call = self.caller(&ctx, "raise_escalation", &a).map_err(|e| tool_error(&e))?;
+        let result = async {
+            let (ticket, action, invoice) = a.parts()?;
+            let invoice_id = match invoice {
+                Some(r) => Some(invoices::find(self.store.pool(), &r).await?.id),
+                None => None,
+            };
+            escalations::raise(&self.store, Proposer::Assistant(&call), &a.new_escalation(ticket, action, invoice_id)).await
+        }
+        .await;
+        self.finish_proposal(&call, result).await
+    }
+
+    #[tool(
+        description = "Add an internal note to a ticket for the support team (the customer never sees it), e.g. what you checked and found.",
+        annotations(title = "Add internal note", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
+    )]
+    async fn add_internal_note(
+        &self,
+        Parameters(a): Parameters<AddInternalNoteArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<Json<Message>, CallToolResult> {
+        let call = self.caller(&ctx, "add_internal_note", &a).map_err(|e| tool_error(&e))?;
+        let result = async {
+            notes::add(&self.store, Proposer::Assistant(&call), &TicketId::parse(a.ticket_id.trim())?, &a.body).await
+        }
+        .await;
+        self.finish_proposal(&call, result).await
+    }
+}
+
+fn prompt_error(e: Error) -> McpError {
+    McpError::invalid_params(e.public_message(), Some(serde_json::json!({"code": e.code()})))
+}
+
+#[prompt_router(vis = "pub(crate)")]
+impl DeskServer {
+    #[prompt(
+        name = "draft_reply_for_ticket",
+        description = "Draft a reply for one ticket: read it, check the billing records, and file a cited draft for review."
+    )]
+    async fn draft_reply_for_ticket(
+        &self,
+        Parameters(a): Parameters<TicketPromptArgs>,
+    ) -> Result<GetPromptResult, McpError> {
+        let id = TicketId::parse(a.ticket_id.trim()).map_err(|e| prompt_error(e.into()))?;
+        let t = tickets::detail(self.store.pool(), &id).await.map_err(prompt_error)?;
+        let last = t
+            .thread
+            .iter()
+            .rev()
+            .find(|m| m.author_kind == countersign_model::records::AuthorKind::Customer)
+            .map(|m| m.body.as_str())
+            .unwrap_or("(no customer message)");
+        let text = format!(
+            "You are helping a billing-support agent answer ticket {id} \"{subject}\" from {name} <{email}> \
+             (customer {cid}, language: {lang}).\n\nTheir latest message:\n---\n{last}\n---\n\n\
+             1. Call get_ticket with ticket_id \"{id}\" for the whole thread.\n\
+             2. Call get_customer with customer_id \"{cid}\", and get_invoice / list_invoices for any invoice \
+             they mention; check payments and their failure reasons.\n\
+             3. Call search_kb for the policy that applies.\n\
+             4. Call draft_reply with a reply in {lang}, exact amounts with currency, a confidence from 0 to 1, \
+             and citations for every invoice, payment, message and kb_article you relied on.\n\
+             5. If money must move (refund, credit note, void, waived fee), also call raise_escalation with the \
+             invoice and amount; never promise the customer a refund that a supervisor has not approved.",
+            subject = t.ticket.subject,
+            name = t.customer.name,
+            email = t.customer.email,
+            cid = t.customer.id,
+            lang = t.ticket.language,
+        );
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+            .with_description(format!("Draft a reply for {id}")))
+    }
+
+    #[prompt(
+        name = "triage_inbox",
+        description = "Triage the open tickets: order them by urgency and say which need a draft, an escalation or a person."
+    )]
+    async fn triage_inbox(
+        &self,
+        Parameters(a): Parameters<TriagePromptArgs>,
+    ) -> Result<GetPromptResult, McpError> {
+        let limit = match a.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => 20,
+            Some(s) => s.parse::<i64>().map_err(|_| {
+                prompt_error(Error::invalid(format!("`limit` must be a whole number, got {s:?}")))
+            })?,
+        };
+        let filter = tickets::TicketFilter {
+            status: Some(countersign_model::records::TicketStatus::Open),
+            ..Default::default()
+        };
+        let page = tickets::list(self.store.pool(), &filter, None, limit).await.map_err(prompt_error)?;
+        let mut lines = String::new();
+        for r in &page.items {
+            lines.push_str(&format!(
+                "- {id} [{prio}] \"{subject}\" — {customer}; SLA due {sla}; drafts awaiting review: {d}; open escalations: {e}\n",
+                id = r.ticket.id,
+                prio = r.ticket.priority,
+                subject = r.ticket.subject,
+                customer = r.customer_name,
+                sla = r.ticket.sla_due_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "none".into()),
+                d = r.pending_drafts,
+                e = r.open_escalations,
+            ));
+        }
+        if lines.is_empty() {
+            lines.push_str("(no open tickets)\n");
+        }
+        let text = format!(
+            "Triage these open billing-support tickets, most urgent first (SLA, priority, money at stake, \
+             angry customers). For each, say in one line: what the customer needs, which records to check, \
+             and whether to draft a reply (draft_reply), escalate (raise_escalation) or leave it to a person. \
+             Use get_ticket for details. Do not file anything unless asked.\n\n{lines}"
+        );
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+            .with_description("Triage the open tickets"))
+    }
+}

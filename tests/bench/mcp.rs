@@ -1,1 +1,222 @@
-fn main(){}
+//! MCP benchmark: a 100k-customer / 1M-invoice desk, driven by an rmcp client over stdio and
+//! HTTP, and the same queries through the reference `mcp-server-sqlite` over stdio with the same
+//! client, in the same run. Prints p50/p95/p99 and calls/s per query and the ratio to the peer.
+//!
+//! Run with `cargo xtask bench` (it builds the release binary and installs the peer).
+//! Options after `--`: `--customers N --invoices N --calls N` (defaults 100000, 1000000, 2000).
+
+use anyhow::{Context, Result, bail};
+use countersign_core::Store;
+use countersign_e2e::{free_port, tool};
+use rmcp::model::CallToolRequestParams;
+use rmcp::service::RunningService;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+type Client = RunningService<RoleClient, ()>;
+
+struct Opts {
+    customers: u32,
+    invoices: u32,
+    calls: usize,
+}
+
+fn opts() -> Result<Opts> {
+    let mut o = Opts { customers: 100_000, invoices: 1_000_000, calls: 2000 };
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut val = || it.next().context("missing value").and_then(|v| Ok(v.parse::<u64>()?));
+        match a.as_str() {
+            "--customers" => o.customers = val()? as u32,
+            "--invoices" => o.invoices = val()? as u32,
+            "--calls" => o.calls = val()? as usize,
+            other => bail!("unknown option {other}"),
+        }
+    }
+    Ok(o)
+}
+
+/// One logical query, as our tool call and as the peer's SQL.
+struct Query {
+    name: &'static str,
+    ours: Vec<(String, Value)>,
+    peer: Vec<String>,
+}
+
+fn sql_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+async fn queries(store: &Store, calls: usize) -> Result<Vec<Query>> {
+    let pool = store.pool();
+    let n = calls as i64;
+    let numbers: Vec<String> = sqlx::query_scalar("SELECT invoice_number FROM invoices ORDER BY random() LIMIT ?").bind(n).fetch_all(pool).await?;
+    let customers: Vec<String> = sqlx::query_scalar("SELECT id FROM customers ORDER BY random() LIMIT ?").bind(n).fetch_all(pool).await?;
+    let surnames: Vec<String> = sqlx::query_scalar("SELECT substr(name, instr(name, ' ') + 1) FROM customers ORDER BY random() LIMIT ?").bind(n).fetch_all(pool).await?;
+    let cycle = |v: &Vec<String>, i: usize| v[i % v.len()].clone();
+    Ok(vec![
+        Query {
+            name: "get_invoice (by number)",
+            ours: (0..calls).map(|i| ("get_invoice".into(), json!({"invoice_number": cycle(&numbers, i)}))).collect(),
+            peer: (0..calls).map(|i| format!(
+                "SELECT i.*, (SELECT json_group_array(json_object('id', l.id, 'description', l.description, 'amount', l.amount)) FROM invoice_line_items l WHERE l.invoice_id = i.id) AS lines, \
+                 (SELECT json_group_array(json_object('id', p.id, 'status', p.payment_status, 'error', p.error_message)) FROM payments p WHERE p.invoice_id = i.id) AS payments \
+                 FROM invoices i WHERE i.invoice_number = {}", sql_quote(&cycle(&numbers, i)))).collect(),
+        },
+        Query {
+            name: "get_customer",
+            ours: (0..calls).map(|i| ("get_customer".into(), json!({"customer_id": cycle(&customers, i)}))).collect(),
+            peer: (0..calls).map(|i| format!(
+                "SELECT c.*, (SELECT json_group_array(json_object('currency', currency, 'unpaid', s, 'n', n)) FROM (SELECT currency, SUM(amount_remaining) s, COUNT(*) n FROM invoices \
+                 WHERE customer_id = c.id AND invoice_status = 'FINALIZED' AND amount_remaining > 0 GROUP BY currency)) AS outstanding, \
+                 (SELECT plan_name FROM subscriptions WHERE customer_id = c.id AND status != 'cancelled' LIMIT 1) AS plan \
+                 FROM customers c WHERE c.id = {}", sql_quote(&cycle(&customers, i)))).collect(),
+        },
+        Query {
+            name: "search_customers",
+            ours: (0..calls).map(|i| ("search_customers".into(), json!({"query": cycle(&surnames, i)}))).collect(),
+            peer: (0..calls).map(|i| format!(
+                "SELECT c.id, c.name, c.email, c.company FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid \
+                 WHERE customers_fts MATCH {} ORDER BY rank LIMIT 10", sql_quote(&format!("\"{}\"*", cycle(&surnames, i).replace('"', ""))))).collect(),
+        },
+        Query {
+            name: "list_invoices (customer, 20)",
+            ours: (0..calls).map(|i| ("list_invoices".into(), json!({"customer_id": cycle(&customers, i), "limit": 20}))).collect(),
+            peer: (0..calls).map(|i| format!(
+                "SELECT * FROM invoices WHERE customer_id = {} ORDER BY issue_date DESC, id DESC LIMIT 21", sql_quote(&cycle(&customers, i)))).collect(),
+        },
+    ])
+}
+
+struct Stats {
+    p50: Duration,
+    p95: Duration,
+    p99: Duration,
+    per_sec: f64,
+}
+
+async fn drive(client: &Client, calls: &[(String, Value)]) -> Result<Stats> {
+    // Warm up caches and connections.
+    for (tool, args) in calls.iter().take(50) {
+        call(client, tool, args).await?;
+    }
+    let mut lat = Vec::with_capacity(calls.len());
+    let start = Instant::now();
+    for (tool, args) in calls {
+        let t = Instant::now();
+        call(client, tool, args).await?;
+        lat.push(t.elapsed());
+    }
+    let total = start.elapsed();
+    lat.sort();
+    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
+    Ok(Stats { p50: pct(0.50), p95: pct(0.95), p99: pct(0.99), per_sec: lat.len() as f64 / total.as_secs_f64() })
+}
+
+async fn call(client: &Client, tool: &str, args: &Value) -> Result<()> {
+    let r = client
+        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(args.as_object().cloned().unwrap_or_default()))
+        .await?;
+    if r.is_error == Some(true) {
+        bail!("{tool} {args} failed: {:?}", r.structured_content.or(Some(json!(r.content))));
+    }
+    Ok(())
+}
+
+fn seed(bin: &Path, data_dir: &Path, o: &Opts) -> Result<()> {
+    let marker = data_dir.join(format!("seeded-{}-{}", o.customers, o.invoices));
+    if marker.exists() {
+        eprintln!("reusing the seeded bench desk in {}", data_dir.display());
+        return Ok(());
+    }
+    let _ = std::fs::remove_dir_all(data_dir);
+    let t = Instant::now();
+    let status = Command::new(bin)
+        .arg("--data-dir").arg(data_dir)
+        .args(["demo", "--customers", &o.customers.to_string(), "--invoices", &o.invoices.to_string(), "--tickets", "20000"])
+        .status()?;
+    if !status.success() {
+        bail!("seeding failed");
+    }
+    eprintln!("seeded {} customers + {} invoices in {:.1?}", o.customers, o.invoices, t.elapsed());
+    std::fs::write(marker, "")?;
+    Ok(())
+}
+
+fn row(name: &str, s: &Stats, peer: Option<&Stats>) {
+    let ms = |d: Duration| format!("{:.3}", d.as_secs_f64() * 1000.0);
+    let ratio = peer.map(|p| format!("{:.1}×", s.per_sec / p.per_sec)).unwrap_or_else(|| "".into());
+    println!("| {name:<34} | {:>8} | {:>8} | {:>8} | {:>9.0} | {ratio:>6} |", ms(s.p50), ms(s.p95), ms(s.p99), s.per_sec);
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let o = opts()?;
+    let bin = tool("COUNTERSIGN_BIN");
+    let peer_bin = tool("COUNTERSIGN_PEER_SQLITE");
+    let data_dir = std::env::var_os("COUNTERSIGN_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("countersign-bench"));
+    seed(&bin, &data_dir, &o)?;
+    let db = data_dir.join("profiles/demo/desk.sqlite3");
+    let store = Store::open(&db).await?;
+    let qs = queries(&store, o.calls).await?;
+    // The bench token must not be rate-limited.
+    Command::new(&bin).arg("--data-dir").arg(&data_dir).args(["settings", "set", "mcp.rate_per_minute", "100000000"]).status()?;
+    let out = Command::new(&bin).arg("--data-dir").arg(&data_dir).args(["token", "create", "--name", "bench", "--scope", "read"]).output()?;
+    let token = String::from_utf8_lossy(&out.stdout).split_whitespace().find(|w| w.starts_with("cst_")).context("token")?.to_owned();
+
+    // The peer reads a copy, so nothing it does can touch our desk.
+    let peer_db = data_dir.join("peer.sqlite3");
+    let _ = std::fs::remove_file(&peer_db);
+    sqlx::query("VACUUM INTO ?").bind(peer_db.to_str().context("utf-8")?).execute(store.pool()).await?;
+
+    let stdio: Client = ().serve(TokioChildProcess::new(tokio::process::Command::new(&bin).configure(|c| {
+        c.arg("--data-dir").arg(&data_dir).args(["mcp", "--scope", "read"]).stderr(Stdio::null());
+    }))?).await?;
+    let port = free_port()?;
+    let mut server = Command::new(&bin)
+        .arg("--data-dir").arg(&data_dir)
+        .args(["serve", "--port", &port.to_string()])
+        .stdout(Stdio::null()).stderr(Stdio::null())
+        .spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline { bail!("serve did not start"); }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let http_client = reqwest::Client::builder().pool_max_idle_per_host(4).tcp_nodelay(true).build()?;
+    let http: Client = ().serve(StreamableHttpClientTransport::with_client(
+        http_client,
+        StreamableHttpClientTransportConfig::with_uri(format!("http://127.0.0.1:{port}/mcp")).auth_header(token),
+    )).await?;
+    let peer: Client = ().serve(TokioChildProcess::new(tokio::process::Command::new(&peer_bin).configure(|c| {
+        c.arg("--db-path").arg(&peer_db).stderr(Stdio::null());
+    }))?).await?;
+
+    println!("\nCountersign MCP benchmark: {} customers, {} invoices, {} calls per query, sequential, one client", o.customers, o.invoices, o.calls);
+    println!("machine: {} cores, {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), std::env::consts::ARCH);
+    println!("\n| query / transport                  | p50 ms   | p95 ms   | p99 ms   | calls/s   | vs peer |");
+    println!("|------------------------------------|----------|----------|----------|-----------|--------|");
+    for q in &qs {
+        let peer_calls: Vec<(String, Value)> = q.peer.iter().map(|sql| ("read_query".to_owned(), json!({"query": sql}))).collect();
+        let p = drive(&peer, &peer_calls).await?;
+        let s = drive(&stdio, &q.ours).await?;
+        let h = drive(&http, &q.ours).await?;
+        row(&format!("{} — stdio", q.name), &s, Some(&p));
+        row(&format!("{} — HTTP", q.name), &h, Some(&p));
+        row(&format!("{} — peer (stdio)", q.name), &p, None);
+    }
+    stdio.cancel().await?;
+    http.cancel().await?;
+    peer.cancel().await?;
+    let _ = Command::new("kill").arg(server.id().to_string()).status();
+    let _ = server.wait();
+    Ok(())
+}

@@ -1,1 +1,6 @@
+//! End-to-end: the `countersign` binary with real MCP clients (the official Python SDK and the
+//! MCP Inspector CLI) over stdio and HTTP, and the CLI as a person uses it.
 
+mod cli;
+mod inspector;
+mod python_sdk;

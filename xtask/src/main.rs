@@ -1,1 +1,139 @@
-fn main() {}
+//! `cargo xtask run|test|bench`: what cargo alone cannot do — install what is missing on a
+//! Debian/Ubuntu machine (wasm32 target, toolchain components, the Python venv with the official
+//! MCP SDK, the MCP Inspector), build, and orchestrate. Every step says what it is doing and is
+//! idempotent: a second run installs nothing.
+
+mod setup;
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  run     seed the demo desk if absent and start Countersign on it (MCP over HTTP on 127.0.0.1)
+  test    fmt check, clippy -D warnings, the wasm32 check of the model, and every test,
+          including the real-client tests (Python MCP SDK, MCP Inspector CLI)
+  bench   the MCP benchmark: 100k customers + 1M invoices, stdio and HTTP, against the
+          reference mcp-server-sqlite; prints its table";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => {
+            eprintln!("unknown command {other:?}\n\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The repository root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_owned()
+}
+
+/// Where cargo puts build output for this workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+pub fn step(what: &str) {
+    eprintln!("\x1b[1m==> {what}\x1b[0m");
+}
+
+/// Runs a command in the repository root, failing with its exit status.
+pub fn cmd(program: &str, args: &[&str]) -> Result<()> {
+    cmd_env(program, args, &[])
+}
+
+pub fn cmd_env(program: &str, args: &[&str], env: &[(&str, &Path)]) -> Result<()> {
+    let mut c = Command::new(program);
+    c.args(args).current_dir(root());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let status = c
+        .status()
+        .with_context(|| format!("cannot start `{program}`"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn test() -> Result<()> {
+    let started = std::time::Instant::now();
+    let tools = setup::ensure_test_tools()?;
+    let cargo = cargo();
+    step("cargo fmt --check");
+    cmd(&cargo, &["fmt", "--all", "--check"])?;
+    step("cargo clippy --workspace --all-targets -- -D warnings");
+    cmd(&cargo, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    step("cargo check -p countersign-model --target wasm32-unknown-unknown");
+    cmd(&cargo, &["check", "-p", "countersign-model", "--target", "wasm32-unknown-unknown"])?;
+    step("cargo build -p countersign-cli (the binary the end-to-end tests drive)");
+    cmd(&cargo, &["build", "-p", "countersign-cli"])?;
+    let bin = target_dir().join("debug").join("countersign");
+    step("cargo test --workspace");
+    cmd_env(
+        &cargo,
+        &["test", "--workspace", "--", "--test-threads", "2"],
+        &[
+            ("COUNTERSIGN_BIN", &bin),
+            ("COUNTERSIGN_PYTHON", &tools.python),
+            ("COUNTERSIGN_INSPECTOR", &tools.inspector),
+            ("COUNTERSIGN_CLIENTS", &root().join("tests").join("clients")),
+        ],
+    )?;
+    step(&format!("all checks passed in {:.0?}", started.elapsed()));
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let cargo = cargo();
+    step("cargo build --release -p countersign-cli");
+    cmd(&cargo, &["build", "--release", "-p", "countersign-cli"])?;
+    let bin = target_dir().join("release").join("countersign");
+    let bin = bin.to_str().context("target dir is not UTF-8")?;
+    let mut pass: Vec<&str> = args.iter().map(String::as_str).collect();
+    step("countersign demo (seeds the demo desk the first time; keeps it after)");
+    let mut demo = pass.clone();
+    demo.push("demo");
+    cmd(bin, &demo)?;
+    step("countersign serve --new-token \"cargo xtask run\"");
+    pass.extend(["serve", "--new-token", "cargo xtask run"]);
+    cmd(bin, &pass)
+}
+
+fn bench(args: &[String]) -> Result<()> {
+    let peer = setup::ensure_bench_tools()?;
+    let cargo = cargo();
+    step("cargo build --release -p countersign-cli");
+    cmd(&cargo, &["build", "--release", "-p", "countersign-cli"])?;
+    let bin = target_dir().join("release").join("countersign");
+    step("cargo bench -p countersign-e2e --bench mcp");
+    let mut a = vec!["bench", "-p", "countersign-e2e", "--bench", "mcp", "--"];
+    a.extend(args.iter().map(String::as_str));
+    cmd_env(&cargo, &a, &[("COUNTERSIGN_BIN", &bin), ("COUNTERSIGN_PEER_SQLITE", &peer)])
+}

@@ -15,6 +15,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
 
 /// The largest JSON-RPC request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -29,13 +30,13 @@ pub struct HttpOptions {
     pub extra_origins: Vec<String>,
 }
 
-/// The `/mcp` router for `store`.
-pub fn router(store: Store, options: &HttpOptions) -> axum::Router {
+/// The `/mcp` router for `store`; cancelling `stop` closes open sessions and event streams.
+pub fn router(store: Store, options: &HttpOptions, stop: CancellationToken) -> axum::Router {
     let mut hosts = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
     if !options.bind.is_loopback() && !options.bind.is_unspecified() {
         hosts.push(options.bind.to_string());
     }
-    let origins = ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*", "tauri://localhost", "http://tauri.localhost"]
+    let origins = ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"]
         .into_iter()
         .map(str::to_owned)
         .chain(options.extra_origins.iter().cloned());
@@ -43,7 +44,8 @@ pub fn router(store: Store, options: &HttpOptions) -> axum::Router {
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
         .enforce_origin_validation()
-        .with_max_request_body_bytes(MAX_BODY_BYTES);
+        .with_max_request_body_bytes(MAX_BODY_BYTES)
+        .with_cancellation_token(stop);
     let limiter = Arc::new(RateLimiter::per_minute(options.rate_per_minute));
     let server = DeskServer::http(store.clone(), limiter);
     let service: StreamableHttpService<DeskServer, LocalSessionManager> = StreamableHttpService::new(
@@ -101,13 +103,18 @@ pub async fn serve(
     options: &HttpOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(store, options);
+    let stop = CancellationToken::new();
+    let app = router(store, options, stop.clone());
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!(error = %e, "cannot set TCP_NODELAY");
         }
     });
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Event streams never end by themselves: end the sessions so shutdown completes.
+            stop.cancel();
+        })
         .await
 }

@@ -1,0 +1,137 @@
+//! Installing what the tests and benchmarks need, idempotently, into a tools directory outside
+//! the clone (`$COUNTERSIGN_TOOLS_DIR`, default `~/.cache/countersign/tools`).
+
+use crate::{cmd, step};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The official Python MCP SDK, pinned.
+const PY_MCP: &str = "mcp==2.3.0";
+const PY_JSONSCHEMA: &str = "jsonschema==4.26.0";
+/// The MCP Inspector, pinned.
+const INSPECTOR: &str = "@modelcontextprotocol/inspector@2.12.0";
+/// The reference SQLite MCP server the benchmark compares against (needs `mcp<2`).
+const PEER_SQLITE: &str = "mcp-server-sqlite==2025.4.25";
+
+pub struct TestTools {
+    pub python: PathBuf,
+    pub inspector: PathBuf,
+}
+
+pub fn tools_dir() -> Result<PathBuf> {
+    if let Some(d) = std::env::var_os("COUNTERSIGN_TOOLS_DIR") {
+        return Ok(d.into());
+    }
+    let home = std::env::var_os("HOME").context("HOME is not set; set COUNTERSIGN_TOOLS_DIR")?;
+    Ok(PathBuf::from(home).join(".cache").join("countersign").join("tools"))
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program} >/dev/null 2>&1")])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let o = Command::new(program).args(args).output().ok()?;
+    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// Debian packages, installed only when a needed program is missing.
+fn ensure_apt(programs_and_packages: &[(&str, &str)]) -> Result<()> {
+    let missing: Vec<&str> = programs_and_packages
+        .iter()
+        .filter(|(program, _)| !have(program))
+        .map(|(_, pkg)| *pkg)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !have("apt-get") {
+        bail!("missing {}; install them with your package manager", missing.join(", "));
+    }
+    step(&format!("apt-get install {}", missing.join(" ")));
+    let sudo = if output("id", &["-u"]).is_some_and(|u| u.trim() == "0") { vec![] } else { vec!["sudo"] };
+    let run = |args: &[&str]| -> Result<()> {
+        let mut all: Vec<&str> = sudo.clone();
+        all.extend_from_slice(args);
+        cmd(all[0], &all[1..])
+    };
+    run(&["apt-get", "update", "-qq"])?;
+    let mut install = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
+    install.extend(&missing);
+    run(&install)
+}
+
+fn ensure_rust_parts() -> Result<()> {
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        step("rustup target add wasm32-unknown-unknown");
+        cmd("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
+    }
+    let components = output("rustup", &["component", "list", "--installed"]).unwrap_or_default();
+    for c in ["clippy", "rustfmt"] {
+        if !components.lines().any(|l| l.starts_with(c)) {
+            step(&format!("rustup component add {c}"));
+            cmd("rustup", &["component", "add", c])?;
+        }
+    }
+    Ok(())
+}
+
+/// A venv at `dir` with `packages` installed (pip is skipped when they already are).
+fn ensure_venv(dir: &Path, packages: &[&str]) -> Result<PathBuf> {
+    let python = dir.join("bin").join("python");
+    if !python.exists() {
+        step(&format!("python3 -m venv {}", dir.display()));
+        cmd("python3", &["-m", "venv", dir.to_str().context("path is not UTF-8")?])?;
+    }
+    let py = python.to_str().context("path is not UTF-8")?;
+    let frozen = output(py, &["-m", "pip", "freeze"]).unwrap_or_default();
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !frozen.lines().any(|l| l.eq_ignore_ascii_case(p)))
+        .collect();
+    if !missing.is_empty() {
+        step(&format!("pip install {}", missing.join(" ")));
+        let mut args = vec!["-m", "pip", "install", "--quiet", "--disable-pip-version-check"];
+        args.extend(&missing);
+        cmd(py, &args)?;
+    }
+    Ok(python)
+}
+
+fn ensure_inspector(dir: &Path) -> Result<PathBuf> {
+    let bin = dir.join("node_modules").join(".bin").join("mcp-inspector");
+    let pinned = dir.join(".installed");
+    if bin.exists() && std::fs::read_to_string(&pinned).is_ok_and(|v| v == INSPECTOR) {
+        return Ok(bin);
+    }
+    step(&format!("npm install {INSPECTOR}"));
+    std::fs::create_dir_all(dir)?;
+    let d = dir.to_str().context("path is not UTF-8")?;
+    cmd("npm", &["install", "--prefix", d, "--no-audit", "--no-fund", "--loglevel=error", INSPECTOR])?;
+    std::fs::write(&pinned, INSPECTOR)?;
+    Ok(bin)
+}
+
+pub fn ensure_test_tools() -> Result<TestTools> {
+    step("checking tools (installs only what is missing)");
+    ensure_apt(&[("python3", "python3"), ("npm", "npm"), ("node", "nodejs"), ("cc", "build-essential"), ("pkg-config", "pkg-config")])?;
+    ensure_rust_parts()?;
+    let dir = tools_dir()?;
+    let python = ensure_venv(&dir.join("py"), &[PY_MCP, PY_JSONSCHEMA])?;
+    let inspector = ensure_inspector(&dir.join("npm"))?;
+    Ok(TestTools { python, inspector })
+}
+
+/// The reference server's launcher, in its own venv (it needs `mcp<2`).
+pub fn ensure_bench_tools() -> Result<PathBuf> {
+    ensure_apt(&[("python3", "python3")])?;
+    let dir = tools_dir()?.join("peer-sqlite");
+    let python = ensure_venv(&dir, &[PEER_SQLITE])?;
+    Ok(python.with_file_name("mcp-server-sqlite"))
+}

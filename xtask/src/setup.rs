@@ -11,8 +11,8 @@ const PY_MCP: &str = "mcp==2.3.0";
 const PY_JSONSCHEMA: &str = "jsonschema==4.26.0";
 /// The MCP Inspector, pinned.
 const INSPECTOR: &str = "@modelcontextprotocol/inspector@2.12.0";
-/// The reference SQLite MCP server the benchmark compares against (needs `mcp<2`).
-const PEER_SQLITE: &str = "mcp-server-sqlite==2025.4.25";
+/// The reference SQLite MCP server the benchmark compares against, with the `mcp<2` it needs.
+const PEER_SQLITE: [&str; 2] = ["mcp-server-sqlite==2025.4.25", "mcp==1.27.0"];
 
 pub struct TestTools {
     pub python: PathBuf,
@@ -132,6 +132,6 @@ pub fn ensure_test_tools() -> Result<TestTools> {
 pub fn ensure_bench_tools() -> Result<PathBuf> {
     ensure_apt(&[("python3", "python3")])?;
     let dir = tools_dir()?.join("peer-sqlite");
-    let python = ensure_venv(&dir, &[PEER_SQLITE])?;
+    let python = ensure_venv(&dir, &PEER_SQLITE)?;
     Ok(python.with_file_name("mcp-server-sqlite"))
 }

@@ -124,19 +124,29 @@ enum Command {
     },
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     exit_quietly_on_closed_stdout();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
-    init_logging(if matches!(cli.command, Command::Serve(_)) {
-        "info"
+    let serving = matches!(cli.command, Command::Serve(_));
+    init_logging(if serving { "info" } else { "warn" });
+    // The HTTP endpoint serves many clients at once; everything else (a stdio MCP session
+    // included) is one conversation, where a single-threaded runtime avoids cross-thread hops.
+    let runtime = if serving {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build()
     } else {
-        "warn"
-    });
-    match run(cli).await {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    };
+    let runtime = match runtime {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", error::render(ErrorCode::Internal, &format!("cannot start the async runtime: {e}")));
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => error::report(&e),
     }

@@ -1,16 +1,15 @@
 //! The audit log: append-only (triggers refuse UPDATE and DELETE) and hash-chained.
 //!
-//! Each row stores `prev_hash` and `hash = sha256(prev_hash ‖ canonical JSON of the row)`; the
-//! head (last seq and hash) is kept in `settings` in the same transaction. [`verify`] recomputes
-//! the chain and reports the first row that was modified, removed or reordered, and a truncated
-//! tail. Rows are appended inside the transaction of the effect they describe.
+//! Each row stores `prev_hash` and `hash = sha256(prev_hash ‖ canonical JSON of the row)`.
+//! [`verify`] recomputes the chain and reports the first row that was modified, removed or
+//! reordered, and a truncated tail (SQLite's AUTOINCREMENT record still names the last row). Rows are appended inside the transaction of the effect they describe.
 
-use crate::store::{Tx, now, parse_ts, ts};
+use crate::store::{Store, Tx, now, parse_ts, ts};
 use crate::{Error, Result};
 use countersign_model::workflow::AuditEntry;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 
 /// The hash before the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -109,54 +108,116 @@ fn row_hash(
     hex::encode(h.finalize())
 }
 
-/// Appends `record` inside `tx`. Call it in the transaction of the effect it describes.
-pub async fn append(tx: &mut Tx, record: &Record<'_>) -> Result<i64> {
-    let (last_seq, prev_hash): (i64, String) =
+/// A row ready to insert once its place in the chain is known.
+struct Prepared<'a> {
+    record: &'a Record<'a>,
+    at: String,
+    arguments: String,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(record: &'a Record<'a>) -> Self {
+        Self {
+            record,
+            at: ts(now()),
+            arguments: redact(record.arguments).to_string(),
+        }
+    }
+
+    /// Inserts the row after (`last_seq`, `prev_hash`), only if that is still the tail of the
+    /// chain: one statement, atomic on its own. Returns the new tail, or `None` if the chain
+    /// moved (another writer appended first).
+    async fn insert_after(
+        &self,
+        conn: &mut SqliteConnection,
+        last_seq: i64,
+        prev_hash: &str,
+    ) -> Result<Option<(i64, String)>> {
+        let r = self.record;
+        let seq = last_seq + 1;
+        let hash = row_hash(
+            prev_hash,
+            seq,
+            &self.at,
+            r.actor_kind.as_str(),
+            r.actor,
+            r.token_id,
+            r.action,
+            r.subject,
+            &self.arguments,
+            r.outcome,
+            r.duration_us,
+        );
+        let inserted = sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor_kind, actor, token_id, action, subject, arguments, \
+             outcome, duration_us, prev_hash, hash) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
+             WHERE COALESCE((SELECT MAX(seq) FROM audit_log), 0) = ?",
+        )
+        .bind(seq)
+        .bind(&self.at)
+        .bind(r.actor_kind.as_str())
+        .bind(r.actor)
+        .bind(r.token_id)
+        .bind(r.action)
+        .bind(r.subject)
+        .bind(&self.arguments)
+        .bind(r.outcome)
+        .bind(r.duration_us)
+        .bind(prev_hash)
+        .bind(&hash)
+        .bind(last_seq)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        Ok((inserted == 1).then_some((seq, hash)))
+    }
+}
+
+/// The chain's tail as stored now.
+async fn chain_tail(conn: &mut SqliteConnection) -> Result<(i64, String)> {
+    Ok(
         sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *conn)
             .await?
-            .unwrap_or((0, GENESIS.to_owned()));
-    let seq = last_seq + 1;
-    let at = ts(now());
-    let arguments = redact(record.arguments).to_string();
-    let hash = row_hash(
-        &prev_hash,
-        seq,
-        &at,
-        record.actor_kind.as_str(),
-        record.actor,
-        record.token_id,
-        record.action,
-        record.subject,
-        &arguments,
-        record.outcome,
-        record.duration_us,
-    );
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_kind, actor, token_id, action, subject, arguments, \
-         outcome, duration_us, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            .unwrap_or((0, GENESIS.to_owned())),
     )
-    .bind(seq)
-    .bind(&at)
-    .bind(record.actor_kind.as_str())
-    .bind(record.actor)
-    .bind(record.token_id)
-    .bind(record.action)
-    .bind(record.subject)
-    .bind(&arguments)
-    .bind(record.outcome)
-    .bind(record.duration_us)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('audit.head', ?) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(format!("{seq}:{hash}"))
-    .execute(&mut **tx)
-    .await?;
+}
+
+/// Appends `record` inside `tx`. Call it in the transaction of the effect it describes; the
+/// transaction holds the write lock, so the tail it reads cannot move.
+pub async fn append(tx: &mut Tx, record: &Record<'_>) -> Result<i64> {
+    let row = Prepared::new(record);
+    let (last_seq, prev_hash) = chain_tail(tx).await?;
+    let (seq, _) = row
+        .insert_after(tx, last_seq, &prev_hash)
+        .await?
+        .ok_or_else(|| Error::Internal("the audit chain moved inside a write transaction".into()))?;
+    Ok(seq)
+}
+
+/// Appends `record` on its own — for a call that wrote nothing else (a read). The common case
+/// is one guarded statement after the tail this process last wrote. If another writer (another
+/// process on the same desk) appended since, the append is redone under the write lock.
+pub async fn append_now(store: &Store, record: &Record<'_>) -> Result<i64> {
+    let row = Prepared::new(record);
+    let cached = store.audit_head.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some((last_seq, prev_hash)) = cached {
+        let mut conn = store.pool().acquire().await?;
+        if let Some(head) = row.insert_after(&mut conn, last_seq, &prev_hash).await? {
+            let seq = head.0;
+            *store.audit_head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
+            return Ok(seq);
+        }
+    }
+    let mut tx = store.write().await?;
+    let (last_seq, prev_hash) = chain_tail(&mut tx).await?;
+    let head = row
+        .insert_after(&mut tx, last_seq, &prev_hash)
+        .await?
+        .ok_or_else(|| Error::Internal("the audit chain moved inside a write transaction".into()))?;
+    tx.commit().await?;
+    let seq = head.0;
+    *store.audit_head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
     Ok(seq)
 }
 
@@ -224,24 +285,28 @@ pub async fn verify(pool: &SqlitePool) -> Result<Verification> {
         count += 1;
     }
     drop(rows);
-    let head: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'audit.head'")
+    // AUTOINCREMENT keeps the highest seq ever used in sqlite_sequence: rows cut from the end
+    // leave it pointing past the last row.
+    let highest: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
             .fetch_optional(pool)
             .await?;
     let last = count;
-    match head {
-        Some(h) if h != format!("{last}:{prev}") => Ok(Verification {
+    match highest {
+        Some(h) if h != last => Ok(Verification {
             rows: count,
             broken: Some(Break {
                 seq: last + 1,
-                why: format!("the log ends at row {last} but its recorded head is {h}: rows were removed from the end"),
+                why: format!(
+                    "the log ends at row {last} but row {h} was written: rows were removed from the end"
+                ),
             }),
         }),
         None if count > 0 => Ok(Verification {
             rows: count,
             broken: Some(Break {
                 seq: last,
-                why: "the recorded head is missing".into(),
+                why: "the record of the highest row written is missing".into(),
             }),
         }),
         _ => Ok(Verification {

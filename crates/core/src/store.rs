@@ -23,6 +23,8 @@ pub(crate) type Tx = Transaction<'static, Sqlite>;
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// The audit chain's last (seq, hash) as this process last wrote it; see `audit::append_now`.
+    pub(crate) audit_head: std::sync::Arc<std::sync::Mutex<Option<(i64, String)>>>,
 }
 
 impl Store {
@@ -43,6 +45,8 @@ impl Store {
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-32000");
         let pool = SqlitePoolOptions::new()
+            // A local file cannot drop a connection: pinging before each use only adds a round trip.
+            .test_before_acquire(false)
             .max_connections(6)
             .min_connections(1)
             .connect_with(options)
@@ -51,6 +55,7 @@ impl Store {
         Ok(Self {
             pool,
             path: path.to_owned(),
+            audit_head: Default::default(),
         })
     }
 

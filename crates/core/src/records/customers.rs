@@ -113,7 +113,9 @@ pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetai
     let id = customer.id.as_str();
     let today = date(now().date_naive());
 
-    let outstanding = sqlx::query(
+    // Four independent reads on pooled connections, awaited together.
+    let outstanding = async {
+        sqlx::query(
         "SELECT currency, COUNT(*) AS unpaid_count, SUM(amount_remaining) AS unpaid_total, \
          SUM(due_date < ?2) AS overdue_count, \
          SUM(CASE WHEN due_date < ?2 THEN amount_remaining ELSE 0 END) AS overdue_total \
@@ -135,9 +137,11 @@ pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetai
             overdue_total: money(row, "overdue_total", cur)?,
         })
     })
-    .collect::<Result<Vec<_>>>()?;
+    .collect::<Result<Vec<_>>>()
+    };
 
-    let subscription = sqlx::query(
+    let subscription = async {
+        sqlx::query(
         "SELECT id, customer_id, plan_name, status, currency, price, billing_period, \
          current_period_start, current_period_end, cancel_at_period_end, started_at, cancelled_at, version \
          FROM subscriptions WHERE customer_id = ? AND status != 'cancelled' \
@@ -147,9 +151,11 @@ pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetai
     .fetch_optional(pool)
     .await?
     .map(|row| subscription_from_row(&row))
-    .transpose()?;
+    .transpose()
+    };
 
-    let wallets = sqlx::query(
+    let wallets = async {
+        sqlx::query(
         "SELECT id, customer_id, currency, balance, status, version FROM wallets \
          WHERE customer_id = ? ORDER BY currency",
     )
@@ -167,14 +173,20 @@ pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetai
             version: int(row, "version")?,
         })
     })
-    .collect::<Result<Vec<_>>>()?;
+    .collect::<Result<Vec<_>>>()
+    };
 
-    let open_tickets: i64 = sqlx::query_scalar(
+    let open_tickets = async {
+        let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM tickets WHERE customer_id = ? AND status IN ('open', 'pending')",
     )
     .bind(id)
     .fetch_one(pool)
     .await?;
+        Ok(n)
+    };
+    let (outstanding, subscription, wallets, open_tickets) =
+        tokio::try_join!(outstanding, subscription, wallets, open_tickets)?;
 
     Ok(CustomerDetail {
         customer,

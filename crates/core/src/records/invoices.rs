@@ -114,14 +114,18 @@ pub async fn find(pool: &SqlitePool, by: &InvoiceRef) -> Result<Invoice> {
 pub async fn detail(pool: &SqlitePool, by: &InvoiceRef) -> Result<InvoiceDetail> {
     let invoice = find(pool, by).await?;
     let cur = invoice.currency;
-    let customer = sqlx::query(
+    // Three independent reads on three pooled connections: one round trip of latency, not three.
+    let customer = async {
+        let row = sqlx::query(
         "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
     )
     .bind(invoice.customer_id.as_str())
     .fetch_one(pool)
     .await?;
-    let customer = summary_from_row(&customer)?;
-    let line_items = sqlx::query(
+        summary_from_row(&row)
+    };
+    let line_items = async {
+        sqlx::query(
         "SELECT id, description, quantity, unit_amount, amount, period_start, period_end \
          FROM invoice_line_items WHERE invoice_id = ? ORDER BY rowid",
     )
@@ -140,8 +144,10 @@ pub async fn detail(pool: &SqlitePool, by: &InvoiceRef) -> Result<InvoiceDetail>
             period_end: parse_date_opt(opt_text(row, "period_end")?.as_deref())?,
         })
     })
-    .collect::<Result<Vec<_>>>()?;
-    let payments = sqlx::query(
+    .collect::<Result<Vec<_>>>()
+    };
+    let payments = async {
+        sqlx::query(
         "SELECT id, customer_id, invoice_id, currency, amount, method, payment_status, error_message, \
          attempts, refunded_amount, created_at, succeeded_at, failed_at, version \
          FROM payments WHERE invoice_id = ? ORDER BY created_at, id",
@@ -151,7 +157,9 @@ pub async fn detail(pool: &SqlitePool, by: &InvoiceRef) -> Result<InvoiceDetail>
     .await?
     .iter()
     .map(payment_from_row)
-    .collect::<Result<Vec<_>>>()?;
+    .collect::<Result<Vec<_>>>()
+    };
+    let (customer, line_items, payments) = tokio::try_join!(customer, line_items, payments)?;
     Ok(InvoiceDetail {
         invoice,
         customer,

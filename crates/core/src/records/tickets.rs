@@ -184,16 +184,21 @@ pub async fn thread(pool: &SqlitePool, id: &TicketId) -> Result<Vec<Message>> {
 /// A ticket with its customer, thread, drafts (staleness checked now) and escalations.
 pub async fn detail(pool: &SqlitePool, id: &TicketId) -> Result<TicketDetail> {
     let ticket = find(pool, id).await?;
-    let customer = sqlx::query(
-        "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
-    )
-    .bind(ticket.customer_id.as_str())
-    .fetch_one(pool)
-    .await?;
-    let customer = summary_from_row(&customer)?;
-    let thread = thread(pool, id).await?;
-    let drafts = workflow::drafts::for_ticket(pool, id).await?;
-    let escalations = workflow::escalations::for_ticket(pool, id).await?;
+    let customer = async {
+        let row = sqlx::query(
+            "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
+        )
+        .bind(ticket.customer_id.as_str())
+        .fetch_one(pool)
+        .await?;
+        summary_from_row(&row)
+    };
+    let (customer, thread, drafts, escalations) = tokio::try_join!(
+        customer,
+        thread(pool, id),
+        workflow::drafts::for_ticket(pool, id),
+        workflow::escalations::for_ticket(pool, id),
+    )?;
     Ok(TicketDetail {
         ticket,
         customer,

@@ -48,22 +48,22 @@ impl AssistantCall {
         i64::try_from(self.started.elapsed().as_micros()).unwrap_or(i64::MAX)
     }
 
+    fn record<'a>(&'a self, subject: Option<&'a str>, outcome: &'a str) -> audit::Record<'a> {
+        audit::Record {
+            actor_kind: ActorKind::Assistant,
+            actor: &self.client,
+            token_id: self.token_id.as_ref().map(|t| t.as_str()),
+            action: &self.tool,
+            subject,
+            arguments: &self.arguments,
+            outcome,
+            duration_us: Some(self.elapsed_us()),
+        }
+    }
+
     /// Appends this call's audit row with `outcome` inside `tx`.
     pub(crate) async fn audit(&self, tx: &mut Tx, subject: Option<&str>, outcome: &str) -> Result<()> {
-        audit::append(
-            tx,
-            &audit::Record {
-                actor_kind: ActorKind::Assistant,
-                actor: &self.client,
-                token_id: self.token_id.as_ref().map(|t| t.as_str()),
-                action: &self.tool,
-                subject,
-                arguments: &self.arguments,
-                outcome,
-                duration_us: Some(self.elapsed_us()),
-            },
-        )
-        .await?;
+        audit::append(tx, &self.record(subject, outcome)).await?;
         Ok(())
     }
 }
@@ -143,16 +143,14 @@ pub(crate) fn check_text(field: &str, text: &str) -> Result<String> {
     Ok(t.to_owned())
 }
 
-/// Audits an assistant call that wrote nothing else (a read, or a refused proposal), in its own
-/// transaction.
+/// Audits an assistant call that wrote nothing else (a read, or a refused proposal), on its
+/// own: one guarded insert in the common case.
 pub async fn record_call(
     store: &crate::Store,
     call: &AssistantCall,
     subject: Option<&str>,
     outcome: &str,
 ) -> Result<()> {
-    let mut tx = store.write().await?;
-    call.audit(&mut tx, subject, outcome).await?;
-    tx.commit().await?;
+    audit::append_now(store, &call.record(subject, outcome)).await?;
     Ok(())
 }

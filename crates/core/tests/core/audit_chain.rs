@@ -74,3 +74,24 @@ async fn secrets_in_arguments_are_redacted_before_they_are_stored() {
     assert!(!stored.contains("sk-live-123"), "{stored}");
     assert!(stored.contains("a@b.c"));
 }
+
+#[tokio::test]
+async fn two_processes_appending_to_one_desk_keep_one_chain() {
+    let d = desk().await;
+    // A second handle on the same file stands for a second process (the app and `countersign mcp`).
+    let other = countersign_core::Store::open(d.store.path()).await.unwrap();
+    let call = assistant(countersign_model::workflow::TokenScope::Read, "get_ticket");
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let store = if i % 2 == 0 { d.store.clone() } else { other.clone() };
+        let call = call.clone();
+        tasks.push(tokio::spawn(async move {
+            countersign_core::workflow::record_call(&store, &call, None, "ok").await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every append lands");
+    }
+    let v = audit::verify(d.store.pool()).await.unwrap();
+    assert_eq!((v.rows, v.broken), (40, None), "interleaved writers extend one intact chain");
+}

@@ -13,7 +13,9 @@ use tempfile::TempDir;
 pub fn tool(var: &str) -> PathBuf {
     match std::env::var_os(var) {
         Some(p) => PathBuf::from(p),
-        None => panic!("{var} is not set: run the end-to-end tests with `cargo xtask test`, which installs the clients and sets it"),
+        None => panic!(
+            "{var} is not set: run the end-to-end tests with `cargo xtask test`, which installs the clients and sets it"
+        ),
     }
 }
 
@@ -37,7 +39,10 @@ impl Desk {
             &tickets.to_string(),
         ])?;
         if !out.status.success() {
-            bail!("countersign demo failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "countersign demo failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         Ok(desk)
     }
@@ -54,14 +59,27 @@ impl Desk {
 
     /// Runs `countersign --data-dir DIR <args>` to completion.
     pub fn cli(&self, args: &[&str]) -> Result<Output> {
-        self.command().args(args).output().context("run countersign")
+        self.command()
+            .args(args)
+            .output()
+            .context("run countersign")
     }
 
     /// Creates a token and returns its secret.
     pub fn token(&self, scope: &str) -> Result<String> {
-        let out = self.cli(&["token", "create", "--name", &format!("e2e {scope}"), "--scope", scope])?;
+        let out = self.cli(&[
+            "token",
+            "create",
+            "--name",
+            &format!("e2e {scope}"),
+            "--scope",
+            scope,
+        ])?;
         if !out.status.success() {
-            bail!("token create failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "token create failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         String::from_utf8_lossy(&out.stdout)
             .split_whitespace()
@@ -106,7 +124,9 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -125,7 +145,11 @@ pub fn free_port() -> Result<u16> {
 
 /// Runs a command with a deadline, returning its output; kills it when the deadline passes.
 pub fn run_with_deadline(mut c: Command, limit: Duration) -> Result<Output> {
-    let child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().context("spawn")?;
+    let child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("spawn")?;
     let id = child.id();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -27,11 +27,22 @@ struct Opts {
 }
 
 fn opts() -> Result<Opts> {
-    let mut o = Opts { customers: 100_000, invoices: 1_000_000, calls: 2000 };
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let mut o = Opts {
+        customers: 100_000,
+        invoices: 1_000_000,
+        calls: 2000,
+    };
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut val = || it.next().context("missing value").and_then(|v| Ok(v.parse::<u64>()?));
+        let mut val = || {
+            it.next()
+                .context("missing value")
+                .and_then(|v| Ok(v.parse::<u64>()?))
+        };
         match a.as_str() {
             "--customers" => o.customers = val()? as u32,
             "--invoices" => o.invoices = val()? as u32,
@@ -56,9 +67,22 @@ fn sql_quote(s: &str) -> String {
 async fn queries(store: &Store, calls: usize) -> Result<Vec<Query>> {
     let pool = store.pool();
     let n = calls as i64;
-    let numbers: Vec<String> = sqlx::query_scalar("SELECT invoice_number FROM invoices ORDER BY random() LIMIT ?").bind(n).fetch_all(pool).await?;
-    let customers: Vec<String> = sqlx::query_scalar("SELECT id FROM customers ORDER BY random() LIMIT ?").bind(n).fetch_all(pool).await?;
-    let surnames: Vec<String> = sqlx::query_scalar("SELECT substr(name, instr(name, ' ') + 1) FROM customers ORDER BY random() LIMIT ?").bind(n).fetch_all(pool).await?;
+    let numbers: Vec<String> =
+        sqlx::query_scalar("SELECT invoice_number FROM invoices ORDER BY random() LIMIT ?")
+            .bind(n)
+            .fetch_all(pool)
+            .await?;
+    let customers: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM customers ORDER BY random() LIMIT ?")
+            .bind(n)
+            .fetch_all(pool)
+            .await?;
+    let surnames: Vec<String> = sqlx::query_scalar(
+        "SELECT substr(name, instr(name, ' ') + 1) FROM customers ORDER BY random() LIMIT ?",
+    )
+    .bind(n)
+    .fetch_all(pool)
+    .await?;
     let cycle = |v: &Vec<String>, i: usize| v[i % v.len()].clone();
     Ok(vec![
         Query {
@@ -116,15 +140,26 @@ async fn drive(client: &Client, calls: &[(String, Value)]) -> Result<Stats> {
     let total = start.elapsed();
     lat.sort();
     let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
-    Ok(Stats { p50: pct(0.50), p95: pct(0.95), p99: pct(0.99), per_sec: lat.len() as f64 / total.as_secs_f64() })
+    Ok(Stats {
+        p50: pct(0.50),
+        p95: pct(0.95),
+        p99: pct(0.99),
+        per_sec: lat.len() as f64 / total.as_secs_f64(),
+    })
 }
 
 async fn call(client: &Client, tool: &str, args: &Value) -> Result<()> {
     let r = client
-        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(args.as_object().cloned().unwrap_or_default()))
+        .call_tool(
+            CallToolRequestParams::new(tool.to_owned())
+                .with_arguments(args.as_object().cloned().unwrap_or_default()),
+        )
         .await?;
     if r.is_error == Some(true) {
-        bail!("{tool} {args} failed: {:?}", r.structured_content.or(Some(json!(r.content))));
+        bail!(
+            "{tool} {args} failed: {:?}",
+            r.structured_content.or(Some(json!(r.content)))
+        );
     }
     Ok(())
 }
@@ -138,21 +173,43 @@ fn seed(bin: &Path, data_dir: &Path, o: &Opts) -> Result<()> {
     let _ = std::fs::remove_dir_all(data_dir);
     let t = Instant::now();
     let status = Command::new(bin)
-        .arg("--data-dir").arg(data_dir)
-        .args(["demo", "--customers", &o.customers.to_string(), "--invoices", &o.invoices.to_string(), "--tickets", "20000"])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args([
+            "demo",
+            "--customers",
+            &o.customers.to_string(),
+            "--invoices",
+            &o.invoices.to_string(),
+            "--tickets",
+            "20000",
+        ])
         .status()?;
     if !status.success() {
         bail!("seeding failed");
     }
-    eprintln!("seeded {} customers + {} invoices in {:.1?}", o.customers, o.invoices, t.elapsed());
+    eprintln!(
+        "seeded {} customers + {} invoices in {:.1?}",
+        o.customers,
+        o.invoices,
+        t.elapsed()
+    );
     std::fs::write(marker, "")?;
     Ok(())
 }
 
 fn row(name: &str, s: &Stats, peer: Option<&Stats>) {
     let ms = |d: Duration| format!("{:.3}", d.as_secs_f64() * 1000.0);
-    let ratio = peer.map(|p| format!("{:.1}×", s.per_sec / p.per_sec)).unwrap_or_else(|| "".into());
-    println!("| {name:<34} | {:>8} | {:>8} | {:>8} | {:>9.0} | {ratio:>6} |", ms(s.p50), ms(s.p95), ms(s.p99), s.per_sec);
+    let ratio = peer
+        .map(|p| format!("{:.1}×", s.per_sec / p.per_sec))
+        .unwrap_or_else(|| "".into());
+    println!(
+        "| {name:<34} | {:>8} | {:>8} | {:>8} | {:>9.0} | {ratio:>6} |",
+        ms(s.p50),
+        ms(s.p95),
+        ms(s.p99),
+        s.per_sec
+    );
 }
 
 #[tokio::main]
@@ -168,44 +225,97 @@ async fn main() -> Result<()> {
     let store = Store::open(&db).await?;
     let qs = queries(&store, o.calls).await?;
     // The bench token must not be rate-limited.
-    Command::new(&bin).arg("--data-dir").arg(&data_dir).args(["settings", "set", "mcp.rate_per_minute", "100000000"]).status()?;
-    let out = Command::new(&bin).arg("--data-dir").arg(&data_dir).args(["token", "create", "--name", "bench", "--scope", "read"]).output()?;
-    let token = String::from_utf8_lossy(&out.stdout).split_whitespace().find(|w| w.starts_with("cst_")).context("token")?.to_owned();
+    Command::new(&bin)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["settings", "set", "mcp.rate_per_minute", "100000000"])
+        .status()?;
+    let out = Command::new(&bin)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["token", "create", "--name", "bench", "--scope", "read"])
+        .output()?;
+    let token = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .find(|w| w.starts_with("cst_"))
+        .context("token")?
+        .to_owned();
 
     // The peer reads a copy, so nothing it does can touch our desk.
     let peer_db = data_dir.join("peer.sqlite3");
     let _ = std::fs::remove_file(&peer_db);
-    sqlx::query("VACUUM INTO ?").bind(peer_db.to_str().context("utf-8")?).execute(store.pool()).await?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(peer_db.to_str().context("utf-8")?)
+        .execute(store.pool())
+        .await?;
 
-    let stdio: Client = ().serve(TokioChildProcess::new(tokio::process::Command::new(&bin).configure(|c| {
-        c.arg("--data-dir").arg(&data_dir).args(["mcp", "--scope", "read"]).stderr(Stdio::null());
-    }))?).await?;
+    let stdio: Client = ()
+        .serve(TokioChildProcess::new(
+            tokio::process::Command::new(&bin).configure(|c| {
+                c.arg("--data-dir")
+                    .arg(&data_dir)
+                    .args(["mcp", "--scope", "read"])
+                    .stderr(Stdio::null());
+            }),
+        )?)
+        .await?;
     let port = free_port()?;
     let mut server = Command::new(&bin)
-        .arg("--data-dir").arg(&data_dir)
+        .arg("--data-dir")
+        .arg(&data_dir)
         .args(["serve", "--port", &port.to_string()])
-        .stdout(Stdio::null()).stderr(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()?;
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() > deadline { bail!("serve did not start"); }
+        if Instant::now() > deadline {
+            bail!("serve did not start");
+        }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let http_client = reqwest::Client::builder().pool_max_idle_per_host(4).tcp_nodelay(true).build()?;
-    let http: Client = ().serve(StreamableHttpClientTransport::with_client(
-        http_client,
-        StreamableHttpClientTransportConfig::with_uri(format!("http://127.0.0.1:{port}/mcp")).auth_header(token),
-    )).await?;
-    let peer: Client = ().serve(TokioChildProcess::new(tokio::process::Command::new(&peer_bin).configure(|c| {
-        c.arg("--db-path").arg(&peer_db).stderr(Stdio::null());
-    }))?).await?;
+    let http_client = reqwest::Client::builder()
+        .pool_max_idle_per_host(4)
+        .tcp_nodelay(true)
+        .build()?;
+    let http: Client = ()
+        .serve(StreamableHttpClientTransport::with_client(
+            http_client,
+            StreamableHttpClientTransportConfig::with_uri(format!("http://127.0.0.1:{port}/mcp"))
+                .auth_header(token),
+        ))
+        .await?;
+    let peer: Client = ()
+        .serve(TokioChildProcess::new(
+            tokio::process::Command::new(&peer_bin).configure(|c| {
+                c.arg("--db-path").arg(&peer_db).stderr(Stdio::null());
+            }),
+        )?)
+        .await?;
 
-    println!("\nCountersign MCP benchmark: {} customers, {} invoices, {} calls per query, sequential, one client", o.customers, o.invoices, o.calls);
-    println!("machine: {} cores, {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), std::env::consts::ARCH);
-    println!("\n| query / transport                  | p50 ms   | p95 ms   | p99 ms   | calls/s   | vs peer |");
-    println!("|------------------------------------|----------|----------|----------|-----------|--------|");
+    println!(
+        "\nCountersign MCP benchmark: {} customers, {} invoices, {} calls per query, sequential, one client",
+        o.customers, o.invoices, o.calls
+    );
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
+        std::env::consts::ARCH
+    );
+    println!(
+        "\n| query / transport                  | p50 ms   | p95 ms   | p99 ms   | calls/s   | vs peer |"
+    );
+    println!(
+        "|------------------------------------|----------|----------|----------|-----------|--------|"
+    );
     for q in &qs {
-        let peer_calls: Vec<(String, Value)> = q.peer.iter().map(|sql| ("read_query".to_owned(), json!({"query": sql}))).collect();
+        let peer_calls: Vec<(String, Value)> = q
+            .peer
+            .iter()
+            .map(|sql| ("read_query".to_owned(), json!({"query": sql})))
+            .collect();
         let p = drive(&peer, &peer_calls).await?;
         let s = drive(&stdio, &q.ours).await?;
         let h = drive(&http, &q.ours).await?;

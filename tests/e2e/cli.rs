@@ -27,10 +27,16 @@ async fn an_assistant_drafts_over_stdio_and_a_person_approves_from_the_cli() {
     let client = ().serve(transport).await.expect("initialize over stdio");
     let args = |v: serde_json::Value| v.as_object().unwrap().clone();
     let tickets = client
-        .call_tool(CallToolRequestParams::new("list_tickets").with_arguments(args(json!({"status": "open", "limit": 1}))))
+        .call_tool(
+            CallToolRequestParams::new("list_tickets")
+                .with_arguments(args(json!({"status": "open", "limit": 1}))),
+        )
         .await
         .unwrap();
-    let ticket = tickets.structured_content.unwrap()["items"][0]["ticket"]["id"].as_str().unwrap().to_owned();
+    let ticket = tickets.structured_content.unwrap()["items"][0]["ticket"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let draft = client
         .call_tool(CallToolRequestParams::new("draft_reply").with_arguments(args(json!({
             "ticket_id": ticket, "body": "Hello, thanks for writing. We are on it.", "confidence": 0.6
@@ -38,25 +44,55 @@ async fn an_assistant_drafts_over_stdio_and_a_person_approves_from_the_cli() {
         .await
         .unwrap();
     assert_ne!(draft.is_error, Some(true), "{:?}", draft.structured_content);
-    let draft_id = draft.structured_content.unwrap()["id"].as_str().unwrap().to_owned();
+    let draft_id = draft.structured_content.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     client.cancel().await.unwrap();
 
     let listed = desk.cli(&["drafts", "list"]).unwrap();
-    assert!(listed.status.success() && stdout(&listed).contains(&draft_id), "drafts list shows it:\n{}", stdout(&listed));
+    assert!(
+        listed.status.success() && stdout(&listed).contains(&draft_id),
+        "drafts list shows it:\n{}",
+        stdout(&listed)
+    );
 
-    let approved = desk.cli(&["approve", &draft_id, "--body", "Hello, we refunded you today."]).unwrap();
+    let approved = desk
+        .cli(&[
+            "approve",
+            &draft_id,
+            "--body",
+            "Hello, we refunded you today.",
+        ])
+        .unwrap();
     assert!(approved.status.success(), "approve: {}", stderr(&approved));
 
     let again = desk.cli(&["approve", &draft_id]).unwrap();
     assert_eq!(again.status.code(), Some(5), "a second approval conflicts");
-    assert!(stderr(&again).starts_with("error[conflict]:"), "{}", stderr(&again));
-    assert_eq!(stderr(&again).trim().lines().count(), 1, "errors are one line");
+    assert!(
+        stderr(&again).starts_with("error[conflict]:"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        stderr(&again).trim().lines().count(),
+        1,
+        "errors are one line"
+    );
 
     let tail = desk.cli(&["audit", "tail", "-n", "20"]).unwrap();
     let tail = stdout(&tail);
-    assert!(tail.contains("draft_reply") && tail.contains("approve_draft"), "both are audited:\n{tail}");
+    assert!(
+        tail.contains("draft_reply") && tail.contains("approve_draft"),
+        "both are audited:\n{tail}"
+    );
     let verify = desk.cli(&["audit", "verify"]).unwrap();
-    assert!(verify.status.success(), "audit verify: {}{}", stdout(&verify), stderr(&verify));
+    assert!(
+        verify.status.success(),
+        "audit verify: {}{}",
+        stdout(&verify),
+        stderr(&verify)
+    );
 }
 
 #[test]
@@ -64,10 +100,18 @@ fn unknown_ids_are_one_line_errors_with_a_code() {
     let desk = Desk::demo(10, 50, 5).expect("demo desk");
     let out = desk.cli(&["approve", "dft_nope"]).unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).starts_with("error[not_found]:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error[not_found]:"),
+        "{}",
+        stderr(&out)
+    );
     let out = desk.cli(&["approve", "not-an-id"]).unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error[invalid_argument]:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error[invalid_argument]:"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -5,8 +5,16 @@ use std::process::Command;
 use std::time::Duration;
 
 const TOOLS: [&str; 10] = [
-    "add_internal_note", "draft_reply", "get_customer", "get_invoice", "get_ticket",
-    "list_invoices", "list_tickets", "raise_escalation", "search_customers", "search_kb",
+    "add_internal_note",
+    "draft_reply",
+    "get_customer",
+    "get_invoice",
+    "get_ticket",
+    "list_invoices",
+    "list_tickets",
+    "raise_escalation",
+    "search_customers",
+    "search_kb",
 ];
 
 fn inspector(home: &std::path::Path) -> Command {
@@ -18,9 +26,20 @@ fn inspector(home: &std::path::Path) -> Command {
 
 fn tool_names(out: &std::process::Output) -> Vec<String> {
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "inspector failed ({}):\n{stdout}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("inspector output is not JSON ({e}):\n{stdout}"));
-    let mut names: Vec<String> = v["tools"].as_array().expect("a tools array").iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect();
+    assert!(
+        out.status.success(),
+        "inspector failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("inspector output is not JSON ({e}):\n{stdout}"));
+    let mut names: Vec<String> = v["tools"]
+        .as_array()
+        .expect("a tools array")
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
     names.sort();
     names
 }
@@ -30,7 +49,11 @@ fn inspector_lists_the_tools_over_stdio() {
     let desk = Desk::demo(20, 100, 10).expect("demo desk");
     let home = tempfile::tempdir().unwrap();
     let mut c = inspector(home.path());
-    c.arg(tool("COUNTERSIGN_BIN")).arg("--data-dir").arg(desk.data_dir()).arg("mcp").args(["--method", "tools/list"]);
+    c.arg(tool("COUNTERSIGN_BIN"))
+        .arg("--data-dir")
+        .arg(desk.data_dir())
+        .arg("mcp")
+        .args(["--method", "tools/list"]);
     let out = run_with_deadline(c, Duration::from_secs(90)).expect("inspector");
     assert_eq!(tool_names(&out), TOOLS);
 }
@@ -42,8 +65,14 @@ fn inspector_lists_the_tools_over_http_with_a_bearer_token() {
     let server = desk.serve().expect("serve");
     let home = tempfile::tempdir().unwrap();
     let mut c = inspector(home.path());
-    c.arg(server.url())
-        .args(["--transport", "http", "--method", "tools/list", "--header", &format!("Authorization: Bearer {token}")]);
+    c.arg(server.url()).args([
+        "--transport",
+        "http",
+        "--method",
+        "tools/list",
+        "--header",
+        &format!("Authorization: Bearer {token}"),
+    ]);
     let out = run_with_deadline(c, Duration::from_secs(90)).expect("inspector");
     assert_eq!(tool_names(&out), TOOLS);
 }

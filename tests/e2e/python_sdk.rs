@@ -39,8 +39,15 @@ fn python_sdk_over_http() {
     let read = desk.token("read").expect("read token");
     let server = desk.serve().expect("serve");
     let mut c = Command::new(tool("COUNTERSIGN_PYTHON"));
-    c.arg(script())
-        .args(["http", "--url", &server.url(), "--token", &draft, "--read-token", &read]);
+    c.arg(script()).args([
+        "http",
+        "--url",
+        &server.url(),
+        "--token",
+        &draft,
+        "--read-token",
+        &read,
+    ]);
     let out = run_with_deadline(c, Duration::from_secs(120)).expect("python client");
     assert_passed(&out);
 }

@@ -89,9 +89,28 @@ fn test() -> Result<()> {
     step("cargo fmt --check");
     cmd(&cargo, &["fmt", "--all", "--check"])?;
     step("cargo clippy --workspace --all-targets -- -D warnings");
-    cmd(&cargo, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cmd(
+        &cargo,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     step("cargo check -p countersign-model --target wasm32-unknown-unknown");
-    cmd(&cargo, &["check", "-p", "countersign-model", "--target", "wasm32-unknown-unknown"])?;
+    cmd(
+        &cargo,
+        &[
+            "check",
+            "-p",
+            "countersign-model",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+    )?;
     step("cargo build -p countersign-cli (the binary the end-to-end tests drive)");
     cmd(&cargo, &["build", "-p", "countersign-cli"])?;
     let bin = target_dir().join("debug").join("countersign");
@@ -135,5 +154,12 @@ fn bench(args: &[String]) -> Result<()> {
     step("cargo bench -p countersign-e2e --bench mcp");
     let mut a = vec!["bench", "-p", "countersign-e2e", "--bench", "mcp", "--"];
     a.extend(args.iter().map(String::as_str));
-    cmd_env(&cargo, &a, &[("COUNTERSIGN_BIN", &bin), ("COUNTERSIGN_PEER_SQLITE", &peer)])
+    cmd_env(
+        &cargo,
+        &a,
+        &[
+            ("COUNTERSIGN_BIN", &bin),
+            ("COUNTERSIGN_PEER_SQLITE", &peer),
+        ],
+    )
 }

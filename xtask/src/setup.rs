@@ -24,7 +24,10 @@ pub fn tools_dir() -> Result<PathBuf> {
         return Ok(d.into());
     }
     let home = std::env::var_os("HOME").context("HOME is not set; set COUNTERSIGN_TOOLS_DIR")?;
-    Ok(PathBuf::from(home).join(".cache").join("countersign").join("tools"))
+    Ok(PathBuf::from(home)
+        .join(".cache")
+        .join("countersign")
+        .join("tools"))
 }
 
 fn have(program: &str) -> bool {
@@ -36,7 +39,9 @@ fn have(program: &str) -> bool {
 
 fn output(program: &str, args: &[&str]) -> Option<String> {
     let o = Command::new(program).args(args).output().ok()?;
-    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
 /// Debian packages, installed only when a needed program is missing.
@@ -50,10 +55,17 @@ fn ensure_apt(programs_and_packages: &[(&str, &str)]) -> Result<()> {
         return Ok(());
     }
     if !have("apt-get") {
-        bail!("missing {}; install them with your package manager", missing.join(", "));
+        bail!(
+            "missing {}; install them with your package manager",
+            missing.join(", ")
+        );
     }
     step(&format!("apt-get install {}", missing.join(" ")));
-    let sudo = if output("id", &["-u"]).is_some_and(|u| u.trim() == "0") { vec![] } else { vec!["sudo"] };
+    let sudo = if output("id", &["-u"]).is_some_and(|u| u.trim() == "0") {
+        vec![]
+    } else {
+        vec!["sudo"]
+    };
     let run = |args: &[&str]| -> Result<()> {
         let mut all: Vec<&str> = sudo.clone();
         all.extend_from_slice(args);
@@ -67,7 +79,10 @@ fn ensure_apt(programs_and_packages: &[(&str, &str)]) -> Result<()> {
 
 fn ensure_rust_parts() -> Result<()> {
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
         step("rustup target add wasm32-unknown-unknown");
         cmd("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
     }
@@ -86,7 +101,10 @@ fn ensure_venv(dir: &Path, packages: &[&str]) -> Result<PathBuf> {
     let python = dir.join("bin").join("python");
     if !python.exists() {
         step(&format!("python3 -m venv {}", dir.display()));
-        cmd("python3", &["-m", "venv", dir.to_str().context("path is not UTF-8")?])?;
+        cmd(
+            "python3",
+            &["-m", "venv", dir.to_str().context("path is not UTF-8")?],
+        )?;
     }
     let py = python.to_str().context("path is not UTF-8")?;
     let frozen = output(py, &["-m", "pip", "freeze"]).unwrap_or_default();
@@ -97,7 +115,13 @@ fn ensure_venv(dir: &Path, packages: &[&str]) -> Result<PathBuf> {
         .collect();
     if !missing.is_empty() {
         step(&format!("pip install {}", missing.join(" ")));
-        let mut args = vec!["-m", "pip", "install", "--quiet", "--disable-pip-version-check"];
+        let mut args = vec![
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ];
         args.extend(&missing);
         cmd(py, &args)?;
     }
@@ -113,14 +137,31 @@ fn ensure_inspector(dir: &Path) -> Result<PathBuf> {
     step(&format!("npm install {INSPECTOR}"));
     std::fs::create_dir_all(dir)?;
     let d = dir.to_str().context("path is not UTF-8")?;
-    cmd("npm", &["install", "--prefix", d, "--no-audit", "--no-fund", "--loglevel=error", INSPECTOR])?;
+    cmd(
+        "npm",
+        &[
+            "install",
+            "--prefix",
+            d,
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            INSPECTOR,
+        ],
+    )?;
     std::fs::write(&pinned, INSPECTOR)?;
     Ok(bin)
 }
 
 pub fn ensure_test_tools() -> Result<TestTools> {
     step("checking tools (installs only what is missing)");
-    ensure_apt(&[("python3", "python3"), ("npm", "npm"), ("node", "nodejs"), ("cc", "build-essential"), ("pkg-config", "pkg-config")])?;
+    ensure_apt(&[
+        ("python3", "python3"),
+        ("npm", "npm"),
+        ("node", "nodejs"),
+        ("cc", "build-essential"),
+        ("pkg-config", "pkg-config"),
+    ])?;
     ensure_rust_parts()?;
     let dir = tools_dir()?;
     let python = ensure_venv(&dir.join("py"), &[PY_MCP, PY_JSONSCHEMA])?;

@@ -56,7 +56,7 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<()> {
         }
     }
 
-    let mut config = DemoConfig::small(chrono::Local::now().date_naive());
+    let mut config = DemoConfig::small(chrono::Utc::now().date_naive());
     if let Some(n) = args.customers {
         config.customers = n;
     }

@@ -135,14 +135,24 @@ fn main() -> ExitCode {
     // The HTTP endpoint serves many clients at once; everything else (a stdio MCP session
     // included) is one conversation, where a single-threaded runtime avoids cross-thread hops.
     let runtime = if serving {
-        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
     } else {
-        tokio::runtime::Builder::new_current_thread().enable_all().build()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
     };
     let runtime = match runtime {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", error::render(ErrorCode::Internal, &format!("cannot start the async runtime: {e}")));
+            eprintln!(
+                "{}",
+                error::render(
+                    ErrorCode::Internal,
+                    &format!("cannot start the async runtime: {e}")
+                )
+            );
             return ExitCode::from(1);
         }
     };

@@ -50,9 +50,17 @@ pub struct Record<'a> {
 /// Keys whose values never reach the log.
 fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    ["token", "secret", "password", "authorization", "api_key", "apikey", "cookie"]
-        .iter()
-        .any(|s| k.contains(s))
+    [
+        "token",
+        "secret",
+        "password",
+        "authorization",
+        "api_key",
+        "apikey",
+        "cookie",
+    ]
+    .iter()
+    .any(|s| k.contains(s))
         && k != "token_id"
 }
 
@@ -191,7 +199,9 @@ pub async fn append(tx: &mut Tx, record: &Record<'_>) -> Result<i64> {
     let (seq, _) = row
         .insert_after(tx, last_seq, &prev_hash)
         .await?
-        .ok_or_else(|| Error::Internal("the audit chain moved inside a write transaction".into()))?;
+        .ok_or_else(|| {
+            Error::Internal("the audit chain moved inside a write transaction".into())
+        })?;
     Ok(seq)
 }
 
@@ -200,7 +210,11 @@ pub async fn append(tx: &mut Tx, record: &Record<'_>) -> Result<i64> {
 /// process on the same desk) appended since, the append is redone under the write lock.
 pub async fn append_now(store: &Store, record: &Record<'_>) -> Result<i64> {
     let row = Prepared::new(record);
-    let cached = store.audit_head.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let cached = store
+        .audit_head
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     if let Some((last_seq, prev_hash)) = cached {
         let mut conn = store.pool().acquire().await?;
         if let Some(head) = row.insert_after(&mut conn, last_seq, &prev_hash).await? {
@@ -214,7 +228,9 @@ pub async fn append_now(store: &Store, record: &Record<'_>) -> Result<i64> {
     let head = row
         .insert_after(&mut tx, last_seq, &prev_hash)
         .await?
-        .ok_or_else(|| Error::Internal("the audit chain moved inside a write transaction".into()))?;
+        .ok_or_else(|| {
+            Error::Internal("the audit chain moved inside a write transaction".into())
+        })?;
     tx.commit().await?;
     let seq = head.0;
     *store.audit_head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
@@ -261,7 +277,10 @@ pub async fn verify(pool: &SqlitePool) -> Result<Verification> {
         }
         let prev_hash: String = row.try_get("prev_hash")?;
         if prev_hash != prev {
-            return Ok(broken(seq, "its prev_hash does not match the row before".into()));
+            return Ok(broken(
+                seq,
+                "its prev_hash does not match the row before".into(),
+            ));
         }
         let hash: String = row.try_get("hash")?;
         let recomputed = row_hash(
@@ -278,7 +297,10 @@ pub async fn verify(pool: &SqlitePool) -> Result<Verification> {
             row.try_get::<Option<i64>, _>("duration_us")?,
         );
         if recomputed != hash {
-            return Ok(broken(seq, "its content does not match its hash (modified)".into()));
+            return Ok(broken(
+                seq,
+                "its content does not match its hash (modified)".into(),
+            ));
         }
         prev = hash;
         expected_seq += 1;

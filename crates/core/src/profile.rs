@@ -24,11 +24,13 @@ impl DataDir {
         if let Some(p) = std::env::var_os(DATA_DIR_ENV).filter(|p| !p.is_empty()) {
             return Ok(Self { root: p.into() });
         }
-        let dirs = directories::ProjectDirs::from("dev", "countersign", "countersign").ok_or_else(|| {
-            Error::Unavailable(format!(
-                "no home directory to keep profiles in; pass --data-dir or set {DATA_DIR_ENV}"
-            ))
-        })?;
+        let dirs = directories::ProjectDirs::from("dev", "countersign", "countersign").ok_or_else(
+            || {
+                Error::Unavailable(format!(
+                    "no home directory to keep profiles in; pass --data-dir or set {DATA_DIR_ENV}"
+                ))
+            },
+        )?;
         Ok(Self {
             root: dirs.data_dir().to_owned(),
         })

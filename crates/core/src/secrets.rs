@@ -18,12 +18,14 @@ pub fn keyring_status() -> Result<String, String> {
                 Err(e) => e.to_string(),
                 Ok(()) => "no default credential store".to_owned(),
             };
+            return Err(format!("no OS keyring is available ({why}); {}", remedy()));
+        }
+        Err(e) => {
             return Err(format!(
-                "no OS keyring is available ({why}); {}",
+                "the OS keyring ({store}) cannot be used: {e}; {}",
                 remedy()
             ));
         }
-        Err(e) => return Err(format!("the OS keyring ({store}) cannot be used: {e}; {}", remedy())),
     };
     match entry.get_password() {
         Ok(_) | Err(keyring::Error::NoEntry) => Ok(format!("{store} is reachable")),
@@ -34,7 +36,9 @@ pub fn keyring_status() -> Result<String, String> {
             "the OS keyring ({store}) failed ({e}); {}",
             remedy()
         )),
-        Err(e) => Err(format!("the OS keyring ({store}) answered unexpectedly: {e}")),
+        Err(e) => Err(format!(
+            "the OS keyring ({store}) answered unexpectedly: {e}"
+        )),
     }
 }
 

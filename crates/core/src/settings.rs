@@ -21,16 +21,24 @@ pub const DEFAULT_MCP_RATE_PER_MINUTE: u32 = 600;
 pub const KNOWN: &[(&str, &str)] = &[
     (PERSON_NAME, "the name decisions are recorded under"),
     (PERSON_ROLE, "agent or supervisor (offline profiles only)"),
-    (AGENT_REFUND_CAP, "largest refund/credit an agent may approve, e.g. 25.00 (0 = supervisors only)"),
+    (
+        AGENT_REFUND_CAP,
+        "largest refund/credit an agent may approve, e.g. 25.00 (0 = supervisors only)",
+    ),
     (MCP_PORT, "port of the MCP HTTP endpoint"),
-    (MCP_RATE_PER_MINUTE, "MCP calls allowed per token per minute over HTTP"),
+    (
+        MCP_RATE_PER_MINUTE,
+        "MCP calls allowed per token per minute over HTTP",
+    ),
 ];
 
 pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(key)
-        .fetch_optional(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 /// Checks `value` for `key`, then stores it.
@@ -63,7 +71,9 @@ pub async fn set(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
                 .parse::<u32>()
                 .ok()
                 .filter(|r| *r > 0)
-                .ok_or_else(|| Error::invalid(format!("{value:?} is not a positive whole number")))?;
+                .ok_or_else(|| {
+                    Error::invalid(format!("{value:?} is not a positive whole number"))
+                })?;
         }
         other => {
             return Err(Error::invalid(format!(
@@ -84,7 +94,9 @@ pub async fn set(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
 
 /// The person at this desk, as configured for the profile.
 pub async fn person(pool: &SqlitePool) -> Result<Person> {
-    let name = get(pool, PERSON_NAME).await?.unwrap_or_else(|| "Desk user".into());
+    let name = get(pool, PERSON_NAME)
+        .await?
+        .unwrap_or_else(|| "Desk user".into());
     let role = match get(pool, PERSON_ROLE).await? {
         Some(r) => Role::parse(&r).map_err(crate::store::corrupt)?,
         None => Role::Agent,
@@ -117,7 +129,11 @@ pub(crate) async fn agent_refund_cap(tx: &mut Tx, currency: Currency) -> Result<
     let places = currency.exponent() as usize;
     let (whole, frac) = v.split_once('.').unwrap_or((&v, ""));
     let frac: String = frac.chars().take(places).collect();
-    let text = if frac.is_empty() { whole.to_owned() } else { format!("{whole}.{frac}") };
+    let text = if frac.is_empty() {
+        whole.to_owned()
+    } else {
+        format!("{whole}.{frac}")
+    };
     let cap = Money::parse(&text, currency).map_err(crate::store::corrupt)?;
     Ok((cap.minor() > 0).then_some(cap))
 }

@@ -22,7 +22,8 @@ fn from_row(row: &SqliteRow) -> Result<TokenInfo> {
     Ok(TokenInfo {
         id: TokenId::parse(&row.try_get::<String, _>("id")?).map_err(crate::store::corrupt)?,
         name: row.try_get("name")?,
-        scope: TokenScope::parse(&row.try_get::<String, _>("scope")?).map_err(crate::store::corrupt)?,
+        scope: TokenScope::parse(&row.try_get::<String, _>("scope")?)
+            .map_err(crate::store::corrupt)?,
         created_at: parse_ts(&row.try_get::<String, _>("created_at")?)?,
         last_used_at: parse_ts_opt(row.try_get::<Option<String>, _>("last_used_at")?.as_deref())?,
         revoked_at: parse_ts_opt(row.try_get::<Option<String>, _>("revoked_at")?.as_deref())?,
@@ -30,7 +31,12 @@ fn from_row(row: &SqliteRow) -> Result<TokenInfo> {
 }
 
 /// Creates a token; returns its record and the secret, which is not stored anywhere.
-pub async fn create(store: &Store, person: &Person, name: &str, scope: TokenScope) -> Result<(TokenInfo, String)> {
+pub async fn create(
+    store: &Store,
+    person: &Person,
+    name: &str,
+    scope: TokenScope,
+) -> Result<(TokenInfo, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid("a token name has 1 to 100 characters"));
@@ -40,14 +46,16 @@ pub async fn create(store: &Store, person: &Person, name: &str, scope: TokenScop
     let secret = format!("{SECRET_PREFIX}{}", hex::encode(bytes));
     let id = TokenId::from_suffix(crate::new_id(""));
     let mut tx = store.write().await?;
-    sqlx::query("INSERT INTO mcp_tokens (id, name, scope, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(id.as_str())
-        .bind(name)
-        .bind(scope.as_str())
-        .bind(hash(&secret))
-        .bind(ts(now()))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO mcp_tokens (id, name, scope, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id.as_str())
+    .bind(name)
+    .bind(scope.as_str())
+    .bind(hash(&secret))
+    .bind(ts(now()))
+    .execute(&mut *tx)
+    .await?;
     audit::append(
         &mut tx,
         &audit::Record {
@@ -68,11 +76,13 @@ pub async fn create(store: &Store, person: &Person, name: &str, scope: TokenScop
 }
 
 pub async fn find(store: &Store, id: &TokenId) -> Result<TokenInfo> {
-    let row = sqlx::query("SELECT id, name, scope, created_at, last_used_at, revoked_at FROM mcp_tokens WHERE id = ?")
-        .bind(id.as_str())
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| Error::not_found("token", id))?;
+    let row = sqlx::query(
+        "SELECT id, name, scope, created_at, last_used_at, revoked_at FROM mcp_tokens WHERE id = ?",
+    )
+    .bind(id.as_str())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or_else(|| Error::not_found("token", id))?;
     from_row(&row)
 }
 
@@ -138,7 +148,10 @@ pub async fn authenticate(store: &Store, secret: &str) -> Result<TokenInfo> {
     .ok_or_else(denied)?;
     let info = from_row(&row)?;
     // Record use at most once a minute: a read-heavy assistant must not write on every call.
-    if info.last_used_at.is_none_or(|t| now() - t > chrono::Duration::seconds(60)) {
+    if info
+        .last_used_at
+        .is_none_or(|t| now() - t > chrono::Duration::seconds(60))
+    {
         sqlx::query("UPDATE mcp_tokens SET last_used_at = ? WHERE id = ?")
             .bind(ts(now()))
             .bind(info.id.as_str())

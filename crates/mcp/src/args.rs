@@ -28,8 +28,11 @@ fn none_if_blank(s: &Option<String>) -> Option<&str> {
 }
 
 fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(format!("`{field}` must be a date like 2026-01-31, got {s:?}")))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::invalid(format!(
+            "`{field}` must be a date like 2026-01-31, got {s:?}"
+        ))
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -32,7 +32,11 @@ pub struct HttpOptions {
 
 /// The `/mcp` router for `store`; cancelling `stop` closes open sessions and event streams.
 pub fn router(store: Store, options: &HttpOptions, stop: CancellationToken) -> axum::Router {
-    let mut hosts = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
+    let mut hosts = vec![
+        "localhost".to_owned(),
+        "127.0.0.1".to_owned(),
+        "::1".to_owned(),
+    ];
     if !options.bind.is_loopback() && !options.bind.is_unspecified() {
         hosts.push(options.bind.to_string());
     }
@@ -48,11 +52,12 @@ pub fn router(store: Store, options: &HttpOptions, stop: CancellationToken) -> a
         .with_cancellation_token(stop);
     let limiter = Arc::new(RateLimiter::per_minute(options.rate_per_minute));
     let server = DeskServer::http(store.clone(), limiter);
-    let service: StreamableHttpService<DeskServer, LocalSessionManager> = StreamableHttpService::new(
-        move || Ok(server.clone()),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    );
+    let service: StreamableHttpService<DeskServer, LocalSessionManager> =
+        StreamableHttpService::new(
+            move || Ok(server.clone()),
+            Arc::new(LocalSessionManager::default()),
+            config,
+        );
     axum::Router::new()
         .nest_service("/mcp", service)
         .layer(axum::middleware::from_fn_with_state(store, require_token))
@@ -64,14 +69,17 @@ fn unauthorized(message: &str) -> Response {
         axum::Json(json!({"error": {"code": "unauthenticated", "message": message}})),
     )
         .into_response();
-    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    r.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     r
 }
 
 /// Authenticates `Authorization: Bearer <token>` and hands the token to the MCP layer.
 async fn require_token(State(store): State<Store>, mut request: Request, next: Next) -> Response {
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return unauthorized("send Authorization: Bearer <token>; create one with `countersign token create`");
+        return unauthorized(
+            "send Authorization: Bearer <token>; create one with `countersign token create`",
+        );
     };
     let secret = value
         .to_str()
@@ -87,10 +95,15 @@ async fn require_token(State(store): State<Store>, mut request: Request, next: N
             request.extensions_mut().insert(HttpCaller { token });
             next.run(request).await
         }
-        Err(e) if e.code() == countersign_model::ErrorCode::Unauthenticated => unauthorized(&e.public_message()),
+        Err(e) if e.code() == countersign_model::ErrorCode::Unauthenticated => {
+            unauthorized(&e.public_message())
+        }
         Err(e) => {
             tracing::error!(error = %e, "token check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"error": {"code": e.code(), "message": e.public_message()}})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(json!({"error": {"code": e.code(), "message": e.public_message()}})),
+            )
                 .into_response()
         }
     }
@@ -110,11 +123,14 @@ pub async fn serve(
             tracing::warn!(error = %e, "cannot set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            // Event streams never end by themselves: end the sessions so shutdown completes.
-            stop.cancel();
-        })
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        // Event streams never end by themselves: end the sessions so shutdown completes.
+        stop.cancel();
+    })
+    .await
 }

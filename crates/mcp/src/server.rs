@@ -187,9 +187,21 @@ fn resource_error(e: &Error, uri: &str) -> McpError {
 
 /// The resource URI templates, and the prefix each is read by.
 const TEMPLATES: [(&str, &str, &str); 3] = [
-    ("countersign://customer/{id}", "customer", "A customer with unpaid and overdue totals, subscription and wallets"),
-    ("countersign://invoice/{id}", "invoice", "An invoice with its line items and payments"),
-    ("countersign://ticket/{id}", "ticket", "A ticket with its thread, customer, drafts and escalations"),
+    (
+        "countersign://customer/{id}",
+        "customer",
+        "A customer with unpaid and overdue totals, subscription and wallets",
+    ),
+    (
+        "countersign://invoice/{id}",
+        "invoice",
+        "An invoice with its line items and payments",
+    ),
+    (
+        "countersign://ticket/{id}",
+        "ticket",
+        "A ticket with its thread, customer, drafts and escalations",
+    ),
 ];
 
 impl DeskServer {
@@ -203,12 +215,15 @@ impl DeskServer {
         let pool = self.store.pool();
         let json = match kind {
             "customer" => serde_json::to_string_pretty(
-                &customers::detail(pool, &customers::CustomerRef::Id(CustomerId::parse(id)?)).await?,
+                &customers::detail(pool, &customers::CustomerRef::Id(CustomerId::parse(id)?))
+                    .await?,
             ),
             "invoice" => serde_json::to_string_pretty(
                 &invoices::detail(pool, &invoices::InvoiceRef::Id(InvoiceId::parse(id)?)).await?,
             ),
-            "ticket" => serde_json::to_string_pretty(&tickets::detail(pool, &TicketId::parse(id)?).await?),
+            "ticket" => {
+                serde_json::to_string_pretty(&tickets::detail(pool, &TicketId::parse(id)?).await?)
+            }
             other => return Err(Error::not_found("resource kind", other)),
         };
         json.map_err(|e| Error::Internal(e.to_string()))
@@ -227,7 +242,8 @@ impl ServerHandler for DeskServer {
                 .build(),
         )
         .with_server_info(
-            Implementation::new("countersign", env!("CARGO_PKG_VERSION")).with_title("Countersign desk"),
+            Implementation::new("countersign", env!("CARGO_PKG_VERSION"))
+                .with_title("Countersign desk"),
         )
         .with_instructions(INSTRUCTIONS)
     }

@@ -9,8 +9,7 @@ use countersign_core::workflow::{Proposer, drafts, escalations, notes};
 use countersign_core::{Error, Result};
 use countersign_model::TicketId;
 use countersign_model::records::{
-    ArticleHit, CustomerDetail, CustomerSummary, InvoiceDetail, Message, Page, TicketRow,
-    Invoice,
+    ArticleHit, CustomerDetail, CustomerSummary, Invoice, InvoiceDetail, Message, Page, TicketRow,
 };
 use countersign_model::workflow::{Draft, Escalation, TicketDetail};
 use rmcp::handler::server::wrapper::Parameters;
@@ -32,12 +31,17 @@ pub struct ArticleHits {
     pub articles: Vec<ArticleHit>,
 }
 
-
 #[tool_router(vis = "pub(crate)")]
 impl DeskServer {
     #[tool(
         description = "Find customers by name, e-mail or company (full-text, every word must match). Returns ids to use with get_customer.",
-        annotations(title = "Search customers", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+        annotations(
+            title = "Search customers",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
     )]
     async fn search_customers(
         &self,
@@ -47,14 +51,22 @@ impl DeskServer {
         let call = self.caller(&ctx, "search_customers", &a);
         let pool = self.store.pool();
         self.finish_read(call, None, async {
-            Ok(CustomerHits { customers: customers::search(pool, &a.query, a.limit).await? })
+            Ok(CustomerHits {
+                customers: customers::search(pool, &a.query, a.limit).await?,
+            })
         })
         .await
     }
 
     #[tool(
         description = "One customer by customer_id, external_id or email, with unpaid and overdue totals per currency, the current subscription, wallet balances and open ticket count.",
-        annotations(title = "Get customer", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+        annotations(
+            title = "Get customer",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
     )]
     async fn get_customer(
         &self,
@@ -63,13 +75,21 @@ impl DeskServer {
     ) -> Result<Json<CustomerDetail>, CallToolResult> {
         let call = self.caller(&ctx, "get_customer", &a);
         let pool = self.store.pool();
-        self.finish_read(call, None, async { customers::detail(pool, &a.customer_ref()?).await })
-            .await
+        self.finish_read(call, None, async {
+            customers::detail(pool, &a.customer_ref()?).await
+        })
+        .await
     }
 
     #[tool(
         description = "Invoices, newest first, filtered by customer_id, status, payment_status, issue date range or overdue; pass next_cursor back as cursor for the next page.",
-        annotations(title = "List invoices", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+        annotations(
+            title = "List invoices",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
     )]
     async fn list_invoices(
         &self,
@@ -79,14 +99,26 @@ impl DeskServer {
         let call = self.caller(&ctx, "list_invoices", &a);
         let pool = self.store.pool();
         self.finish_read(call, None, async {
-            invoices::list(pool, &a.filter()?, a.cursor.as_deref().filter(|c| !c.is_empty()), a.limit).await
+            invoices::list(
+                pool,
+                &a.filter()?,
+                a.cursor.as_deref().filter(|c| !c.is_empty()),
+                a.limit,
+            )
+            .await
         })
         .await
     }
 
     #[tool(
         description = "One invoice by invoice_id or invoice_number (as printed, e.g. INV-2026-000123), with its customer, line items and every payment attempt (with failure reasons).",
-        annotations(title = "Get invoice", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+        annotations(
+            title = "Get invoice",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
     )]
     async fn get_invoice(
         &self,
@@ -95,13 +127,21 @@ impl DeskServer {
     ) -> Result<Json<InvoiceDetail>, CallToolResult> {
         let call = self.caller(&ctx, "get_invoice", &a);
         let pool = self.store.pool();
-        self.finish_read(call, None, async { invoices::detail(pool, &a.invoice_ref()?).await })
-            .await
+        self.finish_read(call, None, async {
+            invoices::detail(pool, &a.invoice_ref()?).await
+        })
+        .await
     }
 
     #[tool(
         description = "The inbox: tickets, most recently updated first, filtered by status, customer_id, assignee, unassigned, needs_review or words in the subject or messages; with counts of drafts awaiting review and open escalations.",
-        annotations(title = "List tickets", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+        annotations(
+            title = "List tickets",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
     )]
     async fn list_tickets(
         &self,
@@ -111,14 +151,26 @@ impl DeskServer {
         let call = self.caller(&ctx, "list_tickets", &a);
         let pool = self.store.pool();
         self.finish_read(call, None, async {
-            tickets::list(pool, &a.filter()?, a.cursor.as_deref().filter(|c| !c.is_empty()), a.limit).await
+            tickets::list(
+                pool,
+                &a.filter()?,
+                a.cursor.as_deref().filter(|c| !c.is_empty()),
+                a.limit,
+            )
+            .await
         })
         .await
     }
 
     #[tool(
         description = "One ticket with its whole thread (public messages and internal notes), its customer, the drafts filed for it (with staleness) and its escalations.",
-        annotations(title = "Get ticket", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+        annotations(
+            title = "Get ticket",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
     )]
     async fn get_ticket(
         &self,
@@ -136,7 +188,13 @@ impl DeskServer {
 
     #[tool(
         description = "Search the knowledge base (refund policy, failed payments, invoices, VAT, plan changes...) in en, es, fr or de. Returns article ids and matching passages; cite them as kb_article.",
-        annotations(title = "Search knowledge base", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+        annotations(
+            title = "Search knowledge base",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
     )]
     async fn search_kb(
         &self,
@@ -146,22 +204,36 @@ impl DeskServer {
         let call = self.caller(&ctx, "search_kb", &a);
         let pool = self.store.pool();
         self.finish_read(call, None, async {
-            let language = a.language.as_deref().map(str::trim).filter(|l| !l.is_empty());
-            Ok(ArticleHits { articles: kb::search(pool, &a.query, language, a.limit).await? })
+            let language = a
+                .language
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty());
+            Ok(ArticleHits {
+                articles: kb::search(pool, &a.query, language, a.limit).await?,
+            })
         })
         .await
     }
 
     #[tool(
         description = "Propose a reply to a ticket, in the customer's language, citing the records it relies on. It is NOT sent: it waits for a person to approve, edit or reject it. If the customer writes again or a cited record changes before then, the draft goes stale.",
-        annotations(title = "Draft a reply", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
+        annotations(
+            title = "Draft a reply",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
     )]
     async fn draft_reply(
         &self,
         Parameters(a): Parameters<DraftReplyArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<Draft>, CallToolResult> {
-        let mut call = self.caller(&ctx, "draft_reply", &a).map_err(|e| tool_error(&e))?;
+        let mut call = self
+            .caller(&ctx, "draft_reply", &a)
+            .map_err(|e| tool_error(&e))?;
         call.model = a.model.clone().filter(|m| !m.trim().is_empty());
         let result = async { drafts::propose(&self.store, &call, &a.new_draft()?).await }.await;
         self.finish_proposal(&call, result).await
@@ -169,21 +241,34 @@ impl DeskServer {
 
     #[tool(
         description = "Ask a supervisor to act: refund, credit_note, void_invoice, waive_fee or other, with the invoice (invoice_id or invoice_number) and amount where it applies. Nothing happens until a person approves it.",
-        annotations(title = "Raise an escalation", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
+        annotations(
+            title = "Raise an escalation",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
     )]
     async fn raise_escalation(
         &self,
         Parameters(a): Parameters<RaiseEscalationArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<Escalation>, CallToolResult> {
-        let call = self.caller(&ctx, "raise_escalation", &a).map_err(|e| tool_error(&e))?;
+        let call = self
+            .caller(&ctx, "raise_escalation", &a)
+            .map_err(|e| tool_error(&e))?;
         let result = async {
             let (ticket, action, invoice) = a.parts()?;
             let invoice_id = match invoice {
                 Some(r) => Some(invoices::find(self.store.pool(), &r).await?.id),
                 None => None,
             };
-            escalations::raise(&self.store, Proposer::Assistant(&call), &a.new_escalation(ticket, action, invoice_id)).await
+            escalations::raise(
+                &self.store,
+                Proposer::Assistant(&call),
+                &a.new_escalation(ticket, action, invoice_id),
+            )
+            .await
         }
         .await;
         self.finish_proposal(&call, result).await
@@ -191,16 +276,30 @@ impl DeskServer {
 
     #[tool(
         description = "Add an internal note to a ticket for the support team (the customer never sees it), e.g. what you checked and found.",
-        annotations(title = "Add internal note", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
+        annotations(
+            title = "Add internal note",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
     )]
     async fn add_internal_note(
         &self,
         Parameters(a): Parameters<AddInternalNoteArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<Message>, CallToolResult> {
-        let call = self.caller(&ctx, "add_internal_note", &a).map_err(|e| tool_error(&e))?;
+        let call = self
+            .caller(&ctx, "add_internal_note", &a)
+            .map_err(|e| tool_error(&e))?;
         let result = async {
-            notes::add(&self.store, Proposer::Assistant(&call), &TicketId::parse(a.ticket_id.trim())?, &a.body).await
+            notes::add(
+                &self.store,
+                Proposer::Assistant(&call),
+                &TicketId::parse(a.ticket_id.trim())?,
+                &a.body,
+            )
+            .await
         }
         .await;
         self.finish_proposal(&call, result).await
@@ -208,7 +307,10 @@ impl DeskServer {
 }
 
 fn prompt_error(e: Error) -> McpError {
-    McpError::invalid_params(e.public_message(), Some(serde_json::json!({"code": e.code()})))
+    McpError::invalid_params(
+        e.public_message(),
+        Some(serde_json::json!({"code": e.code()})),
+    )
 }
 
 #[prompt_router(vis = "pub(crate)")]
@@ -222,7 +324,9 @@ impl DeskServer {
         Parameters(a): Parameters<TicketPromptArgs>,
     ) -> Result<GetPromptResult, McpError> {
         let id = TicketId::parse(a.ticket_id.trim()).map_err(|e| prompt_error(e.into()))?;
-        let t = tickets::detail(self.store.pool(), &id).await.map_err(prompt_error)?;
+        let t = tickets::detail(self.store.pool(), &id)
+            .await
+            .map_err(prompt_error)?;
         let last = t
             .thread
             .iter()
@@ -247,8 +351,10 @@ impl DeskServer {
             cid = t.customer.id,
             lang = t.ticket.language,
         );
-        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
-            .with_description(format!("Draft a reply for {id}")))
+        Ok(
+            GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+                .with_description(format!("Draft a reply for {id}")),
+        )
     }
 
     #[prompt(
@@ -262,14 +368,18 @@ impl DeskServer {
         let limit = match a.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => 20,
             Some(s) => s.parse::<i64>().map_err(|_| {
-                prompt_error(Error::invalid(format!("`limit` must be a whole number, got {s:?}")))
+                prompt_error(Error::invalid(format!(
+                    "`limit` must be a whole number, got {s:?}"
+                )))
             })?,
         };
         let filter = tickets::TicketFilter {
             status: Some(countersign_model::records::TicketStatus::Open),
             ..Default::default()
         };
-        let page = tickets::list(self.store.pool(), &filter, None, limit).await.map_err(prompt_error)?;
+        let page = tickets::list(self.store.pool(), &filter, None, limit)
+            .await
+            .map_err(prompt_error)?;
         let mut lines = String::new();
         for r in &page.items {
             lines.push_str(&format!(
@@ -292,7 +402,9 @@ impl DeskServer {
              and whether to draft a reply (draft_reply), escalate (raise_escalation) or leave it to a person. \
              Use get_ticket for details. Do not file anything unless asked.\n\n{lines}"
         );
-        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
-            .with_description("Triage the open tickets"))
+        Ok(
+            GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+                .with_description("Triage the open tickets"),
+        )
     }
 }

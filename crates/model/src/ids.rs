@@ -18,7 +18,10 @@ fn check_id(what: &'static str, prefix: &str, s: &str) -> Result<(), ParseError>
     if rest.is_empty() || s.len() > MAX_ID_LEN {
         return Err(ParseError::new(
             what,
-            format!("expected `{prefix}` and 1 to {} characters", MAX_ID_LEN - prefix.len()),
+            format!(
+                "expected `{prefix}` and 1 to {} characters",
+                MAX_ID_LEN - prefix.len()
+            ),
         ));
     }
     if !rest
@@ -129,9 +132,18 @@ mod tests {
         assert!(CustomerId::parse("cus_00042").is_ok());
         assert!(CustomerId::parse("inv_00042").is_err(), "wrong prefix");
         assert!(CustomerId::parse("cus_").is_err(), "empty tail");
-        assert!(CustomerId::parse("cus_a'b").is_err(), "quote is not allowed");
-        assert!(CustomerId::parse("cus_a b").is_err(), "space is not allowed");
-        assert!(CustomerId::parse(&format!("cus_{}", "x".repeat(61))).is_err(), "too long");
+        assert!(
+            CustomerId::parse("cus_a'b").is_err(),
+            "quote is not allowed"
+        );
+        assert!(
+            CustomerId::parse("cus_a b").is_err(),
+            "space is not allowed"
+        );
+        assert!(
+            CustomerId::parse(&format!("cus_{}", "x".repeat(61))).is_err(),
+            "too long"
+        );
         assert!(CustomerId::parse(&format!("cus_{}", "x".repeat(60))).is_ok());
     }
 

@@ -112,17 +112,25 @@ impl Money {
         let s = amount.trim();
         let bad = |why: String| ParseError::new("amount", why);
         if s.is_empty() || s.len() > 32 {
-            return Err(bad(format!("expected a decimal amount like \"12.50\", got {amount:?}")));
+            return Err(bad(format!(
+                "expected a decimal amount like \"12.50\", got {amount:?}"
+            )));
         }
         if !s
             .bytes()
             .enumerate()
             .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && b == b'-'))
         {
-            return Err(bad(format!("expected a decimal amount like \"12.50\", got {amount:?}")));
+            return Err(bad(format!(
+                "expected a decimal amount like \"12.50\", got {amount:?}"
+            )));
         }
         let d = Decimal::from_str_exact(s)
-            .map_err(|_| bad(format!("expected a decimal amount like \"12.50\", got {amount:?}")))?
+            .map_err(|_| {
+                bad(format!(
+                    "expected a decimal amount like \"12.50\", got {amount:?}"
+                ))
+            })?
             .normalize();
         let exp = currency.exponent();
         if d.scale() > exp {
@@ -234,7 +242,16 @@ mod tests {
     #[test]
     fn rejects_what_is_not_an_exact_amount() {
         for bad in [
-            "", "abc", "1e3", "1,000.00", "12.345", "0x10", "NaN", "inf", " - 1", "1.2.3",
+            "",
+            "abc",
+            "1e3",
+            "1,000.00",
+            "12.345",
+            "0x10",
+            "NaN",
+            "inf",
+            " - 1",
+            "1.2.3",
             "99999999999999",
         ] {
             assert!(
@@ -249,11 +266,17 @@ mod tests {
     fn money_round_trips_as_decimal_strings() {
         let m = Money::from_minor(-705, Currency::USD);
         let json = serde_json::to_value(m).unwrap();
-        assert_eq!(json, serde_json::json!({"amount": "-7.05", "currency": "USD"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"amount": "-7.05", "currency": "USD"})
+        );
         let back: Money = serde_json::from_value(json).unwrap();
         assert_eq!(back, m);
-        assert!(serde_json::from_value::<Money>(serde_json::json!({"amount": 7.05, "currency": "USD"})).is_err(),
-            "a float amount must be refused");
+        assert!(
+            serde_json::from_value::<Money>(serde_json::json!({"amount": 7.05, "currency": "USD"}))
+                .is_err(),
+            "a float amount must be refused"
+        );
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! invoices spread over customers by random weights), then the customers, subscriptions and
 //! wallets rows, written in foreign-key order.
 
-use super::billing::{self, Period, Plan};
 use super::load::{Sink, Stopped, Table};
 use super::people::{self, Cur, EmailBook, Locale};
+use super::plans::{self, Period, Plan};
 use super::rows::{CustomerRow, SubscriptionRow, WalletRow};
 use super::{DemoConfig, SeedReport, chance, day_text, pick, stamp, stream, weighted};
 use chrono::{Datelike, Days, NaiveDate};
@@ -64,7 +64,7 @@ pub(super) struct InvoiceRef {
 
 impl InvoiceRef {
     pub(super) fn number(&self) -> String {
-        billing::invoice_number(self.seq, self.issue)
+        super::billing::invoice_number(self.seq, self.issue)
     }
 }
 
@@ -136,19 +136,34 @@ pub(super) fn plan(cfg: &DemoConfig) -> Vec<Account> {
     let mut accounts = Vec::with_capacity(cfg.customers as usize);
     for seq in 1..=cfg.customers {
         let locale = people::locale(&mut rng);
-        let plan = billing::plan(&mut rng);
+        let plan = plans::plan(&mut rng);
         let status = *weighted(
             &mut rng,
-            &[(Active, 780), (Trialing, 40), (PastDue, 60), (Paused, 30), (Cancelled, 90)],
+            &[
+                (Active, 780),
+                (Trialing, 40),
+                (PastDue, 60),
+                (Paused, 30),
+                (Cancelled, 90),
+            ],
         );
         let method = *match locale.currency {
             Cur::Eur => weighted(
                 &mut rng,
-                &[(Method::Card, 600), (Method::Sepa, 300), (Method::Transfer, 70), (Method::Wallet, 30)],
+                &[
+                    (Method::Card, 600),
+                    (Method::Sepa, 300),
+                    (Method::Transfer, 70),
+                    (Method::Wallet, 30),
+                ],
             ),
             Cur::Usd | Cur::Gbp => weighted(
                 &mut rng,
-                &[(Method::Card, 870), (Method::Transfer, 100), (Method::Wallet, 30)],
+                &[
+                    (Method::Card, 870),
+                    (Method::Transfer, 100),
+                    (Method::Wallet, 30),
+                ],
             ),
         };
         let end_offset = match status {
@@ -177,7 +192,11 @@ pub(super) fn plan(cfg: &DemoConfig) -> Vec<Account> {
             failing_tail,
             extra_seats,
             wallet: method == Method::Wallet || chance(&mut rng, 120),
-            weight: if status == Trialing { 0 } else { rng.random_range(20..=200) },
+            weight: if status == Trialing {
+                0
+            } else {
+                rng.random_range(20..=200)
+            },
             first: "",
             name: String::new(),
             refs: InvoiceRefs::default(),
@@ -247,10 +266,18 @@ pub(super) fn emit(
         };
         let cancelled = (a.status == SubStatus::Cancelled).then(|| {
             period_end = period_end.min(cycle_date(last_month + 1, a.billing_day));
-            stamp(period_end, rng.random_range(0..86_400), rng.random_range(0..1000))
+            stamp(
+                period_end,
+                rng.random_range(0..86_400),
+                rng.random_range(0..1000),
+            )
         });
         let created = started - Days::new(rng.random_range(0..=20));
-        let created_at = stamp(created, rng.random_range(25_200..72_000), rng.random_range(0..1000));
+        let created_at = stamp(
+            created,
+            rng.random_range(25_200..72_000),
+            rng.random_range(0..1000),
+        );
         let updated_at = match &cancelled {
             Some(at) => at.clone(),
             None => stamp(period_start.max(created), 21_600, 0),
@@ -262,7 +289,7 @@ pub(super) fn emit(
         };
         let source = *pick(&mut rng, &["web", "web", "sales", "partner", "referral"]);
         customers.push(CustomerRow {
-            id: super::rows::customer_id(a.seq),
+            seq: a.seq,
             external_id: format!("CRM-{:06}", 100_000 + a.seq),
             name: person.name.clone(),
             email: person.email,
@@ -295,29 +322,55 @@ pub(super) fn emit(
             period_start: day_text(period_start),
             period_end: day_text(period_end),
             cancel_at_period_end: a.status == SubStatus::Active && chance(&mut rng, 30),
-            started_at: stamp(started, rng.random_range(25_200..72_000), rng.random_range(0..1000)),
+            started_at: stamp(
+                started,
+                rng.random_range(25_200..72_000),
+                rng.random_range(0..1000),
+            ),
             cancelled_at: cancelled,
             updated_at: updated_at.clone(),
         });
         if a.wallet {
             wallet_seq += 1;
-            let balance = if chance(&mut rng, 250) { 0 } else { rng.random_range(5..=400) * 500 };
+            let balance = if chance(&mut rng, 250) {
+                0
+            } else {
+                rng.random_range(5..=400) * 500
+            };
             wallets.push(WalletRow {
                 seq: wallet_seq,
                 customer: a.seq,
                 currency: cur.code(),
                 balance,
-                status: if a.status == SubStatus::Cancelled { "inactive" } else { "active" },
+                status: if a.status == SubStatus::Cancelled {
+                    "inactive"
+                } else {
+                    "active"
+                },
                 updated_at,
             });
         }
         a.first = person.first;
         a.name = person.name;
         if customers.is_full() {
-            flush(&mut customers, &mut subscriptions, &mut wallets, false, sink, total)?;
+            flush(
+                &mut customers,
+                &mut subscriptions,
+                &mut wallets,
+                false,
+                sink,
+                total,
+            )?;
         }
     }
-    flush(&mut customers, &mut subscriptions, &mut wallets, true, sink, total)?;
+    flush(
+        &mut customers,
+        &mut subscriptions,
+        &mut wallets,
+        true,
+        sink,
+        total,
+    )?;
     report.customers = customers.written();
     report.subscriptions = subscriptions.written();
     report.wallets = wallets.written();

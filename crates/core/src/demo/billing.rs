@@ -1,111 +1,23 @@
-//! Plans, and the monthly invoices of every account with their line items and payments. Amounts
-//! are integer minor units: line items add up to the subtotal, tax is rounded half up, and
+//! The monthly invoices of every account with their line items and payments. Amounts are
+//! integer minor units: line items add up to the subtotal, tax is rounded half up, and
 //! `subtotal + total_tax = total` and `amount_due = amount_paid + amount_remaining` hold exactly.
 
-use super::accounts::{Account, InvoiceRef, Method, SubStatus, cycle_date};
+use super::accounts::{Account, InvoiceRef, Method, cycle_date};
+use super::collection::{Outcome, outcome};
 use super::load::{Sink, Stopped, Table};
-use super::rows::{self, InvoiceRow, LineItemRow, PaymentRow, Text};
-use super::{DemoConfig, SeedReport, chance, day_text, pick, stamp, stream, weighted};
+use super::plans::{ONBOARDING, Period, Prices, USAGE};
+use super::rows::{InvoiceRow, LineItemRow, PaymentRow, Text};
+use super::{DemoConfig, SeedReport, chance, day_text, stamp, stream};
 use chrono::{Datelike, Days, NaiveDate};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Period {
-    Monthly,
-    Annual,
-}
-
-impl Period {
-    pub(super) const fn as_str(self) -> &'static str {
-        match self {
-            Period::Monthly => "monthly",
-            Period::Annual => "annual",
-        }
-    }
-}
-
-/// An amount per currency, in the order of [`super::people::Cur`] (EUR, USD, GBP): minor units
-/// and the exact decimal text line items show.
-pub(super) type Prices = ([i64; 3], [&'static str; 3]);
-
-#[derive(Debug)]
-pub(super) struct Plan {
-    pub name: &'static str,
-    pub line: &'static str,
-    pub period: Period,
-    pub price: [i64; 3],
-    pub price_text: [&'static str; 3],
-    /// Price of a seat beyond those included, for plans sold by seat.
-    pub seats: Option<Prices>,
-    /// Chance (per mille) that a monthly invoice also bills API usage.
-    pub usage: u32,
-    pub segment: &'static str,
-}
-
-const TEAM_SEAT: Prices = ([900, 900, 800], ["9.00", "9.00", "8.00"]);
-const BUSINESS_SEAT: Prices = ([1500, 1500, 1300], ["15.00", "15.00", "13.00"]);
-const USAGE: Prices = ([40, 40, 35], ["0.40", "0.40", "0.35"]);
-const ONBOARDING: Prices = ([15000, 15000, 13000], ["150.00", "150.00", "130.00"]);
-
-#[rustfmt::skip]
-static PLANS: [(Plan, u32); 6] = [
-    (Plan { name: "Starter", line: "Starter plan (monthly)", period: Period::Monthly,
-        price: [1900, 1900, 1700], price_text: ["19.00", "19.00", "17.00"], seats: None, usage: 0,
-        segment: "smb" }, 35),
-    (Plan { name: "Team", line: "Team plan (monthly)", period: Period::Monthly,
-        price: [4900, 4900, 4200], price_text: ["49.00", "49.00", "42.00"], seats: Some(TEAM_SEAT),
-        usage: 250, segment: "smb" }, 30),
-    (Plan { name: "Business", line: "Business plan (monthly)", period: Period::Monthly,
-        price: [19900, 19900, 17500], price_text: ["199.00", "199.00", "175.00"],
-        seats: Some(BUSINESS_SEAT), usage: 600, segment: "mid_market" }, 12),
-    (Plan { name: "Starter Annual", line: "Starter plan (annual)", period: Period::Annual,
-        price: [19000, 19000, 17000], price_text: ["190.00", "190.00", "170.00"], seats: None,
-        usage: 0, segment: "smb" }, 8),
-    (Plan { name: "Team Annual", line: "Team plan (annual)", period: Period::Annual,
-        price: [49000, 49000, 42000], price_text: ["490.00", "490.00", "420.00"],
-        seats: Some(TEAM_SEAT), usage: 0, segment: "mid_market" }, 10),
-    (Plan { name: "Business Annual", line: "Business plan (annual)", period: Period::Annual,
-        price: [199000, 199000, 175000], price_text: ["1990.00", "1990.00", "1750.00"],
-        seats: Some(BUSINESS_SEAT), usage: 0, segment: "enterprise" }, 5),
-];
-
-/// A plan, by popularity.
-pub(super) fn plan(rng: &mut ChaCha8Rng) -> &'static Plan {
-    weighted(rng, &PLANS)
-}
-
-/// The human-facing number of invoice `seq`: unique because `seq` is.
+/// The human-facing number of invoice `seq`, unique because `seq` is. The invoices row has
+/// SQLite format it (`printf('INV-%d-%06d', year, seq)`); tickets quote it with this.
 pub(super) fn invoice_number(seq: u32, issue: NaiveDate) -> String {
     format!("INV-{}-{seq:06}", issue.year())
-}
-
-const CARD_ERRORS: &[&str] = &[
-    "card_declined: insufficient funds",
-    "card_declined: insufficient funds",
-    "card_declined: do_not_honor",
-    "expired_card",
-    "card_declined: generic_decline",
-    "authentication_required: 3-D Secure not completed",
-];
-const SEPA_ERRORS: &[&str] = &[
-    "sepa mandate revoked",
-    "sepa_debit: insufficient funds (AM04)",
-    "sepa_debit: account closed (AC04)",
-];
-const WALLET_ERRORS: &[&str] = &["wallet: insufficient balance"];
-
-/// How an invoice's collection went.
-enum Outcome {
-    Paid { on: NaiveDate, attempts: i64 },
-    Refunded { on: NaiveDate, amount: i64 },
-    Failed { on: NaiveDate, attempts: i64, error: &'static str },
-    /// Still collecting: SEPA settling (with a payment) or a bank transfer not yet received.
-    Open { processing: bool },
-    Voided { on: NaiveDate },
-    Draft,
 }
 
 /// Text many rows share, made once: dates, small quantities.
@@ -113,7 +25,10 @@ struct Interned<K>(HashMap<K, Text>);
 
 impl<K: Hash + Eq + Copy> Interned<K> {
     fn get(&mut self, key: K, make: impl FnOnce(K) -> String) -> Text {
-        self.0.entry(key).or_insert_with(|| make(key).into()).clone()
+        self.0
+            .entry(key)
+            .or_insert_with(|| make(key).into())
+            .clone()
     }
 }
 
@@ -151,12 +66,9 @@ pub(super) fn emit(
     };
     let total = u64::from(cfg.invoices);
     for account in accounts.iter_mut() {
-        let ids = AccountIds {
-            customer: rows::customer_id(account.seq).into(),
-            subscription: rows::subscription_id(account.seq).into(),
-        };
+        let subscription: Text = format!("sub_{:06}", account.seq).into();
         for j in 0..account.invoices {
-            invoice(&mut rng, cfg.today, account, &ids, j, &mut ledger);
+            invoice(&mut rng, cfg.today, account, &subscription, j, &mut ledger);
             if ledger.invoices.is_full() {
                 flush(&mut ledger, false, sink, total)?;
             }
@@ -178,30 +90,23 @@ fn flush(ledger: &mut Ledger, all: bool, sink: &Sink, total: u64) -> Result<(), 
     sink.send("invoices", done, total, statements)
 }
 
-/// An account's ids, shared by all its invoices and payments.
-struct AccountIds {
-    customer: Text,
-    subscription: Text,
-}
-
 /// The `j`-th invoice of `a`.
 fn invoice(
     rng: &mut ChaCha8Rng,
     today: NaiveDate,
     a: &mut Account,
-    ids: &AccountIds,
+    subscription: &Text,
     j: u32,
     ledger: &mut Ledger,
 ) {
     ledger.invoice_seq += 1;
     let seq = ledger.invoice_seq;
-    let id: Text = rows::invoice_id(seq).into();
     let cur = a.currency().index();
     let month = a.first_month(today) + j as i32;
     let issue = cycle_date(month, a.billing_day);
     let plan = a.plan;
     let one_off = j > 0 && chance(rng, 15);
-    let anniversary = plan.period == Period::Monthly || j % 12 == 0;
+    let anniversary = plan.period == Period::Monthly || j.is_multiple_of(12);
     let period_end = match (plan.period, anniversary) {
         (Period::Annual, true) => cycle_date(month + 12, a.billing_day),
         _ => cycle_date(month + 1, a.billing_day),
@@ -214,9 +119,8 @@ fn invoice(
         let amount = quantity * prices[cur];
         subtotal += amount;
         ledger.line_items.push(LineItemRow {
-            id: format!("li_{:08}", ledger.line_seq),
+            seq: ledger.line_seq,
             invoice: seq,
-            invoice_id: id.clone(),
             description,
             quantity: ledger.quantities.get(quantity, |q| q.to_string()),
             unit_amount: texts[cur],
@@ -259,7 +163,12 @@ fn invoice(
     let mut updated: Text = stamp(issue, 3_600, 0).into();
     let mut payment = None;
     let at = |d: NaiveDate, rng: &mut ChaCha8Rng| -> Text {
-        stamp(d, rng.random_range(21_600..79_200), rng.random_range(0..1000)).into()
+        stamp(
+            d,
+            rng.random_range(21_600..79_200),
+            rng.random_range(0..1000),
+        )
+        .into()
     };
     match outcome {
         Outcome::Paid { on, attempts } => {
@@ -272,11 +181,19 @@ fn invoice(
             let paid_on: Text = stamp(issue, 25_200, 0).into();
             paid_at = Some(paid_on.clone());
             refunded = amount;
-            payment_status = if amount == total { "REFUNDED" } else { "PARTIALLY_REFUNDED" };
+            payment_status = if amount == total {
+                "REFUNDED"
+            } else {
+                "PARTIALLY_REFUNDED"
+            };
             updated = at(on, rng);
             payment = Some((payment_status, 1, None, Some(paid_on), None, amount));
         }
-        Outcome::Failed { on, attempts, error } => {
+        Outcome::Failed {
+            on,
+            attempts,
+            error,
+        } => {
             let t = at(on, rng);
             payment_status = "FAILED";
             paid = 0;
@@ -298,14 +215,19 @@ fn invoice(
         }
         Outcome::Draft => (invoice_status, payment_status, paid) = ("DRAFT", "PENDING", 0),
     }
-    let remaining = if invoice_status == "VOIDED" { 0 } else { total - paid };
-    if let Some((status, attempts, error_message, succeeded_at, failed_at, refunded_amount)) = payment {
+    let remaining = if invoice_status == "VOIDED" {
+        0
+    } else {
+        total - paid
+    };
+    if let Some((status, attempts, error_message, succeeded_at, failed_at, refunded_amount)) =
+        payment
+    {
         ledger.payment_seq += 1;
         ledger.payments.push(PaymentRow {
-            id: format!("pay_{:07}", ledger.payment_seq),
-            customer_id: ids.customer.clone(),
+            seq: ledger.payment_seq,
+            customer: a.seq,
             invoice: seq,
-            invoice_id: id.clone(),
             currency: a.currency().code(),
             amount: total,
             method: a.method.as_str(),
@@ -313,7 +235,11 @@ fn invoice(
             error_message,
             attempts,
             refunded_amount,
-            created_at: stamp(issue, 3_600 + rng.random_range(0..3_600), rng.random_range(0..1000)),
+            created_at: stamp(
+                issue,
+                3_600 + rng.random_range(0..3_600),
+                rng.random_range(0..1000),
+            ),
             succeeded_at,
             failed_at,
             updated_at: updated.clone(),
@@ -324,7 +250,13 @@ fn invoice(
             Outcome::Failed { error, .. } => Some(error),
             _ => None,
         };
-        let r = InvoiceRef { seq, total, issue, due, error };
+        let r = InvoiceRef {
+            seq,
+            total,
+            issue,
+            due,
+            error,
+        };
         if payment_status == "SUCCEEDED" {
             a.refs.paid = Some(r.clone());
         }
@@ -337,10 +269,10 @@ fn invoice(
         a.refs.latest = Some(r);
     }
     ledger.invoices.push(InvoiceRow {
-        id,
-        number: invoice_number(seq, issue),
-        customer_id: ids.customer.clone(),
-        subscription_id: (!one_off).then(|| ids.subscription.clone()),
+        seq,
+        year: issue.year(),
+        customer: a.seq,
+        subscription_id: (!one_off).then(|| subscription.clone()),
         invoice_status,
         payment_status,
         invoice_type: if one_off { "ONE_OFF" } else { "SUBSCRIPTION" },
@@ -358,81 +290,11 @@ fn invoice(
         subtotal,
         total_tax,
         total,
-        issue_date: start.clone(),
+        issue_date: start,
         due_date: ledger.dates.get(due, day_text),
         paid_at,
         voided_at,
-        period_start: start,
         period_end: end,
         updated_at: updated,
     });
-}
-
-/// How collecting the `j`-th invoice of `a`, issued on `issue` (before `today`), went.
-fn outcome(
-    rng: &mut ChaCha8Rng,
-    today: NaiveDate,
-    a: &Account,
-    j: u32,
-    issue: NaiveDate,
-    total: i64,
-) -> Outcome {
-    let age = (today - issue).num_days().max(1) as u64;
-    // A day after `issue`, at most `days` later and before today.
-    let after = |days: u64| issue + Days::new(days.min(age - 1));
-    let failing = j + a.failing_tail >= a.invoices;
-    let errors = match a.method {
-        Method::Sepa => SEPA_ERRORS,
-        Method::Wallet => WALLET_ERRORS,
-        Method::Card | Method::Transfer => CARD_ERRORS,
-    };
-    let failed = |rng: &mut ChaCha8Rng| {
-        let attempts = rng.random_range(1..=4);
-        Outcome::Failed {
-            on: after(3 * (attempts as u64 - 1)),
-            attempts,
-            error: *pick(rng, errors),
-        }
-    };
-    if failing {
-        return match a.method {
-            Method::Transfer => Outcome::Open { processing: false },
-            _ => failed(rng),
-        };
-    }
-    let last = j + 1 == a.invoices;
-    if last && a.status == SubStatus::Active && chance(rng, 15) {
-        return Outcome::Draft;
-    }
-    match rng.random_range(0..1000) {
-        0..8 => return Outcome::Voided { on: after(rng.random_range(1..=5)) },
-        8..20 => return Outcome::Refunded { on: after(rng.random_range(2..=20)), amount: total },
-        20..35 => {
-            let amount = (total * rng.random_range(10..=60) / 100).max(1);
-            return Outcome::Refunded { on: after(rng.random_range(2..=20)), amount };
-        }
-        35..50 if a.method != Method::Transfer => return failed(rng),
-        _ => {}
-    }
-    match a.method {
-        Method::Card | Method::Wallet => {
-            let attempts = if chance(rng, 920) { 1 } else { rng.random_range(2..=3) };
-            let retry_days = 2 * (attempts as u64 - 1);
-            if retry_days < age {
-                Outcome::Paid { on: issue + Days::new(retry_days), attempts }
-            } else {
-                Outcome::Paid { on: issue, attempts: 1 }
-            }
-        }
-        Method::Sepa if age <= 3 => Outcome::Open { processing: true },
-        Method::Sepa => Outcome::Paid { on: issue + Days::new(3), attempts: 1 },
-        Method::Transfer => {
-            let days = if chance(rng, 800) { rng.random_range(2..=20) } else { rng.random_range(21..=50) };
-            if days < age {
-                Outcome::Paid { on: issue + Days::new(days), attempts: 1 }
-            } else {
-                Outcome::Open { processing: false }
-            }
-        }
-    }
 }

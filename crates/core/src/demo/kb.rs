@@ -18,7 +18,12 @@ pub(super) fn emit(
     let mut articles = Table::<ArticleRow>::new(synced);
     let all: Vec<_> = Lang::ALL
         .iter()
-        .flat_map(|lang| phrases(*lang).articles.iter().map(move |a| (lang.code(), a)))
+        .flat_map(|lang| {
+            phrases(*lang)
+                .articles
+                .iter()
+                .map(move |a| (lang.code(), a))
+        })
         .collect();
     for (seq, (language, article)) in (1..).zip(&all) {
         let updated = cfg.today - Days::new(rng.random_range(3..400));
@@ -28,7 +33,11 @@ pub(super) fn emit(
             body: article.body,
             language,
             tags: article.tags,
-            updated_at: stamp(updated, rng.random_range(28_800..64_800), rng.random_range(0..1000)),
+            updated_at: stamp(
+                updated,
+                rng.random_range(28_800..64_800),
+                rng.random_range(0..1000),
+            ),
         });
     }
     let mut statements = Vec::new();

@@ -3,11 +3,11 @@
 //! over a bounded channel, and executed in the seeding transaction. The secondary indexes of the
 //! seeded tables are dropped before the load and rebuilt after it.
 
-use super::rows::{Binder, Insert, Statics};
+use super::rows::{Binder, Col, Insert, Statics, binds};
 use crate::Result;
 use sqlx::error::BoxDynError;
 use sqlx::sqlite::SqliteArguments;
-use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlStr, SqliteConnection};
+use sqlx::{AssertSqlSafe, QueryBuilder, SqlStr, Sqlite, SqliteConnection};
 
 /// SQLite's limit on bound variables in one statement (`SQLITE_MAX_VARIABLE_NUMBER`, 3.32+).
 const MAX_BINDS: usize = 32_766;
@@ -90,7 +90,7 @@ pub(super) struct Table<T> {
 impl<T: Insert> Table<T> {
     /// `synced` is the `synced_at` value as an SQL literal.
     pub(super) fn new(synced: &str) -> Self {
-        let per_statement = MAX_BINDS / T::BINDS;
+        let per_statement = MAX_BINDS / binds::<T>();
         Self {
             rows: Vec::with_capacity(per_statement),
             per_statement,
@@ -116,8 +116,9 @@ impl<T: Insert> Table<T> {
     }
 
     /// Turns waiting rows into statements: every full statement whose rows' parents are among the
-    /// first `parents_written` parent rows (foreign keys are checked at once), or, with `all`,
-    /// every row (the caller has flushed the parents).
+    /// first `parents_written` parent rows, or, with `all`, every row (the caller has flushed the
+    /// parents). So every statement would pass immediate foreign-key checks, even though the
+    /// seeding connection runs without them.
     pub(super) fn flush(
         &mut self,
         parents_written: u64,
@@ -139,7 +140,7 @@ impl<T: Insert> Table<T> {
             } else {
                 insert_sql::<T>(n, &self.synced)
             };
-            let mut binder = Binder::new(n * T::BINDS, &mut self.statics);
+            let mut binder = Binder::new(n * binds::<T>(), &mut self.statics);
             for row in self.rows.drain(..n) {
                 row.bind(&mut binder);
             }
@@ -150,16 +151,33 @@ impl<T: Insert> Table<T> {
     }
 }
 
-/// `INSERT … VALUES (?, …), …` for `rows` rows of `T`.
+/// `INSERT INTO table (…) VALUES (…), …` for `rows` rows of `T`. Everything in it comes from
+/// [`Insert::COLUMNS`] and the `synced` timestamp literal; the values are bound.
 fn insert_sql<T: Insert>(rows: usize, synced: &str) -> SqlStr {
-    let mut sql = QueryBuilder::<Sqlite>::new(T::INTO);
-    sql.push_values(0..rows, |mut row, _| {
-        for _ in 0..T::BINDS {
-            row.push("?");
-        }
-        if T::SYNCED {
-            row.push(synced);
-        }
+    let names: Vec<&str> = T::COLUMNS.iter().map(|(name, _)| *name).collect();
+    let row: Vec<String> = T::COLUMNS
+        .iter()
+        .map(|(_, col)| match col {
+            Col::Value => "?".to_owned(),
+            Col::Printf(format, n) => format!("printf('{format}'{})", ", ?".repeat(*n)),
+            // The CASE sits in a function call so that SQLite does not factor it out as a
+            // constant expression (bound values count as constants): factoring thousands of
+            // them makes preparing a multi-row statement quadratic.
+            Col::OneOf(values) => {
+                let mut case = String::from("coalesce(CASE ?");
+                for (i, value) in values.iter().enumerate() {
+                    case.push_str(&format!(" WHEN {i} THEN '{}'", value.replace('\'', "''")));
+                }
+                case + " END, NULL)"
+            }
+            Col::Synced => synced.to_owned(),
+        })
+        .collect();
+    let row = row.join(", ");
+    let mut sql =
+        QueryBuilder::<Sqlite>::new(format!("INSERT INTO {} ({}) ", T::TABLE, names.join(", ")));
+    sql.push_values(0..rows, |mut values, _| {
+        values.push(&row);
     });
     sql.into_sql()
 }

@@ -310,7 +310,11 @@ fn digits(rng: &mut ChaCha8Rng, pattern: &str) -> String {
 }
 
 /// A person of `locale`, with an address there and a unique e-mail address.
-pub(super) fn person(rng: &mut ChaCha8Rng, locale: &'static Locale, book: &mut EmailBook) -> Person {
+pub(super) fn person(
+    rng: &mut ChaCha8Rng,
+    locale: &'static Locale,
+    book: &mut EmailBook,
+) -> Person {
     let words = &WORDS[locale.lang.index()];
     let first = *pick(rng, words.first);
     let last = *pick(rng, words.last);

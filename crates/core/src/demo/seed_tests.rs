@@ -23,7 +23,10 @@ async fn seeded(cfg: &DemoConfig) -> (tempfile::TempDir, Store, SeedReport) {
 }
 
 async fn scalar(store: &Store, sql: &'static str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(store.pool()).await.unwrap()
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
 }
 
 /// `(id, total)` of every invoice plus `(id, email)` of every customer and `(id, subject)` of
@@ -44,24 +47,46 @@ async fn fingerprint(store: &Store) -> Vec<(String, String)> {
 async fn the_same_config_seeds_the_same_rows() {
     let (_a, first, r1) = seeded(&cfg()).await;
     let (_b, second, r2) = seeded(&cfg()).await;
-    let counts = |r: &SeedReport| SeedReport { elapsed: Duration::ZERO, ..r.clone() };
-    assert_eq!(counts(&r1), counts(&r2), "row counts must not depend on the run");
+    let counts = |r: &SeedReport| SeedReport {
+        elapsed: Duration::ZERO,
+        ..r.clone()
+    };
+    assert_eq!(
+        counts(&r1),
+        counts(&r2),
+        "row counts must not depend on the run"
+    );
     assert_eq!(r1.customers, 50);
     assert_eq!(r1.invoices, 500);
     assert_eq!(r1.tickets, 30);
-    assert!(r1.articles >= 20, "a knowledge base of about two dozen articles");
-    assert_eq!(fingerprint(&first).await, fingerprint(&second).await, "same seed, same rows");
+    assert!(
+        r1.articles >= 20,
+        "a knowledge base of about two dozen articles"
+    );
+    assert_eq!(
+        fingerprint(&first).await,
+        fingerprint(&second).await,
+        "same seed, same rows"
+    );
 
     let other = DemoConfig { seed: 8, ..cfg() };
     let (_c, third, _) = seeded(&other).await;
-    assert_ne!(fingerprint(&first).await, fingerprint(&third).await, "the seed must matter");
+    assert_ne!(
+        fingerprint(&first).await,
+        fingerprint(&third).await,
+        "the seed must matter"
+    );
 }
 
 #[tokio::test]
 async fn seeded_money_adds_up_and_the_demo_has_something_to_show() {
     let (_dir, store, report) = seeded(&cfg()).await;
     let count = |sql| scalar(&store, sql);
-    assert_eq!(count("SELECT COUNT(*) FROM invoices WHERE subtotal + total_tax != total").await, 0, "subtotal + tax = total");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM invoices WHERE subtotal + total_tax != total").await,
+        0,
+        "subtotal + tax = total"
+    );
     assert_eq!(
         count("SELECT COUNT(*) FROM invoices i WHERE subtotal != (SELECT SUM(amount) FROM invoice_line_items l WHERE l.invoice_id = i.id)").await,
         0,
@@ -72,7 +97,11 @@ async fn seeded_money_adds_up_and_the_demo_has_something_to_show() {
         0,
         "amount_due = paid + remaining on finalized invoices"
     );
-    assert_eq!(count("SELECT COUNT(*) FROM invoices WHERE refunded_amount > amount_paid").await, 0, "refunds never exceed payments");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM invoices WHERE refunded_amount > amount_paid").await,
+        0,
+        "refunds never exceed payments"
+    );
     assert!(
         count("SELECT COUNT(*) FROM invoices WHERE invoice_status = 'FINALIZED' AND amount_remaining > 0 AND due_date < '2026-03-15'").await > 0,
         "some invoices must be overdue"
@@ -82,14 +111,42 @@ async fn seeded_money_adds_up_and_the_demo_has_something_to_show() {
         "some payments failed after retries, with the processor's reason"
     );
     assert!(count("SELECT COUNT(*) FROM invoices WHERE payment_status IN ('REFUNDED', 'PARTIALLY_REFUNDED')").await > 0, "refunds");
-    assert!(count("SELECT COUNT(*) FROM invoices WHERE invoice_status = 'VOIDED'").await > 0, "voided invoices");
-    assert_eq!(count("SELECT COUNT(*) FROM invoices WHERE issue_date >= '2026-03-15'").await, 0, "nothing issued on or after today");
-    assert_eq!(count("SELECT COUNT(DISTINCT email) FROM customers").await, 50, "e-mail addresses are unique");
-    assert_eq!(count("SELECT COUNT(*) FROM customers WHERE email GLOB '*[^a-z0-9@._-]*'").await, 0, "e-mails are folded ASCII");
-    assert_eq!(count("SELECT COUNT(*) FROM pragma_foreign_key_check").await, 0, "no dangling references");
-    assert_eq!(report.line_items as i64, count("SELECT COUNT(*) FROM invoice_line_items").await);
-    assert_eq!(report.payments as i64, count("SELECT COUNT(*) FROM payments").await);
-    assert_eq!(report.messages as i64, count("SELECT COUNT(*) FROM messages").await);
+    assert!(
+        count("SELECT COUNT(*) FROM invoices WHERE invoice_status = 'VOIDED'").await > 0,
+        "voided invoices"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM invoices WHERE issue_date >= '2026-03-15'").await,
+        0,
+        "nothing issued on or after today"
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT email) FROM customers").await,
+        50,
+        "e-mail addresses are unique"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM customers WHERE email GLOB '*[^a-z0-9@._-]*'").await,
+        0,
+        "e-mails are folded ASCII"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM pragma_foreign_key_check").await,
+        0,
+        "no dangling references"
+    );
+    assert_eq!(
+        report.line_items as i64,
+        count("SELECT COUNT(*) FROM invoice_line_items").await
+    );
+    assert_eq!(
+        report.payments as i64,
+        count("SELECT COUNT(*) FROM payments").await
+    );
+    assert_eq!(
+        report.messages as i64,
+        count("SELECT COUNT(*) FROM messages").await
+    );
 
     for lang in ["en", "es", "fr", "de"] {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE language = ?")
@@ -105,14 +162,55 @@ async fn seeded_money_adds_up_and_the_demo_has_something_to_show() {
         "threads have 1 to 4 messages"
     );
     assert_eq!(count("SELECT COUNT(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id)").await, 0);
-    assert_eq!(count("SELECT COUNT(*) FROM messages WHERE body LIKE '%{%'").await, 0, "every placeholder is filled");
-    assert_eq!(count("SELECT COUNT(*) FROM tickets WHERE status = 'open' AND sla_due_at IS NULL").await, 0, "open tickets have an SLA");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM messages WHERE body LIKE '%{%'").await,
+        0,
+        "every placeholder is filled"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM tickets WHERE status = 'open' AND sla_due_at IS NULL").await,
+        0,
+        "open tickets have an SLA"
+    );
     assert!(
         count("SELECT COUNT(*) FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.body LIKE '%INV-20%'").await > 0,
         "threads quote invoice numbers"
     );
-    assert!(count("SELECT COUNT(*) FROM tickets WHERE assignee IS NULL").await > 0, "some tickets are unassigned");
-    assert_eq!(count("SELECT COUNT(*) FROM kb_articles WHERE json_valid(tags) = 0").await, 0, "tags are JSON");
+    assert!(
+        count("SELECT COUNT(*) FROM tickets WHERE assignee IS NULL").await > 0,
+        "some tickets are unassigned"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM kb_articles WHERE json_valid(tags) = 0").await,
+        0,
+        "tags are JSON"
+    );
+
+    // Threads quote the customer's own invoices, numbered as the invoices table has them.
+    let quoted: Vec<(String, String)> = sqlx::query_as(
+        "SELECT t.customer_id, m.body FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.body LIKE '%INV-%'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    for (customer, body) in &quoted {
+        let start = body.find("INV-").unwrap();
+        let number: String = body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT customer_id FROM invoices WHERE invoice_number = ?")
+                .bind(&number)
+                .fetch_optional(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            owner.as_deref(),
+            Some(customer.as_str()),
+            "{number} quoted in a ticket of {customer}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -120,34 +218,79 @@ async fn seeding_restores_every_index_and_refuses_a_populated_desk() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("d.sqlite3")).await.unwrap();
     let schema = "SELECT name || ':' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
-    let before: Vec<String> = sqlx::query_scalar(schema).fetch_all(store.pool()).await.unwrap();
+    let before: Vec<String> = sqlx::query_scalar(schema)
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
     seed(&store, &cfg(), &mut |_, _, _| {}).await.unwrap();
-    let after: Vec<String> = sqlx::query_scalar(schema).fetch_all(store.pool()).await.unwrap();
-    assert!(before.iter().any(|i| i.starts_with("invoices_customer_unpaid:")), "the partial index exists");
-    assert_eq!(before, after, "indexes must come back exactly as the migration defines them");
+    let after: Vec<String> = sqlx::query_scalar(schema)
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert!(
+        before
+            .iter()
+            .any(|i| i.starts_with("invoices_customer_unpaid:")),
+        "the partial index exists"
+    );
+    assert_eq!(
+        before, after,
+        "indexes must come back exactly as the migration defines them"
+    );
+
+    // Seeding loads without foreign-key checks on its own connection, which it then closes:
+    // every connection of the pool still checks them.
+    let mut held = Vec::new();
+    for _ in 0..store.pool().options().get_max_connections() {
+        let mut conn = store.pool().acquire().await.unwrap();
+        let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            on, 1,
+            "a pooled connection has foreign keys off after seeding"
+        );
+        held.push(conn);
+    }
+    drop(held);
 
     let again = seed(&store, &cfg(), &mut |_, _, _| {}).await;
-    assert!(matches!(again, Err(Error::Conflict(_))), "a desk with customers is not seeded twice: {again:?}");
-    assert_eq!(scalar(&store, "SELECT COUNT(*) FROM customers").await, 50, "the refused seed wrote nothing");
+    assert!(
+        matches!(again, Err(Error::Conflict(_))),
+        "a desk with customers is not seeded twice: {again:?}"
+    );
+    assert_eq!(
+        scalar(&store, "SELECT COUNT(*) FROM customers").await,
+        50,
+        "the refused seed wrote nothing"
+    );
 }
 
 #[tokio::test]
 async fn a_customer_message_reopens_the_ticket_and_is_audited() {
     let (_dir, store, _) = seeded(&cfg()).await;
-    let (id, version): (String, i64) =
-        sqlx::query_as("SELECT id, version FROM tickets WHERE status = 'solved' ORDER BY id LIMIT 1")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+    let (id, version): (String, i64) = sqlx::query_as(
+        "SELECT id, version FROM tickets WHERE status = 'solved' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
     let ticket = TicketId::parse(&id).unwrap();
-    let msg = customer_message(&store, &ticket, "It happened again this month.").await.unwrap();
+    let msg = customer_message(&store, &ticket, "It happened again this month.")
+        .await
+        .unwrap();
     let row = sqlx::query("SELECT status, version FROM tickets WHERE id = ?")
         .bind(&id)
         .fetch_one(store.pool())
         .await
         .unwrap();
     assert_eq!(row.get::<String, _>("status"), "open");
-    assert_eq!(row.get::<i64, _>("version"), version + 1, "the ticket version moves on");
+    assert_eq!(
+        row.get::<i64, _>("version"),
+        version + 1,
+        "the ticket version moves on"
+    );
     let (kind, last): (String, String) = sqlx::query_as(
         "SELECT author_kind, id FROM messages WHERE ticket_id = ? ORDER BY rowid DESC LIMIT 1",
     )
@@ -155,7 +298,11 @@ async fn a_customer_message_reopens_the_ticket_and_is_audited() {
     .fetch_one(store.pool())
     .await
     .unwrap();
-    assert_eq!((kind.as_str(), last.as_str()), ("customer", msg.as_str()), "newest message is the customer's");
+    assert_eq!(
+        (kind.as_str(), last.as_str()),
+        ("customer", msg.as_str()),
+        "newest message is the customer's"
+    );
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'customer_message' AND actor = 'demo' AND subject = ?",
     )
@@ -174,7 +321,21 @@ async fn a_customer_message_reopens_the_ticket_and_is_audited() {
 async fn the_small_demo_seeds_its_promised_sizes() {
     let today = NaiveDate::from_ymd_opt(2026, 5, 6).unwrap();
     let (_dir, store, report) = seeded(&DemoConfig::small(today)).await;
-    assert_eq!((report.customers, report.invoices, report.tickets), (500, 10_000, 300));
-    assert_eq!(scalar(&store, "SELECT COUNT(*) FROM invoices").await, 10_000);
-    assert_eq!(scalar(&store, "SELECT COUNT(DISTINCT invoice_number) FROM invoices").await, 10_000, "invoice numbers are unique");
+    assert_eq!(
+        (report.customers, report.invoices, report.tickets),
+        (500, 10_000, 300)
+    );
+    assert_eq!(
+        scalar(&store, "SELECT COUNT(*) FROM invoices").await,
+        10_000
+    );
+    assert_eq!(
+        scalar(
+            &store,
+            "SELECT COUNT(DISTINCT invoice_number) FROM invoices"
+        )
+        .await,
+        10_000,
+        "invoice numbers are unique"
+    );
 }

@@ -5,12 +5,12 @@
 
 use super::accounts::{Account, InvoiceRef};
 use super::load::{Sink, Stopped, Table};
-use super::people::{Cur, Lang};
-use super::phrases::{Topic, phrases};
+use super::people::Lang;
+use super::phrases::{Topic, date_text, money_text, phrases};
 use super::rows::{MessageRow, TicketRow};
 use super::{DemoConfig, SeedReport, chance, pick, stream, weighted};
 use crate::store::ts;
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveTime};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -70,7 +70,13 @@ impl Pools {
         let mut pools = Pools(Default::default());
         for (i, a) in accounts.iter().enumerate() {
             let by_need = &mut pools.0[a.locale.lang.index()];
-            for n in [Need::Nothing, Need::Latest, Need::Paid, Need::Failed, Need::Overdue] {
+            for n in [
+                Need::Nothing,
+                Need::Latest,
+                Need::Paid,
+                Need::Failed,
+                Need::Overdue,
+            ] {
                 if matches!(n, Need::Nothing) || invoice(a, n).is_some() {
                     by_need[n as usize].push(i as u32);
                 }
@@ -144,7 +150,15 @@ pub(super) fn emit(
         let lang = if seq <= 16 {
             Lang::ALL[(seq as usize - 1) % 4]
         } else {
-            *weighted(&mut rng, &[(Lang::En, 40), (Lang::Es, 20), (Lang::Fr, 20), (Lang::De, 20)])
+            *weighted(
+                &mut rng,
+                &[
+                    (Lang::En, 40),
+                    (Lang::Es, 20),
+                    (Lang::Fr, 20),
+                    (Lang::De, 20),
+                ],
+            )
         };
         let wanted = *weighted(&mut rng, &TOPICS);
         let Some((index, topic)) = pools.choose(&mut rng, lang, wanted) else {
@@ -157,20 +171,47 @@ pub(super) fn emit(
         let vars = Vars::new(a, invoice(a, need(topic)), agent);
         let (status, shape) = match *weighted(
             &mut rng,
-            &[("open", 45), ("pending", 20), ("solved", 25), ("closed", 10)],
+            &[
+                ("open", 45),
+                ("pending", 20),
+                ("solved", 25),
+                ("closed", 10),
+            ],
         ) {
             "open" => ("open", *weighted(&mut rng, &OPEN)),
             "pending" => ("pending", *weighted(&mut rng, &PENDING)),
             "solved" => ("solved", *weighted(&mut rng, &SOLVED)),
             _ => ("closed", *weighted(&mut rng, &CLOSED)),
         };
-        let urgent_topic = matches!(topic, Topic::CardDeclined | Topic::Overdue | Topic::DoubleCharge);
+        let urgent_topic = matches!(
+            topic,
+            Topic::CardDeclined | Topic::Overdue | Topic::DoubleCharge
+        );
         let (priority, sla_hours) = *if urgent_topic {
-            weighted(&mut rng, &[(("low", 72), 3), (("normal", 24), 45), (("high", 8), 37), (("urgent", 2), 15)])
+            weighted(
+                &mut rng,
+                &[
+                    (("low", 72), 3),
+                    (("normal", 24), 45),
+                    (("high", 8), 37),
+                    (("urgent", 2), 15),
+                ],
+            )
         } else {
-            weighted(&mut rng, &[(("low", 72), 15), (("normal", 24), 55), (("high", 8), 22), (("urgent", 2), 8)])
+            weighted(
+                &mut rng,
+                &[
+                    (("low", 72), 15),
+                    (("normal", 24), 55),
+                    (("high", 8), 22),
+                    (("urgent", 2), 8),
+                ],
+            )
         };
-        let channel = *weighted(&mut rng, &[("email", 55), ("web", 20), ("chat", 20), ("phone", 5)]);
+        let channel = *weighted(
+            &mut rng,
+            &[("email", 55), ("web", 20), ("chat", 20), ("phone", 5)],
+        );
 
         // When each message was written: gaps first, then the whole thread placed in the past.
         let gaps: Vec<i64> = shape
@@ -197,11 +238,31 @@ pub(super) fn emit(
         for (part, gap) in shape.iter().zip(&gaps) {
             at += Duration::minutes(*gap) + Duration::seconds(rng.random_range(0..60));
             let (author_kind, author_name, visibility, body) = match part {
-                Opening => ("customer", a.name.clone(), "public", vars.fill(thread.opening)),
-                FollowUp => ("customer", a.name.clone(), "public", vars.fill(thread.follow_up)),
-                Thanks => ("customer", a.name.clone(), "public", pick(&mut rng, phrases(lang).thanks).to_string()),
+                Opening => (
+                    "customer",
+                    a.name.clone(),
+                    "public",
+                    vars.fill(thread.opening),
+                ),
+                FollowUp => (
+                    "customer",
+                    a.name.clone(),
+                    "public",
+                    vars.fill(thread.follow_up),
+                ),
+                Thanks => (
+                    "customer",
+                    a.name.clone(),
+                    "public",
+                    pick(&mut rng, phrases(lang).thanks).to_string(),
+                ),
                 Reply => ("agent", agent.to_owned(), "public", vars.fill(thread.reply)),
-                Note => ("agent", agent.to_owned(), "internal", vars.fill(thread.note)),
+                Note => (
+                    "agent",
+                    agent.to_owned(),
+                    "internal",
+                    vars.fill(thread.note),
+                ),
             };
             if author_kind == "customer" {
                 last_customer = at;
@@ -276,7 +337,9 @@ impl<'a> Vars<'a> {
             amount: invoice
                 .map(|i| money_text(lang, a.currency(), i.total))
                 .unwrap_or_default(),
-            date: invoice.map(|i| date_text(lang, i.issue)).unwrap_or_default(),
+            date: invoice
+                .map(|i| date_text(lang, i.issue))
+                .unwrap_or_default(),
             due: invoice.map(|i| date_text(lang, i.due)).unwrap_or_default(),
             plan: a.plan.name,
             error: invoice.and_then(|i| i.error).unwrap_or_default(),
@@ -315,44 +378,5 @@ impl<'a> Vars<'a> {
         }
         out.push_str(rest);
         out
-    }
-}
-
-/// An amount as a customer writing in `lang` would: `€1,990.00` in English, `1.990,00 €` in
-/// Spanish and German, `1 990,00 €` in French.
-pub(super) fn money_text(lang: Lang, cur: Cur, minor: i64) -> String {
-    let (major, cents) = (minor / 100, (minor % 100).abs());
-    let digits = major.to_string();
-    let separator = match lang {
-        Lang::En => ',',
-        Lang::Es | Lang::De => '.',
-        Lang::Fr => ' ',
-    };
-    let mut grouped = String::with_capacity(digits.len() + 4);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && c.is_ascii_digit() {
-            grouped.push(separator);
-        }
-        grouped.push(c);
-    }
-    match (lang, cur) {
-        (Lang::En, Cur::Eur) => format!("€{grouped}.{cents:02}"),
-        (Lang::En, Cur::Usd) => format!("${grouped}.{cents:02}"),
-        (Lang::En, Cur::Gbp) => format!("£{grouped}.{cents:02}"),
-        (_, Cur::Eur) => format!("{grouped},{cents:02} €"),
-        (_, Cur::Usd) => format!("{grouped},{cents:02} US$"),
-        (_, Cur::Gbp) => format!("{grouped},{cents:02} £"),
-    }
-}
-
-/// A date as written in `lang`: `3 Mar 2026`, `3 de marzo de 2026`, `3 mars 2026`, `3. März 2026`.
-pub(super) fn date_text(lang: Lang, d: NaiveDate) -> String {
-    let month = phrases(lang).months[d.month0() as usize];
-    match lang {
-        Lang::En => format!("{} {month} {}", d.day(), d.year()),
-        Lang::Es => format!("{} de {month} de {}", d.day(), d.year()),
-        Lang::Fr if d.day() == 1 => format!("1er {month} {}", d.year()),
-        Lang::Fr => format!("{} {month} {}", d.day(), d.year()),
-        Lang::De => format!("{}. {month} {}", d.day(), d.year()),
     }
 }

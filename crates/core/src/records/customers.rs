@@ -77,32 +77,28 @@ pub(crate) fn summary_from_row(row: &SqliteRow) -> Result<CustomerSummary> {
 
 /// Finds one customer by id, external id or e-mail (case-insensitive).
 pub async fn find(pool: &SqlitePool, by: &CustomerRef) -> Result<Customer> {
-    let row = match by {
-        CustomerRef::Id(id) => {
-            sqlx::query(
-                concat!(customer_columns!(), "WHERE id = ?"),
-            )
-            .bind(id.as_str())
-            .fetch_optional(pool)
-            .await?
-        }
-        CustomerRef::ExternalId(x) => {
-            sqlx::query(
-                concat!(customer_columns!(), "WHERE external_id = ?"),
-            )
-            .bind(x)
-            .fetch_optional(pool)
-            .await?
-        }
-        CustomerRef::Email(e) => {
-            sqlx::query(
-                concat!(customer_columns!(), "WHERE email = ? COLLATE NOCASE ORDER BY status = 'archived', created_at LIMIT 1"),
-            )
+    let row =
+        match by {
+            CustomerRef::Id(id) => {
+                sqlx::query(concat!(customer_columns!(), "WHERE id = ?"))
+                    .bind(id.as_str())
+                    .fetch_optional(pool)
+                    .await?
+            }
+            CustomerRef::ExternalId(x) => {
+                sqlx::query(concat!(customer_columns!(), "WHERE external_id = ?"))
+                    .bind(x)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            CustomerRef::Email(e) => sqlx::query(concat!(
+                customer_columns!(),
+                "WHERE email = ? COLLATE NOCASE ORDER BY status = 'archived', created_at LIMIT 1"
+            ))
             .bind(e.trim())
             .fetch_optional(pool)
-            .await?
-        }
-    };
+            .await?,
+        };
     let row = row.ok_or_else(|| Error::not_found("customer", by))?;
     customer_from_row(&row)
 }
@@ -156,33 +152,33 @@ pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetai
 
     let wallets = async {
         sqlx::query(
-        "SELECT id, customer_id, currency, balance, status, version FROM wallets \
+            "SELECT id, customer_id, currency, balance, status, version FROM wallets \
          WHERE customer_id = ? ORDER BY currency",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|row| {
-        let cur = currency(row, "currency")?;
-        Ok(Wallet {
-            id: parse(WalletId::parse(&text(row, "id")?))?,
-            customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
-            balance: money(row, "balance", cur)?,
-            status: text(row, "status")?,
-            version: int(row, "version")?,
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let cur = currency(row, "currency")?;
+            Ok(Wallet {
+                id: parse(WalletId::parse(&text(row, "id")?))?,
+                customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
+                balance: money(row, "balance", cur)?,
+                status: text(row, "status")?,
+                version: int(row, "version")?,
+            })
         })
-    })
-    .collect::<Result<Vec<_>>>()
+        .collect::<Result<Vec<_>>>()
     };
 
     let open_tickets = async {
         let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tickets WHERE customer_id = ? AND status IN ('open', 'pending')",
-    )
-    .bind(id)
-    .fetch_one(pool)
-    .await?;
+            "SELECT COUNT(*) FROM tickets WHERE customer_id = ? AND status IN ('open', 'pending')",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
         Ok(n)
     };
     let (outstanding, subscription, wallets, open_tickets) =

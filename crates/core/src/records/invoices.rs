@@ -1,6 +1,8 @@
 //! Invoices with their line items and payments; filtered, cursor-paginated lists.
 
-use super::{clamp_limit, currency, customers::summary_from_row, int, money, opt_text, parse, text};
+use super::{
+    clamp_limit, currency, customers::summary_from_row, int, money, opt_text, parse, text,
+};
 use crate::store::{date, now, parse_date, parse_date_opt, parse_ts, parse_ts_opt};
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -117,34 +119,34 @@ pub async fn detail(pool: &SqlitePool, by: &InvoiceRef) -> Result<InvoiceDetail>
     // Three independent reads on three pooled connections: one round trip of latency, not three.
     let customer = async {
         let row = sqlx::query(
-        "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
-    )
-    .bind(invoice.customer_id.as_str())
-    .fetch_one(pool)
-    .await?;
+            "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
+        )
+        .bind(invoice.customer_id.as_str())
+        .fetch_one(pool)
+        .await?;
         summary_from_row(&row)
     };
     let line_items = async {
         sqlx::query(
-        "SELECT id, description, quantity, unit_amount, amount, period_start, period_end \
+            "SELECT id, description, quantity, unit_amount, amount, period_start, period_end \
          FROM invoice_line_items WHERE invoice_id = ? ORDER BY rowid",
-    )
-    .bind(invoice.id.as_str())
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(LineItem {
-            id: text(row, "id")?,
-            description: text(row, "description")?,
-            quantity: text(row, "quantity")?,
-            unit_amount: text(row, "unit_amount")?,
-            amount: money(row, "amount", cur)?,
-            period_start: parse_date_opt(opt_text(row, "period_start")?.as_deref())?,
-            period_end: parse_date_opt(opt_text(row, "period_end")?.as_deref())?,
+        )
+        .bind(invoice.id.as_str())
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(LineItem {
+                id: text(row, "id")?,
+                description: text(row, "description")?,
+                quantity: text(row, "quantity")?,
+                unit_amount: text(row, "unit_amount")?,
+                amount: money(row, "amount", cur)?,
+                period_start: parse_date_opt(opt_text(row, "period_start")?.as_deref())?,
+                period_end: parse_date_opt(opt_text(row, "period_end")?.as_deref())?,
+            })
         })
-    })
-    .collect::<Result<Vec<_>>>()
+        .collect::<Result<Vec<_>>>()
     };
     let payments = async {
         sqlx::query(

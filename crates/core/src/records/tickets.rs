@@ -108,8 +108,10 @@ pub async fn list(
         // Bounded: a common word cannot make the inbox scan every message of the desk.
         q.push(" AND (t.rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
             .push_bind(expr.clone())
-            .push(" LIMIT 5000) OR t.id IN (SELECT ticket_id FROM messages WHERE rowid IN \
-                   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ")
+            .push(
+                " LIMIT 5000) OR t.id IN (SELECT ticket_id FROM messages WHERE rowid IN \
+                   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ",
+            )
             .push_bind(expr)
             .push(" LIMIT 5000)))");
     }
@@ -147,11 +149,15 @@ pub async fn list(
 
 /// One ticket.
 pub async fn find(pool: &SqlitePool, id: &TicketId) -> Result<Ticket> {
-    let row = sqlx::query(concat!("SELECT ", ticket_columns!(), " FROM tickets t WHERE t.id = ?"))
-        .bind(id.as_str())
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| Error::not_found("ticket", id))?;
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        ticket_columns!(),
+        " FROM tickets t WHERE t.id = ?"
+    ))
+    .bind(id.as_str())
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| Error::not_found("ticket", id))?;
     ticket_from_row(&row)
 }
 

@@ -9,9 +9,7 @@ use super::{AssistantCall, audit_person, check_text, enqueue};
 use crate::records::{int, opt_text, parse, text};
 use crate::store::{Store, Tx, now, parse_ts, parse_ts_opt, ts};
 use crate::{Error, Result, new_id};
-use countersign_model::workflow::{
-    AssistantInfo, CitedKind, Citation, Draft, DraftStatus, Person,
-};
+use countersign_model::workflow::{AssistantInfo, Citation, CitedKind, Draft, DraftStatus, Person};
 use countersign_model::{DraftId, TicketId};
 use serde_json::json;
 use sqlx::sqlite::SqliteRow;
@@ -47,10 +45,12 @@ struct CitedNow {
 async fn cited_now(tx: &mut Tx, c: &CitationRef) -> Result<Option<CitedNow>> {
     let row = match c.kind {
         CitedKind::Customer => {
-            sqlx::query("SELECT version, id AS customer_id, NULL AS ticket_id FROM customers WHERE id = ?")
-                .bind(&c.id)
-                .fetch_optional(&mut **tx)
-                .await?
+            sqlx::query(
+                "SELECT version, id AS customer_id, NULL AS ticket_id FROM customers WHERE id = ?",
+            )
+            .bind(&c.id)
+            .fetch_optional(&mut **tx)
+            .await?
         }
         CitedKind::Invoice => {
             sqlx::query("SELECT version, customer_id, NULL AS ticket_id FROM invoices WHERE id = ?")
@@ -70,12 +70,12 @@ async fn cited_now(tx: &mut Tx, c: &CitationRef) -> Result<Option<CitedNow>> {
                 .fetch_optional(&mut **tx)
                 .await?
         }
-        CitedKind::KbArticle => {
-            sqlx::query("SELECT version, NULL AS customer_id, NULL AS ticket_id FROM kb_articles WHERE id = ?")
-                .bind(&c.id)
-                .fetch_optional(&mut **tx)
-                .await?
-        }
+        CitedKind::KbArticle => sqlx::query(
+            "SELECT version, NULL AS customer_id, NULL AS ticket_id FROM kb_articles WHERE id = ?",
+        )
+        .bind(&c.id)
+        .fetch_optional(&mut **tx)
+        .await?,
     };
     row.map(|r| {
         Ok(CitedNow {
@@ -148,19 +148,30 @@ pub async fn propose(store: &Store, call: &AssistantCall, input: &NewDraft) -> R
     }
     let mut citations = Vec::with_capacity(input.citations.len());
     for c in &input.citations {
-        if citations.iter().any(|x: &Citation| x.kind == c.kind && x.id == c.id) {
+        if citations
+            .iter()
+            .any(|x: &Citation| x.kind == c.kind && x.id == c.id)
+        {
             continue;
         }
         let cited = cited_now(&mut tx, c)
             .await?
             .ok_or_else(|| Error::not_found(c.kind.as_str(), &c.id))?;
-        if cited.customer_id.as_ref().is_some_and(|cust| *cust != ticket.customer_id) {
+        if cited
+            .customer_id
+            .as_ref()
+            .is_some_and(|cust| *cust != ticket.customer_id)
+        {
             return Err(Error::invalid(format!(
                 "{} {} belongs to another customer than ticket {}; a reply may only cite this customer's records",
                 c.kind, c.id, input.ticket_id
             )));
         }
-        if cited.ticket_id.as_ref().is_some_and(|t| t != input.ticket_id.as_str()) {
+        if cited
+            .ticket_id
+            .as_ref()
+            .is_some_and(|t| t != input.ticket_id.as_str())
+        {
             return Err(Error::invalid(format!(
                 "message {} is not part of ticket {}",
                 c.id, input.ticket_id
@@ -321,10 +332,13 @@ fn draft_from_row(row: &SqliteRow, citations: Vec<Citation>) -> Result<Draft> {
 
 /// The drafts of a ticket, newest first, with staleness evaluated now. Two queries.
 pub async fn for_ticket(pool: &SqlitePool, ticket: &TicketId) -> Result<Vec<Draft>> {
-    let rows = sqlx::query(concat!(draft_columns!(), "WHERE d.ticket_id = ? ORDER BY d.created_at DESC, d.id DESC"))
-        .bind(ticket.as_str())
-        .fetch_all(pool)
-        .await?;
+    let rows = sqlx::query(concat!(
+        draft_columns!(),
+        "WHERE d.ticket_id = ? ORDER BY d.created_at DESC, d.id DESC"
+    ))
+    .bind(ticket.as_str())
+    .fetch_all(pool)
+    .await?;
     let cits = sqlx::query(concat!(
         citation_columns!(),
         "WHERE c.draft_id IN (SELECT id FROM drafts WHERE ticket_id = ?)"
@@ -429,7 +443,15 @@ pub async fn approve(
                 .bind(id.as_str())
                 .execute(&mut *tx)
                 .await?;
-            audit_person(&mut tx, person, "approve_draft", id.as_str(), &json!({"edited": edited.is_some()}), "stale").await?;
+            audit_person(
+                &mut tx,
+                person,
+                "approve_draft",
+                id.as_str(),
+                &json!({"edited": edited.is_some()}),
+                "stale",
+            )
+            .await?;
             tx.commit().await?;
             return Err(Error::Stale(format!(
                 "draft {id} is stale ({why}); re-review it before approving"
@@ -460,20 +482,24 @@ pub async fn approve(
     .bind(ts(at))
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE tickets SET status = 'pending', updated_at = ? WHERE id = ? AND status = 'open'")
-        .bind(ts(at))
-        .bind(draft.ticket_id.as_str())
-        .execute(&mut *tx)
-        .await?;
-    let based_on: serde_json::Map<String, serde_json::Value> =
-        std::iter::once((format!("ticket:{}", draft.ticket_id), json!(draft.ticket_version)))
-            .chain(
-                draft
-                    .citations
-                    .iter()
-                    .map(|c| (format!("{}:{}", c.kind, c.id), json!(c.version))),
-            )
-            .collect();
+    sqlx::query(
+        "UPDATE tickets SET status = 'pending', updated_at = ? WHERE id = ? AND status = 'open'",
+    )
+    .bind(ts(at))
+    .bind(draft.ticket_id.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let based_on: serde_json::Map<String, serde_json::Value> = std::iter::once((
+        format!("ticket:{}", draft.ticket_id),
+        json!(draft.ticket_version),
+    ))
+    .chain(
+        draft
+            .citations
+            .iter()
+            .map(|c| (format!("{}:{}", c.kind, c.id), json!(c.version))),
+    )
+    .collect();
     enqueue(
         &mut tx,
         "send_reply",
@@ -515,7 +541,15 @@ pub async fn reject(store: &Store, person: &Person, id: &DraftId, reason: &str) 
     .bind(id.as_str())
     .execute(&mut *tx)
     .await?;
-    audit_person(&mut tx, person, "reject_draft", id.as_str(), &json!({"reason": reason}), "ok").await?;
+    audit_person(
+        &mut tx,
+        person,
+        "reject_draft",
+        id.as_str(),
+        &json!({"reason": reason}),
+        "ok",
+    )
+    .await?;
     tx.commit().await?;
     find(store.pool(), id).await
 }
@@ -543,15 +577,21 @@ pub async fn rereview(store: &Store, person: &Person, id: &DraftId) -> Result<Dr
     .bind(id.as_str())
     .execute(&mut *tx)
     .await?;
-    for c in draft.citations.iter().filter(|c| c.current_version.is_some()) {
+    for c in draft
+        .citations
+        .iter()
+        .filter(|c| c.current_version.is_some())
+    {
         match c.current_version {
             Some(0) => {
-                sqlx::query("DELETE FROM draft_citations WHERE draft_id = ? AND kind = ? AND record_id = ?")
-                    .bind(id.as_str())
-                    .bind(c.kind.as_str())
-                    .bind(&c.id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "DELETE FROM draft_citations WHERE draft_id = ? AND kind = ? AND record_id = ?",
+                )
+                .bind(id.as_str())
+                .bind(c.kind.as_str())
+                .bind(&c.id)
+                .execute(&mut *tx)
+                .await?;
             }
             Some(v) => {
                 sqlx::query("UPDATE draft_citations SET record_version = ? WHERE draft_id = ? AND kind = ? AND record_id = ?")

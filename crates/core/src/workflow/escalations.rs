@@ -8,7 +8,9 @@ use crate::records::{int, opt_text, parse, text};
 use crate::settings;
 use crate::store::{Store, now, parse_ts, parse_ts_opt, ts};
 use crate::{Error, Result, new_id};
-use countersign_model::workflow::{Decision, Escalation, EscalationStatus, Person, ProposedAction, Role};
+use countersign_model::workflow::{
+    Decision, Escalation, EscalationStatus, Person, ProposedAction, Role,
+};
 use countersign_model::{Currency, EscalationId, InvoiceId, Money, TicketId};
 use serde_json::json;
 use sqlx::sqlite::SqliteRow;
@@ -33,7 +35,10 @@ macro_rules! escalation_columns {
 }
 
 fn escalation_from_row(row: &SqliteRow) -> Result<Escalation> {
-    let amount = match (opt_text(row, "currency")?, row.try_get::<Option<i64>, _>("amount")?) {
+    let amount = match (
+        opt_text(row, "currency")?,
+        row.try_get::<Option<i64>, _>("amount")?,
+    ) {
         (Some(c), Some(a)) => Some(Money::from_minor(a, parse(Currency::parse(&c))?)),
         _ => None,
     };
@@ -64,10 +69,14 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     let action = input.proposed_action;
     match (action, &input.invoice_id, &input.amount) {
         (a, None, _) if a.moves_money() || a == ProposedAction::VoidInvoice => {
-            return Err(Error::invalid(format!("`{a}` needs `invoice_id` (or `invoice_number`)")));
+            return Err(Error::invalid(format!(
+                "`{a}` needs `invoice_id` (or `invoice_number`)"
+            )));
         }
         (a, _, None) if a.moves_money() => {
-            return Err(Error::invalid(format!("`{a}` needs an `amount`, e.g. \"19.99\"")));
+            return Err(Error::invalid(format!(
+                "`{a}` needs an `amount`, e.g. \"19.99\""
+            )));
         }
         (a, _, Some(_)) if !a.moves_money() => {
             return Err(Error::invalid(format!("`{a}` takes no `amount`")));
@@ -75,11 +84,12 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
         _ => {}
     }
     let mut tx = store.write().await?;
-    let ticket_customer: String = sqlx::query_scalar("SELECT customer_id FROM tickets WHERE id = ?")
-        .bind(input.ticket_id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::not_found("ticket", &input.ticket_id))?;
+    let ticket_customer: String =
+        sqlx::query_scalar("SELECT customer_id FROM tickets WHERE id = ?")
+            .bind(input.ticket_id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("ticket", &input.ticket_id))?;
     let mut money = None;
     if let Some(invoice_id) = &input.invoice_id {
         let row = sqlx::query(
@@ -100,7 +110,9 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
         if let Some(a) = &input.amount {
             let m = Money::parse(a, cur)?;
             if m.minor() <= 0 {
-                return Err(Error::invalid(format!("`amount` must be positive, got {a:?}")));
+                return Err(Error::invalid(format!(
+                    "`amount` must be positive, got {a:?}"
+                )));
             }
             let ceiling = match action {
                 ProposedAction::Refund => int(&row, "amount_paid")? - int(&row, "refunded_amount")?,
@@ -115,7 +127,9 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
             money = Some(m);
         }
         if action == ProposedAction::VoidInvoice && text(&row, "invoice_status")? == "VOIDED" {
-            return Err(Error::invalid(format!("invoice {invoice_id} is already voided")));
+            return Err(Error::invalid(format!(
+                "invoice {invoice_id} is already voided"
+            )));
         }
     }
     let id = EscalationId::from_suffix(new_id(""));
@@ -151,7 +165,15 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     match by {
         Proposer::Assistant(call) => call.audit(&mut tx, Some(id.as_str()), "ok").await?,
         Proposer::Person(p) => {
-            audit_person(&mut tx, p, "raise_escalation", id.as_str(), &json!({"proposed_action": action, "amount": money}), "ok").await?;
+            audit_person(
+                &mut tx,
+                p,
+                "raise_escalation",
+                id.as_str(),
+                &json!({"proposed_action": action, "amount": money}),
+                "ok",
+            )
+            .await?;
         }
     }
     tx.commit().await?;
@@ -159,7 +181,12 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
 }
 
 /// Whether `person` may take `decision` on `e`, given the agent refund cap.
-fn authorize(person: &Person, e: &Escalation, decision: Decision, agent_cap: Option<Money>) -> Result<()> {
+fn authorize(
+    person: &Person,
+    e: &Escalation,
+    decision: Decision,
+    agent_cap: Option<Money>,
+) -> Result<()> {
     if person.role == Role::Supervisor {
         return Ok(());
     }
@@ -178,9 +205,14 @@ fn authorize(person: &Person, e: &Escalation, decision: Decision, agent_cap: Opt
         (Decision::Approve, Some(amount)) if e.proposed_action.moves_money() => format!(
             "an agent may not approve a {} of {amount}{}; a supervisor must decide",
             e.proposed_action,
-            agent_cap.map(|c| format!(" (agent cap {c})")).unwrap_or_default()
+            agent_cap
+                .map(|c| format!(" (agent cap {c})"))
+                .unwrap_or_default()
         ),
-        _ => format!("only a supervisor may {decision} a {} escalation", e.proposed_action),
+        _ => format!(
+            "only a supervisor may {decision} a {} escalation",
+            e.proposed_action
+        ),
     }))
 }
 
@@ -218,7 +250,15 @@ pub async fn decide(
     };
     let args = json!({"decision": decision, "note": note});
     if let Err(err) = authorize(person, &e, decision, cap) {
-        audit_person(&mut tx, person, "decide_escalation", id.as_str(), &args, "forbidden").await?;
+        audit_person(
+            &mut tx,
+            person,
+            "decide_escalation",
+            id.as_str(),
+            &args,
+            "forbidden",
+        )
+        .await?;
         tx.commit().await?;
         return Err(err);
     }
@@ -244,7 +284,15 @@ pub async fn decide(
         &json!({}),
     )
     .await?;
-    audit_person(&mut tx, person, "decide_escalation", id.as_str(), &args, "ok").await?;
+    audit_person(
+        &mut tx,
+        person,
+        "decide_escalation",
+        id.as_str(),
+        &args,
+        "ok",
+    )
+    .await?;
     tx.commit().await?;
     find(store.pool(), id).await
 }
@@ -259,23 +307,33 @@ pub async fn find(pool: &SqlitePool, id: &EscalationId) -> Result<Escalation> {
 }
 
 pub async fn for_ticket(pool: &SqlitePool, ticket: &TicketId) -> Result<Vec<Escalation>> {
-    sqlx::query(concat!(escalation_columns!(), "WHERE ticket_id = ? ORDER BY created_at DESC, id DESC"))
-        .bind(ticket.as_str())
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(escalation_from_row)
-        .collect()
+    sqlx::query(concat!(
+        escalation_columns!(),
+        "WHERE ticket_id = ? ORDER BY created_at DESC, id DESC"
+    ))
+    .bind(ticket.as_str())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(escalation_from_row)
+    .collect()
 }
 
 /// Escalations in `status`, oldest first.
-pub async fn list(pool: &SqlitePool, status: Option<EscalationStatus>, limit: i64) -> Result<Vec<Escalation>> {
-    sqlx::query(concat!(escalation_columns!(), "WHERE (?1 IS NULL OR status = ?1) ORDER BY created_at, id LIMIT ?2"))
-        .bind(status.map(|s| s.as_str()))
-        .bind(crate::records::clamp_limit(limit))
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(escalation_from_row)
-        .collect()
+pub async fn list(
+    pool: &SqlitePool,
+    status: Option<EscalationStatus>,
+    limit: i64,
+) -> Result<Vec<Escalation>> {
+    sqlx::query(concat!(
+        escalation_columns!(),
+        "WHERE (?1 IS NULL OR status = ?1) ORDER BY created_at, id LIMIT ?2"
+    ))
+    .bind(status.map(|s| s.as_str()))
+    .bind(crate::records::clamp_limit(limit))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(escalation_from_row)
+    .collect()
 }

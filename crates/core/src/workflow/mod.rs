@@ -62,7 +62,12 @@ impl AssistantCall {
     }
 
     /// Appends this call's audit row with `outcome` inside `tx`.
-    pub(crate) async fn audit(&self, tx: &mut Tx, subject: Option<&str>, outcome: &str) -> Result<()> {
+    pub(crate) async fn audit(
+        &self,
+        tx: &mut Tx,
+        subject: Option<&str>,
+        outcome: &str,
+    ) -> Result<()> {
         audit::append(tx, &self.record(subject, outcome)).await?;
         Ok(())
     }
@@ -111,7 +116,12 @@ pub(crate) async fn audit_person(
 }
 
 /// Queues a mutation for the platform inside `tx`.
-pub(crate) async fn enqueue(tx: &mut Tx, kind: &str, payload: &Value, based_on: &Value) -> Result<()> {
+pub(crate) async fn enqueue(
+    tx: &mut Tx,
+    kind: &str,
+    payload: &Value,
+    based_on: &Value,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO outbox (mutation_id, kind, payload, based_on, created_at) VALUES (?, ?, ?, ?, ?)",
     )
@@ -138,7 +148,9 @@ pub(crate) fn check_text(field: &str, text: &str) -> Result<String> {
         )));
     }
     if t.contains('\0') {
-        return Err(Error::invalid(format!("`{field}` contains a NUL character")));
+        return Err(Error::invalid(format!(
+            "`{field}` contains a NUL character"
+        )));
     }
     Ok(t.to_owned())
 }

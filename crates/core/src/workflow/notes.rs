@@ -8,7 +8,12 @@ use countersign_model::records::Message;
 use serde_json::json;
 
 /// Adds an internal note by an assistant (author kind `ai`) or a person (`agent`).
-pub async fn add(store: &Store, by: Proposer<'_>, ticket: &TicketId, body: &str) -> Result<Message> {
+pub async fn add(
+    store: &Store,
+    by: Proposer<'_>,
+    ticket: &TicketId,
+    body: &str,
+) -> Result<Message> {
     if let Proposer::Assistant(call) = by {
         call.require_draft_scope()?;
     }
@@ -47,7 +52,17 @@ pub async fn add(store: &Store, by: Proposer<'_>, ticket: &TicketId, body: &str)
     .await?;
     match by {
         Proposer::Assistant(call) => call.audit(&mut tx, Some(&id), "ok").await?,
-        Proposer::Person(p) => audit_person(&mut tx, p, "add_internal_note", &id, &json!({"ticket_id": ticket}), "ok").await?,
+        Proposer::Person(p) => {
+            audit_person(
+                &mut tx,
+                p,
+                "add_internal_note",
+                &id,
+                &json!({"ticket_id": ticket}),
+                "ok",
+            )
+            .await?
+        }
     }
     tx.commit().await?;
     let row = sqlx::query(

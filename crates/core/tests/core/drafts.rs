@@ -15,39 +15,72 @@ fn reply(citations: Vec<CitationRef>) -> NewDraft {
 }
 
 fn cite(kind: CitedKind, id: &str) -> CitationRef {
-    CitationRef { kind, id: id.into() }
+    CitationRef {
+        kind,
+        id: id.into(),
+    }
 }
 
 #[tokio::test]
 async fn a_proposed_draft_waits_for_review_with_the_versions_it_cited() {
     let d = desk().await;
     let call = assistant(TokenScope::Draft, "draft_reply");
-    let draft = drafts::propose(&d.store, &call, &reply(vec![cite(CitedKind::Invoice, "inv_a1"), cite(CitedKind::KbArticle, "kb_refunds")]))
-        .await
-        .expect("propose");
+    let draft = drafts::propose(
+        &d.store,
+        &call,
+        &reply(vec![
+            cite(CitedKind::Invoice, "inv_a1"),
+            cite(CitedKind::KbArticle, "kb_refunds"),
+        ]),
+    )
+    .await
+    .expect("propose");
     assert_eq!(draft.status, DraftStatus::PendingReview);
     assert_eq!(draft.citations.len(), 2);
-    assert!(draft.citations.iter().all(|c| c.version == 1), "cited versions are recorded");
-    assert_eq!(count(&d.store, "audit_log").await, 1, "the proposal is audited with it");
-    assert_eq!(count(&d.store, "outbox").await, 0, "a proposal is not sent anywhere");
-    let listed = drafts::for_ticket(d.store.pool(), &draft.ticket_id).await.unwrap();
+    assert!(
+        draft.citations.iter().all(|c| c.version == 1),
+        "cited versions are recorded"
+    );
+    assert_eq!(
+        count(&d.store, "audit_log").await,
+        1,
+        "the proposal is audited with it"
+    );
+    assert_eq!(
+        count(&d.store, "outbox").await,
+        0,
+        "a proposal is not sent anywhere"
+    );
+    let listed = drafts::for_ticket(d.store.pool(), &draft.ticket_id)
+        .await
+        .unwrap();
     assert_eq!(listed, vec![draft]);
 }
 
 #[tokio::test]
 async fn approving_queues_the_reply_in_the_thread_the_outbox_and_the_audit_log_at_once() {
     let d = desk().await;
-    let draft = drafts::propose(&d.store, &assistant(TokenScope::Draft, "draft_reply"), &reply(vec![cite(CitedKind::Invoice, "inv_a1")]))
-        .await
-        .unwrap();
+    let draft = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![cite(CitedKind::Invoice, "inv_a1")]),
+    )
+    .await
+    .unwrap();
     let before = footprint(&d.store).await;
-    let approved = drafts::approve(&d.store, &agent(), &draft.id, None).await.expect("approve");
+    let approved = drafts::approve(&d.store, &agent(), &draft.id, None)
+        .await
+        .expect("approve");
     assert_eq!(approved.status, DraftStatus::Approved);
     assert_eq!(approved.final_body.as_deref(), Some(draft.body.as_str()));
     assert_eq!(approved.decided_by.as_deref(), Some("Alex Agent"));
     let after = footprint(&d.store).await;
     assert_eq!(after[3], before[3] + 1, "the reply joins the thread");
-    assert_eq!(after[4], before[4] + 1, "one outbox row carries it to the platform");
+    assert_eq!(
+        after[4],
+        before[4] + 1,
+        "one outbox row carries it to the platform"
+    );
     assert_eq!(after[5], before[5] + 1, "the decision is audited");
     let (kind, based_on): (String, String) = sqlx::query_as("SELECT kind, based_on FROM outbox")
         .fetch_one(d.store.pool())
@@ -55,34 +88,77 @@ async fn approving_queues_the_reply_in_the_thread_the_outbox_and_the_audit_log_a
         .unwrap();
     assert_eq!(kind, "send_reply");
     let based_on: serde_json::Value = serde_json::from_str(&based_on).unwrap();
-    assert_eq!(based_on["ticket:tkt_anna"], 1, "the mutation says which ticket version it answered");
+    assert_eq!(
+        based_on["ticket:tkt_anna"], 1,
+        "the mutation says which ticket version it answered"
+    );
     assert_eq!(based_on["invoice:inv_a1"], 1, "and which cited versions");
 
-    let again = drafts::approve(&d.store, &agent(), &draft.id, None).await.unwrap_err();
-    assert_eq!(again.code(), ErrorCode::Conflict, "a draft is decided once: {again}");
+    let again = drafts::approve(&d.store, &agent(), &draft.id, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        again.code(),
+        ErrorCode::Conflict,
+        "a draft is decided once: {again}"
+    );
 }
 
 #[tokio::test]
 async fn an_edited_approval_sends_the_edit_and_keeps_the_original() {
     let d = desk().await;
-    let draft = drafts::propose(&d.store, &assistant(TokenScope::Draft, "draft_reply"), &reply(vec![])).await.unwrap();
-    let approved = drafts::approve(&d.store, &agent(), &draft.id, Some("Hi Anna, refund is on its way.")).await.unwrap();
-    assert_eq!(approved.body, draft.body, "the assistant's text is kept for the diff");
-    assert_eq!(approved.final_body.as_deref(), Some("Hi Anna, refund is on its way."));
-    let last: String = sqlx::query_scalar("SELECT body FROM messages WHERE ticket_id = 'tkt_anna' ORDER BY rowid DESC LIMIT 1")
-        .fetch_one(d.store.pool())
-        .await
-        .unwrap();
-    assert_eq!(last, "Hi Anna, refund is on its way.", "the thread shows what was sent");
+    let draft = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![]),
+    )
+    .await
+    .unwrap();
+    let approved = drafts::approve(
+        &d.store,
+        &agent(),
+        &draft.id,
+        Some("Hi Anna, refund is on its way."),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        approved.body, draft.body,
+        "the assistant's text is kept for the diff"
+    );
+    assert_eq!(
+        approved.final_body.as_deref(),
+        Some("Hi Anna, refund is on its way.")
+    );
+    let last: String = sqlx::query_scalar(
+        "SELECT body FROM messages WHERE ticket_id = 'tkt_anna' ORDER BY rowid DESC LIMIT 1",
+    )
+    .fetch_one(d.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        last, "Hi Anna, refund is on its way.",
+        "the thread shows what was sent"
+    );
 }
 
 #[tokio::test]
 async fn rejecting_needs_a_reason_and_sends_nothing() {
     let d = desk().await;
-    let draft = drafts::propose(&d.store, &assistant(TokenScope::Draft, "draft_reply"), &reply(vec![])).await.unwrap();
-    let err = drafts::reject(&d.store, &agent(), &draft.id, "   ").await.unwrap_err();
+    let draft = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![]),
+    )
+    .await
+    .unwrap();
+    let err = drafts::reject(&d.store, &agent(), &draft.id, "   ")
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidArgument);
-    let rejected = drafts::reject(&d.store, &agent(), &draft.id, "Wrong invoice").await.unwrap();
+    let rejected = drafts::reject(&d.store, &agent(), &draft.id, "Wrong invoice")
+        .await
+        .unwrap();
     assert_eq!(rejected.status, DraftStatus::Rejected);
     assert_eq!(rejected.decision_note.as_deref(), Some("Wrong invoice"));
     assert_eq!(count(&d.store, "outbox").await, 0);
@@ -91,52 +167,103 @@ async fn rejecting_needs_a_reason_and_sends_nothing() {
 #[tokio::test]
 async fn a_new_customer_message_makes_the_draft_stale_until_re_reviewed() {
     let d = desk().await;
-    let draft = drafts::propose(&d.store, &assistant(TokenScope::Draft, "draft_reply"), &reply(vec![])).await.unwrap();
+    let draft = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![]),
+    )
+    .await
+    .unwrap();
     sqlx::query("INSERT INTO messages (id, ticket_id, author_kind, author_name, body, visibility, created_at) \
                  VALUES ('msg_a2', 'tkt_anna', 'customer', 'Anna Schmidt', 'Actually it was three times!', 'public', '2025-02-05T00:00:00.000Z')")
         .execute(d.store.pool())
         .await
         .unwrap();
     let seen = drafts::find(d.store.pool(), &draft.id).await.unwrap();
-    assert_eq!(seen.status, DraftStatus::Stale, "reads show the staleness at once");
+    assert_eq!(
+        seen.status,
+        DraftStatus::Stale,
+        "reads show the staleness at once"
+    );
     assert!(seen.stale_reason.unwrap().contains("customer wrote again"));
 
     let outbox = count(&d.store, "outbox").await;
-    let err = drafts::approve(&d.store, &agent(), &draft.id, None).await.unwrap_err();
+    let err = drafts::approve(&d.store, &agent(), &draft.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Stale, "{err}");
     assert_eq!(count(&d.store, "outbox").await, outbox, "nothing is sent");
-    let status: String = sqlx::query_scalar("SELECT status FROM drafts WHERE id = ?").bind(draft.id.as_str()).fetch_one(d.store.pool()).await.unwrap();
+    let status: String = sqlx::query_scalar("SELECT status FROM drafts WHERE id = ?")
+        .bind(draft.id.as_str())
+        .fetch_one(d.store.pool())
+        .await
+        .unwrap();
     assert_eq!(status, "stale", "the refusal is recorded on the draft");
 
-    let rereviewed = drafts::rereview(&d.store, &agent(), &draft.id).await.unwrap();
+    let rereviewed = drafts::rereview(&d.store, &agent(), &draft.id)
+        .await
+        .unwrap();
     assert_eq!(rereviewed.status, DraftStatus::PendingReview);
-    drafts::approve(&d.store, &agent(), &draft.id, None).await.expect("approvable after a re-review");
+    drafts::approve(&d.store, &agent(), &draft.id, None)
+        .await
+        .expect("approvable after a re-review");
 }
 
 #[tokio::test]
 async fn a_changed_cited_record_makes_the_draft_stale() {
     let d = desk().await;
-    let draft = drafts::propose(&d.store, &assistant(TokenScope::Draft, "draft_reply"), &reply(vec![cite(CitedKind::Invoice, "inv_a1"), cite(CitedKind::Payment, "pay_a1")]))
-        .await
-        .unwrap();
+    let draft = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![
+            cite(CitedKind::Invoice, "inv_a1"),
+            cite(CitedKind::Payment, "pay_a1"),
+        ]),
+    )
+    .await
+    .unwrap();
     sqlx::query("UPDATE invoices SET version = version + 1, payment_status = 'REFUNDED' WHERE id = 'inv_a1'")
         .execute(d.store.pool())
         .await
         .unwrap();
-    let err = drafts::approve(&d.store, &agent(), &draft.id, None).await.unwrap_err();
+    let err = drafts::approve(&d.store, &agent(), &draft.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Stale);
-    assert!(err.to_string().contains("invoice inv_a1 changed (version 1 → 2)"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("invoice inv_a1 changed (version 1 → 2)"),
+        "{err}"
+    );
     let again = drafts::find(d.store.pool(), &draft.id).await.unwrap();
     let cited = again.citations.iter().find(|c| c.id == "inv_a1").unwrap();
-    assert_eq!(cited.current_version, Some(2), "the UI can show which record moved");
-    assert_eq!(again.citations.iter().find(|c| c.id == "pay_a1").unwrap().current_version, None);
+    assert_eq!(
+        cited.current_version,
+        Some(2),
+        "the UI can show which record moved"
+    );
+    assert_eq!(
+        again
+            .citations
+            .iter()
+            .find(|c| c.id == "pay_a1")
+            .unwrap()
+            .current_version,
+        None
+    );
 }
 
 #[tokio::test]
 async fn a_read_only_assistant_cannot_draft_and_nothing_is_written() {
     let d = desk().await;
     let before = footprint(&d.store).await;
-    let err = drafts::propose(&d.store, &assistant(TokenScope::Read, "draft_reply"), &reply(vec![])).await.unwrap_err();
+    let err = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Read, "draft_reply"),
+        &reply(vec![]),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden);
     assert_eq!(footprint(&d.store).await, before);
 }
@@ -145,13 +272,21 @@ async fn a_read_only_assistant_cannot_draft_and_nothing_is_written() {
 async fn a_draft_may_not_cite_another_customers_records() {
     let d = desk().await;
     let before = footprint(&d.store).await;
-    let err = drafts::propose(&d.store, &assistant(TokenScope::Draft, "draft_reply"), &reply(vec![cite(CitedKind::Invoice, "inv_b1")]))
-        .await
-        .unwrap_err();
+    let err = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![cite(CitedKind::Invoice, "inv_b1")]),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidArgument, "{err}");
-    let err = drafts::propose(&d.store, &assistant(TokenScope::Draft, "draft_reply"), &reply(vec![cite(CitedKind::Message, "msg_b1")]))
-        .await
-        .unwrap_err();
+    let err = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![cite(CitedKind::Message, "msg_b1")]),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidArgument, "{err}");
     assert_eq!(footprint(&d.store).await, before);
 }

@@ -21,11 +21,17 @@ fn refund(amount: &str) -> NewEscalation {
 async fn an_assistant_raises_a_refund_with_an_exact_amount() {
     let d = desk().await;
     let call = assistant(TokenScope::Draft, "raise_escalation");
-    let e = escalations::raise(&d.store, Proposer::Assistant(&call), &refund("49")).await.unwrap();
+    let e = escalations::raise(&d.store, Proposer::Assistant(&call), &refund("49"))
+        .await
+        .unwrap();
     assert_eq!(e.status, EscalationStatus::Pending);
     assert_eq!(e.amount.unwrap().amount_string(), "49.00");
     assert_eq!(e.amount.unwrap().currency().as_str(), "EUR");
-    assert_eq!(count(&d.store, "outbox").await, 1, "the platform learns of it");
+    assert_eq!(
+        count(&d.store, "outbox").await,
+        1,
+        "the platform learns of it"
+    );
 }
 
 #[tokio::test]
@@ -33,56 +39,134 @@ async fn refunds_are_checked_against_the_invoice() {
     let d = desk().await;
     let call = assistant(TokenScope::Draft, "raise_escalation");
     let before = footprint(&d.store).await;
-    for (amount, why) in [("49.01", "more than was paid"), ("0", "not positive"), ("12.345", "too many decimals"), ("1e2", "not a decimal")] {
-        let err = escalations::raise(&d.store, Proposer::Assistant(&call), &refund(amount)).await.unwrap_err();
-        assert_eq!(err.code(), ErrorCode::InvalidArgument, "{amount} is {why}: {err}");
+    for (amount, why) in [
+        ("49.01", "more than was paid"),
+        ("0", "not positive"),
+        ("12.345", "too many decimals"),
+        ("1e2", "not a decimal"),
+    ] {
+        let err = escalations::raise(&d.store, Proposer::Assistant(&call), &refund(amount))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            ErrorCode::InvalidArgument,
+            "{amount} is {why}: {err}"
+        );
     }
     let mut no_amount = refund("1");
     no_amount.amount = None;
-    assert_eq!(escalations::raise(&d.store, Proposer::Assistant(&call), &no_amount).await.unwrap_err().code(), ErrorCode::InvalidArgument);
+    assert_eq!(
+        escalations::raise(&d.store, Proposer::Assistant(&call), &no_amount)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
     let mut other_customer = refund("1");
     other_customer.invoice_id = Some(InvoiceId::parse("inv_b1").unwrap());
-    assert_eq!(escalations::raise(&d.store, Proposer::Assistant(&call), &other_customer).await.unwrap_err().code(), ErrorCode::InvalidArgument);
-    assert_eq!(footprint(&d.store).await, before, "refused proposals write nothing");
+    assert_eq!(
+        escalations::raise(&d.store, Proposer::Assistant(&call), &other_customer)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
+    assert_eq!(
+        footprint(&d.store).await,
+        before,
+        "refused proposals write nothing"
+    );
 }
 
 #[tokio::test]
 async fn only_a_supervisor_decides_by_default() {
     let d = desk().await;
-    let e = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("10")).await.unwrap();
+    let e = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("10"))
+        .await
+        .unwrap();
     let outbox = count(&d.store, "outbox").await;
-    let err = escalations::decide(&d.store, &agent(), &e.id, Decision::Approve, None).await.unwrap_err();
+    let err = escalations::decide(&d.store, &agent(), &e.id, Decision::Approve, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
-    assert_eq!(escalations::find(d.store.pool(), &e.id).await.unwrap().status, EscalationStatus::Pending);
-    assert_eq!(count(&d.store, "outbox").await, outbox, "a refused decision is not synced");
-    let outcome: String = sqlx::query_scalar("SELECT outcome FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_one(d.store.pool()).await.unwrap();
+    assert_eq!(
+        escalations::find(d.store.pool(), &e.id)
+            .await
+            .unwrap()
+            .status,
+        EscalationStatus::Pending
+    );
+    assert_eq!(
+        count(&d.store, "outbox").await,
+        outbox,
+        "a refused decision is not synced"
+    );
+    let outcome: String =
+        sqlx::query_scalar("SELECT outcome FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_one(d.store.pool())
+            .await
+            .unwrap();
     assert_eq!(outcome, "forbidden", "the refused attempt is audited");
 
-    let decided = escalations::decide(&d.store, &supervisor(), &e.id, Decision::Approve, Some("Duplicate confirmed")).await.unwrap();
+    let decided = escalations::decide(
+        &d.store,
+        &supervisor(),
+        &e.id,
+        Decision::Approve,
+        Some("Duplicate confirmed"),
+    )
+    .await
+    .unwrap();
     assert_eq!(decided.status, EscalationStatus::Approved);
     assert_eq!(decided.decided_by.as_deref(), Some("Sam Supervisor"));
-    let second = escalations::decide(&d.store, &supervisor(), &e.id, Decision::Deny, Some("no")).await.unwrap_err();
+    let second = escalations::decide(&d.store, &supervisor(), &e.id, Decision::Deny, Some("no"))
+        .await
+        .unwrap_err();
     assert_eq!(second.code(), ErrorCode::Conflict);
-    assert!(second.to_string().contains("approved by Sam Supervisor"), "the winner is named: {second}");
+    assert!(
+        second.to_string().contains("approved by Sam Supervisor"),
+        "the winner is named: {second}"
+    );
 }
 
 #[tokio::test]
 async fn an_agent_may_approve_refunds_up_to_the_cap_and_no_further() {
     let d = desk().await;
-    settings::set(d.store.pool(), settings::AGENT_REFUND_CAP, "25.00").await.unwrap();
-    let small = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("25.00")).await.unwrap();
-    let large = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("25.01")).await.unwrap();
-    escalations::decide(&d.store, &agent(), &small.id, Decision::Approve, None).await.expect("within the cap");
-    let err = escalations::decide(&d.store, &agent(), &large.id, Decision::Approve, None).await.unwrap_err();
+    settings::set(d.store.pool(), settings::AGENT_REFUND_CAP, "25.00")
+        .await
+        .unwrap();
+    let small = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("25.00"))
+        .await
+        .unwrap();
+    let large = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("25.01"))
+        .await
+        .unwrap();
+    escalations::decide(&d.store, &agent(), &small.id, Decision::Approve, None)
+        .await
+        .expect("within the cap");
+    let err = escalations::decide(&d.store, &agent(), &large.id, Decision::Approve, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
-    let deny = escalations::decide(&d.store, &agent(), &large.id, Decision::Deny, Some("no")).await.unwrap_err();
-    assert_eq!(deny.code(), ErrorCode::Forbidden, "denying stays with supervisors");
+    let deny = escalations::decide(&d.store, &agent(), &large.id, Decision::Deny, Some("no"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        deny.code(),
+        ErrorCode::Forbidden,
+        "denying stays with supervisors"
+    );
 }
 
 #[tokio::test]
 async fn denying_needs_a_note() {
     let d = desk().await;
-    let e = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("10")).await.unwrap();
-    let err = escalations::decide(&d.store, &supervisor(), &e.id, Decision::Deny, None).await.unwrap_err();
+    let e = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("10"))
+        .await
+        .unwrap();
+    let err = escalations::decide(&d.store, &supervisor(), &e.id, Decision::Deny, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidArgument);
 }

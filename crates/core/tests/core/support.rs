@@ -14,7 +14,9 @@ pub struct TestDesk {
 /// A migrated, empty desk in its own temp directory.
 pub async fn empty_desk() -> TestDesk {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("desk.sqlite3")).await.expect("open desk");
+    let store = Store::open(&dir.path().join("desk.sqlite3"))
+        .await
+        .expect("open desk");
     TestDesk { store, _dir: dir }
 }
 
@@ -69,11 +71,17 @@ pub fn assistant(scope: TokenScope, tool: &str) -> AssistantCall {
 }
 
 pub fn agent() -> Person {
-    Person { name: "Alex Agent".into(), role: Role::Agent }
+    Person {
+        name: "Alex Agent".into(),
+        role: Role::Agent,
+    }
 }
 
 pub fn supervisor() -> Person {
-    Person { name: "Sam Supervisor".into(), role: Role::Supervisor }
+    Person {
+        name: "Sam Supervisor".into(),
+        role: Role::Supervisor,
+    }
 }
 
 /// Row count of `table` (a fixed, trusted name).

@@ -15,15 +15,27 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 async fn start(store: &Store, rate_per_minute: u32) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let options = HttpOptions { bind: addr.ip(), rate_per_minute, extra_origins: vec![] };
+    let options = HttpOptions {
+        bind: addr.ip(),
+        rate_per_minute,
+        extra_origins: vec![],
+    };
     let store = store.clone();
-    tokio::spawn(async move { http::serve(store, listener, &options, std::future::pending()).await });
+    tokio::spawn(
+        async move { http::serve(store, listener, &options, std::future::pending()).await },
+    );
     addr
 }
 
 async fn token(store: &Store, scope: TokenScope) -> String {
-    let person = Person { name: "Test".into(), role: Role::Agent };
-    tokens::create(store, &person, "Cursor", scope).await.unwrap().1
+    let person = Person {
+        name: "Test".into(),
+        role: Role::Agent,
+    };
+    tokens::create(store, &person, "Cursor", scope)
+        .await
+        .unwrap()
+        .1
 }
 
 const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
@@ -31,7 +43,10 @@ const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"p
 /// Sends one raw HTTP/1.1 POST and returns the status code.
 async fn post_status(addr: SocketAddr, headers: &[(&str, &str)], body: &str) -> u16 {
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut req = format!("POST /mcp HTTP/1.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    let mut req = format!(
+        "POST /mcp HTTP/1.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
         req.push_str(&format!("Host: {addr}\r\n"));
     }
@@ -44,7 +59,10 @@ async fn post_status(addr: SocketAddr, headers: &[(&str, &str)], body: &str) -> 
     let mut buf = vec![0u8; 64];
     let n = s.read(&mut buf).await.unwrap();
     let head = String::from_utf8_lossy(&buf[..n]);
-    head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or_else(|| panic!("no status in {head:?}"))
+    head.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"))
 }
 
 #[tokio::test]
@@ -52,11 +70,20 @@ async fn requests_without_a_valid_token_get_401() {
     let desk = demo_desk().await;
     let addr = start(&desk.store, 600).await;
     assert_eq!(post_status(addr, &[], INIT).await, 401);
-    assert_eq!(post_status(addr, &[("Authorization", "Bearer cst_nope")], INIT).await, 401);
-    assert_eq!(post_status(addr, &[("Authorization", "Basic dXNlcjpwYXNz")], INIT).await, 401);
+    assert_eq!(
+        post_status(addr, &[("Authorization", "Bearer cst_nope")], INIT).await,
+        401
+    );
+    assert_eq!(
+        post_status(addr, &[("Authorization", "Basic dXNlcjpwYXNz")], INIT).await,
+        401
+    );
     let t = token(&desk.store, TokenScope::Read).await;
     let auth = format!("Bearer {t}");
-    assert_eq!(post_status(addr, &[("Authorization", &auth)], INIT).await, 200);
+    assert_eq!(
+        post_status(addr, &[("Authorization", &auth)], INIT).await,
+        200
+    );
 }
 
 #[tokio::test]
@@ -65,9 +92,37 @@ async fn foreign_hosts_and_origins_get_403() {
     let addr = start(&desk.store, 600).await;
     let t = token(&desk.store, TokenScope::Read).await;
     let auth = format!("Bearer {t}");
-    assert_eq!(post_status(addr, &[("Authorization", &auth), ("Origin", "http://evil.example")], INIT).await, 403);
-    assert_eq!(post_status(addr, &[("Authorization", &auth), ("Host", "evil.example")], INIT).await, 403, "DNS rebinding");
-    assert_eq!(post_status(addr, &[("Authorization", &auth), ("Origin", "http://localhost:5173")], INIT).await, 200);
+    assert_eq!(
+        post_status(
+            addr,
+            &[("Authorization", &auth), ("Origin", "http://evil.example")],
+            INIT
+        )
+        .await,
+        403
+    );
+    assert_eq!(
+        post_status(
+            addr,
+            &[("Authorization", &auth), ("Host", "evil.example")],
+            INIT
+        )
+        .await,
+        403,
+        "DNS rebinding"
+    );
+    assert_eq!(
+        post_status(
+            addr,
+            &[
+                ("Authorization", &auth),
+                ("Origin", "http://localhost:5173")
+            ],
+            INIT
+        )
+        .await,
+        200
+    );
 }
 
 #[tokio::test]
@@ -75,13 +130,25 @@ async fn oversized_bodies_get_413() {
     let desk = demo_desk().await;
     let addr = start(&desk.store, 600).await;
     let auth = format!("Bearer {}", token(&desk.store, TokenScope::Read).await);
-    let huge = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"ping","params":{{"x":"{}"}}}}"#, "x".repeat(http::MAX_BODY_BYTES + 1));
-    assert_eq!(post_status(addr, &[("Authorization", &auth)], &huge).await, 413);
+    let huge = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"ping","params":{{"x":"{}"}}}}"#,
+        "x".repeat(http::MAX_BODY_BYTES + 1)
+    );
+    assert_eq!(
+        post_status(addr, &[("Authorization", &auth)], &huge).await,
+        413
+    );
 }
 
-async fn http_client(addr: SocketAddr, secret: &str) -> rmcp::service::RunningService<rmcp::RoleClient, ()> {
-    let cfg = StreamableHttpClientTransportConfig::with_uri(format!("http://{addr}/mcp")).auth_header(secret.to_owned());
-    ().serve(StreamableHttpClientTransport::from_config(cfg)).await.expect("HTTP client connects")
+async fn http_client(
+    addr: SocketAddr,
+    secret: &str,
+) -> rmcp::service::RunningService<rmcp::RoleClient, ()> {
+    let cfg = StreamableHttpClientTransportConfig::with_uri(format!("http://{addr}/mcp"))
+        .auth_header(secret.to_owned());
+    ().serve(StreamableHttpClientTransport::from_config(cfg))
+        .await
+        .expect("HTTP client connects")
 }
 
 #[tokio::test]
@@ -92,16 +159,33 @@ async fn a_read_token_reads_but_cannot_draft() {
     let client = http_client(addr, &secret).await;
     let ticket = scalar(&desk.store, "SELECT id FROM tickets ORDER BY id LIMIT 1").await;
     let args = |v: serde_json::Value| v.as_object().unwrap().clone();
-    let r = client.call_tool(rmcp::model::CallToolRequestParams::new("get_ticket").with_arguments(args(json!({"ticket_id": ticket})))).await.unwrap();
+    let r = client
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("get_ticket")
+                .with_arguments(args(json!({"ticket_id": ticket}))),
+        )
+        .await
+        .unwrap();
     ok(&r, "get_ticket");
     let r = client
-        .call_tool(rmcp::model::CallToolRequestParams::new("draft_reply").with_arguments(args(json!({"ticket_id": ticket, "body": "hi", "confidence": 0.5}))))
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("draft_reply").with_arguments(args(
+                json!({"ticket_id": ticket, "body": "hi", "confidence": 0.5}),
+            )),
+        )
         .await
         .unwrap();
     assert_eq!(error_code(&r), "forbidden");
     assert_eq!(count(&desk.store, "SELECT COUNT(*) FROM drafts").await, 0);
-    let who = scalar(&desk.store, "SELECT actor || '/' || (token_id IS NOT NULL) FROM audit_log WHERE action = 'draft_reply'").await;
-    assert_eq!(who, "Cursor/1", "HTTP calls are audited under the token's name and id");
+    let who = scalar(
+        &desk.store,
+        "SELECT actor || '/' || (token_id IS NOT NULL) FROM audit_log WHERE action = 'draft_reply'",
+    )
+    .await;
+    assert_eq!(
+        who, "Cursor/1",
+        "HTTP calls are audited under the token's name and id"
+    );
 }
 
 #[tokio::test]
@@ -112,11 +196,23 @@ async fn a_token_over_its_rate_is_refused_and_nothing_is_written() {
     let client = http_client(addr, &secret).await;
     let args = json!({"query": "a"}).as_object().unwrap().clone();
     for _ in 0..3 {
-        let r = client.call_tool(rmcp::model::CallToolRequestParams::new("search_kb").with_arguments(args.clone())).await.unwrap();
+        let r = client
+            .call_tool(
+                rmcp::model::CallToolRequestParams::new("search_kb").with_arguments(args.clone()),
+            )
+            .await
+            .unwrap();
         assert_ne!(r.is_error, Some(true), "within the rate");
     }
     let audit_before = count(&desk.store, "SELECT COUNT(*) FROM audit_log").await;
-    let r = client.call_tool(rmcp::model::CallToolRequestParams::new("search_kb").with_arguments(args)).await.unwrap();
+    let r = client
+        .call_tool(rmcp::model::CallToolRequestParams::new("search_kb").with_arguments(args))
+        .await
+        .unwrap();
     assert_eq!(error_code(&r), "rate_limited");
-    assert_eq!(count(&desk.store, "SELECT COUNT(*) FROM audit_log").await, audit_before, "a refused flood writes nothing");
+    assert_eq!(
+        count(&desk.store, "SELECT COUNT(*) FROM audit_log").await,
+        audit_before,
+        "a refused flood writes nothing"
+    );
 }

@@ -4,7 +4,9 @@ use countersign_core::Store;
 use countersign_core::demo::{self, DemoConfig};
 use countersign_mcp::DeskServer;
 use countersign_model::workflow::TokenScope;
-use rmcp::model::{CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
+};
 use rmcp::service::RunningService;
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::Value;
@@ -17,7 +19,9 @@ pub struct Desk {
 
 pub async fn demo_desk() -> Desk {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("desk.sqlite3")).await.expect("open");
+    let store = Store::open(&dir.path().join("desk.sqlite3"))
+        .await
+        .expect("open");
     let cfg = DemoConfig {
         customers: 40,
         invoices: 400,
@@ -25,7 +29,9 @@ pub async fn demo_desk() -> Desk {
         seed: 7,
         today: chrono::Utc::now().date_naive(),
     };
-    demo::seed(&store, &cfg, &mut |_, _, _| {}).await.expect("seed");
+    demo::seed(&store, &cfg, &mut |_, _, _| {})
+        .await
+        .expect("seed");
     Desk { store, _dir: dir }
 }
 
@@ -40,14 +46,19 @@ pub async fn connect(store: &Store, scope: TokenScope, name: &str) -> Client {
             let _ = running.waiting().await;
         }
     });
-    ClientConfig::new(ClientCapabilities::default(), Implementation::new(name, "1.0"))
-        .serve(client_io)
-        .await
-        .expect("client connects")
+    ClientConfig::new(
+        ClientCapabilities::default(),
+        Implementation::new(name, "1.0"),
+    )
+    .serve(client_io)
+    .await
+    .expect("client connects")
 }
 
 pub async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
-    let Value::Object(args) = args else { panic!("arguments must be an object") };
+    let Value::Object(args) = args else {
+        panic!("arguments must be an object")
+    };
     client
         .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(args))
         .await
@@ -56,21 +67,43 @@ pub async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
 
 /// The structured content of a successful call.
 pub fn ok(r: &CallToolResult, tool: &str) -> Value {
-    assert_ne!(r.is_error, Some(true), "{tool} failed: {:?}", r.structured_content);
-    r.structured_content.clone().unwrap_or_else(|| panic!("{tool} returned no structured content"))
+    assert_ne!(
+        r.is_error,
+        Some(true),
+        "{tool} failed: {:?}",
+        r.structured_content
+    );
+    r.structured_content
+        .clone()
+        .unwrap_or_else(|| panic!("{tool} returned no structured content"))
 }
 
 /// The error code of a failed call.
 pub fn error_code(r: &CallToolResult) -> String {
-    assert_eq!(r.is_error, Some(true), "expected an error, got {:?}", r.structured_content);
-    r.structured_content.as_ref().and_then(|v| v["error"]["code"].as_str()).expect("an error code").to_owned()
+    assert_eq!(
+        r.is_error,
+        Some(true),
+        "expected an error, got {:?}",
+        r.structured_content
+    );
+    r.structured_content
+        .as_ref()
+        .and_then(|v| v["error"]["code"].as_str())
+        .expect("an error code")
+        .to_owned()
 }
 
 pub async fn scalar(store: &Store, sql: &'static str) -> String {
-    let v: String = sqlx::query_scalar(sql).fetch_one(store.pool()).await.expect(sql);
+    let v: String = sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .expect(sql);
     v
 }
 
 pub async fn count(store: &Store, sql: &'static str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(store.pool()).await.expect(sql)
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .expect(sql)
 }

@@ -105,8 +105,18 @@ pub(super) static PHRASES: Phrases = Phrases {
         "Super, vielen Dank für die schnelle Hilfe.",
     ],
     months: [
-        "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-        "Oktober", "November", "Dezember",
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
     ],
     articles: &[
         Article {

@@ -104,8 +104,18 @@ pub(super) static PHRASES: Phrases = Phrases {
         "Perfecto, muchas gracias por la rapidez.",
     ],
     months: [
-        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-        "octubre", "noviembre", "diciembre",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
     ],
     articles: &[
         Article {

@@ -104,8 +104,18 @@ pub(super) static PHRASES: Phrases = Phrases {
         "Parfait, merci pour votre réactivité.",
     ],
     months: [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-        "octobre", "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ],
     articles: &[
         Article {

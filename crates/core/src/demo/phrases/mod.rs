@@ -2,14 +2,15 @@
 //! topic (subject, the customer's opening message and follow-up, an agent's reply, an internal
 //! note) and knowledge-base articles answering those topics. Placeholders in braces are filled
 //! by [`super::tickets`]: `{first}`, `{number}`, `{amount}`, `{date}`, `{due}`, `{plan}`,
-//! `{error}`, `{agent}`.
+//! `{error}`, `{agent}`; amounts and dates are written the way each language writes them.
 
 mod de;
 mod en;
 mod es;
 mod fr;
 
-use super::people::Lang;
+use super::people::{Cur, Lang};
+use chrono::{Datelike, NaiveDate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Topic {
@@ -68,5 +69,44 @@ pub(super) fn phrases(lang: Lang) -> &'static Phrases {
         Lang::Es => &es::PHRASES,
         Lang::Fr => &fr::PHRASES,
         Lang::De => &de::PHRASES,
+    }
+}
+
+/// An amount as a customer writing in `lang` would: `€1,990.00` in English, `1.990,00 €` in
+/// Spanish and German, `1 990,00 €` in French.
+pub(super) fn money_text(lang: Lang, cur: Cur, minor: i64) -> String {
+    let (major, cents) = (minor / 100, (minor % 100).abs());
+    let digits = major.to_string();
+    let separator = match lang {
+        Lang::En => ',',
+        Lang::Es | Lang::De => '.',
+        Lang::Fr => ' ',
+    };
+    let mut grouped = String::with_capacity(digits.len() + 4);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 && c.is_ascii_digit() {
+            grouped.push(separator);
+        }
+        grouped.push(c);
+    }
+    match (lang, cur) {
+        (Lang::En, Cur::Eur) => format!("€{grouped}.{cents:02}"),
+        (Lang::En, Cur::Usd) => format!("${grouped}.{cents:02}"),
+        (Lang::En, Cur::Gbp) => format!("£{grouped}.{cents:02}"),
+        (_, Cur::Eur) => format!("{grouped},{cents:02} €"),
+        (_, Cur::Usd) => format!("{grouped},{cents:02} US$"),
+        (_, Cur::Gbp) => format!("{grouped},{cents:02} £"),
+    }
+}
+
+/// A date as written in `lang`: `3 Mar 2026`, `3 de marzo de 2026`, `3 mars 2026`, `3. März 2026`.
+pub(super) fn date_text(lang: Lang, d: NaiveDate) -> String {
+    let month = phrases(lang).months[d.month0() as usize];
+    match lang {
+        Lang::En => format!("{} {month} {}", d.day(), d.year()),
+        Lang::Es => format!("{} de {month} de {}", d.day(), d.year()),
+        Lang::Fr if d.day() == 1 => format!("1er {month} {}", d.year()),
+        Lang::Fr => format!("{} {month} {}", d.day(), d.year()),
+        Lang::De => format!("{}. {month} {}", d.day(), d.year()),
     }
 }

@@ -115,9 +115,8 @@ fn test() -> Result<()> {
     cmd(&cargo, &["build", "-p", "countersign-cli"])?;
     let bin = target_dir().join("debug").join("countersign");
     step("cargo test --workspace");
-    cmd_env(
+    let (passed, failed) = cargo_test(
         &cargo,
-        &["test", "--workspace", "--", "--test-threads", "2"],
         &[
             ("COUNTERSIGN_BIN", &bin),
             ("COUNTERSIGN_PYTHON", &tools.python),
@@ -126,7 +125,51 @@ fn test() -> Result<()> {
         ],
     )?;
     step(&format!("all checks passed in {:.0?}", started.elapsed()));
+    // One closing line for the whole run (cargo's last line is often an empty doc-test binary).
+    println!("tests: {passed} passed, {failed} failed");
     Ok(())
+}
+
+/// Runs `cargo test --workspace`, echoing its output, and sums the `test result:` lines.
+fn cargo_test(cargo: &str, env: &[(&str, &Path)]) -> Result<(u64, u64)> {
+    use std::io::{BufRead, BufReader};
+    let mut c = Command::new(cargo);
+    c.args(["test", "--workspace", "--", "--test-threads", "2"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().context("cannot start cargo test")?;
+    let stdout = child.stdout.take().context("cargo test has no stdout")?;
+    let (mut passed, mut failed) = (0, 0);
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let count = |word: &str| -> u64 {
+                rest.split(';')
+                    .find_map(|part| {
+                        part.trim()
+                            .strip_suffix(word)?
+                            .trim()
+                            .rsplit(' ')
+                            .next()?
+                            .parse()
+                            .ok()
+                    })
+                    .unwrap_or(0)
+            };
+            passed += count("passed");
+            failed += count("failed");
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        println!("tests: {passed} passed, {failed} failed");
+        bail!("`cargo test --workspace` failed ({status})");
+    }
+    Ok((passed, failed))
 }
 
 fn run(args: &[String]) -> Result<()> {

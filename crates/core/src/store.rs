@@ -42,10 +42,7 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true)
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-32000")
-            // Reads map the file instead of copying pages through read(2): large desks (1M
-            // invoices is ~900 MB) are mostly read at random. Address space, not resident memory.
-            .pragma("mmap_size", "1073741824");
+            .pragma("cache_size", "-32000");
         let pool = SqlitePoolOptions::new()
             // A local file cannot drop a connection: pinging before each use only adds a round trip.
             .test_before_acquire(false)

@@ -56,23 +56,42 @@ pub async fn create(
     .bind(ts(now()))
     .execute(&mut *tx)
     .await?;
-    audit::append(
+    audit_token(
         &mut tx,
-        &audit::Record {
-            actor_kind: ActorKind::Human,
-            actor: &person.name,
-            token_id: Some(id.as_str()),
-            action: "token_create",
-            subject: Some(id.as_str()),
-            arguments: &json!({"name": name, "scope": scope}),
-            outcome: "ok",
-            duration_us: None,
-        },
+        person,
+        "token_create",
+        &id,
+        &json!({"name": name, "scope": scope}),
     )
     .await?;
     tx.commit().await?;
     let info = find(store, &id).await?;
     Ok((info, secret))
+}
+
+/// Audits a person's action on a token, inside `tx`.
+async fn audit_token(
+    tx: &mut crate::store::Tx,
+    person: &Person,
+    action: &str,
+    id: &TokenId,
+    arguments: &serde_json::Value,
+) -> Result<()> {
+    audit::append(
+        tx,
+        &audit::Record {
+            actor_kind: ActorKind::Human,
+            actor: &person.name,
+            token_id: Some(id.as_str()),
+            action,
+            subject: Some(id.as_str()),
+            arguments,
+            outcome: "ok",
+            duration_us: None,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn find(store: &Store, id: &TokenId) -> Result<TokenInfo> {
@@ -113,20 +132,7 @@ pub async fn revoke(store: &Store, person: &Person, id: &TokenId) -> Result<Toke
             None => Error::not_found("token", id),
         });
     }
-    audit::append(
-        &mut tx,
-        &audit::Record {
-            actor_kind: ActorKind::Human,
-            actor: &person.name,
-            token_id: Some(id.as_str()),
-            action: "token_revoke",
-            subject: Some(id.as_str()),
-            arguments: &json!({}),
-            outcome: "ok",
-            duration_us: None,
-        },
-    )
-    .await?;
+    audit_token(&mut tx, person, "token_revoke", id, &json!({})).await?;
     tx.commit().await?;
     find(store, id).await
 }

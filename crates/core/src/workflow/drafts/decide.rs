@@ -1,0 +1,215 @@
+//! A person's decisions on a draft: approve (as is or edited), reject, re-review when stale.
+
+use super::load;
+use crate::store::{Store, now, ts};
+use crate::workflow::{audit_person, check_text, enqueue};
+use crate::{Error, Result, new_id};
+use countersign_model::DraftId;
+use countersign_model::workflow::{Draft, DraftStatus, Person};
+use serde_json::json;
+
+fn already_decided(d: &Draft) -> Error {
+    Error::Conflict(format!(
+        "draft {} was already {} by {} at {}",
+        d.id,
+        d.status,
+        d.decided_by.as_deref().unwrap_or("someone"),
+        d.decided_at.map(ts).unwrap_or_default()
+    ))
+}
+
+/// A person approves a draft, optionally with an edited text. The reply joins the thread as
+/// queued, an outbox row carries it to the platform, and the decision is audited — one
+/// transaction. A stale draft is marked stale and refused.
+pub async fn approve(
+    store: &Store,
+    person: &Person,
+    id: &DraftId,
+    edited_body: Option<&str>,
+) -> Result<Draft> {
+    let edited = edited_body.map(|b| check_text("body", b)).transpose()?;
+    let mut tx = store.write().await?;
+    let draft = load(&mut tx, id).await?;
+    match draft.status {
+        DraftStatus::Approved | DraftStatus::Rejected => return Err(already_decided(&draft)),
+        DraftStatus::Stale => {
+            let why = draft.stale_reason.clone().unwrap_or_else(|| "stale".into());
+            sqlx::query("UPDATE drafts SET status = 'stale', stale_reason = ? WHERE id = ?")
+                .bind(&why)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await?;
+            audit_person(
+                &mut tx,
+                person,
+                "approve_draft",
+                id.as_str(),
+                &json!({"edited": edited.is_some()}),
+                "stale",
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(Error::Stale(format!(
+                "draft {id} is stale ({why}); re-review it before approving"
+            )));
+        }
+        DraftStatus::PendingReview => {}
+    }
+    let final_body = edited.clone().unwrap_or_else(|| draft.body.clone());
+    let at = now();
+    sqlx::query(
+        "UPDATE drafts SET status = 'approved', decided_by = ?, decided_at = ?, final_body = ? WHERE id = ?",
+    )
+    .bind(&person.name)
+    .bind(ts(at))
+    .bind(&final_body)
+    .bind(id.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let message_id = format!("msg_{}", new_id(""));
+    sqlx::query(
+        "INSERT INTO messages (id, ticket_id, author_kind, author_name, body, visibility, created_at) \
+         VALUES (?, ?, 'agent', ?, ?, 'public', ?)",
+    )
+    .bind(&message_id)
+    .bind(draft.ticket_id.as_str())
+    .bind(&person.name)
+    .bind(&final_body)
+    .bind(ts(at))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE tickets SET status = 'pending', updated_at = ? WHERE id = ? AND status = 'open'",
+    )
+    .bind(ts(at))
+    .bind(draft.ticket_id.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let based_on: serde_json::Map<String, serde_json::Value> = std::iter::once((
+        format!("ticket:{}", draft.ticket_id),
+        json!(draft.ticket_version),
+    ))
+    .chain(
+        draft
+            .citations
+            .iter()
+            .map(|c| (format!("{}:{}", c.kind, c.id), json!(c.version))),
+    )
+    .collect();
+    enqueue(
+        &mut tx,
+        "send_reply",
+        &json!({
+            "ticket_id": draft.ticket_id, "message_id": message_id, "draft_id": id,
+            "body": final_body, "edited": edited.is_some(), "approved_by": person.name,
+        }),
+        &serde_json::Value::Object(based_on),
+    )
+    .await?;
+    audit_person(
+        &mut tx,
+        person,
+        "approve_draft",
+        id.as_str(),
+        &json!({"edited": edited.is_some(), "message_id": message_id}),
+        "ok",
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(draft = %id, by = %person.name, edited = edited.is_some(), "draft approved");
+    super::find(store.pool(), id).await
+}
+
+/// A person rejects a draft with a reason.
+pub async fn reject(store: &Store, person: &Person, id: &DraftId, reason: &str) -> Result<Draft> {
+    let reason = check_text("reason", reason)?;
+    let mut tx = store.write().await?;
+    let draft = load(&mut tx, id).await?;
+    if matches!(draft.status, DraftStatus::Approved | DraftStatus::Rejected) {
+        return Err(already_decided(&draft));
+    }
+    sqlx::query(
+        "UPDATE drafts SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
+    )
+    .bind(&person.name)
+    .bind(ts(now()))
+    .bind(&reason)
+    .bind(id.as_str())
+    .execute(&mut *tx)
+    .await?;
+    audit_person(
+        &mut tx,
+        person,
+        "reject_draft",
+        id.as_str(),
+        &json!({"reason": reason}),
+        "ok",
+    )
+    .await?;
+    tx.commit().await?;
+    super::find(store.pool(), id).await
+}
+
+/// A person has re-read a stale draft against the current records: it is bound to what is
+/// there now and goes back to `pending_review`.
+pub async fn rereview(store: &Store, person: &Person, id: &DraftId) -> Result<Draft> {
+    let mut tx = store.write().await?;
+    let draft = load(&mut tx, id).await?;
+    match draft.status {
+        DraftStatus::Approved | DraftStatus::Rejected => return Err(already_decided(&draft)),
+        DraftStatus::PendingReview => {
+            return Err(Error::invalid(format!(
+                "draft {id} is not stale; there is nothing to re-review"
+            )));
+        }
+        DraftStatus::Stale => {}
+    }
+    sqlx::query(
+        "UPDATE drafts SET status = 'pending_review', stale_reason = NULL, \
+         ticket_version = (SELECT version FROM tickets WHERE id = drafts.ticket_id), \
+         seen_customer_message = (SELECT MAX(rowid) FROM messages WHERE ticket_id = drafts.ticket_id AND author_kind = 'customer') \
+         WHERE id = ?",
+    )
+    .bind(id.as_str())
+    .execute(&mut *tx)
+    .await?;
+    for c in draft
+        .citations
+        .iter()
+        .filter(|c| c.current_version.is_some())
+    {
+        match c.current_version {
+            Some(0) => {
+                sqlx::query(
+                    "DELETE FROM draft_citations WHERE draft_id = ? AND kind = ? AND record_id = ?",
+                )
+                .bind(id.as_str())
+                .bind(c.kind.as_str())
+                .bind(&c.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Some(v) => {
+                sqlx::query("UPDATE draft_citations SET record_version = ? WHERE draft_id = ? AND kind = ? AND record_id = ?")
+                    .bind(v)
+                    .bind(id.as_str())
+                    .bind(c.kind.as_str())
+                    .bind(&c.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {}
+        }
+    }
+    audit_person(
+        &mut tx,
+        person,
+        "rereview_draft",
+        id.as_str(),
+        &json!({"was_stale_because": draft.stale_reason}),
+        "ok",
+    )
+    .await?;
+    tx.commit().await?;
+    super::find(store.pool(), id).await
+}

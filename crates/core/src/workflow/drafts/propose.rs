@@ -1,0 +1,214 @@
+//! Filing a draft: checked, bound to the versions of the ticket and of every cited record.
+
+use super::{CitationRef, MAX_CITATIONS, NewDraft};
+use crate::store::{Store, Tx, now, ts};
+use crate::workflow::{AssistantCall, check_text};
+use crate::{Error, Result, new_id};
+use countersign_model::DraftId;
+use countersign_model::workflow::CitedKind;
+use countersign_model::workflow::{AssistantInfo, Citation, Draft, DraftStatus};
+use sqlx::Row;
+
+/// A cited record as it is now: its version and the customer it belongs to (if any).
+struct CitedNow {
+    version: i64,
+    customer_id: Option<String>,
+    ticket_id: Option<String>,
+}
+
+async fn cited_now(tx: &mut Tx, c: &CitationRef) -> Result<Option<CitedNow>> {
+    let row = match c.kind {
+        CitedKind::Customer => {
+            sqlx::query(
+                "SELECT version, id AS customer_id, NULL AS ticket_id FROM customers WHERE id = ?",
+            )
+            .bind(&c.id)
+            .fetch_optional(&mut **tx)
+            .await?
+        }
+        CitedKind::Invoice => {
+            sqlx::query("SELECT version, customer_id, NULL AS ticket_id FROM invoices WHERE id = ?")
+                .bind(&c.id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        CitedKind::Payment => {
+            sqlx::query("SELECT version, customer_id, NULL AS ticket_id FROM payments WHERE id = ?")
+                .bind(&c.id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        CitedKind::Message => {
+            sqlx::query("SELECT version, NULL AS customer_id, ticket_id FROM messages WHERE id = ?")
+                .bind(&c.id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        CitedKind::KbArticle => sqlx::query(
+            "SELECT version, NULL AS customer_id, NULL AS ticket_id FROM kb_articles WHERE id = ?",
+        )
+        .bind(&c.id)
+        .fetch_optional(&mut **tx)
+        .await?,
+    };
+    row.map(|r| {
+        Ok(CitedNow {
+            version: r.try_get("version")?,
+            customer_id: r.try_get("customer_id")?,
+            ticket_id: r.try_get("ticket_id")?,
+        })
+    })
+    .transpose()
+}
+
+/// The ticket facts a draft binds to.
+struct TicketNow {
+    customer_id: String,
+    version: i64,
+    status: String,
+    last_customer_message: Option<i64>,
+}
+
+async fn ticket_now(tx: &mut Tx, id: &str) -> Result<Option<TicketNow>> {
+    let row = sqlx::query(
+        "SELECT customer_id, version, status, \
+         (SELECT MAX(rowid) FROM messages WHERE ticket_id = t.id AND author_kind = 'customer') AS last_customer_message \
+         FROM tickets t WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(TicketNow {
+            customer_id: r.try_get("customer_id")?,
+            version: r.try_get("version")?,
+            status: r.try_get("status")?,
+            last_customer_message: r.try_get("last_customer_message")?,
+        })
+    })
+    .transpose()
+}
+
+fn check_draft(input: &NewDraft) -> Result<String> {
+    let body = check_text("body", &input.body)?;
+    if !input.confidence.is_finite() || !(0.0..=1.0).contains(&input.confidence) {
+        return Err(Error::invalid(format!(
+            "`confidence` must be between 0 and 1, got {}",
+            input.confidence
+        )));
+    }
+    if input.citations.len() > MAX_CITATIONS {
+        return Err(Error::invalid(format!(
+            "{} citations; at most {MAX_CITATIONS} are accepted",
+            input.citations.len()
+        )));
+    }
+    Ok(body)
+}
+
+/// Files an assistant's draft reply as `pending_review`.
+pub async fn propose(store: &Store, call: &AssistantCall, input: &NewDraft) -> Result<Draft> {
+    call.require_draft_scope()?;
+    let body = check_draft(input)?;
+    let mut tx = store.write().await?;
+    let ticket = ticket_now(&mut tx, input.ticket_id.as_str())
+        .await?
+        .ok_or_else(|| Error::not_found("ticket", &input.ticket_id))?;
+    if ticket.status == "closed" {
+        return Err(Error::invalid(format!(
+            "ticket {} is closed; reopen it before drafting a reply",
+            input.ticket_id
+        )));
+    }
+    let mut citations = Vec::with_capacity(input.citations.len());
+    for c in &input.citations {
+        if citations
+            .iter()
+            .any(|x: &Citation| x.kind == c.kind && x.id == c.id)
+        {
+            continue;
+        }
+        let cited = cited_now(&mut tx, c)
+            .await?
+            .ok_or_else(|| Error::not_found(c.kind.as_str(), &c.id))?;
+        if cited
+            .customer_id
+            .as_ref()
+            .is_some_and(|cust| *cust != ticket.customer_id)
+        {
+            return Err(Error::invalid(format!(
+                "{} {} belongs to another customer than ticket {}; a reply may only cite this customer's records",
+                c.kind, c.id, input.ticket_id
+            )));
+        }
+        if cited
+            .ticket_id
+            .as_ref()
+            .is_some_and(|t| t != input.ticket_id.as_str())
+        {
+            return Err(Error::invalid(format!(
+                "message {} is not part of ticket {}",
+                c.id, input.ticket_id
+            )));
+        }
+        citations.push(Citation {
+            kind: c.kind,
+            id: c.id.clone(),
+            version: cited.version,
+            current_version: None,
+        });
+    }
+    let id = DraftId::from_suffix(new_id(""));
+    let created_at = now();
+    sqlx::query(
+        "INSERT INTO drafts (id, ticket_id, body, confidence, status, author_client, author_model, \
+         token_id, ticket_version, seen_customer_message, created_at) \
+         VALUES (?, ?, ?, ?, 'pending_review', ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.as_str())
+    .bind(input.ticket_id.as_str())
+    .bind(&body)
+    .bind(input.confidence)
+    .bind(&call.client)
+    .bind(&call.model)
+    .bind(call.token_id.as_ref().map(|t| t.as_str()))
+    .bind(ticket.version)
+    .bind(ticket.last_customer_message)
+    .bind(ts(created_at))
+    .execute(&mut *tx)
+    .await?;
+    if !citations.is_empty() {
+        let mut q = sqlx::QueryBuilder::new(
+            "INSERT INTO draft_citations (draft_id, kind, record_id, record_version) ",
+        );
+        q.push_values(&citations, |mut b, c| {
+            b.push_bind(id.as_str())
+                .push_bind(c.kind.as_str())
+                .push_bind(c.id.clone())
+                .push_bind(c.version);
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    call.audit(&mut tx, Some(id.as_str()), "ok").await?;
+    tx.commit().await?;
+    tracing::info!(draft = %id, ticket = %input.ticket_id, client = %call.client, "draft proposed");
+    Ok(Draft {
+        id,
+        ticket_id: input.ticket_id.clone(),
+        body,
+        confidence: input.confidence,
+        status: DraftStatus::PendingReview,
+        author: AssistantInfo {
+            client: call.client.clone(),
+            model: call.model.clone(),
+        },
+        citations,
+        ticket_version: ticket.version,
+        created_at,
+        stale_reason: None,
+        decided_by: None,
+        decided_at: None,
+        decision_note: None,
+        final_body: None,
+    })
+}

@@ -280,28 +280,14 @@ pub struct RaiseEscalationArgs {
 }
 
 impl RaiseEscalationArgs {
-    /// Parses the arguments; an invoice named by number is resolved by the caller.
-    pub fn parts(&self) -> Result<(TicketId, ProposedAction, Option<InvoiceRef>)> {
-        Ok((
-            TicketId::parse(self.ticket_id.trim())?,
-            ProposedAction::parse(self.proposed_action.trim())?,
-            invoice_ref(&self.invoice_id, &self.invoice_number)?,
-        ))
-    }
-
-    pub fn new_escalation(
-        &self,
-        ticket_id: TicketId,
-        proposed_action: ProposedAction,
-        invoice_id: Option<InvoiceId>,
-    ) -> NewEscalation {
-        NewEscalation {
-            ticket_id,
+    pub fn new_escalation(&self) -> Result<NewEscalation> {
+        Ok(NewEscalation {
+            ticket_id: TicketId::parse(self.ticket_id.trim())?,
             reason: self.reason.clone(),
-            proposed_action,
-            invoice_id,
+            proposed_action: ProposedAction::parse(self.proposed_action.trim())?,
+            invoice: invoice_ref(&self.invoice_id, &self.invoice_number)?,
             amount: none_if_blank(&self.amount).map(str::to_owned),
-        }
+        })
     }
 }
 

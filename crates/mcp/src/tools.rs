@@ -258,15 +258,10 @@ impl DeskServer {
             .caller(&ctx, "raise_escalation", &a)
             .map_err(|e| tool_error(&e))?;
         let result = async {
-            let (ticket, action, invoice) = a.parts()?;
-            let invoice_id = match invoice {
-                Some(r) => Some(invoices::find(self.store.pool(), &r).await?.id),
-                None => None,
-            };
             escalations::raise(
                 &self.store,
                 Proposer::Assistant(&call),
-                &a.new_escalation(ticket, action, invoice_id),
+                &a.new_escalation()?,
             )
             .await
         }

@@ -4,6 +4,7 @@
 //! default: then only supervisors decide).
 
 use super::{Proposer, audit_person, check_text, enqueue};
+use crate::records::invoices::InvoiceRef;
 use crate::records::{int, opt_text, parse, text};
 use crate::settings;
 use crate::store::{Store, now, parse_ts, parse_ts_opt, ts};
@@ -22,9 +23,18 @@ pub struct NewEscalation {
     pub ticket_id: TicketId,
     pub reason: String,
     pub proposed_action: ProposedAction,
-    pub invoice_id: Option<InvoiceId>,
+    /// The invoice concerned, by id or by its printed number.
+    pub invoice: Option<InvoiceRef>,
     /// A decimal string in the invoice's currency, e.g. "19.99".
     pub amount: Option<String>,
+}
+
+/// What raising an escalation checks about its invoice.
+macro_rules! invoice_facts {
+    () => {
+        "SELECT id, customer_id, currency, invoice_status, total, amount_paid, refunded_amount \
+         FROM invoices "
+    };
 }
 
 macro_rules! escalation_columns {
@@ -67,7 +77,7 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     }
     let reason = check_text("reason", &input.reason)?;
     let action = input.proposed_action;
-    match (action, &input.invoice_id, &input.amount) {
+    match (action, &input.invoice, &input.amount) {
         (a, None, _) if a.moves_money() || a == ProposedAction::VoidInvoice => {
             return Err(Error::invalid(format!(
                 "`{a}` needs `invoice_id` (or `invoice_number`)"
@@ -91,15 +101,25 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
             .await?
             .ok_or_else(|| Error::not_found("ticket", &input.ticket_id))?;
     let mut money = None;
-    if let Some(invoice_id) = &input.invoice_id {
-        let row = sqlx::query(
-            "SELECT customer_id, currency, invoice_status, total, amount_paid, refunded_amount, version \
-             FROM invoices WHERE id = ?",
-        )
-        .bind(invoice_id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::not_found("invoice", invoice_id))?;
+    let mut invoice_id = None;
+    if let Some(by) = &input.invoice {
+        let row = match by {
+            InvoiceRef::Id(id) => {
+                sqlx::query(concat!(invoice_facts!(), "WHERE id = ?"))
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            InvoiceRef::Number(n) => {
+                sqlx::query(concat!(invoice_facts!(), "WHERE invoice_number = ?"))
+                    .bind(n.trim())
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+        }
+        .ok_or_else(|| Error::not_found("invoice", by))?;
+        let id = parse(InvoiceId::parse(&text(&row, "id")?))?;
+        let invoice_id = &*invoice_id.insert(id);
         if text(&row, "customer_id")? != ticket_customer {
             return Err(Error::invalid(format!(
                 "invoice {invoice_id} belongs to another customer than ticket {}",
@@ -146,7 +166,7 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     .bind(input.ticket_id.as_str())
     .bind(&reason)
     .bind(action.as_str())
-    .bind(input.invoice_id.as_ref().map(|i| i.as_str()))
+    .bind(invoice_id.as_ref().map(|i| i.as_str()))
     .bind(money.map(|m| m.currency().to_string()))
     .bind(money.map(|m| m.minor()))
     .bind(by.name())
@@ -158,7 +178,7 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
         &mut tx,
         "raise_escalation",
         &json!({"escalation_id": id, "ticket_id": input.ticket_id, "reason": reason,
-                "proposed_action": action, "invoice_id": input.invoice_id, "amount": money}),
+                "proposed_action": action, "invoice_id": invoice_id, "amount": money}),
         &json!({}),
     )
     .await?;

@@ -1,6 +1,7 @@
 //! Escalations: what may be raised, and who may decide.
 
 use crate::support::*;
+use countersign_core::records::invoices::InvoiceRef;
 use countersign_core::settings;
 use countersign_core::workflow::Proposer;
 use countersign_core::workflow::escalations::{self, NewEscalation};
@@ -12,7 +13,7 @@ fn refund(amount: &str) -> NewEscalation {
         ticket_id: TicketId::parse("tkt_anna").unwrap(),
         reason: "Charged twice for January".into(),
         proposed_action: ProposedAction::Refund,
-        invoice_id: Some(InvoiceId::parse("inv_a1").unwrap()),
+        invoice: Some(InvoiceRef::Id(InvoiceId::parse("inv_a1").unwrap())),
         amount: Some(amount.into()),
     }
 }
@@ -64,7 +65,7 @@ async fn refunds_are_checked_against_the_invoice() {
         ErrorCode::InvalidArgument
     );
     let mut other_customer = refund("1");
-    other_customer.invoice_id = Some(InvoiceId::parse("inv_b1").unwrap());
+    other_customer.invoice = Some(InvoiceRef::Id(InvoiceId::parse("inv_b1").unwrap()));
     assert_eq!(
         escalations::raise(&d.store, Proposer::Assistant(&call), &other_customer)
             .await

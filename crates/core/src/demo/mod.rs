@@ -16,6 +16,7 @@
 mod accounts;
 mod billing;
 mod collection;
+mod inbound;
 mod kb;
 mod load;
 mod people;
@@ -27,14 +28,13 @@ mod tickets;
 #[cfg(test)]
 mod seed_tests;
 
-use crate::audit::{self, ActorKind};
+pub use inbound::customer_message;
+
 use crate::store::{Store, now, ts};
 use crate::{Error, Result};
 use chrono::{Datelike, NaiveDate};
-use countersign_model::{MessageId, TicketId};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// What to generate.
@@ -167,64 +167,6 @@ fn generate(
     tickets::emit(cfg, &accounts, synced, sink, &mut report)?;
     kb::emit(cfg, synced, sink, &mut report)?;
     Ok(report)
-}
-
-/// Appends a message from the ticket's customer, as if they wrote again: the ticket reopens and
-/// its version moves on (so drafts that answered the earlier thread go stale). Audited.
-pub async fn customer_message(store: &Store, ticket: &TicketId, body: &str) -> Result<MessageId> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(Error::invalid("the message body is empty"));
-    }
-    let mut tx = store.write().await?;
-    let customer: Option<String> = sqlx::query_scalar(
-        "SELECT c.name FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",
-    )
-    .bind(ticket.as_str())
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(customer) = customer else {
-        return Err(Error::not_found("ticket", ticket));
-    };
-    let id = MessageId::parse(&format!("msg_{}", crate::new_id("")))?;
-    let at = ts(now());
-    sqlx::query(
-        "INSERT INTO messages (id, ticket_id, author_kind, author_name, body, visibility, created_at, synced_at) \
-         VALUES (?, ?, 'customer', ?, ?, 'public', ?, ?)",
-    )
-    .bind(id.as_str())
-    .bind(ticket.as_str())
-    .bind(&customer)
-    .bind(body)
-    .bind(&at)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE tickets SET status = 'open', version = version + 1, updated_at = ?, synced_at = ? \
-         WHERE id = ?",
-    )
-    .bind(&at)
-    .bind(&at)
-    .bind(ticket.as_str())
-    .execute(&mut *tx)
-    .await?;
-    audit::append(
-        &mut tx,
-        &audit::Record {
-            actor_kind: ActorKind::System,
-            actor: "demo",
-            token_id: None,
-            action: "customer_message",
-            subject: Some(id.as_str()),
-            arguments: &json!({"ticket_id": ticket, "message_id": id, "body": body}),
-            outcome: "ok",
-            duration_us: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
 }
 
 /// The random source of one part of the generator: `stream` keeps the parts independent.

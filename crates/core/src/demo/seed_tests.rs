@@ -1,6 +1,7 @@
 //! Seeding real temp desks: determinism, the money invariants, and the shapes the demo promises.
 
 use super::*;
+use countersign_model::TicketId;
 use sqlx::Row;
 
 fn cfg() -> DemoConfig {

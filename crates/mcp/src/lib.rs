@@ -8,6 +8,7 @@
 
 mod args;
 pub mod http;
+mod prompts;
 pub mod ratelimit;
 mod server;
 mod tools;

@@ -6,7 +6,7 @@ pub mod invoices;
 pub mod kb;
 pub mod tickets;
 
-use crate::{Error, Result};
+use crate::Result;
 use countersign_model::{Currency, Money};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -45,6 +45,7 @@ pub(crate) fn money(row: &SqliteRow, col: &str, cur: Currency) -> Result<Money> 
     Ok(Money::from_minor(int(row, col)?, cur))
 }
 
+/// Maps a stored value that does not parse: the desk holds something it should not.
 pub(crate) fn parse<T, E: std::fmt::Display>(r: std::result::Result<T, E>) -> Result<T> {
-    r.map_err(|e| Error::Internal(format!("unexpected value in the desk: {e}")))
+    r.map_err(crate::store::corrupt)
 }

@@ -7,7 +7,7 @@ use crate::{Error, Result, new_id};
 use countersign_model::DraftId;
 use countersign_model::workflow::CitedKind;
 use countersign_model::workflow::{AssistantInfo, Citation, Draft, DraftStatus};
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row, Sqlite};
 
 /// A cited record as it is now: its version and the customer it belongs to (if any).
 struct CitedNow {
@@ -16,49 +16,42 @@ struct CitedNow {
     ticket_id: Option<String>,
 }
 
-async fn cited_now(tx: &mut Tx, c: &CitationRef) -> Result<Option<CitedNow>> {
-    let row = match c.kind {
-        CitedKind::Customer => {
-            sqlx::query(
-                "SELECT version, id AS customer_id, NULL AS ticket_id FROM customers WHERE id = ?",
-            )
-            .bind(&c.id)
-            .fetch_optional(&mut **tx)
-            .await?
+/// Every cited record as it is now, in the order given (`None` where it does not exist): one
+/// query, whatever the number of citations.
+async fn cited_now(tx: &mut Tx, refs: &[&CitationRef]) -> Result<Vec<Option<CitedNow>>> {
+    let mut found: Vec<Option<CitedNow>> = refs.iter().map(|_| None).collect();
+    if refs.is_empty() {
+        return Ok(found);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new("");
+    for (pos, c) in refs.iter().enumerate() {
+        // Fixed table and column names per kind; only the id is a bound value.
+        let (columns, table) = match c.kind {
+            CitedKind::Customer => ("id AS customer_id, NULL AS ticket_id", "customers"),
+            CitedKind::Invoice => ("customer_id, NULL AS ticket_id", "invoices"),
+            CitedKind::Payment => ("customer_id, NULL AS ticket_id", "payments"),
+            CitedKind::Message => ("NULL AS customer_id, ticket_id", "messages"),
+            CitedKind::KbArticle => ("NULL AS customer_id, NULL AS ticket_id", "kb_articles"),
+        };
+        if pos > 0 {
+            q.push(" UNION ALL ");
         }
-        CitedKind::Invoice => {
-            sqlx::query("SELECT version, customer_id, NULL AS ticket_id FROM invoices WHERE id = ?")
-                .bind(&c.id)
-                .fetch_optional(&mut **tx)
-                .await?
+        q.push(format!(
+            "SELECT {pos} AS pos, version, {columns} FROM {table} WHERE id = "
+        ))
+        .push_bind(c.id.clone());
+    }
+    for r in q.build().fetch_all(&mut **tx).await? {
+        let pos: i64 = r.try_get("pos")?;
+        if let Some(slot) = usize::try_from(pos).ok().and_then(|p| found.get_mut(p)) {
+            *slot = Some(CitedNow {
+                version: r.try_get("version")?,
+                customer_id: r.try_get("customer_id")?,
+                ticket_id: r.try_get("ticket_id")?,
+            });
         }
-        CitedKind::Payment => {
-            sqlx::query("SELECT version, customer_id, NULL AS ticket_id FROM payments WHERE id = ?")
-                .bind(&c.id)
-                .fetch_optional(&mut **tx)
-                .await?
-        }
-        CitedKind::Message => {
-            sqlx::query("SELECT version, NULL AS customer_id, ticket_id FROM messages WHERE id = ?")
-                .bind(&c.id)
-                .fetch_optional(&mut **tx)
-                .await?
-        }
-        CitedKind::KbArticle => sqlx::query(
-            "SELECT version, NULL AS customer_id, NULL AS ticket_id FROM kb_articles WHERE id = ?",
-        )
-        .bind(&c.id)
-        .fetch_optional(&mut **tx)
-        .await?,
-    };
-    row.map(|r| {
-        Ok(CitedNow {
-            version: r.try_get("version")?,
-            customer_id: r.try_get("customer_id")?,
-            ticket_id: r.try_get("ticket_id")?,
-        })
-    })
-    .transpose()
+    }
+    Ok(found)
 }
 
 /// The ticket facts a draft binds to.
@@ -121,16 +114,15 @@ pub async fn propose(store: &Store, call: &AssistantCall, input: &NewDraft) -> R
         )));
     }
     let mut citations = Vec::with_capacity(input.citations.len());
+    let mut unique: Vec<&CitationRef> = Vec::with_capacity(input.citations.len());
     for c in &input.citations {
-        if citations
-            .iter()
-            .any(|x: &Citation| x.kind == c.kind && x.id == c.id)
-        {
-            continue;
+        if !unique.iter().any(|x| x.kind == c.kind && x.id == c.id) {
+            unique.push(c);
         }
-        let cited = cited_now(&mut tx, c)
-            .await?
-            .ok_or_else(|| Error::not_found(c.kind.as_str(), &c.id))?;
+    }
+    let now_cited = cited_now(&mut tx, &unique).await?;
+    for (c, cited) in unique.into_iter().zip(now_cited) {
+        let cited = cited.ok_or_else(|| Error::not_found(c.kind.as_str(), &c.id))?;
         if cited
             .customer_id
             .as_ref()

@@ -1,0 +1,334 @@
+//! The sync protocol between a desktop and the central platform (JSON over HTTP).
+//!
+//! A desktop **pushes** the mutations its people made (its outbox, in order) with
+//! `POST /v1/sync/mutations` and **pulls** what changed for its tenant with
+//! `GET /v1/sync/changes?after=CURSOR&limit=N`. `GET /v1/sync/events` is a Server-Sent Events stream
+//! whose `change` events (data: [`ChangeEvent`]) tell a connected desktop to pull now.
+//!
+//! Mutations travel with their payload as raw JSON so that one malformed mutation is rejected on
+//! its own (`invalid`) instead of failing the whole batch; [`MutationBody::parse`] turns it into a
+//! typed value.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{ErrorCode, Money, ParseError, workflow::Role};
+
+/// `GET /v1/me`: who the token belongs to. A connected desktop takes its role from here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub agent: AgentInfo,
+    pub tenant: TenantInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentInfo {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantInfo {
+    pub id: String,
+    pub name: String,
+}
+
+/// `POST /v1/sync/mutations` request: one device's mutations, in its outbox order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutationBatch {
+    /// Stable per desktop profile; `(device_id, seq)` is a dedup key.
+    pub device_id: String,
+    pub mutations: Vec<Mutation>,
+}
+
+/// One mutation as it travels. `id` is globally unique and the second dedup key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    /// The desktop's outbox sequence number (strictly increasing per device).
+    pub seq: i64,
+    pub id: String,
+    /// One of [`MutationKind`]'s names; kept as text so an unknown kind is rejected on its own.
+    pub kind: String,
+    pub payload: Value,
+    /// The versions the person saw, keyed `"<entity>:<id>"` (e.g. `"ticket:tkt_…"`,
+    /// `"invoice:inv_…"`). The platform rejects the mutation as `stale` if a customer wrote on the
+    /// ticket after that version, or a cited record has a newer version.
+    #[serde(default)]
+    pub based_on: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MutationKind {
+    SendReply,
+    AddNote,
+    RaiseEscalation,
+    DecideEscalation,
+    Assign,
+    SetStatus,
+}
+
+impl MutationKind {
+    pub const ALL: [MutationKind; 6] = [
+        Self::SendReply,
+        Self::AddNote,
+        Self::RaiseEscalation,
+        Self::DecideEscalation,
+        Self::Assign,
+        Self::SetStatus,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SendReply => "send_reply",
+            Self::AddNote => "add_note",
+            Self::RaiseEscalation => "raise_escalation",
+            Self::DecideEscalation => "decide_escalation",
+            Self::Assign => "assign",
+            Self::SetStatus => "set_status",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| ParseError::new("kind", format!("unknown mutation kind {s:?}")))
+    }
+}
+
+/// `send_reply`: a person approved (maybe edited) a draft, or wrote a reply; send it to the customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendReply {
+    pub ticket_id: String,
+    /// Created by the desktop; the platform keeps it so a redelivery can never send twice.
+    pub message_id: String,
+    #[serde(default)]
+    pub draft_id: Option<String>,
+    pub body: String,
+    #[serde(default)]
+    pub edited: bool,
+    pub approved_by: String,
+}
+
+/// `add_note`: an internal note on a ticket (never shown to the customer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddNote {
+    pub ticket_id: String,
+    pub message_id: String,
+    pub body: String,
+    pub author: String,
+    /// `agent` or `ai`.
+    pub author_kind: String,
+}
+
+/// `raise_escalation`: ask a supervisor to decide an action (refund, credit note, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RaiseEscalation {
+    pub escalation_id: String,
+    pub ticket_id: String,
+    pub reason: String,
+    /// refund | credit_note | void_invoice | waive_fee | other
+    pub proposed_action: String,
+    #[serde(default)]
+    pub invoice_id: Option<String>,
+    #[serde(default)]
+    pub amount: Option<Money>,
+}
+
+/// `decide_escalation`: a supervisor's approve/deny. The platform checks the role of the token's
+/// agent, not anything in the payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecideEscalation {
+    pub escalation_id: String,
+    /// approve | deny
+    pub decision: String,
+    #[serde(default)]
+    pub note: String,
+    pub decided_by: String,
+}
+
+/// `assign`: give a ticket to an agent (`None` = unassign).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assign {
+    pub ticket_id: String,
+    pub assignee: Option<String>,
+}
+
+/// `set_status`: open | pending | solved | closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetStatus {
+    pub ticket_id: String,
+    pub status: String,
+}
+
+/// A mutation's payload, parsed by kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MutationBody {
+    SendReply(SendReply),
+    AddNote(AddNote),
+    RaiseEscalation(RaiseEscalation),
+    DecideEscalation(DecideEscalation),
+    Assign(Assign),
+    SetStatus(SetStatus),
+}
+
+impl MutationBody {
+    pub fn parse(kind: &str, payload: &Value) -> Result<Self, ParseError> {
+        fn typed<T: serde::de::DeserializeOwned>(payload: &Value) -> Result<T, ParseError> {
+            T::deserialize(payload).map_err(|e| ParseError::new("payload", e.to_string()))
+        }
+        Ok(match MutationKind::parse(kind)? {
+            MutationKind::SendReply => Self::SendReply(typed(payload)?),
+            MutationKind::AddNote => Self::AddNote(typed(payload)?),
+            MutationKind::RaiseEscalation => Self::RaiseEscalation(typed(payload)?),
+            MutationKind::DecideEscalation => Self::DecideEscalation(typed(payload)?),
+            MutationKind::Assign => Self::Assign(typed(payload)?),
+            MutationKind::SetStatus => Self::SetStatus(typed(payload)?),
+        })
+    }
+
+    pub fn kind(&self) -> MutationKind {
+        match self {
+            Self::SendReply(_) => MutationKind::SendReply,
+            Self::AddNote(_) => MutationKind::AddNote,
+            Self::RaiseEscalation(_) => MutationKind::RaiseEscalation,
+            Self::DecideEscalation(_) => MutationKind::DecideEscalation,
+            Self::Assign(_) => MutationKind::Assign,
+            Self::SetStatus(_) => MutationKind::SetStatus,
+        }
+    }
+}
+
+/// `POST /v1/sync/mutations` response: one result per mutation, in request order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutationResults {
+    pub results: Vec<MutationResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    pub seq: i64,
+    pub id: String,
+    #[serde(flatten)]
+    pub outcome: MutationOutcome,
+}
+
+/// What happened to a mutation. A rejected mutation never blocks the ones after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum MutationOutcome {
+    /// Applied now. `effect` names what it created or changed (e.g. `{"message_id": …}`).
+    Applied { effect: Value },
+    /// Seen before (same `(device_id, seq)` or same `id`): nothing was done again; `original` is
+    /// the outcome recorded the first time.
+    Duplicate { original: Box<MutationOutcome> },
+    /// Refused: `forbidden`, `conflict`, `stale`, `invalid_argument` or `not_found`.
+    /// On `conflict`, `winner` holds the state that won (e.g. the other supervisor's decision).
+    Rejected {
+        code: ErrorCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        winner: Option<Value>,
+    },
+}
+
+/// `GET /v1/sync/changes` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
+    /// Pass as `after` next time. Equals the request's `after` when there was nothing new.
+    pub cursor: i64,
+    /// More changes are waiting beyond `limit`: pull again at once.
+    pub has_more: bool,
+}
+
+/// One change in a tenant's feed. `seq` increases by commit order within a tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub seq: i64,
+    pub entity: Entity,
+    pub id: String,
+    pub version: i64,
+    /// The record after the change, with the desk schema's column names
+    /// (see `migrations/0001_desk.sql`); an invoice carries its `line_items` array.
+    pub data: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Customer,
+    Subscription,
+    Invoice,
+    Payment,
+    Wallet,
+    Ticket,
+    Message,
+    Escalation,
+    KbArticle,
+}
+
+/// Data of an SSE `change` event on `GET /v1/sync/events`: the tenant's feed reached `cursor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeEvent {
+    pub cursor: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_result_is_flat_with_a_status_tag() {
+        let r = MutationResult {
+            seq: 3,
+            id: "mut_1".into(),
+            outcome: MutationOutcome::Duplicate {
+                original: Box::new(MutationOutcome::Rejected {
+                    code: ErrorCode::Stale,
+                    message: "customer wrote again".into(),
+                    winner: None,
+                }),
+            },
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            v,
+            json!({"seq": 3, "id": "mut_1", "status": "duplicate",
+                   "original": {"status": "rejected", "code": "stale", "message": "customer wrote again"}})
+        );
+        assert_eq!(serde_json::from_value::<MutationResult>(v).unwrap(), r);
+    }
+
+    #[test]
+    fn payloads_parse_by_kind_and_bad_ones_are_refused_alone() {
+        let ok = MutationBody::parse(
+            "raise_escalation",
+            &json!({"escalation_id": "esc_1", "ticket_id": "tkt_1", "reason": "double charge",
+                    "proposed_action": "refund", "invoice_id": "inv_1",
+                    "amount": {"amount": "12.50", "currency": "EUR"}}),
+        )
+        .unwrap();
+        assert_eq!(ok.kind(), MutationKind::RaiseEscalation);
+        assert!(MutationBody::parse("launch_rockets", &json!({})).is_err());
+        assert!(
+            MutationBody::parse("send_reply", &json!({"ticket_id": 5})).is_err(),
+            "a wrongly typed payload must not parse"
+        );
+        assert!(
+            MutationBody::parse(
+                "raise_escalation",
+                &json!({"escalation_id": "e", "ticket_id": "t", "reason": "r", "proposed_action": "refund",
+                        "amount": {"amount": "1.5e3", "currency": "EUR"}})
+            )
+            .is_err(),
+            "amounts are exact decimals, never floats"
+        );
+    }
+}

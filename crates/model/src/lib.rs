@@ -1,6 +1,6 @@
 //! Types shared by every Countersign crate and by the wasm32 user interface: record ids, exact
-//! money, the billing and ticket records the desk caches, the review workflow's states, and the
-//! error codes every boundary speaks, and the sync protocol between a desktop and the platform.
+//! money, the billing and ticket records the desk caches, the review workflow's states, the error
+//! codes every boundary speaks, and the sync protocol between a desktop and the platform.
 //!
 //! This crate must stay wasm-safe: no tokio, no sqlx, no I/O. It holds data and parsing only;
 //! behaviour lives in `countersign-core`.

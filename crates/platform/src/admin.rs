@@ -1,0 +1,200 @@
+//! Tenants, agents and API tokens: created by an operator, through the admin HTTP API (admin
+//! token) or `countersign-platform admin …` against the database. A token's secret is returned
+//! once; only its hash is stored.
+
+use crate::auth::{self, Admin};
+use crate::error::{Error, Result};
+use crate::{AppState, JsonBody, new_id};
+use axum::Json;
+use axum::extract::{Path, State};
+use countersign_model::sync::{AgentInfo, TenantInfo};
+use countersign_model::workflow::Role;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+
+/// A freshly created token. `secret` is shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewToken {
+    pub id: String,
+    pub tenant_id: String,
+    pub agent_id: String,
+    pub name: String,
+    pub secret: String,
+}
+
+fn checked_text(what: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max {
+        return Err(Error::invalid(format!(
+            "{what} must be 1 to {max} characters"
+        )));
+    }
+    Ok(v.to_owned())
+}
+
+pub async fn create_tenant(pool: &PgPool, name: &str) -> Result<TenantInfo> {
+    let name = checked_text("name", name, 200)?;
+    let id = new_id("ten_");
+    sqlx::query("INSERT INTO tenants (id, name) VALUES ($1, $2)")
+        .bind(&id)
+        .bind(&name)
+        .execute(pool)
+        .await?;
+    Ok(TenantInfo { id, name })
+}
+
+pub async fn create_agent(
+    pool: &PgPool,
+    tenant_id: &str,
+    name: &str,
+    email: &str,
+    role: Role,
+) -> Result<AgentInfo> {
+    let name = checked_text("name", name, 200)?;
+    let email = checked_text("email", email, 320)?;
+    if !email.contains('@') {
+        return Err(Error::invalid(format!(
+            "email must be an address, got {email:?}"
+        )));
+    }
+    let id = new_id("agt_");
+    let inserted = sqlx::query(
+        "INSERT INTO agents (id, tenant_id, name, email, role)
+         SELECT $1, t.id, $3, $4, $5 FROM tenants t WHERE t.id = $2
+         ON CONFLICT (tenant_id, email) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(tenant_id)
+    .bind(&name)
+    .bind(&email)
+    .bind(role.as_str())
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        let tenant_exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1)")
+                .bind(tenant_id)
+                .fetch_one(pool)
+                .await?;
+        return Err(if tenant_exists {
+            Error::new(
+                countersign_model::ErrorCode::Conflict,
+                format!("tenant {tenant_id} already has an agent with email {email}"),
+            )
+        } else {
+            Error::not_found("tenant", tenant_id)
+        });
+    }
+    Ok(AgentInfo {
+        id,
+        name,
+        email,
+        role,
+    })
+}
+
+pub async fn create_token(
+    pool: &PgPool,
+    tenant_id: &str,
+    agent_id: &str,
+    name: &str,
+) -> Result<NewToken> {
+    let name = checked_text("name", name, 200)?;
+    let id = new_id("ptk_");
+    let secret = auth::new_secret();
+    let inserted = sqlx::query(
+        "INSERT INTO api_tokens (id, tenant_id, agent_id, name, secret_hash)
+         SELECT $1, a.tenant_id, a.id, $4, $5 FROM agents a WHERE a.tenant_id = $2 AND a.id = $3",
+    )
+    .bind(&id)
+    .bind(tenant_id)
+    .bind(agent_id)
+    .bind(&name)
+    .bind(auth::secret_hash(&secret))
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(Error::not_found(
+            "agent",
+            &format!("{agent_id} of tenant {tenant_id}"),
+        ));
+    }
+    Ok(NewToken {
+        id,
+        tenant_id: tenant_id.to_owned(),
+        agent_id: agent_id.to_owned(),
+        name,
+        secret,
+    })
+}
+
+/// Revokes a token; revoking a revoked token is not an error.
+pub async fn revoke_token(pool: &PgPool, token_id: &str) -> Result<()> {
+    let found: Option<String> = sqlx::query_scalar(
+        "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id",
+    )
+    .bind(token_id)
+    .fetch_optional(pool)
+    .await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| Error::not_found("token", token_id))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewTenant {
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewAgent {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewTokenRequest {
+    pub name: String,
+}
+
+pub async fn post_tenant(
+    _: Admin,
+    State(state): State<AppState>,
+    JsonBody(req): JsonBody<NewTenant>,
+) -> Result<Json<TenantInfo>> {
+    Ok(Json(create_tenant(&state.pool, &req.name).await?))
+}
+
+pub async fn post_agent(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(tenant_id): Path<String>,
+    JsonBody(req): JsonBody<NewAgent>,
+) -> Result<Json<AgentInfo>> {
+    Ok(Json(
+        create_agent(&state.pool, &tenant_id, &req.name, &req.email, req.role).await?,
+    ))
+}
+
+pub async fn post_token(
+    _: Admin,
+    State(state): State<AppState>,
+    Path((tenant_id, agent_id)): Path<(String, String)>,
+    JsonBody(req): JsonBody<NewTokenRequest>,
+) -> Result<Json<NewToken>> {
+    Ok(Json(
+        create_token(&state.pool, &tenant_id, &agent_id, &req.name).await?,
+    ))
+}
+
+pub async fn post_revoke(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(token_id): Path<String>,
+) -> Result<Json<serde_json::Value>> {
+    revoke_token(&state.pool, &token_id).await?;
+    Ok(Json(serde_json::json!({"id": token_id, "revoked": true})))
+}

@@ -1,0 +1,158 @@
+//! `countersign-platform`: the central platform's sync service. It holds each tenant's records
+//! (customers, subscriptions, invoices, payments, wallets, tickets and their messages,
+//! escalations, knowledge base) in PostgreSQL, takes in customer messages and billing records
+//! from the systems around it, applies the mutations desktops push exactly once, and publishes
+//! every change in a per-tenant feed that desktops pull, poked by Server-Sent Events.
+//!
+//! Every query is scoped by the tenant of the caller's token, and a person's role comes from the
+//! token's agent, never from a request. This crate depends on `countersign-model` only: it must
+//! not use the desk (`countersign-core`), MCP or any UI crate.
+
+pub mod admin;
+pub mod auth;
+pub mod error;
+pub mod events;
+pub mod feed;
+pub mod ingest;
+pub mod mutations;
+pub mod openapi;
+pub mod routes;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use error::{Error, Result};
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// The schema, embedded at build time; applied at start.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A new unique id: the prefix, 12 hex digits of milliseconds (so ids sort by creation) and 16
+/// random hex digits.
+pub fn new_id(prefix: &str) -> String {
+    let millis = chrono::Utc::now().timestamp_millis().max(0) as u64;
+    let mut r = [0u8; 8];
+    rand::rng().fill_bytes(&mut r);
+    format!("{prefix}{millis:012x}{}", hex::encode(r))
+}
+
+/// Where a database URL points, for messages: `host:port/database`, never the password.
+pub fn describe_url(url: &str) -> String {
+    match PgConnectOptions::from_str(url) {
+        Ok(o) => format!(
+            "{}:{}/{}",
+            o.get_host(),
+            o.get_port(),
+            o.get_database().unwrap_or(o.get_username())
+        ),
+        Err(_) => "an unparseable URL".into(),
+    }
+}
+
+/// Connects to PostgreSQL. The error says where and what to do, in one line.
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    let options = PgConnectOptions::from_str(url).map_err(|e| {
+        anyhow::anyhow!(
+            "the database URL is not a PostgreSQL URL ({e}); expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+        )
+    })?;
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot connect to PostgreSQL at {} ({e}); is it running and reachable? \
+                 Check --database-url / DATABASE_URL",
+                describe_url(url)
+            )
+        })
+}
+
+/// Applies pending migrations.
+pub async fn migrate(pool: &PgPool) -> Result<()> {
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    /// SHA-256 of the admin token; `None` disables the admin API.
+    pub admin_token_sha256: Option<[u8; 32]>,
+    pub hub: events::Hub,
+}
+
+/// A running platform's state and its shutdown switch.
+#[derive(Debug)]
+pub struct Platform {
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Platform {
+    /// Starts listening for change notifications on `pool` (already migrated).
+    pub async fn start(pool: PgPool, admin_token: Option<&str>) -> Result<Self> {
+        let (shutdown, stop) = watch::channel(false);
+        let hub = events::Hub::start(&pool, stop).await?;
+        Ok(Self {
+            state: AppState {
+                pool,
+                admin_token_sha256: admin_token.map(auth::sha256),
+                hub,
+            },
+            shutdown,
+        })
+    }
+
+    /// Serves HTTP on `listener` until `signal` completes; then ends the event streams and
+    /// lets requests in flight finish.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
+        let shutdown = self.shutdown;
+        axum::serve(listener, routes::router(self.state))
+            .with_graceful_shutdown(async move {
+                signal.await;
+                let _ = shutdown.send(true);
+            })
+            .await
+    }
+}
+
+/// The largest request body accepted (a billing ingest batch is the biggest).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// A JSON request body whose every failure (not JSON, wrong shape, too big) is a 400 with the
+/// `invalid_argument` code, like every other error of this API.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            Error::invalid(format!("cannot read the request body: {}", e.body_text()))
+        })?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
+    }
+}

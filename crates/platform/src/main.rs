@@ -1,0 +1,202 @@
+//! The `countersign-platform` binary: migrates the database and serves the sync API, or (with
+//! `admin …`) creates tenants, agents and tokens directly in the database for an operator. Every
+//! failure ends as one line on stderr.
+
+use clap::{Parser, Subcommand};
+use countersign_model::workflow::Role;
+use countersign_platform::{Platform, admin, connect, describe_url, migrate};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "countersign-platform",
+    version,
+    about = "The Countersign central platform: sync service for a tenant's desktops (PostgreSQL).",
+    after_help = "Quick start:
+  countersign-platform --database-url postgres://USER@127.0.0.1/countersign --admin-token \"$(openssl rand -hex 32)\"
+  countersign-platform admin create-tenant --name Acme
+  countersign-platform admin create-agent --tenant ten_… --name Alex --email alex@acme.test --role supervisor
+  countersign-platform admin create-token --tenant ten_… --agent agt_… --name \"Alex's desktop\"
+The API is described at http://ADDR/openapi.json."
+)]
+struct Cli {
+    /// PostgreSQL URL, e.g. postgres://USER:PASSWORD@HOST:5432/countersign.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    /// Address to serve HTTP on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Token for the admin API (tenants, agents, tokens); without it the admin API is off.
+    #[arg(long, env = "COUNTERSIGN_PLATFORM_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Most connections to PostgreSQL.
+    #[arg(long, default_value_t = 20)]
+    max_connections: u32,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create tenants, agents and tokens directly in the database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a tenant; prints its id.
+    CreateTenant {
+        #[arg(long)]
+        name: String,
+    },
+    /// Create an agent of a tenant; prints its id.
+    CreateAgent {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// agent or supervisor.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// Create an API token for an agent; prints the secret once.
+    CreateToken {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        agent: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke an API token.
+    RevokeToken { id: String },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).map_err(|e| e.to_string())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("countersign-platform: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = cli.database_url.as_deref().ok_or_else(|| {
+        anyhow::anyhow!("no database: pass --database-url postgres://… or set DATABASE_URL")
+    })?;
+    let pool = connect(url, cli.max_connections).await?;
+    migrate(&pool).await.map_err(|e| {
+        anyhow::anyhow!("cannot migrate the database at {}: {e}", describe_url(url))
+    })?;
+    match cli.command {
+        Some(Command::Admin(cmd)) => admin_command(&pool, cmd).await,
+        None => serve(pool, cli.listen, cli.admin_token.as_deref()).await,
+    }
+}
+
+async fn serve(
+    pool: sqlx::PgPool,
+    listen: SocketAddr,
+    admin_token: Option<&str>,
+) -> anyhow::Result<()> {
+    if admin_token.is_some_and(|t| t.len() < 16) {
+        anyhow::bail!("the admin token must be at least 16 characters");
+    }
+    let platform = Platform::start(pool, admin_token).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {listen}: {e}; is another process using it? Choose one with --listen"
+        )
+    })?;
+    tracing::info!(
+        address = %listener.local_addr()?,
+        admin_api = admin_token.is_some(),
+        "countersign-platform serving; API described at /openapi.json"
+    );
+    platform.serve(listener, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn admin_command(pool: &sqlx::PgPool, cmd: AdminCommand) -> anyhow::Result<()> {
+    let refused = |e: countersign_platform::error::Error| {
+        anyhow::anyhow!("[{}] {}", e.code(), e.public_message())
+    };
+    match cmd {
+        AdminCommand::CreateTenant { name } => {
+            let t = admin::create_tenant(pool, &name).await.map_err(refused)?;
+            println!("{}\t{}", t.id, t.name);
+        }
+        AdminCommand::CreateAgent {
+            tenant,
+            name,
+            email,
+            role,
+        } => {
+            let a = admin::create_agent(pool, &tenant, &name, &email, role)
+                .await
+                .map_err(refused)?;
+            println!("{}\t{}\t{}\t{}", a.id, a.name, a.email, a.role);
+        }
+        AdminCommand::CreateToken {
+            tenant,
+            agent,
+            name,
+        } => {
+            let t = admin::create_token(pool, &tenant, &agent, &name)
+                .await
+                .map_err(refused)?;
+            eprintln!(
+                "token {} created for agent {}; the secret below is shown once, only its hash is kept:",
+                t.id, t.agent_id
+            );
+            println!("{}", t.secret);
+        }
+        AdminCommand::RevokeToken { id } => {
+            admin::revoke_token(pool, &id).await.map_err(refused)?;
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! The OpenAPI 3.1 document served at `GET /openapi.json`, built from the route table
+//! ([`routes::table`]) so that every served route is documented and nothing else is.
+
+use crate::routes::{self, Auth};
+use axum::Json;
+use axum::http::Method;
+use serde_json::{Value, json};
+
+fn schema(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn body(name: &str) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema(name)}}})
+}
+
+fn ok(description: &str, name: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema(name)}}})
+}
+
+/// The summary, request body and success response of one route.
+fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>, Value)> {
+    Some(match (method.as_str(), path) {
+        ("GET", "/openapi.json") => (
+            "This document.",
+            None,
+            json!({"description": "OpenAPI 3.1 document", "content": {"application/json": {}}}),
+        ),
+        ("GET", "/v1/me") => (
+            "The token's agent (with its role) and tenant.",
+            None,
+            ok("who the token belongs to", "Me"),
+        ),
+        ("GET", "/v1/sync/changes") => (
+            "The tenant's change feed after a cursor, in seq order.",
+            None,
+            ok("a page of changes", "ChangesPage"),
+        ),
+        ("POST", "/v1/sync/mutations") => (
+            "Apply a device's mutations, each exactly once, in order; a rejected one does not block the rest.",
+            Some(body("MutationBatch")),
+            ok(
+                "one result per mutation, in request order",
+                "MutationResults",
+            ),
+        ),
+        ("GET", "/v1/sync/events") => (
+            "Server-Sent Events: `change` events (data `{\"cursor\": N}`) when the tenant's feed moves; the first carries the current cursor.",
+            None,
+            json!({"description": "an event stream", "content": {"text/event-stream": {"schema": schema("ChangeEvent")}}}),
+        ),
+        ("POST", "/v1/ingest/messages") => (
+            "A customer's message from a channel: continues the ticket named by ticket_id or thread_key, else opens one.",
+            Some(body("InboundMessage")),
+            ok("where the message went", "Ingested"),
+        ),
+        ("POST", "/v1/ingest/billing") => (
+            "Upsert customers, invoices (with line items) and payments in FlexPrice's field names; versions move only on change.",
+            Some(body("BillingBatch")),
+            ok("the ids that changed", "BillingIngested"),
+        ),
+        ("POST", "/v1/admin/tenants") => (
+            "Create a tenant.",
+            Some(body("NewTenant")),
+            ok("the tenant", "TenantInfo"),
+        ),
+        ("POST", "/v1/admin/tenants/{tenant_id}/agents") => (
+            "Create an agent (role agent or supervisor) in a tenant.",
+            Some(body("NewAgent")),
+            ok("the agent", "AgentInfo"),
+        ),
+        ("POST", "/v1/admin/tenants/{tenant_id}/agents/{agent_id}/tokens") => (
+            "Create an API token for an agent; the secret is returned once, only its hash is kept.",
+            Some(body("NewTokenRequest")),
+            ok("the token and its secret", "NewToken"),
+        ),
+        ("POST", "/v1/admin/tokens/{token_id}/revoke") => (
+            "Revoke an API token.",
+            None,
+            json!({"description": "revoked", "content": {"application/json": {}}}),
+        ),
+        _ => return None,
+    })
+}
+
+fn parameters(path: &str, method: &Method) -> Vec<Value> {
+    let mut params: Vec<Value> = path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .collect();
+    if method == Method::GET && path == "/v1/sync/changes" {
+        params.push(json!({"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}));
+        params.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": crate::feed::MAX_LIMIT, "default": crate::feed::DEFAULT_LIMIT}}));
+    }
+    params
+}
+
+fn components() -> Value {
+    let string = json!({"type": "string"});
+    let int = json!({"type": "integer"});
+    let obj = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
+    json!({
+        "securitySchemes": {
+            "apiToken": {"type": "http", "scheme": "bearer", "description": "An agent's API token (tenant-scoped)."},
+            "adminToken": {"type": "http", "scheme": "bearer", "description": "The platform's admin token."}
+        },
+        "schemas": {
+            "Error": obj(json!({"error": obj(json!({"code": {"type": "string", "enum": ["not_found", "invalid_argument", "forbidden", "unauthenticated", "stale", "conflict", "rate_limited", "unavailable", "internal"]}, "message": string}), &["code", "message"])}), &["error"]),
+            "TenantInfo": obj(json!({"id": string, "name": string}), &["id", "name"]),
+            "AgentInfo": obj(json!({"id": string, "name": string, "email": string, "role": {"type": "string", "enum": ["agent", "supervisor"]}}), &["id", "name", "email", "role"]),
+            "Me": obj(json!({"agent": schema("AgentInfo"), "tenant": schema("TenantInfo")}), &["agent", "tenant"]),
+            "Change": obj(json!({"seq": int, "entity": {"type": "string", "enum": ["customer", "subscription", "invoice", "payment", "wallet", "ticket", "message", "escalation", "kb_article"]}, "id": string, "version": int, "data": {"type": "object", "description": "the record after the change, in the desk schema's column names; amounts in minor units"}}), &["seq", "entity", "id", "version", "data"]),
+            "ChangesPage": obj(json!({"changes": {"type": "array", "items": schema("Change")}, "cursor": int, "has_more": {"type": "boolean"}}), &["changes", "cursor", "has_more"]),
+            "Mutation": obj(json!({"seq": int, "id": string, "kind": {"type": "string", "enum": ["send_reply", "add_note", "raise_escalation", "decide_escalation", "assign", "set_status"]}, "payload": {"type": "object"}, "based_on": {"type": "object", "additionalProperties": int, "description": "versions seen, keyed \"<entity>:<id>\""}}), &["seq", "id", "kind", "payload"]),
+            "MutationBatch": obj(json!({"device_id": string, "mutations": {"type": "array", "items": schema("Mutation"), "maxItems": crate::mutations::MAX_BATCH}}), &["device_id", "mutations"]),
+            "MutationOutcome": {"type": "object", "properties": {"status": {"type": "string", "enum": ["applied", "duplicate", "rejected"]}, "effect": {"type": "object"}, "original": {"$ref": "#/components/schemas/MutationOutcome"}, "code": string, "message": string, "winner": {"type": "object"}}, "required": ["status"]},
+            "MutationResult": {"allOf": [obj(json!({"seq": int, "id": string}), &["seq", "id"]), schema("MutationOutcome")]},
+            "MutationResults": obj(json!({"results": {"type": "array", "items": schema("MutationResult")}}), &["results"]),
+            "ChangeEvent": obj(json!({"cursor": int}), &["cursor"]),
+            "InboundMessage": obj(json!({"customer": obj(json!({"email": string, "external_id": string, "name": string}), &["email"]), "subject": string, "body": string, "ticket_id": string, "thread_key": string, "message_id": string, "channel": {"type": "string", "enum": ["email", "chat", "web", "phone"]}, "language": string}), &["customer", "subject", "body"]),
+            "Ingested": obj(json!({"customer_id": string, "ticket_id": string, "message_id": string, "ticket_version": int, "created_ticket": {"type": "boolean"}, "duplicate": {"type": "boolean"}}), &["customer_id", "ticket_id", "message_id", "ticket_version", "created_ticket", "duplicate"]),
+            "BillingBatch": obj(json!({"customers": {"type": "array", "items": {"type": "object"}}, "invoices": {"type": "array", "items": {"type": "object", "description": "FlexPrice invoice; amounts (amount_due, amount_paid, …) as decimal strings"}}, "payments": {"type": "array", "items": {"type": "object"}}}), &[]),
+            "BillingIngested": obj(json!({"customers": {"type": "array", "items": string}, "invoices": {"type": "array", "items": string}, "payments": {"type": "array", "items": string}, "cursor": {"type": ["integer", "null"]}}), &["customers", "invoices", "payments"]),
+            "NewTenant": obj(json!({"name": string}), &["name"]),
+            "NewAgent": obj(json!({"name": string, "email": string, "role": {"type": "string", "enum": ["agent", "supervisor"]}}), &["name", "email", "role"]),
+            "NewTokenRequest": obj(json!({"name": string}), &["name"]),
+            "NewToken": obj(json!({"id": string, "tenant_id": string, "agent_id": string, "name": string, "secret": string}), &["id", "tenant_id", "agent_id", "name", "secret"])
+        }
+    })
+}
+
+/// The document.
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for route in routes::table() {
+        let (summary, request, response) = operation(&route.method, route.path).unwrap_or((
+            "Undocumented.",
+            None,
+            json!({"description": "ok"}),
+        ));
+        let error = json!({"description": "an error", "content": {"application/json": {"schema": schema("Error")}}});
+        let mut op = json!({
+            "summary": summary,
+            "operationId": format!("{} {}", route.method, route.path),
+            "parameters": parameters(route.path, &route.method),
+            "responses": {"200": response, "4XX": error.clone(), "5XX": error},
+        });
+        match route.auth {
+            Auth::Public => op["security"] = json!([]),
+            Auth::Agent => op["security"] = json!([{"apiToken": []}]),
+            Auth::Admin => op["security"] = json!([{"adminToken": []}]),
+        }
+        if let Some(request) = request {
+            op["requestBody"] = request;
+        }
+        let entry = paths
+            .entry(route.path.to_owned())
+            .or_insert_with(|| json!({}));
+        entry[route.method.as_str().to_ascii_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Countersign platform",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The central platform's sync API: desktops pull a tenant's change feed, push mutations applied exactly once, and listen for pokes over Server-Sent Events. Errors are an HTTP status with {\"error\": {\"code\", \"message\"}}."
+        },
+        "paths": paths,
+        "components": components(),
+    })
+}
+
+/// Every (method, path) the document describes, upper-case methods.
+pub fn operations(doc: &Value) -> Vec<(String, String)> {
+    let mut ops = vec![];
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            for method in item.as_object().into_iter().flat_map(|o| o.keys()) {
+                ops.push((method.to_ascii_uppercase(), path.clone()));
+            }
+        }
+    }
+    ops.sort();
+    ops
+}
+
+/// `GET /openapi.json`.
+pub async fn get_document() -> Json<Value> {
+    Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_has_a_written_description() {
+        for route in routes::table() {
+            assert!(
+                operation(&route.method, route.path).is_some(),
+                "{} {} is served but not described in openapi.rs",
+                route.method,
+                route.path
+            );
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The HTTP surface, as one table: the router is built from it and the OpenAPI document
+//! describes it, so the two cannot drift apart (a test checks the document against the table and
+//! the running server).
+
+use crate::auth::Caller;
+use crate::error::Error;
+use crate::{AppState, MAX_BODY_BYTES, admin, events, feed, ingest, mutations, openapi};
+use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+use axum::{Json, Router};
+use countersign_model::sync::{AgentInfo, Me, TenantInfo};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Nobody needs a token (the OpenAPI document).
+    Public,
+    /// An agent's API token; the route sees only that agent's tenant.
+    Agent,
+    /// The admin token given at start.
+    Admin,
+}
+
+#[derive(Debug)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub auth: Auth,
+    handler: MethodRouter<AppState>,
+}
+
+fn route(method: Method, path: &'static str, auth: Auth, handler: MethodRouter<AppState>) -> Route {
+    Route {
+        method,
+        path,
+        auth,
+        handler,
+    }
+}
+
+/// Every route the platform serves.
+pub fn table() -> Vec<Route> {
+    use Auth::*;
+    vec![
+        route(
+            Method::GET,
+            "/openapi.json",
+            Public,
+            get(openapi::get_document),
+        ),
+        route(Method::GET, "/v1/me", Agent, get(get_me)),
+        route(
+            Method::GET,
+            "/v1/sync/changes",
+            Agent,
+            get(feed::get_changes),
+        ),
+        route(
+            Method::POST,
+            "/v1/sync/mutations",
+            Agent,
+            post(mutations::post_mutations),
+        ),
+        route(
+            Method::GET,
+            "/v1/sync/events",
+            Agent,
+            get(events::get_events),
+        ),
+        route(
+            Method::POST,
+            "/v1/ingest/messages",
+            Agent,
+            post(ingest::post_message),
+        ),
+        route(
+            Method::POST,
+            "/v1/ingest/billing",
+            Agent,
+            post(ingest::post_billing),
+        ),
+        route(
+            Method::POST,
+            "/v1/admin/tenants",
+            Admin,
+            post(admin::post_tenant),
+        ),
+        route(
+            Method::POST,
+            "/v1/admin/tenants/{tenant_id}/agents",
+            Admin,
+            post(admin::post_agent),
+        ),
+        route(
+            Method::POST,
+            "/v1/admin/tenants/{tenant_id}/agents/{agent_id}/tokens",
+            Admin,
+            post(admin::post_token),
+        ),
+        route(
+            Method::POST,
+            "/v1/admin/tokens/{token_id}/revoke",
+            Admin,
+            post(admin::post_revoke),
+        ),
+    ]
+}
+
+/// The application: every route of [`table`], JSON errors for unknown paths and methods.
+pub fn router(state: AppState) -> Router {
+    table()
+        .into_iter()
+        .fold(Router::new(), |r, route| {
+            let path = route.path;
+            r.route(path, route.handler.fallback(method_not_allowed))
+        })
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn not_found() -> Error {
+    Error::new(
+        countersign_model::ErrorCode::NotFound,
+        "no such route; see /openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut r =
+        Error::invalid("method not allowed on this route; see /openapi.json").into_response();
+    *r.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    r
+}
+
+/// `GET /v1/me`: the token's agent and tenant.
+async fn get_me(caller: Caller) -> Json<Me> {
+    Json(Me {
+        agent: AgentInfo {
+            id: caller.agent_id,
+            name: caller.agent_name,
+            email: caller.agent_email,
+            role: caller.role,
+        },
+        tenant: TenantInfo {
+            id: caller.tenant_id,
+            name: caller.tenant_name,
+        },
+    })
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the platform against a real PostgreSQL: one binary, a fresh database per
+//! test, the app served in-process on a loopback port and called over HTTP.
+//!
+//! With `COUNTERSIGN_TEST_DATABASE_URL` unset, the first test starts a throwaway cluster (see
+//! `support::cluster`) that a watchdog stops when this process exits, however it exits.
+
+mod feed;
+mod me_admin;
+mod mutations;
+mod support;

@@ -1,0 +1,410 @@
+//! The test harness: a PostgreSQL cluster per test binary, a database and an app per test.
+
+use countersign_platform::Platform;
+use serde_json::{Value, json};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{AssertSqlSafe, PgPool};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
+/// The server URL tests create their databases through.
+fn server_url() -> String {
+    if let Ok(url) = std::env::var("COUNTERSIGN_TEST_DATABASE_URL") {
+        return url;
+    }
+    static CLUSTER: OnceLock<Result<String, String>> = OnceLock::new();
+    CLUSTER
+        .get_or_init(cluster::start)
+        .clone()
+        .unwrap_or_else(|e| panic!("cannot start a throwaway PostgreSQL for the tests: {e}"))
+}
+
+/// A throwaway cluster: `initdb` into a temp dir, `pg_ctl start` on a free loopback port.
+///
+/// Stopping it cannot rely on a destructor (statics are never dropped, and a killed test
+/// process runs none). Instead a watchdog `sh` in its own process group reads a pipe whose only
+/// writer is this process: when the process ends — normally, by panic, Ctrl-C or kill -9 — the
+/// kernel closes the pipe, `cat` sees end-of-file, and the watchdog stops the cluster and removes
+/// its directory. It holds no terminal or output pipe, so it never keeps a caller waiting.
+mod cluster {
+    use super::*;
+
+    fn pg_bin() -> Result<PathBuf, String> {
+        let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+            .map_err(|e| format!("no /usr/lib/postgresql ({e}); install Debian's postgresql package (cargo xtask test does)"))?
+            .filter_map(|d| {
+                let d = d.ok()?;
+                let v = d.file_name().to_str()?.parse().ok()?;
+                let bin = d.path().join("bin");
+                bin.join("initdb").exists().then_some((v, bin))
+            })
+            .collect();
+        versions.sort();
+        versions
+            .pop()
+            .map(|(_, bin)| bin)
+            .ok_or_else(|| "no /usr/lib/postgresql/*/bin/initdb; install postgresql".into())
+    }
+
+    fn is_root() -> bool {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    }
+
+    /// A command run as the `postgres` user when we are root (initdb refuses root).
+    fn as_owner(program: &Path, root: bool) -> Command {
+        if root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program);
+            c
+        } else {
+            Command::new(program)
+        }
+    }
+
+    fn run(mut c: Command, what: &str) -> Result<(), String> {
+        let out = c
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {what}: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "{what} failed ({}): {}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(())
+    }
+
+    fn free_port() -> Result<u16, String> {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+        Ok(l.local_addr().map_err(|e| e.to_string())?.port())
+    }
+
+    pub fn start() -> Result<String, String> {
+        let bin = pg_bin()?;
+        let root = is_root();
+        let dir = std::env::temp_dir().join(format!(
+            "countersign-pg-{}-{}",
+            std::process::id(),
+            countersign_platform::new_id("")
+        ));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        if root {
+            let mut c = Command::new("chown");
+            c.args(["postgres:postgres"]).arg(&dir);
+            run(c, "chown")?;
+        }
+        let data = dir.join("data");
+        let mut initdb = as_owner(&bin.join("initdb"), root);
+        initdb.arg("-D").arg(&data).args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]);
+        run(initdb, "initdb")?;
+
+        // The watchdog first: from here on the directory goes away with this process.
+        let pg_ctl = bin.join("pg_ctl");
+        let stop = format!(
+            "cat >/dev/null; {runuser}'{pg_ctl}' -D '{data}' stop -m immediate >/dev/null 2>&1; rm -rf '{dir}'",
+            runuser = if root { "runuser -u postgres -- " } else { "" },
+            pg_ctl = pg_ctl.display(),
+            data = data.display(),
+            dir = dir.display(),
+        );
+        let mut watchdog = {
+            use std::os::unix::process::CommandExt;
+            Command::new("sh")
+                .args(["-c", &stop])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .map_err(|e| format!("cannot start the cluster's watchdog: {e}"))?
+        };
+        // Never written, never closed by us: the kernel closes it when this process ends.
+        std::mem::forget(watchdog.stdin.take());
+
+        let port = free_port()?;
+        let mut start = as_owner(&pg_ctl, root);
+        start.arg("-D").arg(&data).arg("-o").arg(format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=300",
+            dir.display()
+        ));
+        start
+            .arg("-l")
+            .arg(dir.join("log"))
+            .args(["start", "-w", "-t", "60"]);
+        start.stdout(Stdio::null());
+        run(start, "pg_ctl start").map_err(|e| {
+            let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+            format!("{e}\n{log}")
+        })?;
+        Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+    }
+}
+
+/// One test's platform: its own database, the app on a loopback port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: PgPool,
+    pub http: reqwest::Client,
+}
+
+/// A tenant with an agent and two supervisors, each with a token.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: String,
+    pub agent: String,
+    pub supervisor: String,
+    pub supervisor2: String,
+    pub agent_id: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let server = server_url();
+    let name = format!("t_{}", countersign_platform::new_id(""));
+    let options = PgConnectOptions::from_str(&server).expect("a PostgreSQL URL");
+    let maintenance = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.clone())
+        .await
+        .expect("connect to the test cluster");
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&maintenance)
+        .await
+        .expect("create a test database");
+    maintenance.close().await;
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(options.database(&name))
+        .await
+        .expect("connect to the test database");
+    countersign_platform::migrate(&pool).await.expect("migrate");
+    let platform = Platform::start(pool.clone(), Some(ADMIN_TOKEN))
+        .await
+        .expect("start the platform");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(platform.serve(listener, std::future::pending()));
+    TestApp {
+        addr,
+        pool,
+        http: reqwest::Client::new(),
+    }
+}
+
+/// A response's status and JSON body (`Null` when it has none).
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `error.code` of an error body.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"]
+            .as_str()
+            .unwrap_or("<no error code>")
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("the platform answers");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("a body");
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.send("POST", path, Some(token), Some(body)).await
+    }
+
+    /// Creates a tenant with an agent and two supervisors through the admin API.
+    pub async fn tenant(&self, name: &str) -> Tenant {
+        let t = self
+            .post("/v1/admin/tenants", ADMIN_TOKEN, json!({"name": name}))
+            .await;
+        assert_eq!(t.status, 200, "create tenant: {}", t.body);
+        let id = t.body["id"].as_str().unwrap().to_owned();
+        let mut tokens = vec![];
+        let mut agent_id = String::new();
+        for (who, role) in [
+            ("agent", "agent"),
+            ("sup1", "supervisor"),
+            ("sup2", "supervisor"),
+        ] {
+            let a = self
+                .post(
+                    &format!("/v1/admin/tenants/{id}/agents"),
+                    ADMIN_TOKEN,
+                    json!({"name": format!("{name} {who}"), "email": format!("{who}@{name}.test"), "role": role}),
+                )
+                .await;
+            assert_eq!(a.status, 200, "create agent: {}", a.body);
+            let aid = a.body["id"].as_str().unwrap().to_owned();
+            if role == "agent" {
+                agent_id = aid.clone();
+            }
+            let k = self
+                .post(
+                    &format!("/v1/admin/tenants/{id}/agents/{aid}/tokens"),
+                    ADMIN_TOKEN,
+                    json!({"name": "desktop"}),
+                )
+                .await;
+            assert_eq!(k.status, 200, "create token: {}", k.body);
+            tokens.push(k.body["secret"].as_str().unwrap().to_owned());
+        }
+        Tenant {
+            id,
+            supervisor2: tokens.pop().unwrap(),
+            supervisor: tokens.pop().unwrap(),
+            agent: tokens.pop().unwrap(),
+            agent_id,
+        }
+    }
+
+    /// A customer's message through the channel webhook; returns the ingest answer.
+    pub async fn customer_writes(
+        &self,
+        token: &str,
+        email: &str,
+        ticket_id: Option<&str>,
+        body: &str,
+    ) -> Value {
+        let r = self
+            .post(
+                "/v1/ingest/messages",
+                token,
+                json!({"customer": {"email": email, "name": "Anna Schmidt"}, "subject": "Charged twice",
+                       "body": body, "ticket_id": ticket_id}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "ingest a message: {}", r.body);
+        r.body
+    }
+
+    pub async fn changes(&self, token: &str, after: i64, limit: i64) -> Value {
+        let r = self
+            .get(
+                &format!("/v1/sync/changes?after={after}&limit={limit}"),
+                token,
+            )
+            .await;
+        assert_eq!(r.status, 200, "changes: {}", r.body);
+        r.body
+    }
+
+    /// Every change of the tenant, pulled page by page.
+    pub async fn all_changes(&self, token: &str) -> Vec<Value> {
+        let (mut after, mut all) = (0, vec![]);
+        loop {
+            let page = self.changes(token, after, 100).await;
+            all.extend(page["changes"].as_array().unwrap().iter().cloned());
+            after = page["cursor"].as_i64().unwrap();
+            if !page["has_more"].as_bool().unwrap() {
+                return all;
+            }
+        }
+    }
+
+    pub async fn push(&self, token: &str, device: &str, mutations: Value) -> Vec<Value> {
+        let r = self
+            .post(
+                "/v1/sync/mutations",
+                token,
+                json!({"device_id": device, "mutations": mutations}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "push mutations: {}", r.body);
+        r.body["results"].as_array().unwrap().clone()
+    }
+
+    /// A ticket of a new customer with one customer message; returns (ticket id, version).
+    pub async fn ticket(&self, token: &str, email: &str) -> (String, i64) {
+        let m = self
+            .customer_writes(token, email, None, "I was charged twice in January.")
+            .await;
+        (
+            m["ticket_id"].as_str().unwrap().to_owned(),
+            m["ticket_version"].as_i64().unwrap(),
+        )
+    }
+
+    /// One invoice (and its customer) through the billing ingest.
+    pub async fn invoice(&self, token: &str, invoice_id: &str, amount_due: &str) -> Value {
+        let r = self
+            .post("/v1/ingest/billing", token, billing(invoice_id, amount_due))
+            .await;
+        assert_eq!(r.status, 200, "ingest billing: {}", r.body);
+        r.body
+    }
+}
+
+/// A FlexPrice-shaped billing batch: customer `cus_anna`, invoice `invoice_id`, payment `pay_<tail>`.
+pub fn billing(invoice_id: &str, amount_due: &str) -> Value {
+    let tail = invoice_id.trim_start_matches("inv_");
+    json!({
+        "customers": [{"id": "cus_anna", "external_id": "ext-anna", "name": "Anna Schmidt",
+                       "email": "anna@example.com", "company": "Schmidt GmbH",
+                       "created_at": "2025-01-01T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z"}],
+        "invoices": [{"id": invoice_id, "invoice_number": format!("INV-{tail}"), "customer_id": "cus_anna",
+                      "invoice_status": "FINALIZED", "payment_status": "FAILED", "invoice_type": "SUBSCRIPTION",
+                      "billing_reason": "SUBSCRIPTION_CYCLE", "currency": "EUR", "amount_due": amount_due,
+                      "amount_paid": "0", "amount_remaining": amount_due, "subtotal": "41.18",
+                      "total_tax": "7.82", "total": amount_due, "issue_date": "2025-02-01",
+                      "due_date": "2025-02-15", "updated_at": "2025-02-01T00:00:00Z",
+                      "line_items": [{"id": format!("li_{tail}"), "description": "Team plan", "quantity": "1",
+                                      "unit_amount": "41.18", "amount": "41.18"}]}],
+        "payments": [{"id": format!("pay_{tail}"), "customer_id": "cus_anna", "invoice_id": invoice_id,
+                      "currency": "EUR", "amount": amount_due, "method": "card", "payment_status": "FAILED",
+                      "error_message": "card_declined", "attempts": 3,
+                      "created_at": "2025-02-02T00:00:00Z", "updated_at": "2025-02-02T00:00:00Z"}]
+    })
+}

@@ -4,7 +4,12 @@
 //! With `COUNTERSIGN_TEST_DATABASE_URL` unset, the first test starts a throwaway cluster (see
 //! `support::cluster`) that a watchdog stops when this process exits, however it exits.
 
+mod bad_input;
+mod events;
 mod feed;
+mod ingest;
+mod isolation;
 mod me_admin;
 mod mutations;
+mod openapi;
 mod support;

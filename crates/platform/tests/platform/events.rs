@@ -1,0 +1,76 @@
+//! Server-Sent Events: the current cursor first, then a poke within a second of a commit.
+
+use crate::support::{TestApp, spawn_app};
+use std::time::Duration;
+
+/// An open event stream, read event by event.
+pub struct Events {
+    res: reqwest::Response,
+    buffer: String,
+}
+
+impl Events {
+    pub async fn open(app: &TestApp, token: &str) -> Events {
+        let res = app
+            .http
+            .get(app.url("/v1/sync/events"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("open the event stream");
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        Events {
+            res,
+            buffer: String::new(),
+        }
+    }
+
+    /// The cursor of the next `change` event, or `None` if none comes within `wait`.
+    pub async fn next_cursor(&mut self, wait: Duration) -> Option<i64> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let is_change = block.lines().any(|l| l == "event: change");
+                let data = block.lines().find_map(|l| l.strip_prefix("data: "));
+                if let (true, Some(data)) = (is_change, data) {
+                    let v: serde_json::Value =
+                        serde_json::from_str(data).expect("event data is JSON");
+                    return Some(v["cursor"].as_i64().expect("a cursor"));
+                }
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.res.chunk())
+                .await
+                .ok()?;
+            let chunk = chunk.expect("the stream stays open")?;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_commit_reaches_a_listening_desktop_within_a_second() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let (ticket, _) = app.ticket(&t.agent, "anna@example.com").await;
+    let mut events = Events::open(&app, &t.supervisor).await;
+    let first = events.next_cursor(Duration::from_secs(5)).await;
+    assert_eq!(first, Some(3), "the stream starts with the current cursor");
+
+    // Another connection commits: the customer writes again.
+    let started = std::time::Instant::now();
+    app.customer_writes(&t.agent, "anna@example.com", Some(&ticket), "Any news?")
+        .await;
+    let poke = events.next_cursor(Duration::from_secs(1)).await;
+    assert_eq!(
+        poke,
+        Some(5),
+        "a change event with the new cursor within 1 s"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+}

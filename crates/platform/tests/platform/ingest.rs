@@ -1,0 +1,141 @@
+//! Ingest: the message webhook and billing upserts that move versions only on change.
+
+use crate::support::{billing, spawn_app};
+use serde_json::json;
+
+#[tokio::test]
+async fn billing_upserts_bump_versions_only_when_something_changed() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let first = app.invoice(&t.agent, "inv_a1", "49.00").await;
+    assert_eq!(first["customers"], json!(["cus_anna"]));
+    assert_eq!(first["invoices"], json!(["inv_a1"]));
+    assert_eq!(first["payments"], json!(["pay_a1"]));
+    let invoice = app
+        .all_changes(&t.agent)
+        .await
+        .into_iter()
+        .find(|c| c["entity"] == "invoice")
+        .unwrap();
+    assert_eq!(
+        invoice["data"]["amount_due"], 4900,
+        "decimal strings in, minor units stored"
+    );
+    assert_eq!(invoice["data"]["issue_date"], "2025-02-01");
+    assert_eq!(invoice["data"]["line_items"][0]["amount"], 4118);
+
+    let same = app.invoice(&t.agent, "inv_a1", "49.00").await;
+    assert_eq!(
+        (
+            same["customers"].clone(),
+            same["invoices"].clone(),
+            same["payments"].clone(),
+            same["cursor"].clone()
+        ),
+        (json!([]), json!([]), json!([]), json!(null)),
+        "the same records again change nothing: {same}"
+    );
+
+    let mut changed = billing("inv_a1", "49.00");
+    changed["invoices"][0]["payment_status"] = json!("SUCCEEDED");
+    let r = app
+        .post("/v1/ingest/billing", &t.agent, changed.clone())
+        .await;
+    assert_eq!(r.body["invoices"], json!(["inv_a1"]), "{}", r.body);
+    assert_eq!(
+        r.body["customers"],
+        json!([]),
+        "the unchanged customer keeps its version"
+    );
+    changed["invoices"][0]["line_items"][0]["description"] = json!("Team plan (annual)");
+    let r = app.post("/v1/ingest/billing", &t.agent, changed).await;
+    assert_eq!(
+        r.body["invoices"],
+        json!(["inv_a1"]),
+        "a changed line item changes its invoice"
+    );
+    let versions: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT id, version FROM invoices UNION ALL SELECT id, version FROM customers ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(versions, [("cus_anna".into(), 1), ("inv_a1".into(), 3)]);
+
+    let mut bad = billing("inv_a2", "49.00");
+    bad["invoices"][0]["amount_due"] = json!(49.0);
+    let r = app.post("/v1/ingest/billing", &t.agent, bad).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "invalid_argument"),
+        "a float amount is refused"
+    );
+    let mut bad = billing("inv_a2", "49.001");
+    bad["customers"] = json!([]);
+    let r = app.post("/v1/ingest/billing", &t.agent, bad).await;
+    assert_eq!(r.code(), "invalid_argument", "EUR has two decimals");
+    let orphan = json!({"payments": [{"id": "pay_x", "customer_id": "cus_nobody", "currency": "EUR",
+        "amount": "1.00", "method": "card", "payment_status": "FAILED",
+        "created_at": "2025-02-02T00:00:00Z", "updated_at": "2025-02-02T00:00:00Z"}]});
+    let r = app.post("/v1/ingest/billing", &t.agent, orphan).await;
+    assert_eq!(
+        r.code(),
+        "invalid_argument",
+        "an unknown customer is refused: {}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn messages_continue_a_ticket_by_id_or_thread_and_redeliveries_are_idempotent() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let send = |body: serde_json::Value| app.post("/v1/ingest/messages", &t.agent, body);
+    let m = json!({"customer": {"email": "anna@example.com"}, "subject": "Charged twice", "body": "Hi",
+                   "thread_key": "mail-thread-1", "message_id": "msg_mail1"});
+    let first = send(m.clone()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["created_ticket"], true);
+    let ticket = first.body["ticket_id"].as_str().unwrap().to_owned();
+
+    let again = send(m).await;
+    assert_eq!(
+        again.body["duplicate"], true,
+        "the same message id is taken once"
+    );
+    let follow = send(
+        json!({"customer": {"email": "ANNA@example.com"}, "subject": "Re: Charged twice",
+                            "body": "Any news?", "thread_key": "mail-thread-1"}),
+    )
+    .await;
+    assert_eq!(
+        follow.body["ticket_id"],
+        ticket.as_str(),
+        "the thread continues its ticket"
+    );
+    assert_eq!(follow.body["ticket_version"], 2, "and bumps its version");
+    assert_eq!(
+        follow.body["customer_id"], first.body["customer_id"],
+        "the customer is found by email"
+    );
+    let by_id = send(
+        json!({"customer": {"email": "anna@example.com"}, "subject": "x", "body": "Third",
+                           "ticket_id": ticket}),
+    )
+    .await;
+    assert_eq!(by_id.body["ticket_version"], 3);
+    let other =
+        send(json!({"customer": {"email": "bob@example.com"}, "subject": "New", "body": "Hello"}))
+            .await;
+    assert_ne!(
+        other.body["ticket_id"],
+        ticket.as_str(),
+        "no key: a new ticket"
+    );
+    let messages: i64 = sqlx::query_scalar("SELECT count(*) FROM messages WHERE ticket_id = $1")
+        .bind(&ticket)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(messages, 3);
+}

@@ -14,7 +14,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run     seed the demo desk if absent and start Countersign on it (MCP over HTTP on 127.0.0.1)
   test    fmt check, clippy -D warnings, the wasm32 check of the model, and every test,
-          including the real-client tests (Python MCP SDK, MCP Inspector CLI)
+          including the real-client tests (Python MCP SDK, MCP Inspector CLI) and the
+          platform's tests on a throwaway PostgreSQL cluster (Debian's postgresql package)
   bench   the MCP benchmark: 100k customers + 1M invoices, stdio and HTTP, against the
           reference mcp-server-sqlite; prints its table";
 

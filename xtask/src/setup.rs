@@ -153,6 +153,28 @@ fn ensure_inspector(dir: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
+/// Whether Debian's PostgreSQL server binaries are installed (they are not on PATH).
+fn have_postgresql() -> bool {
+    std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|versions| {
+        versions
+            .flatten()
+            .any(|v| v.path().join("bin").join("initdb").exists())
+    })
+}
+
+/// The platform's tests start a throwaway PostgreSQL cluster themselves; they need its binaries.
+fn ensure_postgresql() -> Result<()> {
+    if have_postgresql() || std::env::var_os("COUNTERSIGN_TEST_DATABASE_URL").is_some() {
+        return Ok(());
+    }
+    // The server binaries are off PATH: `command -v` on the glob checks for them directly.
+    ensure_apt(&[("/usr/lib/postgresql/*/bin/initdb", "postgresql")])?;
+    if !have_postgresql() {
+        bail!("installed postgresql but found no /usr/lib/postgresql/*/bin/initdb");
+    }
+    Ok(())
+}
+
 pub fn ensure_test_tools() -> Result<TestTools> {
     step("checking tools (installs only what is missing)");
     ensure_apt(&[
@@ -162,6 +184,7 @@ pub fn ensure_test_tools() -> Result<TestTools> {
         ("cc", "build-essential"),
         ("pkg-config", "pkg-config"),
     ])?;
+    ensure_postgresql()?;
     ensure_rust_parts()?;
     let dir = tools_dir()?;
     let python = ensure_venv(&dir.join("py"), &[PY_MCP, PY_JSONSCHEMA])?;

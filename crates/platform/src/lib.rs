@@ -62,6 +62,24 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> 
             "the database URL is not a PostgreSQL URL ({e}); expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
         )
     })?;
+    let unreachable = |e: &dyn std::fmt::Display| {
+        anyhow::anyhow!(
+            "cannot connect to PostgreSQL at {} ({e}); is it running and reachable? \
+             Check --database-url / DATABASE_URL",
+            describe_url(url)
+        )
+    };
+    // One direct connection first: it fails fast with the real reason (refused, auth, no such
+    // database) where a pool would only report a timeout.
+    use sqlx::Connection;
+    let probe = tokio::time::timeout(
+        Duration::from_secs(10),
+        sqlx::PgConnection::connect_with(&options),
+    )
+    .await
+    .map_err(|_| unreachable(&"no answer within 10 s"))?
+    .map_err(|e| unreachable(&e))?;
+    let _ = probe.close().await;
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))

@@ -58,10 +58,18 @@ struct Query {
     name: &'static str,
     ours: Vec<(String, Value)>,
     peer: Vec<String>,
+    /// The peer given exactly our SQL, where ours differs by design: the ratio then measures
+    /// the server and transport alone.
+    peer_same_sql: Option<Vec<String>>,
 }
 
 fn sql_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
+}
+
+/// One word as an FTS5 prefix query, quoted for SQL.
+fn fts_word(w: &str) -> String {
+    sql_quote(&format!("\"{}\"*", w.replace('"', "")))
 }
 
 async fn queries(store: &Store, calls: usize) -> Result<Vec<Query>> {
@@ -92,6 +100,7 @@ async fn queries(store: &Store, calls: usize) -> Result<Vec<Query>> {
                 "SELECT i.*, (SELECT json_group_array(json_object('id', l.id, 'description', l.description, 'amount', l.amount)) FROM invoice_line_items l WHERE l.invoice_id = i.id) AS lines, \
                  (SELECT json_group_array(json_object('id', p.id, 'status', p.payment_status, 'error', p.error_message)) FROM payments p WHERE p.invoice_id = i.id) AS payments \
                  FROM invoices i WHERE i.invoice_number = {}", sql_quote(&cycle(&numbers, i)))).collect(),
+            peer_same_sql: None,
         },
         Query {
             name: "get_customer",
@@ -101,19 +110,27 @@ async fn queries(store: &Store, calls: usize) -> Result<Vec<Query>> {
                  WHERE customer_id = c.id AND invoice_status = 'FINALIZED' AND amount_remaining > 0 GROUP BY currency)) AS outstanding, \
                  (SELECT plan_name FROM subscriptions WHERE customer_id = c.id AND status != 'cancelled' LIMIT 1) AS plan \
                  FROM customers c WHERE c.id = {}", sql_quote(&cycle(&customers, i)))).collect(),
+            peer_same_sql: None,
         },
         Query {
             name: "search_customers",
-            ours: (0..calls).map(|i| ("search_customers".into(), json!({"query": cycle(&surnames, i)}))).collect(),
+            ours: (0..calls).map(|i| ("search_customers".into(), json!({"query": cycle(&surnames, i), "limit": 10}))).collect(),
             peer: (0..calls).map(|i| format!(
                 "SELECT c.id, c.name, c.email, c.company FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid \
-                 WHERE customers_fts MATCH {} ORDER BY rank LIMIT 10", sql_quote(&format!("\"{}\"*", cycle(&surnames, i).replace('"', ""))))).collect(),
+                 WHERE customers_fts MATCH {} ORDER BY rank LIMIT 10", fts_word(&cycle(&surnames, i)))).collect(),
+            peer_same_sql: Some((0..calls).map(|i| format!(
+                "WITH candidates AS MATERIALIZED (SELECT rowid FROM customers_fts WHERE customers_fts MATCH {w} LIMIT 257) \
+                 SELECT c.id, c.name, c.email, c.company, (SELECT count(*) FROM candidates) AS candidates \
+                 FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid WHERE customers_fts MATCH {w} \
+                 AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT 256)) \
+                 ORDER BY rank LIMIT 10", w = fts_word(&cycle(&surnames, i)))).collect()),
         },
         Query {
             name: "list_invoices (customer, 20)",
             ours: (0..calls).map(|i| ("list_invoices".into(), json!({"customer_id": cycle(&customers, i), "limit": 20}))).collect(),
             peer: (0..calls).map(|i| format!(
                 "SELECT * FROM invoices WHERE customer_id = {} ORDER BY issue_date DESC, id DESC LIMIT 21", sql_quote(&cycle(&customers, i)))).collect(),
+            peer_same_sql: None,
         },
     ])
 }
@@ -293,6 +310,11 @@ async fn main() -> Result<()> {
         )?)
         .await?;
 
+    // Both files are read once, so neither side measures a cold disk: a desk in use is cached.
+    for f in [&db, &peer_db] {
+        let mut file = std::fs::File::open(f)?;
+        std::io::copy(&mut file, &mut std::io::sink())?;
+    }
     println!(
         "\nCountersign MCP benchmark: {} customers, {} invoices, {} calls per query, sequential, one client",
         o.customers, o.invoices, o.calls
@@ -322,6 +344,15 @@ async fn main() -> Result<()> {
         row(&format!("{} — stdio", q.name), &s, Some(&p));
         row(&format!("{} — HTTP", q.name), &h, Some(&p));
         row(&format!("{} — peer (stdio)", q.name), &p, None);
+        if let Some(same) = &q.peer_same_sql {
+            let calls: Vec<(String, Value)> = same
+                .iter()
+                .map(|sql| ("read_query".to_owned(), json!({"query": sql})))
+                .collect();
+            let p2 = drive(&peer, &calls).await?;
+            row(&format!("{} — peer, our SQL", q.name), &p2, None);
+            row(&format!("{} — stdio vs that", q.name), &s, Some(&p2));
+        }
     }
     stdio.cancel().await?;
     http.cancel().await?;

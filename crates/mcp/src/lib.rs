@@ -14,8 +14,9 @@ mod server;
 mod tools;
 
 pub use args::*;
+pub use countersign_model::records::CustomerHits;
 pub use server::{DeskServer, HttpCaller};
-pub use tools::{ArticleHits, CustomerHits};
+pub use tools::ArticleHits;
 
 use countersign_core::Store;
 use countersign_model::workflow::TokenScope;

@@ -9,7 +9,7 @@ use countersign_core::records::{customers, invoices, kb, tickets};
 use countersign_core::workflow::{Proposer, drafts, escalations, notes};
 use countersign_model::TicketId;
 use countersign_model::records::{
-    ArticleHit, CustomerDetail, CustomerSummary, Invoice, InvoiceDetail, Message, Page, TicketRow,
+    ArticleHit, CustomerDetail, CustomerHits, Invoice, InvoiceDetail, Message, Page, TicketRow,
 };
 use countersign_model::workflow::{Draft, Escalation, TicketDetail};
 use rmcp::handler::server::wrapper::Parameters;
@@ -18,12 +18,6 @@ use rmcp::service::RequestContext;
 use rmcp::{Json, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-/// Customers matching a search, best first.
-#[derive(Debug, Serialize, Deserialize, JsonSchema)]
-pub struct CustomerHits {
-    pub customers: Vec<CustomerSummary>,
-}
 
 /// Knowledge-base articles matching a search, best first.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -50,12 +44,8 @@ impl DeskServer {
     ) -> Result<Json<CustomerHits>, CallToolResult> {
         let call = self.caller(&ctx, "search_customers", &a);
         let pool = self.store.pool();
-        self.finish_read(call, None, async {
-            Ok(CustomerHits {
-                customers: customers::search(pool, &a.query, a.limit).await?,
-            })
-        })
-        .await
+        self.finish_read(call, None, customers::search(pool, &a.query, a.limit))
+            .await
     }
 
     #[tool(

@@ -112,6 +112,15 @@ pub struct CustomerSummary {
     pub status: CustomerStatus,
 }
 
+/// Customers matching a search, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerHits {
+    pub customers: Vec<CustomerSummary>,
+    /// More customers match than were ranked (the search ranks the first
+    /// 256 matches): narrow the query with a first name, an e-mail or a company.
+    pub more_matches: bool,
+}
+
 /// What a customer owes in one currency, computed by the store in SQL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Outstanding {

@@ -4,8 +4,8 @@ use super::{clamp_limit, currency, int, money, opt_text, parse, text};
 use crate::store::{date, now, parse_date, parse_ts, parse_ts_opt};
 use crate::{Error, Result, fts};
 use countersign_model::records::{
-    Address, BillingPeriod, Customer, CustomerDetail, CustomerStatus, CustomerSummary, Outstanding,
-    Subscription, SubscriptionStatus, Wallet,
+    Address, BillingPeriod, Customer, CustomerDetail, CustomerHits, CustomerStatus,
+    CustomerSummary, Outstanding, Subscription, SubscriptionStatus, Wallet,
 };
 use countersign_model::{CustomerId, SubscriptionId, WalletId};
 use sqlx::SqlitePool;
@@ -211,8 +211,14 @@ fn subscription_from_row(row: &SqliteRow) -> Result<Subscription> {
     })
 }
 
-/// Full-text search over name, e-mail and company, best matches first.
-pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Vec<CustomerSummary>> {
+/// How many matches a customer search ranks. A word shared by thousands of customers (a common
+/// surname) would otherwise make every search rank them all; past this many the caller is told to
+/// narrow the query instead.
+pub const SEARCH_RANKED: i64 = 256;
+
+/// Full-text search over name, e-mail and company, best matches first. Ranks (bm25) at most
+/// [`SEARCH_RANKED`] matches, the first ones in the index, and says whether there were more.
+pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<CustomerHits> {
     if query.len() > fts::MAX_QUERY_LEN {
         return Err(Error::invalid(format!(
             "query is {} bytes; at most {} are accepted",
@@ -225,16 +231,29 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Vec<Cu
             "query has no searchable word; give a name, e-mail or company",
         ));
     };
-    sqlx::query(
-        "SELECT c.id, c.external_id, c.name, c.email, c.company, c.status \
+    // `candidates` are the first SEARCH_RANKED + 1 matches in rowid order (cheap: no ranking);
+    // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them.
+    let rows = sqlx::query(
+        "WITH candidates AS MATERIALIZED ( \
+             SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?3 + 1) \
+         SELECT c.id, c.external_id, c.name, c.email, c.company, c.status, \
+                (SELECT count(*) FROM candidates) AS candidates \
          FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid \
-         WHERE customers_fts MATCH ? ORDER BY rank LIMIT ?",
+         WHERE customers_fts MATCH ?1 \
+           AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT ?3)) \
+         ORDER BY rank LIMIT ?2",
     )
     .bind(expr)
     .bind(clamp_limit(limit))
+    .bind(SEARCH_RANKED)
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(summary_from_row)
-    .collect()
+    .await?;
+    let more_matches = match rows.first() {
+        Some(row) => int(row, "candidates")? > SEARCH_RANKED,
+        None => false,
+    };
+    Ok(CustomerHits {
+        customers: rows.iter().map(summary_from_row).collect::<Result<_>>()?,
+        more_matches,
+    })
 }

@@ -1,16 +1,14 @@
 //! Invoices with their line items and payments; filtered, cursor-paginated lists.
 
-use super::{
-    clamp_limit, currency, customers::summary_from_row, int, money, opt_text, parse, text,
-};
+use super::{clamp_limit, currency, int, money, opt_text, parse, text};
 use crate::store::{date, now, parse_date, parse_date_opt, parse_ts, parse_ts_opt};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use countersign_model::records::{
-    BillingReason, Invoice, InvoiceDetail, InvoiceStatus, InvoiceType, LineItem, Page, Payment,
-    PaymentMethod, PaymentStatus,
+    BillingReason, CustomerStatus, CustomerSummary, Invoice, InvoiceDetail, InvoiceStatus,
+    InvoiceType, LineItem, Page, Payment, PaymentMethod, PaymentStatus,
 };
-use countersign_model::{CustomerId, InvoiceId, PaymentId, SubscriptionId};
+use countersign_model::{Currency, CustomerId, InvoiceId, Money, PaymentId, SubscriptionId};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
@@ -44,12 +42,42 @@ pub struct InvoiceFilter {
     pub overdue_only: bool,
 }
 
-macro_rules! invoice_columns {
+macro_rules! invoice_fields {
     () => {
-        "SELECT id, invoice_number, customer_id, subscription_id, invoice_status, payment_status, \
+        "id, invoice_number, customer_id, subscription_id, invoice_status, payment_status, \
          invoice_type, billing_reason, currency, amount_due, amount_paid, amount_remaining, \
          refunded_amount, subtotal, total_tax, total, issue_date, due_date, paid_at, voided_at, \
-         period_start, period_end, version, updated_at, synced_at FROM invoices "
+         period_start, period_end, version, updated_at, synced_at"
+    };
+}
+
+macro_rules! invoice_columns {
+    () => {
+        concat!("SELECT ", invoice_fields!(), " FROM invoices ")
+    };
+}
+
+/// The invoice, its customer, line items and payments in one statement: the related rows come
+/// back as JSON arrays, so a detail read crosses to SQLite's thread once, not four times.
+macro_rules! invoice_detail {
+    ($where:literal) => {
+        concat!(
+            "SELECT ",
+            invoice_fields!(),
+            ", (SELECT json_array(c.external_id, c.name, c.email, c.company, c.status) \
+                FROM customers c WHERE c.id = invoices.customer_id) AS customer_json, \
+              (SELECT json_group_array(json_array(id, description, quantity, unit_amount, amount, \
+                      period_start, period_end)) \
+                 FROM (SELECT * FROM invoice_line_items WHERE invoice_id = invoices.id \
+                       ORDER BY rowid)) AS line_items_json, \
+              (SELECT json_group_array(json_array(id, customer_id, invoice_id, currency, amount, \
+                      method, payment_status, error_message, attempts, refunded_amount, \
+                      created_at, succeeded_at, failed_at, version)) \
+                 FROM (SELECT * FROM payments WHERE invoice_id = invoices.id \
+                       ORDER BY created_at, id)) AS payments_json \
+             FROM invoices ",
+            $where
+        )
     };
 }
 
@@ -114,54 +142,58 @@ pub async fn find(pool: &SqlitePool, by: &InvoiceRef) -> Result<Invoice> {
 
 /// An invoice with its customer, line items and payment attempts.
 pub async fn detail(pool: &SqlitePool, by: &InvoiceRef) -> Result<InvoiceDetail> {
-    let invoice = find(pool, by).await?;
+    let row = match by {
+        InvoiceRef::Id(id) => {
+            sqlx::query(invoice_detail!("WHERE id = ?"))
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await?
+        }
+        InvoiceRef::Number(n) => {
+            sqlx::query(invoice_detail!("WHERE invoice_number = ?"))
+                .bind(n.trim())
+                .fetch_optional(pool)
+                .await?
+        }
+    };
+    let row = row.ok_or_else(|| Error::not_found("invoice", by))?;
+    let invoice = invoice_from_row(&row, now().date_naive())?;
     let cur = invoice.currency;
-    // Three independent reads on three pooled connections: one round trip of latency, not three.
-    let customer = async {
-        let row = sqlx::query(
-            "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
-        )
-        .bind(invoice.customer_id.as_str())
-        .fetch_one(pool)
-        .await?;
-        summary_from_row(&row)
+    let json = |col: &str| -> Result<String> { text(&row, col) };
+    let (external_id, name, email, company, status): CustomerTuple =
+        parse(serde_json::from_str(&json("customer_json")?))?;
+    let customer = CustomerSummary {
+        id: invoice.customer_id.clone(),
+        external_id,
+        name,
+        email,
+        company,
+        status: parse(CustomerStatus::parse(&status))?,
     };
-    let line_items = async {
-        sqlx::query(
-            "SELECT id, description, quantity, unit_amount, amount, period_start, period_end \
-         FROM invoice_line_items WHERE invoice_id = ? ORDER BY rowid",
-        )
-        .bind(invoice.id.as_str())
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
+    let line_items = parse(serde_json::from_str::<Vec<LineItemTuple>>(&json(
+        "line_items_json",
+    )?))?
+    .into_iter()
+    .map(
+        |(id, description, quantity, unit_amount, amount, from, to)| {
             Ok(LineItem {
-                id: text(row, "id")?,
-                description: text(row, "description")?,
-                quantity: text(row, "quantity")?,
-                unit_amount: text(row, "unit_amount")?,
-                amount: money(row, "amount", cur)?,
-                period_start: parse_date_opt(opt_text(row, "period_start")?.as_deref())?,
-                period_end: parse_date_opt(opt_text(row, "period_end")?.as_deref())?,
+                id,
+                description,
+                quantity,
+                unit_amount,
+                amount: Money::from_minor(amount, cur),
+                period_start: parse_date_opt(from.as_deref())?,
+                period_end: parse_date_opt(to.as_deref())?,
             })
-        })
-        .collect::<Result<Vec<_>>>()
-    };
-    let payments = async {
-        sqlx::query(
-        "SELECT id, customer_id, invoice_id, currency, amount, method, payment_status, error_message, \
-         attempts, refunded_amount, created_at, succeeded_at, failed_at, version \
-         FROM payments WHERE invoice_id = ? ORDER BY created_at, id",
+        },
     )
-    .bind(invoice.id.as_str())
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(payment_from_row)
-    .collect::<Result<Vec<_>>>()
-    };
-    let (customer, line_items, payments) = tokio::try_join!(customer, line_items, payments)?;
+    .collect::<Result<Vec<_>>>()?;
+    let payments = parse(serde_json::from_str::<Vec<PaymentTuple>>(&json(
+        "payments_json",
+    )?))?
+    .into_iter()
+    .map(payment_from_tuple)
+    .collect::<Result<Vec<_>>>()?;
     Ok(InvoiceDetail {
         invoice,
         customer,
@@ -170,24 +202,55 @@ pub async fn detail(pool: &SqlitePool, by: &InvoiceRef) -> Result<InvoiceDetail>
     })
 }
 
-pub(crate) fn payment_from_row(row: &SqliteRow) -> Result<Payment> {
-    let cur = currency(row, "currency")?;
+/// A customer summary as `json_array(external_id, name, email, company, status)`.
+type CustomerTuple = (String, String, String, Option<String>, String);
+/// A line item as `json_array(id, description, quantity, unit_amount, amount, period_start,
+/// period_end)`.
+type LineItemTuple = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+/// A payment as the `json_array` of [`invoice_detail!`], in `payments`' column order.
+type PaymentTuple = (
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+fn payment_from_tuple(p: PaymentTuple) -> Result<Payment> {
+    let (id, customer, invoice, cur, amount, method, status, error_message, attempts, refunded) =
+        (p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7, p.8, p.9);
+    let cur = parse(Currency::parse(&cur))?;
     Ok(Payment {
-        id: parse(PaymentId::parse(&text(row, "id")?))?,
-        customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
-        invoice_id: opt_text(row, "invoice_id")?
-            .map(|s| parse(InvoiceId::parse(&s)))
-            .transpose()?,
-        amount: money(row, "amount", cur)?,
-        method: parse(PaymentMethod::parse(&text(row, "method")?))?,
-        payment_status: parse(PaymentStatus::parse(&text(row, "payment_status")?))?,
-        error_message: opt_text(row, "error_message")?,
-        attempts: int(row, "attempts")?,
-        refunded_amount: money(row, "refunded_amount", cur)?,
-        created_at: parse_ts(&text(row, "created_at")?)?,
-        succeeded_at: parse_ts_opt(opt_text(row, "succeeded_at")?.as_deref())?,
-        failed_at: parse_ts_opt(opt_text(row, "failed_at")?.as_deref())?,
-        version: int(row, "version")?,
+        id: parse(PaymentId::parse(&id))?,
+        customer_id: parse(CustomerId::parse(&customer))?,
+        invoice_id: invoice.map(|s| parse(InvoiceId::parse(&s))).transpose()?,
+        amount: Money::from_minor(amount, cur),
+        method: parse(PaymentMethod::parse(&method))?,
+        payment_status: parse(PaymentStatus::parse(&status))?,
+        error_message,
+        attempts,
+        refunded_amount: Money::from_minor(refunded, cur),
+        created_at: parse_ts(&p.10)?,
+        succeeded_at: parse_ts_opt(p.11.as_deref())?,
+        failed_at: parse_ts_opt(p.12.as_deref())?,
+        version: p.13,
     })
 }
 

@@ -106,11 +106,20 @@ async fn full_text_search_finds_names_emails_tickets_and_articles() {
     let hits = customers::search(d.store.pool(), "schmi", 10)
         .await
         .unwrap();
-    assert_eq!(hits[0].id.as_str(), "cus_anna", "prefix match on a surname");
+    assert_eq!(
+        hits.customers[0].id.as_str(),
+        "cus_anna",
+        "prefix match on a surname"
+    );
+    assert!(!hits.more_matches, "a handful of matches are all ranked");
     let hits = customers::search(d.store.pool(), "anna.schmidt@example.com", 10)
         .await
         .unwrap();
-    assert_eq!(hits.len(), 1, "an e-mail address is searchable as typed");
+    assert_eq!(
+        hits.customers.len(),
+        1,
+        "an e-mail address is searchable as typed"
+    );
     let hits = kb::search(d.store.pool(), "charged twice", None, 5)
         .await
         .unwrap();
@@ -159,4 +168,49 @@ async fn fts_syntax_in_a_query_is_just_text() {
         );
     }
     assert_eq!(count(&d.store, "customers").await, 2);
+}
+
+#[tokio::test]
+async fn a_search_matching_hundreds_ranks_a_bounded_set_and_says_there_are_more() {
+    let d = desk().await;
+    // 300 customers share a surname, plus one whose first name narrows it to exactly one.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) \
+         INSERT INTO customers (id, external_id, name, email, status, created_at, updated_at) \
+         SELECT 'cus_many' || i, 'ext_many' || i, 'Person' || i || ' Quimby', \
+                'p' || i || '@example.org', 'active', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' \
+         FROM n",
+    )
+    .execute(d.store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO customers (id, external_id, name, email, status, created_at, updated_at) \
+         VALUES ('cus_last', 'ext_last', 'Zelda Quimby', 'zelda@example.org', 'active', \
+                 '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+    )
+    .execute(d.store.pool())
+    .await
+    .unwrap();
+    let broad = customers::search(d.store.pool(), "quimby", 20)
+        .await
+        .unwrap();
+    assert_eq!(broad.customers.len(), 20, "a page of the ranked matches");
+    assert!(
+        broad.more_matches,
+        "301 matches exceed the ranked bound; the caller must be told to narrow the query"
+    );
+    let narrow = customers::search(d.store.pool(), "zelda quimby", 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        narrow
+            .customers
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        ["cus_last"],
+        "the bound applies to the matches of the whole query, so the newest customer is found"
+    );
+    assert!(!narrow.more_matches);
 }

@@ -71,6 +71,12 @@ impl Context {
         Ok(Store::open(&path).await?)
     }
 
+    /// Opens the profile's desk, creating an empty one if it has none (a desk about to be filled
+    /// by sync).
+    pub async fn create(&self) -> anyhow::Result<Store> {
+        Ok(Store::open(&self.desk_path()?).await?)
+    }
+
     /// Opens the desk and reads who is at it (decisions are recorded under this person).
     pub async fn open_as_person(&self) -> anyhow::Result<(Store, Person)> {
         let store = self.open().await?;

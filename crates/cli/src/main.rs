@@ -16,6 +16,7 @@ mod output;
 mod review;
 mod serve;
 mod settings;
+mod sync;
 mod tokens;
 
 use clap::{Parser, Subcommand};
@@ -109,6 +110,9 @@ enum Command {
     Settings(settings::SettingsCommand),
     /// Check the data directory, the desk, the audit chain, the keyring and the MCP port.
     Doctor,
+    /// Connect to the central platform and sync: login, logout, status, now, notices.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
     /// Print the MCP configuration for an assistant, ready to paste.
     ///
     /// The JSON goes to stdout (redirect it into the file); the explanation goes to stderr.
@@ -233,6 +237,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Audit(command) => return audit::run(&ctx, &command).await,
         Command::Settings(command) => settings::run(&ctx, &command).await?,
+        Command::Sync(command) => sync::run(&ctx, &command).await?,
         Command::Doctor => return doctor::run(&ctx).await,
         Command::Connect { client, http, port } => {
             let port = match (http, port) {

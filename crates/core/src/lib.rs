@@ -16,6 +16,7 @@ pub mod records;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod tokens;
 pub mod workflow;
 

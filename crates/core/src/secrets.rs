@@ -1,6 +1,6 @@
 //! The OS keyring (keyring crate): where platform tokens and AI provider keys live — never in
-//! SQLite, config files or logs. This module only probes whether the keyring is usable; it
-//! must never print or log a secret.
+//! SQLite, config files or logs. This module probes the keyring and keeps each
+//! profile's platform token; it must never print or log a secret.
 
 /// The keyring service name every Countersign secret is stored under.
 pub const SERVICE: &str = "countersign";
@@ -57,5 +57,48 @@ fn remedy() -> &'static str {
         "platform tokens and AI provider keys cannot be stored until it works"
     } else {
         "on Linux a Secret Service provider (GNOME Keyring, KWallet, KeePassXC) must run on the session D-Bus; without it platform tokens and AI provider keys cannot be stored"
+    }
+}
+
+/// The keyring account a profile's platform token is kept under: one per device (profile).
+fn platform_account(device_id: &str) -> String {
+    format!("platform-token:{device_id}")
+}
+
+fn keyring_error(e: keyring::Error) -> crate::Error {
+    let store = store_name();
+    crate::Error::Unavailable(match e {
+        keyring::Error::NoStorageAccess(e) => format!(
+            "the OS keyring ({store}) is locked or refused access ({e}); unlock it, e.g. by logging in to a desktop session"
+        ),
+        keyring::Error::NoDefaultStore => format!("no OS keyring is available; {}", remedy()),
+        e => format!("the OS keyring ({store}) failed: {e}; {}", remedy()),
+    })
+}
+
+/// Keeps the platform token of a device in the OS keyring. Blocking: call from a blocking thread.
+pub fn store_platform_token(device_id: &str, token: &str) -> crate::Result<()> {
+    keyring::Entry::new(SERVICE, &platform_account(device_id))
+        .and_then(|e| e.set_password(token))
+        .map_err(keyring_error)
+}
+
+/// The platform token of a device, `None` when signed out. Blocking.
+pub fn platform_token(device_id: &str) -> crate::Result<Option<String>> {
+    match keyring::Entry::new(SERVICE, &platform_account(device_id)).and_then(|e| e.get_password())
+    {
+        Ok(t) => Ok(Some(t)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(keyring_error(e)),
+    }
+}
+
+/// Forgets the platform token of a device (signing out). Blocking.
+pub fn delete_platform_token(device_id: &str) -> crate::Result<()> {
+    match keyring::Entry::new(SERVICE, &platform_account(device_id))
+        .and_then(|e| e.delete_credential())
+    {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(keyring_error(e)),
     }
 }

@@ -279,6 +279,41 @@ pub struct ChangeEvent {
     pub cursor: i64,
 }
 
+/// A desk's sync state, for the status bar and `countersign sync status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SyncStatus {
+    /// The platform this profile syncs with; `None` for an offline (demo) profile.
+    pub platform: Option<String>,
+    /// Who the platform says this desk is, once signed in.
+    pub me: Option<Me>,
+    /// Whether a token is in the OS keyring (`None` when the keyring could not be asked).
+    pub signed_in: Option<bool>,
+    /// Whether the last exchange with the platform succeeded (`None`: never tried).
+    pub online: Option<bool>,
+    /// The change-feed position the desk has applied up to.
+    pub cursor: i64,
+    /// Local decisions not yet delivered to the platform.
+    pub outbox_depth: i64,
+    pub last_pull_at: Option<String>,
+    pub last_push_at: Option<String>,
+    pub last_error: Option<String>,
+    /// Refusals and conflicts from the platform a person has not acknowledged yet.
+    pub unread_notices: i64,
+}
+
+/// Something the platform refused or decided otherwise, that a person must see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncNotice {
+    pub id: i64,
+    pub at: String,
+    /// The platform's code: stale, conflict, forbidden, invalid_argument, not_found.
+    pub code: String,
+    /// What it is about, e.g. `draft dft_…` or `escalation esc_…`.
+    pub subject: String,
+    pub message: String,
+    pub read: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,54 @@
+//! Where a desk keeps its sync state: rows of the `settings` table under `sync.*` (never the
+//! token, which lives in the OS keyring). Written inside the transaction whose effect they
+//! describe, so the cursor cannot run ahead of the data.
+
+use crate::Result;
+use crate::store::Tx;
+use sqlx::SqlitePool;
+
+pub const URL: &str = "sync.url";
+pub const DEVICE_ID: &str = "sync.device_id";
+/// `model::sync::Me` as JSON: who the platform says this desk is.
+pub const ME: &str = "sync.me";
+pub const CURSOR: &str = "sync.cursor";
+pub const LAST_PULL: &str = "sync.last_pull_at";
+pub const LAST_PUSH: &str = "sync.last_push_at";
+pub const LAST_ERROR: &str = "sync.last_error";
+/// `true` or `false`: whether the last exchange with the platform worked.
+pub const ONLINE: &str = "sync.online";
+
+pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
+    crate::settings::get(pool, key).await
+}
+
+pub async fn put(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn put_now(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(pool: &SqlitePool, key: &str) -> Result<()> {
+    sqlx::query("DELETE FROM settings WHERE key = ?")
+        .bind(key)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

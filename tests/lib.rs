@@ -9,6 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
+pub mod platform;
+
 /// A path from the environment that `cargo xtask test` sets.
 pub fn tool(var: &str) -> PathBuf {
     match std::env::var_os(var) {

@@ -4,3 +4,4 @@
 mod cli;
 mod inspector;
 mod python_sdk;
+mod sync;

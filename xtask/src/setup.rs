@@ -183,7 +183,15 @@ pub fn ensure_test_tools() -> Result<TestTools> {
         ("node", "nodejs"),
         ("cc", "build-essential"),
         ("pkg-config", "pkg-config"),
+        // The sync tests give desktops a real OS keyring: a session bus and GNOME Keyring.
+        ("dbus-daemon", "dbus-daemon"),
+        ("dbus-send", "dbus-bin"),
+        ("gnome-keyring-daemon", "gnome-keyring"),
     ])?;
+    // The desk reaches the platform over HTTPS with the system's OpenSSL.
+    if !Path::new("/usr/include/openssl/ssl.h").exists() {
+        ensure_apt(&[("/nonexistent", "libssl-dev")])?;
+    }
     ensure_postgresql()?;
     ensure_rust_parts()?;
     let dir = tools_dir()?;

@@ -96,6 +96,14 @@ pub async fn run(ctx: &Context, command: &SyncCommand) -> anyhow::Result<()> {
             println!("last push:         {}", or_dash(s.last_push_at.as_deref()));
             println!("last error:        {}", or_dash(s.last_error.as_deref()));
             println!("unread notices:    {}", s.unread_notices);
+            match &s.live_since {
+                Some(t) => {
+                    println!("live updates:      since {t} (a `sync watch` or the app is running)")
+                }
+                None => {
+                    println!("live updates:      none (run `countersign sync watch` or the app)")
+                }
+            }
         }
         SyncCommand::Now => {
             let store = ctx.open().await?;

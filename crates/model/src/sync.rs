@@ -297,6 +297,9 @@ pub struct SyncStatus {
     pub last_pull_at: Option<String>,
     pub last_push_at: Option<String>,
     pub last_error: Option<String>,
+    /// Since when the platform's event stream is open (changes arrive live); `None` when no
+    /// process of this desk is watching.
+    pub live_since: Option<String>,
     /// Refusals and conflicts from the platform a person has not acknowledged yet.
     pub unread_notices: i64,
 }

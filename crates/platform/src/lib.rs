@@ -17,6 +17,8 @@ pub mod ingest;
 pub mod mutations;
 pub mod openapi;
 pub mod routes;
+#[doc(hidden)]
+pub mod testing;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};

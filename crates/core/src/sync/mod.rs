@@ -258,6 +258,7 @@ pub async fn status(store: &Store) -> Result<SyncStatus> {
         last_pull_at: state::get(pool, state::LAST_PULL).await?,
         last_push_at: state::get(pool, state::LAST_PUSH).await?,
         last_error: state::get(pool, state::LAST_ERROR).await?,
+        live_since: state::get(pool, state::LIVE_SINCE).await?,
         unread_notices: counts.try_get("notices")?,
     })
 }

@@ -16,6 +16,8 @@ pub const LAST_PUSH: &str = "sync.last_push_at";
 pub const LAST_ERROR: &str = "sync.last_error";
 /// `true` or `false`: whether the last exchange with the platform worked.
 pub const ONLINE: &str = "sync.online";
+/// Set while the platform's event stream is open (changes arrive live, not on the next poll).
+pub const LIVE_SINCE: &str = "sync.live_since";
 
 pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
     crate::settings::get(pool, key).await

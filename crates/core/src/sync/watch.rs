@@ -3,7 +3,8 @@
 //! decision is queued, one at least every [`IDLE_ROUND`], and exponential backoff with jitter
 //! while the platform cannot be reached.
 
-use super::{SyncReport, connect, cursor, sync_once};
+use super::{SyncReport, connect, cursor, state, sync_once};
+use crate::store::{now, ts};
 use crate::{Result, Store};
 use countersign_model::sync::ChangeEvent;
 use futures_util::StreamExt;
@@ -44,6 +45,7 @@ async fn listen(store: Store, wake: Arc<Notify>) {
             && let Ok(response) = client.events().await
         {
             attempt = 0;
+            let _ = state::put_now(store.pool(), state::LIVE_SINCE, &ts(now())).await;
             let mut body = response.bytes_stream();
             let mut buf = String::new();
             while let Some(Ok(chunk)) = body.next().await {
@@ -61,6 +63,7 @@ async fn listen(store: Store, wake: Arc<Notify>) {
                     }
                 }
             }
+            let _ = state::delete(store.pool(), state::LIVE_SINCE).await;
             tracing::info!("the platform's event stream ended; reconnecting");
         }
         attempt += 1;
@@ -93,6 +96,7 @@ pub async fn watch(
             tokio::select! {
                 _ = &mut stop => {
                     listener.abort();
+                    state::delete(store.pool(), state::LIVE_SINCE).await?;
                     return Ok(());
                 }
                 _ = wake.notified(), if failures == 0 => break,

@@ -1,0 +1,383 @@
+//! Two desktops and a real platform (PostgreSQL + the `countersign-platform` process), each desk
+//! a real `countersign` process with its token in a real OS keyring (GNOME Keyring on a private
+//! D-Bus session). Decisions cross from one desk to the other through the platform, survive the
+//! platform being down, and a reply approved against an outdated thread comes back stale.
+
+use countersign_e2e::platform::{KeyringSession, Platform};
+use countersign_e2e::tool;
+use rmcp::ServiceExt;
+use rmcp::model::CallToolRequestParams;
+use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+struct Desks<'k> {
+    dir: tempfile::TempDir,
+    keyring: &'k KeyringSession,
+}
+
+impl<'k> Desks<'k> {
+    fn new(keyring: &'k KeyringSession) -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            keyring,
+        }
+    }
+
+    fn command(&self, profile: &str) -> Command {
+        let mut c = Command::new(tool("COUNTERSIGN_BIN"));
+        c.arg("--data-dir")
+            .arg(self.dir.path())
+            .args(["--profile", profile]);
+        self.keyring.env(&mut c);
+        c
+    }
+
+    fn run(&self, profile: &str, args: &[&str]) -> Output {
+        self.command(profile).args(args).output().unwrap()
+    }
+
+    /// Runs and insists on success, returning stdout.
+    fn ok(&self, profile: &str, args: &[&str]) -> String {
+        let o = self.run(profile, args);
+        assert!(
+            o.status.success(),
+            "countersign --profile {profile} {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn login(&self, profile: &str, url: &str, token: &str) {
+        let mut child = self
+            .command(profile)
+            .args(["sync", "login", "--url", url])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "login {profile}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+
+    fn desk(&self, profile: &str) -> std::path::PathBuf {
+        self.dir
+            .path()
+            .join("profiles")
+            .join(profile)
+            .join("desk.sqlite3")
+    }
+
+    async fn pool(&self, profile: &str) -> SqlitePool {
+        SqlitePool::connect(&format!("sqlite:{}?mode=ro", self.desk(profile).display()))
+            .await
+            .unwrap()
+    }
+
+    /// An assistant's MCP session on a desk (`countersign mcp`, stdio), calling one tool.
+    async fn assistant(&self, profile: &str, tool_name: &str, args: Value) -> Value {
+        let data_dir = self.dir.path().to_owned();
+        let profile = profile.to_owned();
+        let transport = TokioChildProcess::new(
+            tokio::process::Command::new(tool("COUNTERSIGN_BIN")).configure(|c| {
+                c.arg("--data-dir")
+                    .arg(&data_dir)
+                    .args(["--profile", &profile, "mcp"]);
+            }),
+        )
+        .unwrap();
+        let client = ().serve(transport).await.unwrap();
+        let r = client
+            .call_tool(
+                CallToolRequestParams::new(tool_name.to_owned())
+                    .with_arguments(args.as_object().unwrap().clone()),
+            )
+            .await
+            .unwrap();
+        client.cancel().await.unwrap();
+        assert_ne!(
+            r.is_error,
+            Some(true),
+            "{tool_name}: {:?}",
+            r.structured_content
+        );
+        r.structured_content.unwrap()
+    }
+}
+
+async fn wait_until<F, Fut>(what: &str, limit: Duration, mut check: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check().await {
+            return started.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{what}: not within {limit:?}");
+}
+
+async fn scalar(pool: &SqlitePool, sql: &'static str, bind: &str) -> Option<String> {
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_optional(pool)
+        .await
+        .unwrap()
+}
+
+fn status(desks: &Desks, profile: &str) -> Value {
+    serde_json::from_str(&desks.ok(profile, &["sync", "status", "--json"])).unwrap()
+}
+
+fn verify_audit(desks: &Desks, profile: &str) {
+    desks.ok(profile, &["audit", "verify"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_escalation_raised_offline_reaches_the_supervisor_and_the_decision_comes_back() {
+    let keyring = KeyringSession::start().expect("an OS keyring session");
+    let mut platform = Platform::start().expect("a platform");
+    let (agent, supervisor) = platform.tenant().await.unwrap();
+    let ticket = platform.ingest_double_charge(&agent).await.unwrap();
+    let desks = Desks::new(&keyring);
+    desks.login("sam", &platform.url, &agent);
+    desks.login("sue", &platform.url, &supervisor);
+    desks.ok("sam", &["sync", "now"]);
+    desks.ok("sue", &["sync", "now"]);
+    assert_eq!(
+        status(&desks, "sam")["me"]["agent"]["role"],
+        "agent",
+        "a connected desk takes its role from the platform"
+    );
+
+    // The platform goes down; the agent's assistant raises a refund anyway.
+    platform.kill();
+    let escalation = desks
+        .assistant(
+            "sam",
+            "raise_escalation",
+            json!({"ticket_id": ticket, "reason": "Charged twice for INV-2026-0002 (pay_feb_1 and pay_feb_2); refund one",
+                   "proposed_action": "refund", "invoice_number": "INV-2026-0002", "amount": "49.00"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let offline = desks.run("sam", &["sync", "now"]);
+    assert!(
+        !offline.status.success()
+            && String::from_utf8_lossy(&offline.stderr).contains("unavailable"),
+        "sync while the platform is down fails clearly: {}",
+        String::from_utf8_lossy(&offline.stderr)
+    );
+    let s = status(&desks, "sam");
+    assert_eq!(s["online"], false, "{s}");
+    assert_eq!(
+        s["outbox_depth"], 1,
+        "the escalation waits in the outbox: {s}"
+    );
+
+    // The platform comes back; the supervisor's desk is watching.
+    platform.up().unwrap();
+    let mut watch = desks.command("sue");
+    let mut watch = watch
+        .args(["sync", "watch"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let sue = desks.pool("sue").await;
+    wait_until(
+        "the supervisor's desk listens to the platform's events",
+        Duration::from_secs(20),
+        || async {
+            scalar(
+                &sue,
+                "SELECT value FROM settings WHERE key = ?",
+                "sync.live_since",
+            )
+            .await
+            .is_some()
+        },
+    )
+    .await;
+
+    let pushed_at = Instant::now();
+    desks.ok("sam", &["sync", "now"]);
+    let seen = wait_until(
+        "the escalation reaches the supervisor",
+        Duration::from_secs(10),
+        || async {
+            scalar(
+                &sue,
+                "SELECT status FROM escalations WHERE id = ?",
+                &escalation,
+            )
+            .await
+            .is_some()
+        },
+    )
+    .await;
+    let latency = pushed_at.elapsed();
+    eprintln!(
+        "escalation on the supervisor's desk {latency:?} after the agent's sync started ({seen:?} after it returned)"
+    );
+    assert!(
+        latency < Duration::from_secs(1),
+        "the supervisor's desk must see the escalation within 1 s of the push, took {latency:?}"
+    );
+
+    // The agent may not decide it; the supervisor approves; the agent's desk shows it.
+    let refused = desks.run("sam", &["decide", &escalation, "approve", "--note", "ok"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(4),
+        "an agent's approval is forbidden"
+    );
+    desks.ok(
+        "sue",
+        &[
+            "decide",
+            &escalation,
+            "approve",
+            "--note",
+            "Duplicate charge confirmed: pay_feb_2",
+        ],
+    );
+    let sam = desks.pool("sam").await;
+    wait_until(
+        "the decision reaches the agent",
+        Duration::from_secs(10),
+        || async {
+            desks.ok("sam", &["sync", "now"]);
+            scalar(
+                &sam,
+                "SELECT status FROM escalations WHERE id = ?",
+                &escalation,
+            )
+            .await
+            .as_deref()
+                == Some("approved")
+        },
+    )
+    .await;
+    assert_eq!(
+        scalar(
+            &sam,
+            "SELECT decided_by FROM escalations WHERE id = ?",
+            &escalation
+        )
+        .await
+        .as_deref(),
+        Some("Sue Supervisor")
+    );
+    let _ = Command::new("kill").arg(watch.id().to_string()).status();
+    let _ = watch.wait();
+    assert_eq!(status(&desks, "sue")["outbox_depth"], 0);
+    verify_audit(&desks, "sam");
+    verify_audit(&desks, "sue");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_approved_before_the_customer_wrote_again_comes_back_stale() {
+    let keyring = KeyringSession::start().expect("an OS keyring session");
+    let platform = Platform::start().expect("a platform");
+    let (agent, _) = platform.tenant().await.unwrap();
+    let ticket = platform.ingest_double_charge(&agent).await.unwrap();
+    let desks = Desks::new(&keyring);
+    desks.login("sam", &platform.url, &agent);
+    desks.ok("sam", &["sync", "now"]);
+
+    let draft = desks
+        .assistant(
+            "sam",
+            "draft_reply",
+            json!({"ticket_id": ticket, "confidence": 0.8,
+                   "body": "Hello Anna, you were charged twice for INV-2026-0002; we are refunding 49.00 EUR.",
+                   "citations": [{"kind": "invoice", "id": "inv_feb"}, {"kind": "payment", "id": "pay_feb_2"}]}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Anna writes again before this desk hears of it; the agent approves what they saw.
+    platform
+        .customer_writes(
+            &agent,
+            "Actually my bank shows only one charge now, please do NOT refund.",
+        )
+        .await
+        .unwrap();
+    desks.ok("sam", &["approve", &draft]);
+    let out = desks.ok("sam", &["sync", "now"]);
+    assert!(
+        out.contains("1 refused"),
+        "the platform refuses the stale reply: {out}"
+    );
+
+    let sam = desks.pool("sam").await;
+    assert_eq!(
+        scalar(&sam, "SELECT status FROM drafts WHERE id = ?", &draft)
+            .await
+            .as_deref(),
+        Some("stale"),
+        "the draft is back with a person"
+    );
+    let replies: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM messages WHERE ticket_id = ? AND author_kind = 'agent'",
+    )
+    .bind(&ticket)
+    .fetch_one(&sam)
+    .await
+    .unwrap();
+    assert_eq!(
+        replies, 0,
+        "a reply the platform refused is not shown as sent"
+    );
+    let customer: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM messages WHERE ticket_id = ? AND author_kind = 'customer'",
+    )
+    .bind(&ticket)
+    .fetch_one(&sam)
+    .await
+    .unwrap();
+    assert_eq!(
+        customer, 2,
+        "the new customer message arrived in the same round"
+    );
+    let notices = desks.ok("sam", &["sync", "notices"]);
+    assert!(
+        notices.contains("stale") && notices.contains(&draft),
+        "the person is told: {notices}"
+    );
+    let again = desks.run("sam", &["approve", &draft]);
+    assert_eq!(
+        again.status.code(),
+        Some(5),
+        "a stale draft cannot be approved without a re-review"
+    );
+    desks.ok("sam", &["rereview", &draft]);
+    desks.ok(
+        "sam",
+        &[
+            "reject",
+            &draft,
+            "--reason",
+            "Customer no longer wants a refund",
+        ],
+    );
+    verify_audit(&desks, "sam");
+}

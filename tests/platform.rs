@@ -1,0 +1,289 @@
+//! A real central platform for the end-to-end tests: PostgreSQL (a throwaway cluster), the
+//! `countersign-platform` binary as a process that tests can kill and restart, a tenant with an
+//! agent and a supervisor, and a D-Bus session with an unlocked GNOME Keyring so desktops keep
+//! their platform tokens in a real OS keyring.
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+pub const ADMIN_TOKEN: &str = "e2e-admin-token-0123456789abcdef";
+
+fn cluster() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        std::env::var("COUNTERSIGN_TEST_DATABASE_URL").unwrap_or_else(|_| {
+            countersign_platform::testing::start_cluster()
+                .unwrap_or_else(|e| panic!("cannot start PostgreSQL for the sync tests: {e}"))
+        })
+    })
+}
+
+/// The `countersign-platform` binary beside the `countersign` one.
+fn platform_bin() -> PathBuf {
+    crate::tool("COUNTERSIGN_BIN").with_file_name("countersign-platform")
+}
+
+/// Waits for `check` with a deadline; never a fixed sleep.
+pub fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) -> Result<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return Ok(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    bail!("{what}: not within {limit:?}")
+}
+
+/// The platform process on a fixed port over one database, so it can be killed and restarted.
+pub struct Platform {
+    pub url: String,
+    database_url: String,
+    port: u16,
+    child: Option<Child>,
+    log: PathBuf,
+    _dir: TempDir,
+}
+
+impl Platform {
+    pub fn start() -> Result<Self> {
+        let name = format!("e2e_{}", countersign_core::new_id("").to_lowercase());
+        let database_url = countersign_platform::testing::create_database(cluster(), &name)
+            .map_err(anyhow::Error::msg)?;
+        let port = crate::free_port()?;
+        let dir = tempfile::tempdir()?;
+        let mut p = Self {
+            url: format!("http://127.0.0.1:{port}"),
+            database_url,
+            port,
+            child: None,
+            log: dir.path().join("platform.log"),
+            _dir: dir,
+        };
+        p.up()?;
+        Ok(p)
+    }
+
+    /// Starts the process (again) and waits until it answers.
+    pub fn up(&mut self) -> Result<()> {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)?;
+        let child = Command::new(platform_bin())
+            .args(["--database-url", &self.database_url])
+            .args(["--listen", &format!("127.0.0.1:{}", self.port)])
+            .args(["--admin-token", ADMIN_TOKEN])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("start {}", platform_bin().display()))?;
+        self.child = Some(child);
+        let port = self.port;
+        wait_for("the platform listens", Duration::from_secs(30), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        })
+        .with_context(|| std::fs::read_to_string(&self.log).unwrap_or_default())?;
+        Ok(())
+    }
+
+    /// kill -9: the platform dies mid-whatever, as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    async fn post(&self, auth: &str, path: &str, body: Value) -> Result<Value> {
+        let r = reqwest::Client::new()
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(auth)
+            .json(&body)
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await?;
+        if !status.is_success() {
+            bail!("POST {path}: {status} {v}");
+        }
+        Ok(v)
+    }
+
+    /// A tenant with one agent and one supervisor; returns their API tokens.
+    pub async fn tenant(&self) -> Result<(String, String)> {
+        let t = self
+            .post(ADMIN_TOKEN, "/v1/admin/tenants", json!({"name": "Acme"}))
+            .await?;
+        let tid = t["id"].as_str().context("tenant id")?;
+        let mut tokens = vec![];
+        for (name, email, role) in [
+            ("Sam Agent", "sam@acme.test", "agent"),
+            ("Sue Supervisor", "sue@acme.test", "supervisor"),
+        ] {
+            let a = self
+                .post(
+                    ADMIN_TOKEN,
+                    &format!("/v1/admin/tenants/{tid}/agents"),
+                    json!({"name": name, "email": email, "role": role}),
+                )
+                .await?;
+            let aid = a["id"].as_str().context("agent id")?;
+            let tok = self
+                .post(
+                    ADMIN_TOKEN,
+                    &format!("/v1/admin/tenants/{tid}/agents/{aid}/tokens"),
+                    json!({"name": format!("{name}'s desktop")}),
+                )
+                .await?;
+            tokens.push(tok["secret"].as_str().context("secret")?.to_owned());
+        }
+        Ok((tokens.remove(0), tokens.remove(0)))
+    }
+
+    /// What the billing system and the mail channel would send: a customer who was charged
+    /// twice for an invoice, and her message about it.
+    pub async fn ingest_double_charge(&self, token: &str) -> Result<String> {
+        self.post(token, "/v1/ingest/billing", json!({
+            "customers": [{"id": "cus_anna", "external_id": "ext-anna", "name": "Anna Schmidt",
+                           "email": "anna@example.com", "company": "Schmidt GmbH",
+                           "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}],
+            "invoices": [{"id": "inv_feb", "invoice_number": "INV-2026-0002", "customer_id": "cus_anna",
+                          "invoice_status": "FINALIZED", "payment_status": "SUCCEEDED", "invoice_type": "SUBSCRIPTION",
+                          "billing_reason": "SUBSCRIPTION_CYCLE", "currency": "EUR", "amount_due": "49.00",
+                          "amount_paid": "49.00", "amount_remaining": "0", "subtotal": "41.18", "total_tax": "7.82",
+                          "total": "49.00", "issue_date": "2026-02-01", "due_date": "2026-02-15",
+                          "updated_at": "2026-02-01T00:00:00Z",
+                          "line_items": [{"id": "li_feb", "description": "Team plan", "quantity": "1",
+                                          "unit_amount": "41.18", "amount": "41.18"}]}],
+            "payments": [
+                {"id": "pay_feb_1", "customer_id": "cus_anna", "invoice_id": "inv_feb", "currency": "EUR",
+                 "amount": "49.00", "method": "card", "payment_status": "SUCCEEDED", "attempts": 1,
+                 "created_at": "2026-02-02T09:00:00Z", "updated_at": "2026-02-02T09:00:00Z"},
+                {"id": "pay_feb_2", "customer_id": "cus_anna", "invoice_id": "inv_feb", "currency": "EUR",
+                 "amount": "49.00", "method": "card", "payment_status": "SUCCEEDED", "attempts": 1,
+                 "created_at": "2026-02-02T09:00:04Z", "updated_at": "2026-02-02T09:00:04Z"}]
+        })).await?;
+        let m = self
+            .customer_writes(
+                token,
+                "Hello, I was charged twice for INV-2026-0002 (49.00 EUR). Please refund one.",
+            )
+            .await?;
+        Ok(m["ticket_id"].as_str().context("ticket id")?.to_owned())
+    }
+
+    /// Anna writes (again) on her thread.
+    pub async fn customer_writes(&self, token: &str, body: &str) -> Result<Value> {
+        self.post(
+            token,
+            "/v1/ingest/messages",
+            json!({
+                "customer": {"email": "anna@example.com"}, "subject": "Charged twice in February",
+                "body": body, "thread_key": "mail-anna-feb"
+            }),
+        )
+        .await
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A D-Bus session bus with GNOME Keyring's Secret Service, unlocked: the OS keyring a desktop
+/// session has. Processes get it through [`KeyringSession::env`].
+pub struct KeyringSession {
+    bus: Child,
+    keyring: Child,
+    dir: TempDir,
+    address: String,
+}
+
+impl KeyringSession {
+    pub fn start() -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let socket = dir.path().join("bus");
+        let address = format!("unix:path={}", socket.display());
+        let bus = Command::new("dbus-daemon")
+            .args([
+                "--session",
+                "--nofork",
+                "--nopidfile",
+                "--address",
+                &address,
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("start dbus-daemon (Debian package dbus)")?;
+        wait_for("the session bus", Duration::from_secs(10), || {
+            socket.exists()
+        })?;
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("XDG_RUNTIME_DIR", dir.path())
+            .env("HOME", dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("start gnome-keyring-daemon (Debian package gnome-keyring)")?;
+        {
+            use std::io::Write;
+            let mut stdin = keyring.stdin.take().context("keyring stdin")?;
+            stdin.write_all(b"e2e-keyring-password")?;
+        }
+        let s = Self {
+            bus,
+            keyring,
+            dir,
+            address,
+        };
+        // Ready when our daemon owns the Secret Service name. (Asking the service itself would
+        // let the bus start a second, locked daemon by activation.)
+        wait_for("the Secret Service", Duration::from_secs(10), || {
+            let mut c = Command::new("dbus-send");
+            s.env(&mut c);
+            c.args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .stderr(Stdio::null())
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+        })?;
+        Ok(s)
+    }
+
+    /// Puts a command in this session.
+    pub fn env<'c>(&self, c: &'c mut Command) -> &'c mut Command {
+        c.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("XDG_RUNTIME_DIR", self.dir.path())
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for KeyringSession {
+    fn drop(&mut self) {
+        let _ = self.keyring.kill();
+        let _ = self.keyring.wait();
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}

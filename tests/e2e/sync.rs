@@ -394,9 +394,9 @@ fn versions_of(feed: &[Value], entity: &str, id: &str) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lost_answers_and_a_killed_desk_still_apply_every_decision_exactly_once() {
+async fn lost_answers_and_killed_processes_still_apply_every_decision_exactly_once() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
-    let platform = Platform::start().expect("a platform");
+    let mut platform = Platform::start().expect("a platform");
     let (agent, supervisor) = platform.tenant().await.unwrap();
     let ticket = platform.ingest_double_charge(&agent).await.unwrap();
     let proxy = Proxy::start(&platform.url).await.unwrap();
@@ -494,6 +494,47 @@ async fn lost_answers_and_a_killed_desk_still_apply_every_decision_exactly_once(
     let out = desks.ok("sam", &["sync", "now"]);
     assert!(out.contains("0 applied, 1 already applied"), "{out}");
 
+    // 3. The platform killed (-9) mid-batch, restarted on the same database.
+    for body in [
+        "Customer called: confirm the refund by e-mail.",
+        "Second note in the same batch.",
+    ] {
+        desks
+            .assistant(
+                "sam",
+                "add_internal_note",
+                json!({"ticket_id": ticket, "body": body}),
+            )
+            .await;
+    }
+    proxy.set(ProxyMode::HoldAnswers);
+    let before = proxy.answers();
+    let mut pushing = desks.command("sam");
+    let mut pushing = pushing
+        .args(["sync", "now"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    countersign_e2e::platform::wait_for(
+        "the platform answers the push",
+        Duration::from_secs(20),
+        || proxy.answers() > before,
+    )
+    .unwrap();
+    // The platform dies with its answer unsent.
+    platform.kill();
+    proxy.set(ProxyMode::DropAnswers);
+    assert!(
+        !pushing.wait().unwrap().success(),
+        "the push saw the platform die"
+    );
+    proxy.set(ProxyMode::Pass);
+    assert_eq!(status(&desks, "sam")["outbox_depth"], 2);
+    platform.up().unwrap();
+    let out = desks.ok("sam", &["sync", "now"]);
+    assert!(out.contains("0 applied, 2 already applied"), "{out}");
+
     // The invariant: every committed decision applied exactly once, none extra, cursors agree.
     let feed = platform.feed(&supervisor).await.unwrap();
     let sam = desks.pool("sam").await;
@@ -502,7 +543,7 @@ async fn lost_answers_and_a_killed_desk_still_apply_every_decision_exactly_once(
             .fetch_all(&sam)
             .await
             .unwrap();
-    assert_eq!(outbox.len(), 3);
+    assert_eq!(outbox.len(), 5);
     let agent_replies = feed
         .iter()
         .filter(|c| c["entity"] == "message" && c["data"]["author_kind"] == "agent")
@@ -522,7 +563,7 @@ async fn lost_answers_and_a_killed_desk_still_apply_every_decision_exactly_once(
         .iter()
         .filter(|c| c["entity"] == "message" && c["data"]["visibility"] == "internal")
         .count();
-    assert_eq!(notes, 1, "one internal note");
+    assert_eq!(notes, 3, "three internal notes, each once");
     let undelivered: i64 =
         sqlx::query_scalar("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
             .fetch_one(&sam)

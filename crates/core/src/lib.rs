@@ -7,10 +7,20 @@
 //! (`countersign-mcp`, the CLI, the desktop shell) parse input, call one function here and map
 //! the result. Every rule about who may do what lives here, not in an adapter.
 
+pub mod activity;
 pub mod audit;
+pub mod changes;
+pub mod client_config;
+pub mod customer_panel;
 pub mod demo;
+pub mod desk_settings;
+pub mod desk_status;
 mod error;
+pub mod escalation_queue;
+pub mod first_run;
 pub mod fts;
+pub mod inbox;
+pub mod ipc_inputs;
 pub mod profile;
 pub mod records;
 pub mod secrets;

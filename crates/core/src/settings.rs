@@ -12,6 +12,8 @@ pub const PERSON_ROLE: &str = "person.role";
 /// Decimal amount; agents may approve money-moving escalations up to it, in any currency.
 pub const AGENT_REFUND_CAP: &str = "agent.refund_cap";
 pub const MCP_PORT: &str = "mcp.port";
+/// `true` or `false`: whether the desktop app serves MCP over HTTP in-process.
+pub const MCP_ENABLED: &str = "mcp.enabled";
 pub const MCP_RATE_PER_MINUTE: &str = "mcp.rate_per_minute";
 
 pub const DEFAULT_MCP_PORT: u16 = 7431;
@@ -26,6 +28,10 @@ pub const KNOWN: &[(&str, &str)] = &[
         "largest refund/credit an agent may approve, e.g. 25.00 (0 = supervisors only)",
     ),
     (MCP_PORT, "port of the MCP HTTP endpoint"),
+    (
+        MCP_ENABLED,
+        "true or false: the desktop app serves MCP over HTTP",
+    ),
     (
         MCP_RATE_PER_MINUTE,
         "MCP calls allowed per token per minute over HTTP",
@@ -65,6 +71,11 @@ pub async fn set(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
                 .ok()
                 .filter(|p| *p > 0)
                 .ok_or_else(|| Error::invalid(format!("{value:?} is not a TCP port (1-65535)")))?;
+        }
+        MCP_ENABLED => {
+            if !matches!(value, "true" | "false") {
+                return Err(Error::invalid(format!("{value:?} is not true or false")));
+            }
         }
         MCP_RATE_PER_MINUTE => {
             value
@@ -109,6 +120,11 @@ pub async fn mcp_port(pool: &SqlitePool) -> Result<u16> {
         .await?
         .and_then(|p| p.parse().ok())
         .unwrap_or(DEFAULT_MCP_PORT))
+}
+
+/// Whether the desktop app serves MCP over HTTP (on unless set to `false`).
+pub async fn mcp_enabled(pool: &SqlitePool) -> Result<bool> {
+    Ok(get(pool, MCP_ENABLED).await?.as_deref() != Some("false"))
 }
 
 pub async fn mcp_rate_per_minute(pool: &SqlitePool) -> Result<u32> {

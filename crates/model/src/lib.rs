@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod ids;
+pub mod ipc;
 pub mod money;
 pub mod records;
 pub mod sync;

@@ -1,0 +1,41 @@
+//! The desktop's settings page: the person and role, the agent refund cap, the MCP endpoint and
+//! the MCP tokens (created with a scope, shown once with client configs, revoked).
+
+use crate::{Result, Store, client_config, settings, tokens};
+use countersign_model::TokenId;
+use countersign_model::ipc::{CreatedToken, McpStatus, SettingsView};
+use countersign_model::workflow::{TokenInfo, TokenScope};
+
+pub async fn view(store: &Store, profile: &str, mcp: McpStatus) -> Result<SettingsView> {
+    let pool = store.pool();
+    Ok(SettingsView {
+        profile: profile.to_owned(),
+        person: settings::person(pool).await?,
+        refund_cap: settings::get(pool, settings::AGENT_REFUND_CAP).await?,
+        mcp,
+        tokens: tokens::list(store).await?,
+    })
+}
+
+/// Creates a token as the person at the desk; the snippets point at `url` (the live endpoint,
+/// or where it would listen).
+pub async fn create_token(
+    store: &Store,
+    name: &str,
+    scope: TokenScope,
+    url: &str,
+) -> Result<CreatedToken> {
+    let person = settings::person(store.pool()).await?;
+    let (info, secret) = tokens::create(store, &person, name, scope).await?;
+    let snippets = client_config::http_snippets(url, &secret);
+    Ok(CreatedToken {
+        info,
+        secret,
+        snippets,
+    })
+}
+
+pub async fn revoke_token(store: &Store, id: &TokenId) -> Result<TokenInfo> {
+    let person = settings::person(store.pool()).await?;
+    tokens::revoke(store, &person, id).await
+}

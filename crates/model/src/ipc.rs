@@ -1,0 +1,242 @@
+//! What crosses the desktop app's IPC boundary between the shell (`src-tauri`) and the wasm32
+//! user interface: requests, the views the UI renders, the live-update event and the one error
+//! shape every command returns. Plain data; the shell maps core results into these.
+
+use crate::error::ErrorCode;
+use crate::records::{CustomerDetail, Invoice, Payment, TicketPriority, TicketStatus};
+use crate::string_enum;
+use crate::workflow::{
+    AuditEntry, Decision, Escalation, EscalationStatus, Person, ProposedAction, TokenInfo,
+    TokenScope,
+};
+use crate::{DraftId, EscalationId, TicketId, TokenId};
+use serde::{Deserialize, Serialize};
+
+/// The event the shell emits when the desk database changed (any process, any connection).
+pub const DESK_CHANGED_EVENT: &str = "desk-changed";
+
+/// Every command's error: a stable code the UI may match on and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+string_enum!(
+    /// Whose tickets the inbox shows.
+    InboxScope { Mine = "mine", Unassigned = "unassigned", All = "all" }
+);
+
+/// One page of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxQuery {
+    pub scope: InboxScope,
+    pub status: Option<TicketStatus>,
+    /// Words that must all appear in the subject or a message.
+    pub text: Option<String>,
+    /// Only tickets with a draft waiting (pending or stale).
+    #[serde(default)]
+    pub needs_review: bool,
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+impl Default for InboxQuery {
+    fn default() -> Self {
+        Self {
+            scope: InboxScope::All,
+            status: None,
+            text: None,
+            needs_review: false,
+            cursor: None,
+            limit: 50,
+        }
+    }
+}
+
+/// Approve a draft as filed, or with the reviewer's edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApproveDraft {
+    pub draft_id: DraftId,
+    pub edited_body: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectDraft {
+    pub draft_id: DraftId,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddNote {
+    pub ticket_id: TicketId,
+    pub body: String,
+}
+
+/// A person raises an escalation from a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaiseEscalation {
+    pub ticket_id: TicketId,
+    pub reason: String,
+    pub proposed_action: ProposedAction,
+    /// An invoice id (`inv_…`) or its printed number.
+    pub invoice: Option<String>,
+    /// A decimal amount in the invoice's currency.
+    pub amount: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecideEscalation {
+    pub escalation_id: EscalationId,
+    pub decision: Decision,
+    pub note: Option<String>,
+}
+
+/// An escalation with the ticket it belongs to, for the queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationRow {
+    pub escalation: Escalation,
+    pub ticket_subject: String,
+    pub customer_name: String,
+    pub invoice_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationQuery {
+    pub status: Option<EscalationStatus>,
+}
+
+/// The customer panel beside a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPanel {
+    pub detail: CustomerDetail,
+    /// The newest invoices first.
+    pub invoices: Vec<Invoice>,
+    /// The newest payments first, failed ones with the processor's reason.
+    pub payments: Vec<Payment>,
+}
+
+/// The audit log view: the newest rows and whether the hash chain checks out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub entries: Vec<AuditEntry>,
+    pub chain_rows: i64,
+    /// `None` when the whole chain verifies; otherwise the first broken row and why.
+    pub chain_break: Option<String>,
+}
+
+/// The in-process MCP endpoint's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpStatus {
+    pub enabled: bool,
+    pub port: u16,
+    /// `http://127.0.0.1:PORT/mcp` while it listens.
+    pub url: Option<String>,
+    /// Why it is not listening (e.g. the port is taken), for the person to act on.
+    pub error: Option<String>,
+}
+
+/// What the status bar shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskStatus {
+    pub profile: String,
+    pub person: Person,
+    pub mcp: McpStatus,
+    /// Assistants that called the desk over MCP in the last few minutes.
+    pub assistants_active: Vec<String>,
+    /// Decisions queued for the platform, not yet delivered.
+    pub outbox_pending: i64,
+    /// Online, offline, or why not syncing.
+    pub sync: String,
+}
+
+/// The settings page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub profile: String,
+    pub person: Person,
+    /// The agent refund cap as a decimal, `None` when agents may approve no refund.
+    pub refund_cap: Option<String>,
+    pub mcp: McpStatus,
+    pub tokens: Vec<TokenInfo>,
+}
+
+/// Change one setting (`person.name`, `person.role`, `agent.refund_cap`, `mcp.port`, `mcp.enabled`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSetting {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateToken {
+    pub name: String,
+    pub scope: TokenScope,
+}
+
+/// A ready-to-paste client configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigSnippet {
+    pub client: String,
+    pub file: String,
+    pub text: String,
+}
+
+/// A token just created: its secret is shown this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub info: TokenInfo,
+    pub secret: String,
+    pub snippets: Vec<ConfigSnippet>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeToken {
+    pub token_id: TokenId,
+}
+
+/// A draft that arrived since the last change, for the notification and the inbox highlight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftArrived {
+    pub draft_id: DraftId,
+    pub ticket_id: TicketId,
+    pub ticket_subject: String,
+    pub priority: TicketPriority,
+    pub client: String,
+}
+
+/// The payload of [`DESK_CHANGED_EVENT`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskChanged {
+    /// Increases with every change the shell saw.
+    pub generation: u64,
+    pub drafts_arrived: Vec<DraftArrived>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipc_error_serialises_as_code_and_message() {
+        let e = IpcError {
+            code: ErrorCode::Stale,
+            message: "draft is stale".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({"code": "stale", "message": "draft is stale"}),
+            "the UI matches on `code`; the shape is the contract"
+        );
+    }
+
+    #[test]
+    fn inbox_query_accepts_a_minimal_request() {
+        let q: InboxQuery = serde_json::from_value(serde_json::json!({
+            "scope": "mine", "status": null, "text": null, "cursor": null, "limit": 50
+        }))
+        .unwrap();
+        assert_eq!(q.scope, InboxScope::Mine);
+        assert!(!q.needs_review, "needs_review defaults to false");
+    }
+}

@@ -2,6 +2,7 @@
 //! MCP Inspector CLI) over stdio and HTTP, and the CLI as a person uses it.
 
 mod cli;
+mod desktop;
 mod inspector;
 mod python_sdk;
 mod sync;

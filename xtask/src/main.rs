@@ -3,6 +3,7 @@
 //! MCP SDK, the MCP Inspector), build, and orchestrate. Every step says what it is doing and is
 //! idempotent: a second run installs nothing.
 
+mod desktop;
 mod setup;
 
 use anyhow::{Context, Result, bail};
@@ -12,7 +13,10 @@ use std::process::Command;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  run     seed the demo desk if absent and start Countersign on it (MCP over HTTP on 127.0.0.1)
+  run     open the desktop app on the demo desk (created if absent); without a display,
+          seed the demo desk and serve MCP over HTTP on 127.0.0.1 (headless)
+  build   the UI (wasm32) and the release desktop app with it embedded
+          (target/release/countersign-desktop), and the release `countersign` CLI
   test    fmt check, clippy -D warnings, the wasm32 check of the model, and every test,
           including the real-client tests (Python MCP SDK, MCP Inspector CLI) and the
           platform's tests on a throwaway PostgreSQL cluster (Debian's postgresql package)
@@ -24,6 +28,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("build") => build(),
         Some("bench") => bench(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
@@ -86,16 +91,37 @@ fn cargo() -> String {
 fn test() -> Result<()> {
     let started = std::time::Instant::now();
     let tools = setup::ensure_test_tools()?;
+    setup::ensure_desktop_tools()?;
     let cargo = cargo();
     step("cargo fmt --check");
     cmd(&cargo, &["fmt", "--all", "--check"])?;
-    step("cargo clippy --workspace --all-targets -- -D warnings");
+    // The app embeds ui/dist at compile time, so the UI is built before anything checks the app.
+    desktop::build_ui(&cargo)?;
+    step(
+        "cargo clippy --workspace --all-targets (desktop app with its UI embedded) -- -D warnings",
+    );
     cmd(
         &cargo,
         &[
             "clippy",
             "--workspace",
             "--all-targets",
+            "--features",
+            desktop::EMBED_FEATURE,
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    step("cargo clippy -p countersign-ui --target wasm32-unknown-unknown -- -D warnings");
+    cmd(
+        &cargo,
+        &[
+            "clippy",
+            "-p",
+            "countersign-ui",
+            "--target",
+            "wasm32-unknown-unknown",
             "--",
             "-D",
             "warnings",
@@ -115,11 +141,17 @@ fn test() -> Result<()> {
     step("cargo build -p countersign-cli (the binary the end-to-end tests drive)");
     cmd(&cargo, &["build", "-p", "countersign-cli"])?;
     let bin = target_dir().join("debug").join("countersign");
+    let desktop_bin = desktop::build_app(&cargo, false)?;
+    let tauri_driver = setup::cargo_bin("tauri-driver")?;
+    let screenshots = target_dir().join("screenshots");
     step("cargo test --workspace");
     let (passed, failed) = cargo_test(
         &cargo,
         &[
             ("COUNTERSIGN_BIN", &bin),
+            ("COUNTERSIGN_DESKTOP_BIN", &desktop_bin),
+            ("COUNTERSIGN_TAURI_DRIVER", &tauri_driver),
+            ("COUNTERSIGN_SCREENSHOTS", &screenshots),
             ("COUNTERSIGN_PYTHON", &tools.python),
             ("COUNTERSIGN_INSPECTOR", &tools.inspector),
             ("COUNTERSIGN_CLIENTS", &root().join("tests").join("clients")),
@@ -135,9 +167,17 @@ fn test() -> Result<()> {
 fn cargo_test(cargo: &str, env: &[(&str, &Path)]) -> Result<(u64, u64)> {
     use std::io::{BufRead, BufReader};
     let mut c = Command::new(cargo);
-    c.args(["test", "--workspace", "--", "--test-threads", "2"])
-        .current_dir(root())
-        .stdout(std::process::Stdio::piped());
+    c.args([
+        "test",
+        "--workspace",
+        "--features",
+        desktop::EMBED_FEATURE,
+        "--",
+        "--test-threads",
+        "2",
+    ])
+    .current_dir(root())
+    .stdout(std::process::Stdio::piped());
     for (k, v) in env {
         c.env(k, v);
     }
@@ -173,8 +213,36 @@ fn cargo_test(cargo: &str, env: &[(&str, &Path)]) -> Result<(u64, u64)> {
     Ok((passed, failed))
 }
 
+fn build() -> Result<()> {
+    setup::ensure_desktop_tools()?;
+    let cargo = cargo();
+    let started = std::time::Instant::now();
+    desktop::build_ui(&cargo)?;
+    let app = desktop::build_app(&cargo, true)?;
+    step("cargo build --release -p countersign-cli");
+    cmd(&cargo, &["build", "--release", "-p", "countersign-cli"])?;
+    step(&format!(
+        "built {} in {:.0?}",
+        app.display(),
+        started.elapsed()
+    ));
+    Ok(())
+}
+
 fn run(args: &[String]) -> Result<()> {
     let cargo = cargo();
+    if desktop::has_display() {
+        setup::ensure_desktop_tools()?;
+        desktop::build_ui(&cargo)?;
+        let app = desktop::build_app(&cargo, true)?;
+        step("countersign-desktop (opens the demo desk; creates it the first time)");
+        let app = app.to_str().context("target dir is not UTF-8")?;
+        let pass: Vec<&str> = args.iter().map(String::as_str).collect();
+        return cmd(app, &pass);
+    }
+    step(
+        "no display (DISPLAY and WAYLAND_DISPLAY unset): starting the headless MCP server instead",
+    );
     step("cargo build --release -p countersign-cli");
     cmd(&cargo, &["build", "--release", "-p", "countersign-cli"])?;
     let bin = target_dir().join("release").join("countersign");

@@ -207,3 +207,78 @@ pub fn ensure_bench_tools() -> Result<PathBuf> {
     let python = ensure_venv(&dir, &PEER_SQLITE)?;
     Ok(python.with_file_name("mcp-server-sqlite"))
 }
+
+/// Debian packages the desktop build and its window tests need (Tauri's libraries, a virtual X
+/// server, WebKit's WebDriver, ImageMagick for screenshots).
+const DESKTOP_DEBS: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "build-essential",
+    "file",
+    "libxdo-dev",
+    "libssl-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "pkg-config",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "imagemagick",
+];
+/// tauri-driver, pinned (it bridges WebDriver to WebKitWebDriver).
+const TAURI_DRIVER: (&str, &str) = ("tauri-driver", "2.1.0");
+
+fn deb_installed(pkg: &str) -> bool {
+    output("dpkg-query", &["-W", "-f=${Status}", pkg]).is_some_and(|s| s.contains("ok installed"))
+}
+
+/// The version of `krate` that Cargo.lock pins.
+fn locked_version(krate: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(crate::root().join("Cargo.lock"))?;
+    let needle = format!("name = \"{krate}\"\nversion = \"");
+    let at = lock
+        .find(&needle)
+        .with_context(|| format!("{krate} is not in Cargo.lock"))?
+        + needle.len();
+    Ok(lock[at..].split('"').next().unwrap_or_default().to_owned())
+}
+
+/// `cargo install NAME --version V` unless `cargo install --list` already has exactly it.
+fn ensure_cargo_install(name: &str, version: &str, locked: bool) -> Result<()> {
+    let list = output("cargo", &["install", "--list"]).unwrap_or_default();
+    if list.lines().any(|l| l == format!("{name} v{version}:")) {
+        return Ok(());
+    }
+    step(&format!("cargo install {name} --version {version}"));
+    let mut args = vec!["install", name, "--version", version];
+    if locked {
+        args.push("--locked");
+    }
+    cmd("cargo", &args)
+}
+
+/// What building the desktop app and driving its window need, installed idempotently.
+pub fn ensure_desktop_tools() -> Result<()> {
+    let missing: Vec<&str> = DESKTOP_DEBS
+        .iter()
+        .copied()
+        .filter(|p| !deb_installed(p))
+        .collect();
+    if !missing.is_empty() {
+        // Already known to be missing: pair each with a program that is never on PATH.
+        let programs: Vec<(&str, &str)> = missing.iter().map(|p| ("/nonexistent", *p)).collect();
+        ensure_apt(&programs)?;
+    }
+    ensure_rust_parts()?;
+    // Must equal the wasm-bindgen crate's version; it installs only without --locked.
+    ensure_cargo_install("wasm-bindgen-cli", &locked_version("wasm-bindgen")?, false)?;
+    ensure_cargo_install(TAURI_DRIVER.0, TAURI_DRIVER.1, true)
+}
+
+/// A program `cargo install` put in `~/.cargo/bin` (or wherever `CARGO_HOME` points).
+pub fn cargo_bin(name: &str) -> Result<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .context("neither CARGO_HOME nor HOME is set")?;
+    Ok(home.join("bin").join(name))
+}

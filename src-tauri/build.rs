@@ -1,0 +1,30 @@
+//! Tauri's build step, with the app's own commands declared so that each one needs an explicit
+//! `allow-<command>` permission in `capabilities/` (least privilege: nothing is allowed by default).
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri build step");
+}
+
+/// Every `#[tauri::command]` in src/commands.rs; keep in step with `generate_handler!`.
+const COMMANDS: &[&str] = &[
+    "desk_status",
+    "inbox",
+    "ticket",
+    "approve_draft",
+    "reject_draft",
+    "rereview_draft",
+    "add_note",
+    "raise_escalation",
+    "decide_escalation",
+    "escalations",
+    "customer_panel",
+    "invoice",
+    "kb_article",
+    "activity",
+    "settings_view",
+    "change_setting",
+    "create_token",
+    "revoke_token",
+];

@@ -1,0 +1,188 @@
+//! The IPC commands: one line each into `countersign-core`, errors mapped once into
+//! `{code, message}` (driver details are logged, never shown).
+
+use crate::Desk;
+use countersign_core::records::invoices::{self, InvoiceRef};
+use countersign_core::records::{kb, tickets};
+use countersign_core::workflow::{Proposer, drafts, escalations, notes};
+use countersign_core::{
+    activity, customer_panel, desk_settings, desk_status, escalation_queue, inbox, ipc_inputs,
+    settings,
+};
+use countersign_model::ipc::*;
+use countersign_model::records::{Article, InvoiceDetail, Message, Page, TicketRow};
+use countersign_model::workflow::{Draft, Escalation, Person, TicketDetail, TokenInfo};
+use countersign_model::{ArticleId, CustomerId, DraftId, InvoiceId, TicketId};
+use tauri::State;
+
+type Reply<T> = Result<T, IpcError>;
+
+/// Maps a core error to what the UI sees, logging what it must not see.
+fn ipc(e: countersign_core::Error) -> IpcError {
+    if e.code() == countersign_model::ErrorCode::Internal {
+        tracing::error!(error = %e, "command failed");
+    }
+    IpcError {
+        code: e.code(),
+        message: e.public_message(),
+    }
+}
+
+impl Desk {
+    async fn person(&self) -> Reply<Person> {
+        settings::person(self.store.pool()).await.map_err(ipc)
+    }
+}
+
+#[tauri::command]
+pub async fn desk_status(desk: State<'_, Desk>) -> Reply<DeskStatus> {
+    let pool = desk.store.pool();
+    let mcp = desk.mcp.status().await;
+    Ok(DeskStatus {
+        profile: desk.profile.clone(),
+        person: desk.person().await?,
+        mcp,
+        assistants_active: desk_status::assistants_active(pool).await.map_err(ipc)?,
+        outbox_pending: desk_status::outbox_pending(pool).await.map_err(ipc)?,
+        sync: "offline (no platform configured)".into(),
+    })
+}
+
+#[tauri::command]
+pub async fn inbox(desk: State<'_, Desk>, req: InboxQuery) -> Reply<Page<TicketRow>> {
+    inbox::page(desk.store.pool(), &desk.person().await?, &req)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn ticket(desk: State<'_, Desk>, id: TicketId) -> Reply<TicketDetail> {
+    tickets::detail(desk.store.pool(), &id).await.map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn approve_draft(desk: State<'_, Desk>, req: ApproveDraft) -> Reply<Draft> {
+    let edited = req.edited_body.as_deref();
+    drafts::approve(&desk.store, &desk.person().await?, &req.draft_id, edited)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn reject_draft(desk: State<'_, Desk>, req: RejectDraft) -> Reply<Draft> {
+    drafts::reject(
+        &desk.store,
+        &desk.person().await?,
+        &req.draft_id,
+        &req.reason,
+    )
+    .await
+    .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn rereview_draft(desk: State<'_, Desk>, id: DraftId) -> Reply<Draft> {
+    drafts::rereview(&desk.store, &desk.person().await?, &id)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn add_note(desk: State<'_, Desk>, req: AddNote) -> Reply<Message> {
+    let person = desk.person().await?;
+    notes::add(
+        &desk.store,
+        Proposer::Person(&person),
+        &req.ticket_id,
+        &req.body,
+    )
+    .await
+    .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn raise_escalation(desk: State<'_, Desk>, req: RaiseEscalation) -> Reply<Escalation> {
+    let person = desk.person().await?;
+    let input = ipc_inputs::new_escalation(req).map_err(ipc)?;
+    escalations::raise(&desk.store, Proposer::Person(&person), &input)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn decide_escalation(desk: State<'_, Desk>, req: DecideEscalation) -> Reply<Escalation> {
+    let (id, note) = (&req.escalation_id, req.note.as_deref());
+    escalations::decide(&desk.store, &desk.person().await?, id, req.decision, note)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn escalations(desk: State<'_, Desk>, req: EscalationQuery) -> Reply<Vec<EscalationRow>> {
+    escalation_queue::list(desk.store.pool(), req.status)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn customer_panel(desk: State<'_, Desk>, id: CustomerId) -> Reply<CustomerPanel> {
+    customer_panel::load(desk.store.pool(), &id)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn invoice(desk: State<'_, Desk>, id: InvoiceId) -> Reply<InvoiceDetail> {
+    invoices::detail(desk.store.pool(), &InvoiceRef::Id(id))
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn kb_article(desk: State<'_, Desk>, id: ArticleId) -> Reply<Article> {
+    kb::find(desk.store.pool(), &id).await.map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn activity(desk: State<'_, Desk>, filter: Option<String>) -> Reply<ActivityView> {
+    activity::load(desk.store.pool(), filter.as_deref())
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn settings_view(desk: State<'_, Desk>) -> Reply<SettingsView> {
+    desk_settings::view(&desk.store, &desk.profile, desk.mcp.status().await)
+        .await
+        .map_err(ipc)
+}
+
+/// Changes one setting; the MCP endpoint restarts when its own settings changed.
+#[tauri::command]
+pub async fn change_setting(desk: State<'_, Desk>, req: ChangeSetting) -> Reply<SettingsView> {
+    settings::set(desk.store.pool(), &req.key, &req.value)
+        .await
+        .map_err(ipc)?;
+    if req.key.starts_with("mcp.") {
+        desk.mcp.restart().await;
+    }
+    settings_view(desk).await
+}
+
+#[tauri::command]
+pub async fn create_token(desk: State<'_, Desk>, req: CreateToken) -> Reply<CreatedToken> {
+    let mcp = desk.mcp.status().await;
+    let url = mcp
+        .url
+        .unwrap_or_else(|| format!("http://127.0.0.1:{}/mcp", mcp.port));
+    desk_settings::create_token(&desk.store, &req.name, req.scope, &url)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn revoke_token(desk: State<'_, Desk>, req: RevokeToken) -> Reply<TokenInfo> {
+    desk_settings::revoke_token(&desk.store, &req.token_id)
+        .await
+        .map_err(ipc)
+}

@@ -1,0 +1,112 @@
+//! The Countersign desktop shell: opens a profile's desk, starts the in-process MCP endpoint,
+//! watches the desk for changes (live inbox, notifications) and serves the Leptos UI over thin
+//! IPC commands.
+//!
+//! It must not hold business rules: every command parses its input, calls one function of
+//! `countersign-core` and maps the result (errors as `{code, message}`).
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod live;
+mod mcp_endpoint;
+
+use clap::Parser;
+use countersign_core::Store;
+use countersign_core::first_run::{self, Opened};
+use countersign_core::profile::{DEMO_PROFILE, DataDir};
+use mcp_endpoint::McpEndpoint;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "countersign-desktop",
+    version,
+    about = "Countersign: AI drafts, humans countersign."
+)]
+struct Args {
+    /// Where profiles are kept [env: COUNTERSIGN_DATA_DIR] [default: the platform's data directory].
+    #[arg(long, value_name = "PATH")]
+    data_dir: Option<PathBuf>,
+    /// The profile to open; the demo profile is created on first start.
+    #[arg(long, value_name = "NAME", env = "COUNTERSIGN_PROFILE", default_value = DEMO_PROFILE)]
+    profile: String,
+    /// Port of the in-process MCP endpoint [default: the profile's `mcp.port` setting].
+    #[arg(long, value_name = "N")]
+    mcp_port: Option<u16>,
+    /// Do not start the in-process MCP endpoint.
+    #[arg(long)]
+    no_mcp: bool,
+}
+
+/// What every command works on.
+pub struct Desk {
+    pub store: Store,
+    pub profile: String,
+    pub mcp: McpEndpoint,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tao=warn,wry=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    if let Err(e) = run(args) {
+        eprintln!("countersign-desktop: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    let data_dir = DataDir::locate(args.data_dir.as_deref())?;
+    let (store, opened) =
+        tauri::async_runtime::block_on(first_run::open_profile(&data_dir, &args.profile))?;
+    if opened == Opened::CreatedDemo {
+        eprintln!(
+            "created the demo desk (profile `{DEMO_PROFILE}`) under {}",
+            data_dir.root().display()
+        );
+    }
+    let mcp = tauri::async_runtime::block_on(McpEndpoint::start(
+        store.clone(),
+        args.mcp_port,
+        args.no_mcp.then_some(false),
+    ));
+    let desk = Desk {
+        store: store.clone(),
+        profile: args.profile,
+        mcp,
+    };
+    tauri::Builder::default()
+        .manage(desk)
+        .setup(move |app| {
+            live::spawn(app.handle().clone(), store.clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::desk_status,
+            commands::inbox,
+            commands::ticket,
+            commands::approve_draft,
+            commands::reject_draft,
+            commands::rereview_draft,
+            commands::add_note,
+            commands::raise_escalation,
+            commands::decide_escalation,
+            commands::escalations,
+            commands::customer_panel,
+            commands::invoice,
+            commands::kb_article,
+            commands::activity,
+            commands::settings_view,
+            commands::change_setting,
+            commands::create_token,
+            commands::revoke_token,
+        ])
+        .run(tauri::generate_context!())?;
+    Ok(())
+}

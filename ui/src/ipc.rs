@@ -36,10 +36,6 @@ impl UiError {
             message,
         })
     }
-
-    pub fn code(&self) -> ErrorCode {
-        self.0.code
-    }
 }
 
 /// Calls shell command `cmd` with `args` (an object whose keys are the command's parameters).

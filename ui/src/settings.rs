@@ -50,7 +50,7 @@ fn change(key: &'static str, value: String) {
                 }
                 ui.refresh();
             }
-            Err(e) => ui.say(true, format!("{}: {e}", e.code())),
+            Err(e) => ui.say(true, e.to_string()),
         }
     });
 }
@@ -75,7 +75,7 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
                     created.set(Some(t));
                     ui.refresh();
                 }
-                Err(e) => ui.say(true, format!("{}: {e}", e.code())),
+                Err(e) => ui.say(true, e.to_string()),
             }
         });
     };

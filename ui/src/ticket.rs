@@ -30,7 +30,7 @@ pub fn act<A: Serialize + 'static>(
                 after();
                 ui.refresh();
             }
-            Err(e) => ui.say(true, format!("{}: {}", e.code(), e)),
+            Err(e) => ui.say(true, e.to_string()),
         }
     });
 }

@@ -382,6 +382,27 @@ async fn a_reply_approved_before_the_customer_wrote_again_comes_back_stale() {
     verify_audit(&desks, "sam");
 }
 
+/// Starts `sync now` on `profile` and returns once the platform has answered its push, with the
+/// answer held back by the proxy (the desk is still waiting for it).
+fn push_with_answer_held(desks: &Desks, proxy: &Proxy, profile: &str) -> std::process::Child {
+    proxy.set(ProxyMode::HoldAnswers);
+    let before = proxy.answers();
+    let pushing = desks
+        .command(profile)
+        .args(["sync", "now"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    countersign_e2e::platform::wait_for(
+        "the platform answers the push",
+        Duration::from_secs(20),
+        || proxy.answers() > before,
+    )
+    .unwrap();
+    pushing
+}
+
 /// The platform's records of `entity` with `id`, as distinct versions in its feed.
 fn versions_of(feed: &[Value], entity: &str, id: &str) -> usize {
     let mut v: Vec<i64> = feed
@@ -468,21 +489,7 @@ async fn lost_answers_and_killed_processes_still_apply_every_decision_exactly_on
             json!({"ticket_id": ticket, "body": "Bank confirmed the duplicate; refund pending approval."}),
         )
         .await;
-    proxy.set(ProxyMode::HoldAnswers);
-    let before = proxy.answers();
-    let mut pushing = desks.command("sam");
-    let mut pushing = pushing
-        .args(["sync", "now"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    countersign_e2e::platform::wait_for(
-        "the platform answers the push",
-        Duration::from_secs(20),
-        || proxy.answers() > before,
-    )
-    .unwrap();
+    let mut pushing = push_with_answer_held(&desks, &proxy, "sam");
     pushing.kill().unwrap();
     pushing.wait().unwrap();
     proxy.set(ProxyMode::Pass);
@@ -507,21 +514,7 @@ async fn lost_answers_and_killed_processes_still_apply_every_decision_exactly_on
             )
             .await;
     }
-    proxy.set(ProxyMode::HoldAnswers);
-    let before = proxy.answers();
-    let mut pushing = desks.command("sam");
-    let mut pushing = pushing
-        .args(["sync", "now"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    countersign_e2e::platform::wait_for(
-        "the platform answers the push",
-        Duration::from_secs(20),
-        || proxy.answers() > before,
-    )
-    .unwrap();
+    let mut pushing = push_with_answer_held(&desks, &proxy, "sam");
     // The platform dies with its answer unsent.
     platform.kill();
     proxy.set(ProxyMode::DropAnswers);

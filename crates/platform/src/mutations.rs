@@ -388,6 +388,23 @@ async fn insert_message(
     }
 }
 
+/// The end of posting a message on a ticket: the ticket's version moves, both records change.
+async fn message_posted(
+    tx: &mut PgConnection,
+    t: &str,
+    message_id: &str,
+    ticket_id: &str,
+) -> Effect {
+    let version = bump_ticket(tx, t, ticket_id).await?;
+    let mut changed = Changed::default();
+    changed.push(Entity::Message, message_id);
+    changed.push(Entity::Ticket, ticket_id);
+    Ok((
+        json!({"message_id": message_id, "ticket_id": ticket_id, "ticket_version": version}),
+        changed,
+    ))
+}
+
 async fn send_reply(tx: &mut PgConnection, caller: &Caller, p: &SendReply, m: &Mutation) -> Effect {
     MessageId::parse(&p.message_id)?;
     body_text("body", &p.body)?;
@@ -408,14 +425,7 @@ async fn send_reply(tx: &mut PgConnection, caller: &Caller, p: &SendReply, m: &M
         Some(&caller.agent_id),
     )
     .await?;
-    let version = bump_ticket(tx, t, &p.ticket_id).await?;
-    let mut changed = Changed::default();
-    changed.push(Entity::Message, &p.message_id);
-    changed.push(Entity::Ticket, &p.ticket_id);
-    Ok((
-        json!({"message_id": p.message_id, "ticket_id": p.ticket_id, "ticket_version": version}),
-        changed,
-    ))
+    message_posted(tx, t, &p.message_id, &p.ticket_id).await
 }
 
 async fn add_note(tx: &mut PgConnection, caller: &Caller, p: &AddNote) -> Effect {
@@ -448,14 +458,7 @@ async fn add_note(tx: &mut PgConnection, caller: &Caller, p: &AddNote) -> Effect
         Some(&caller.agent_id),
     )
     .await?;
-    let version = bump_ticket(tx, t, &p.ticket_id).await?;
-    let mut changed = Changed::default();
-    changed.push(Entity::Message, &p.message_id);
-    changed.push(Entity::Ticket, &p.ticket_id);
-    Ok((
-        json!({"message_id": p.message_id, "ticket_id": p.ticket_id, "ticket_version": version}),
-        changed,
-    ))
+    message_posted(tx, t, &p.message_id, &p.ticket_id).await
 }
 
 async fn raise_escalation(tx: &mut PgConnection, caller: &Caller, p: &RaiseEscalation) -> Effect {

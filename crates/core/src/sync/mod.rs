@@ -67,15 +67,15 @@ pub async fn login(store: &Store, url: &str, token: &str) -> Result<Me> {
     let dev = device.clone();
     blocking(move || secrets::store_platform_token(&dev, &secret)).await?;
     let mut tx = store.write().await?;
-    state::put(&mut tx, state::URL, client.base()).await?;
+    state::put(&mut *tx, state::URL, client.base()).await?;
     state::put(
-        &mut tx,
+        &mut *tx,
         state::ME,
         &serde_json::to_string(&me).map_err(crate::store::corrupt)?,
     )
     .await?;
-    state::put(&mut tx, settings::PERSON_NAME, &me.agent.name).await?;
-    state::put(&mut tx, settings::PERSON_ROLE, me.agent.role.as_str()).await?;
+    state::put(&mut *tx, settings::PERSON_NAME, &me.agent.name).await?;
+    state::put(&mut *tx, settings::PERSON_ROLE, me.agent.role.as_str()).await?;
     audit::append(
         &mut tx,
         &audit::Record {
@@ -200,18 +200,18 @@ pub async fn sync_once(store: &Store, progress: impl FnMut(PullProgress)) -> Res
     .await;
     match &round {
         Ok(_) => {
-            state::put_now(store.pool(), state::ONLINE, "true").await?;
+            state::put(store.pool(), state::ONLINE, "true").await?;
             state::delete(store.pool(), state::LAST_ERROR).await?;
         }
         Err(e) => {
             let offline = e.code() == countersign_model::ErrorCode::Unavailable;
-            state::put_now(
+            state::put(
                 store.pool(),
                 state::ONLINE,
                 if offline { "false" } else { "true" },
             )
             .await?;
-            state::put_now(
+            state::put(
                 store.pool(),
                 state::LAST_ERROR,
                 &format!("{} {}", ts(now()), e.public_message()),

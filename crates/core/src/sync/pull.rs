@@ -277,8 +277,8 @@ pub(crate) async fn apply_page(store: &Store, page: &ChangesPage) -> Result<u64>
     for change in &page.changes {
         changed += u64::from(apply(&mut tx, change, &at).await?);
     }
-    state::put(&mut tx, state::CURSOR, &page.cursor.to_string()).await?;
-    state::put(&mut tx, state::LAST_PULL, &at).await?;
+    state::put(&mut *tx, state::CURSOR, &page.cursor.to_string()).await?;
+    state::put(&mut *tx, state::LAST_PULL, &at).await?;
     tx.commit().await?;
     Ok(changed)
 }

@@ -119,7 +119,7 @@ pub(crate) async fn push(
             .execute(&mut *tx)
             .await?;
         }
-        state::put(&mut tx, state::LAST_PUSH, &at).await?;
+        state::put(&mut *tx, state::LAST_PUSH, &at).await?;
         tx.commit().await?;
         if results.len() < batch.len() {
             return Ok(report);

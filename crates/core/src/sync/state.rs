@@ -3,7 +3,6 @@
 //! describe, so the cursor cannot run ahead of the data.
 
 use crate::Result;
-use crate::store::Tx;
 use sqlx::SqlitePool;
 
 pub const URL: &str = "sync.url";
@@ -23,26 +22,15 @@ pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
     crate::settings::get(pool, key).await
 }
 
-pub async fn put(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+/// Stores `key` through `db`: inside a transaction (`&mut *tx`) or on its own (`pool`).
+pub async fn put(db: impl sqlx::SqliteExecutor<'_>, key: &str, value: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES (?, ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
     .bind(key)
     .bind(value)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-pub async fn put_now(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES (?, ?) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }

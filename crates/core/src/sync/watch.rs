@@ -45,7 +45,7 @@ async fn listen(store: Store, wake: Arc<Notify>) {
             && let Ok(response) = client.events().await
         {
             attempt = 0;
-            let _ = state::put_now(store.pool(), state::LIVE_SINCE, &ts(now())).await;
+            let _ = state::put(store.pool(), state::LIVE_SINCE, &ts(now())).await;
             let mut body = response.bytes_stream();
             let mut buf = String::new();
             while let Some(Ok(chunk)) = body.next().await {

@@ -18,17 +18,27 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) type Tx = Transaction<'static, Sqlite>;
 
+/// How often the background task checkpoints the WAL (see [`Store::open`]).
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 /// One desk database.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// Keeps the checkpoint task running while any clone of this store is alive.
+    _alive: std::sync::Arc<()>,
     /// The audit chain's last (seq, hash) as this process last wrote it; see `audit::append_now`.
     pub(crate) audit_head: std::sync::Arc<std::sync::Mutex<Option<(i64, String)>>>,
 }
 
 impl Store {
     /// Opens (creating if missing) the database at `path` and applies pending migrations.
+    ///
+    /// The WAL is checkpointed by a background task every [`CHECKPOINT_EVERY`] instead of by
+    /// SQLite inside whichever commit crosses its threshold: a checkpoint copies pages and
+    /// syncs the file, milliseconds a request would otherwise wait for. Closing the store
+    /// checkpoints what is left. Must be called inside a tokio runtime.
     pub async fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
@@ -42,7 +52,8 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true)
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-32000");
+            .pragma("cache_size", "-32000")
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new()
             // A local file cannot drop a connection: pinging before each use only adds a round trip.
             .test_before_acquire(false)
@@ -51,9 +62,15 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        let alive = std::sync::Arc::new(());
+        tokio::spawn(checkpoint_until_dropped(
+            pool.clone(),
+            std::sync::Arc::downgrade(&alive),
+        ));
         Ok(Self {
             pool,
             path: path.to_owned(),
+            _alive: alive,
             audit_head: Default::default(),
         })
     }
@@ -74,6 +91,28 @@ impl Store {
     /// Closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Checkpoints the WAL (PASSIVE: never waits for readers or writers) every
+/// [`CHECKPOINT_EVERY`] until the store is dropped or closed.
+async fn checkpoint_until_dropped(pool: SqlitePool, alive: std::sync::Weak<()>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        if alive.strong_count() == 0 || pool.is_closed() {
+            return;
+        }
+        match sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            Ok(_) => {}
+            Err(sqlx::Error::PoolClosed) => return,
+            Err(e) => tracing::warn!(error = %e, "cannot checkpoint the desk's WAL"),
+        }
     }
 }
 
@@ -114,4 +153,49 @@ pub(crate) fn parse_date_opt(s: Option<&str>) -> Result<Option<NaiveDate>> {
 /// Maps a parse failure of a stored value: the desk holds something it should not.
 pub(crate) fn corrupt<E: std::fmt::Display>(e: E) -> Error {
     Error::Internal(format!("unexpected value in the desk: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_len(path: &Path) -> u64 {
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// A commit never waits for a checkpoint; the background task copies the WAL into the
+    /// database file soon after.
+    #[tokio::test]
+    async fn commits_leave_checkpoints_to_the_background_task() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        let store = Store::open(&path).await.unwrap();
+        // Let the first background pass checkpoint the migrations, so the file is settled.
+        tokio::time::sleep(CHECKPOINT_EVERY * 2 + Duration::from_millis(200)).await;
+        let before = file_len(&path);
+        // ~8 MB in one commit: far past SQLite's own threshold (1000 pages of 4 KiB).
+        sqlx::raw_sql(
+            "CREATE TABLE scratch (b BLOB); \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+             INSERT INTO scratch SELECT randomblob(4000) FROM n;",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            file_len(&path),
+            before,
+            "the commit itself checkpointed into the database file"
+        );
+        let deadline = std::time::Instant::now() + CHECKPOINT_EVERY * 5;
+        while file_len(&path) < before + 8_000_000 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no background checkpoint within {:?}",
+                CHECKPOINT_EVERY * 5
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        store.close().await;
+    }
 }

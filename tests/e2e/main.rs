@@ -4,5 +4,6 @@
 mod cli;
 mod desktop;
 mod inspector;
+mod package;
 mod python_sdk;
 mod sync;

@@ -3,6 +3,7 @@
 //! MCP SDK, the MCP Inspector), build, and orchestrate. Every step says what it is doing and is
 //! idempotent: a second run installs nothing.
 
+mod bundle;
 mod desktop;
 mod setup;
 
@@ -17,6 +18,9 @@ commands:
           seed the demo desk and serve MCP over HTTP on 127.0.0.1 (headless)
   build   the UI (wasm32) and the release desktop app with it embedded
           (target/release/countersign-desktop), and the release `countersign` CLI
+  bundle  `build`, then the Debian package with the app and the CLI
+          (target/bundle/deb/countersign_<version>_<arch>.deb), offline, with dpkg-deb;
+          `bundle --debug` packages debug builds (quick, to check the packaging)
   test    fmt check, clippy -D warnings, the wasm32 check of the model, and every test,
           including the real-client tests (Python MCP SDK, MCP Inspector CLI) and the
           platform's tests on a throwaway PostgreSQL cluster (Debian's postgresql package)
@@ -29,6 +33,7 @@ fn main() {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("build") => build(),
+        Some("bundle") => bundle(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
@@ -142,6 +147,8 @@ fn test() -> Result<()> {
     cmd(&cargo, &["build", "-p", "countersign-cli"])?;
     let bin = target_dir().join("debug").join("countersign");
     let desktop_bin = desktop::build_app(&cargo, false)?;
+    // The package's layout and metadata are checked from the debug binaries (fast to build).
+    let deb = bundle::deb("debug")?;
     let tauri_driver = setup::cargo_bin("tauri-driver")?;
     let screenshots = target_dir().join("screenshots");
     step("cargo test --workspace");
@@ -150,6 +157,7 @@ fn test() -> Result<()> {
         &[
             ("COUNTERSIGN_BIN", &bin),
             ("COUNTERSIGN_DESKTOP_BIN", &desktop_bin),
+            ("COUNTERSIGN_DEB", &deb),
             ("COUNTERSIGN_TAURI_DRIVER", &tauri_driver),
             ("COUNTERSIGN_SCREENSHOTS", &screenshots),
             ("COUNTERSIGN_PYTHON", &tools.python),
@@ -226,6 +234,26 @@ fn build() -> Result<()> {
         app.display(),
         started.elapsed()
     ));
+    Ok(())
+}
+
+fn bundle(args: &[String]) -> Result<()> {
+    match args {
+        [] => {
+            build()?;
+            bundle::deb("release")?;
+        }
+        [flag] if flag == "--debug" => {
+            setup::ensure_desktop_tools()?;
+            let cargo = cargo();
+            desktop::build_ui(&cargo)?;
+            desktop::build_app(&cargo, false)?;
+            step("cargo build -p countersign-cli");
+            cmd(&cargo, &["build", "-p", "countersign-cli"])?;
+            bundle::deb("debug")?;
+        }
+        _ => bail!("usage: cargo xtask bundle [--debug]"),
+    }
     Ok(())
 }
 

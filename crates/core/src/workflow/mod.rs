@@ -5,6 +5,7 @@
 pub mod drafts;
 pub mod escalations;
 pub mod notes;
+pub mod replies;
 
 use crate::audit::{self, ActorKind};
 use crate::store::{Tx, now, ts};

@@ -5,5 +5,6 @@ mod bad_input;
 mod drafts;
 mod escalations;
 mod reads;
+mod replies;
 mod support;
 mod tokens;

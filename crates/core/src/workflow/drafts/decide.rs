@@ -2,8 +2,9 @@
 
 use super::load;
 use crate::store::{Store, now, ts};
-use crate::workflow::{audit_person, check_text, enqueue};
-use crate::{Error, Result, new_id};
+use crate::workflow::replies::{self, Origin};
+use crate::workflow::{audit_person, check_text};
+use crate::{Error, Result};
 use countersign_model::DraftId;
 use countersign_model::workflow::{Draft, DraftStatus, Person};
 use serde_json::json;
@@ -56,33 +57,13 @@ pub async fn approve(
         DraftStatus::PendingReview => {}
     }
     let final_body = edited.clone().unwrap_or_else(|| draft.body.clone());
-    let at = now();
     sqlx::query(
         "UPDATE drafts SET status = 'approved', decided_by = ?, decided_at = ?, final_body = ? WHERE id = ?",
     )
     .bind(&person.name)
-    .bind(ts(at))
+    .bind(ts(now()))
     .bind(&final_body)
     .bind(id.as_str())
-    .execute(&mut *tx)
-    .await?;
-    let message_id = format!("msg_{}", new_id(""));
-    sqlx::query(
-        "INSERT INTO messages (id, ticket_id, author_kind, author_name, body, visibility, created_at) \
-         VALUES (?, ?, 'agent', ?, ?, 'public', ?)",
-    )
-    .bind(&message_id)
-    .bind(draft.ticket_id.as_str())
-    .bind(&person.name)
-    .bind(&final_body)
-    .bind(ts(at))
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE tickets SET status = 'pending', updated_at = ? WHERE id = ? AND status = 'open'",
-    )
-    .bind(ts(at))
-    .bind(draft.ticket_id.as_str())
     .execute(&mut *tx)
     .await?;
     let based_on: serde_json::Map<String, serde_json::Value> = std::iter::once((
@@ -96,13 +77,16 @@ pub async fn approve(
             .map(|c| (format!("{}:{}", c.kind, c.id), json!(c.version))),
     )
     .collect();
-    enqueue(
+    let origin = Origin::Draft {
+        id,
+        edited: edited.is_some(),
+    };
+    let message_id = replies::queue(
         &mut tx,
-        "send_reply",
-        &json!({
-            "ticket_id": draft.ticket_id, "message_id": message_id, "draft_id": id,
-            "body": final_body, "edited": edited.is_some(), "approved_by": person.name,
-        }),
+        person,
+        &draft.ticket_id,
+        &final_body,
+        origin,
         &serde_json::Value::Object(based_on),
     )
     .await?;

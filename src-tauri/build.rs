@@ -10,11 +10,13 @@ fn main() {
 /// Every `#[tauri::command]` in src/commands.rs; keep in step with `generate_handler!`.
 const COMMANDS: &[&str] = &[
     "desk_status",
+    "sync_notices",
     "inbox",
     "ticket",
     "approve_draft",
     "reject_draft",
     "rereview_draft",
+    "write_reply",
     "add_note",
     "raise_escalation",
     "decide_escalation",

@@ -4,13 +4,14 @@
 use crate::Desk;
 use countersign_core::records::invoices::{self, InvoiceRef};
 use countersign_core::records::{kb, tickets};
-use countersign_core::workflow::{Proposer, drafts, escalations, notes};
+use countersign_core::workflow::{Proposer, drafts, escalations, notes, replies};
 use countersign_core::{
     activity, customer_panel, desk_settings, desk_status, escalation_queue, inbox, ipc_inputs,
-    settings,
+    settings, sync,
 };
 use countersign_model::ipc::*;
 use countersign_model::records::{Article, InvoiceDetail, Message, Page, TicketRow};
+use countersign_model::sync::SyncNotice;
 use countersign_model::workflow::{Draft, Escalation, Person, TicketDetail, TokenInfo};
 use countersign_model::{ArticleId, CustomerId, DraftId, InvoiceId, TicketId};
 use tauri::State;
@@ -36,16 +37,16 @@ impl Desk {
 
 #[tauri::command]
 pub async fn desk_status(desk: State<'_, Desk>) -> Reply<DeskStatus> {
-    let pool = desk.store.pool();
     let mcp = desk.mcp.status().await;
-    Ok(DeskStatus {
-        profile: desk.profile.clone(),
-        person: desk.person().await?,
-        mcp,
-        assistants_active: desk_status::assistants_active(pool).await.map_err(ipc)?,
-        outbox_pending: desk_status::outbox_pending(pool).await.map_err(ipc)?,
-        sync: "offline (no platform configured)".into(),
-    })
+    desk_status::load(&desk.store, &desk.profile, mcp)
+        .await
+        .map_err(ipc)
+}
+
+/// The platform's refusals and conflicts, newest first; `acknowledge` marks them read.
+#[tauri::command]
+pub async fn sync_notices(desk: State<'_, Desk>, acknowledge: bool) -> Reply<Vec<SyncNotice>> {
+    sync::notices(&desk.store, acknowledge).await.map_err(ipc)
 }
 
 #[tauri::command]
@@ -85,6 +86,18 @@ pub async fn rereview_draft(desk: State<'_, Desk>, id: DraftId) -> Reply<Draft> 
     drafts::rereview(&desk.store, &desk.person().await?, &id)
         .await
         .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn write_reply(desk: State<'_, Desk>, req: WriteReply) -> Reply<Message> {
+    replies::write(
+        &desk.store,
+        &desk.person().await?,
+        &req.ticket_id,
+        &req.body,
+    )
+    .await
+    .map_err(ipc)
 }
 
 #[tauri::command]

@@ -1,9 +1,10 @@
 //! Live updates: a core `ChangeWatch` polls the desk; each change becomes a `desk-changed` event
 //! for the UI, and drafts that arrived while the window is not focused raise a desktop
-//! notification. A machine without a notification daemon logs that once and carries on.
+//! notification unless the person turned them off (`notifications.enabled`). A machine without
+//! a notification daemon logs that once and carries on.
 
-use countersign_core::Store;
 use countersign_core::changes::{ChangeWatch, POLL_INTERVAL};
+use countersign_core::{Store, settings};
 use countersign_model::ipc::{DESK_CHANGED_EVENT, DeskChanged};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Emitter, Manager};
@@ -20,7 +21,11 @@ pub fn spawn(app: AppHandle, store: Store) {
         loop {
             tokio::time::sleep(POLL_INTERVAL).await;
             match watch.poll().await {
-                Ok(Some(change)) => announce(&app, change),
+                Ok(Some(change)) => {
+                    let notify =
+                        !change.drafts_arrived.is_empty() && notifications_on(&store).await;
+                    announce(&app, change, notify);
+                }
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "polling the desk failed; retrying"),
             }
@@ -28,11 +33,23 @@ pub fn spawn(app: AppHandle, store: Store) {
     });
 }
 
-fn announce(app: &AppHandle, change: DeskChanged) {
+/// The person's `notifications.enabled` setting; on when it cannot be read (logged).
+async fn notifications_on(store: &Store) -> bool {
+    settings::notifications_enabled(store.pool())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read the notifications setting; notifying");
+            true
+        })
+}
+
+/// Tells the window; with `notify`, also raises a notification for the drafts that arrived
+/// (only when the window is not focused: a person looking at it sees them already).
+fn announce(app: &AppHandle, change: DeskChanged, notify: bool) {
     if let Err(e) = app.emit(DESK_CHANGED_EVENT, &change) {
         tracing::warn!(error = %e, "cannot send the change to the window");
     }
-    if change.drafts_arrived.is_empty() {
+    if !notify || change.drafts_arrived.is_empty() {
         return;
     }
     let focused = app
@@ -56,13 +73,13 @@ fn announce(app: &AppHandle, change: DeskChanged) {
         ),
     };
     // D-Bus calls block: keep them off the runtime's workers.
-    tauri::async_runtime::spawn_blocking(move || notify(&summary, &body));
+    tauri::async_runtime::spawn_blocking(move || show_notification(&summary, &body));
 }
 
 /// Logged once per process when notifications cannot be shown (no session bus, no daemon).
 static NOTIFY_FAILED: AtomicBool = AtomicBool::new(false);
 
-fn notify(summary: &str, body: &str) {
+fn show_notification(summary: &str, body: &str) {
     let shown = notify_rust::Notification::new()
         .appname("Countersign")
         .summary(summary)

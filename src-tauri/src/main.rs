@@ -89,11 +89,13 @@ fn run(args: Args) -> anyhow::Result<()> {
         })
         .invoke_handler(tauri::generate_handler![
             commands::desk_status,
+            commands::sync_notices,
             commands::inbox,
             commands::ticket,
             commands::approve_draft,
             commands::reject_draft,
             commands::rereview_draft,
+            commands::write_reply,
             commands::add_note,
             commands::raise_escalation,
             commands::decide_escalation,

@@ -1,5 +1,6 @@
 //! The desktop's settings page: the person and role, the agent refund cap, the MCP endpoint and
-//! the MCP tokens (created with a scope, shown once with client configs, revoked).
+//! the MCP tokens (created with a scope, shown once with client configs, revoked), and whether
+//! arriving drafts raise a desktop notification.
 
 use crate::{Result, Store, client_config, settings, tokens};
 use countersign_model::TokenId;
@@ -14,6 +15,7 @@ pub async fn view(store: &Store, profile: &str, mcp: McpStatus) -> Result<Settin
         refund_cap: settings::get(pool, settings::AGENT_REFUND_CAP).await?,
         mcp,
         tokens: tokens::list(store).await?,
+        notifications: settings::notifications_enabled(pool).await?,
     })
 }
 

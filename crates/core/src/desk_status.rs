@@ -1,19 +1,24 @@
-//! What the desktop's status bar reports about the desk itself: decisions waiting in the outbox
-//! and which assistants have been calling over MCP lately (from the audit log).
+//! What the desktop's status bar reports: who is at the desk, the sync state (online or
+//! offline, last sync, outbox depth, unread sync notices; "local only" for a profile without a
+//! platform), the MCP endpoint and which assistants have been calling over MCP lately (from the
+//! audit log).
 
-use crate::Result;
+use crate::{Result, Store, settings, sync};
+use countersign_model::ipc::{DeskStatus, McpStatus};
 use sqlx::SqlitePool;
 
 /// How far back an assistant's last MCP call counts as "connected".
 pub const ACTIVE_WINDOW: chrono::Duration = chrono::Duration::minutes(5);
 
-/// Mutations queued for the platform and not yet delivered.
-pub async fn outbox_pending(pool: &SqlitePool) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL")
-            .fetch_one(pool)
-            .await?,
-    )
+/// The status bar of `profile`'s desk; `mcp` is the shell's in-process endpoint.
+pub async fn load(store: &Store, profile: &str, mcp: McpStatus) -> Result<DeskStatus> {
+    Ok(DeskStatus {
+        profile: profile.to_owned(),
+        person: settings::person(store.pool()).await?,
+        mcp,
+        assistants_active: assistants_active(store.pool()).await?,
+        sync: sync::status(store).await?,
+    })
 }
 
 /// Assistants (MCP client names) that called the desk within [`ACTIVE_WINDOW`], by name.

@@ -15,6 +15,8 @@ pub const MCP_PORT: &str = "mcp.port";
 /// `true` or `false`: whether the desktop app serves MCP over HTTP in-process.
 pub const MCP_ENABLED: &str = "mcp.enabled";
 pub const MCP_RATE_PER_MINUTE: &str = "mcp.rate_per_minute";
+/// `true` or `false`: whether the desktop app raises a notification when a draft arrives.
+pub const NOTIFICATIONS_ENABLED: &str = "notifications.enabled";
 
 pub const DEFAULT_MCP_PORT: u16 = 7431;
 pub const DEFAULT_MCP_RATE_PER_MINUTE: u32 = 600;
@@ -35,6 +37,10 @@ pub const KNOWN: &[(&str, &str)] = &[
     (
         MCP_RATE_PER_MINUTE,
         "MCP calls allowed per token per minute over HTTP",
+    ),
+    (
+        NOTIFICATIONS_ENABLED,
+        "true or false: a desktop notification when a draft arrives",
     ),
 ];
 
@@ -72,7 +78,7 @@ pub async fn set(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
                 .filter(|p| *p > 0)
                 .ok_or_else(|| Error::invalid(format!("{value:?} is not a TCP port (1-65535)")))?;
         }
-        MCP_ENABLED => {
+        MCP_ENABLED | NOTIFICATIONS_ENABLED => {
             if !matches!(value, "true" | "false") {
                 return Err(Error::invalid(format!("{value:?} is not true or false")));
             }
@@ -125,6 +131,11 @@ pub async fn mcp_port(pool: &SqlitePool) -> Result<u16> {
 /// Whether the desktop app serves MCP over HTTP (on unless set to `false`).
 pub async fn mcp_enabled(pool: &SqlitePool) -> Result<bool> {
     Ok(get(pool, MCP_ENABLED).await?.as_deref() != Some("false"))
+}
+
+/// Whether the desktop app notifies of arriving drafts (on unless set to `false`).
+pub async fn notifications_enabled(pool: &SqlitePool) -> Result<bool> {
+    Ok(get(pool, NOTIFICATIONS_ENABLED).await?.as_deref() != Some("false"))
 }
 
 pub async fn mcp_rate_per_minute(pool: &SqlitePool) -> Result<u32> {

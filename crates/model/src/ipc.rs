@@ -5,6 +5,7 @@
 use crate::error::ErrorCode;
 use crate::records::{CustomerDetail, Invoice, Payment, TicketPriority, TicketStatus};
 use crate::string_enum;
+use crate::sync::SyncStatus;
 use crate::workflow::{
     AuditEntry, Decision, Escalation, EscalationStatus, Person, ProposedAction, TokenInfo,
     TokenScope,
@@ -65,6 +66,13 @@ pub struct ApproveDraft {
 pub struct RejectDraft {
     pub draft_id: DraftId,
     pub reason: String,
+}
+
+/// A public reply a person writes by hand (no draft).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteReply {
+    pub ticket_id: TicketId,
+    pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,10 +152,9 @@ pub struct DeskStatus {
     pub mcp: McpStatus,
     /// Assistants that called the desk over MCP in the last few minutes.
     pub assistants_active: Vec<String>,
-    /// Decisions queued for the platform, not yet delivered.
-    pub outbox_pending: i64,
-    /// Online, offline, or why not syncing.
-    pub sync: String,
+    /// The desk's sync with the platform (`platform: None`: a local-only profile), with the
+    /// outbox depth and the count of unread sync notices.
+    pub sync: SyncStatus,
 }
 
 /// The settings page.
@@ -159,9 +166,12 @@ pub struct SettingsView {
     pub refund_cap: Option<String>,
     pub mcp: McpStatus,
     pub tokens: Vec<TokenInfo>,
+    /// Whether a desktop notification is raised when a draft arrives.
+    pub notifications: bool,
 }
 
-/// Change one setting (`person.name`, `person.role`, `agent.refund_cap`, `mcp.port`, `mcp.enabled`).
+/// Change one setting (`person.name`, `person.role`, `agent.refund_cap`, `mcp.port`, `mcp.enabled`,
+/// `notifications.enabled`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeSetting {
     pub key: String,

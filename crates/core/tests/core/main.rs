@@ -2,6 +2,7 @@
 
 mod audit_chain;
 mod bad_input;
+mod desk_views;
 mod drafts;
 mod escalations;
 mod reads;

@@ -5,6 +5,7 @@ mod bad_input;
 mod desk_views;
 mod drafts;
 mod escalations;
+mod inbox;
 mod reads;
 mod replies;
 mod support;

@@ -5,273 +5,13 @@
 //!
 //! Every test has its own X display and its own driver ports, so they may run in parallel.
 
+mod settings;
+mod window;
+
 use anyhow::{Context, Result, bail};
-use countersign_e2e::{Desk, free_port, run_with_deadline, tool};
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// How long the window may take to show the inbox (cold start, first paint).
-const START_LIMIT: Duration = Duration::from_secs(30);
-/// How long an action's visible effect may take.
-const ACTION_LIMIT: Duration = Duration::from_secs(10);
-/// The promise: an assistant's draft shows in the open window within one second.
-const LIVE_LIMIT: Duration = Duration::from_secs(1);
-
-/// A virtual X server on a display number it picks itself.
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Xvfb {
-    fn start() -> Result<Self> {
-        let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("start Xvfb (apt-get install xvfb; `cargo xtask test` does)")?;
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().context("Xvfb stdout")?).read_line(&mut line)?;
-        let n: u32 = line
-            .trim()
-            .parse()
-            .context("Xvfb did not report its display")?;
-        Ok(Self {
-            child,
-            display: format!(":{n}"),
-        })
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        terminate(&mut self.child);
-    }
-}
-
-/// SIGTERM (so tauri-driver stops its WebKitWebDriver child too), then SIGKILL after 5 s.
-fn terminate(child: &mut Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn wait_for_port(port: u16, limit: Duration, what: &str) -> Result<()> {
-    let deadline = Instant::now() + limit;
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() > deadline {
-            bail!("{what} did not listen on {port} within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Ok(())
-}
-
-/// tauri-driver (and the WebKitWebDriver it starts) on free ports, on `xvfb`'s display.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start(xvfb: &Xvfb) -> Result<Self> {
-        let (port, native) = (free_port()?, free_port()?);
-        let child = Command::new(tool("COUNTERSIGN_TAURI_DRIVER"))
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("DISPLAY", &xvfb.display)
-            .env_remove("WAYLAND_DISPLAY")
-            // The app's own notifications must not find a session bus of the machine's.
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("start tauri-driver")?;
-        let driver = Self { child, port };
-        wait_for_port(port, Duration::from_secs(20), "tauri-driver")?;
-        // tauri-driver listens before its WebKitWebDriver does; a session needs both.
-        wait_for_port(native, Duration::from_secs(20), "WebKitWebDriver")?;
-        Ok(driver)
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        terminate(&mut self.child);
-    }
-}
-
-/// The app in a window, with what it runs on. Dropped in field order: session, driver, display.
-struct Window {
-    client: Client,
-    _driver: Driver,
-    _xvfb: Xvfb,
-    /// How long the app took from session request to the inbox rendered.
-    started_in: Duration,
-}
-
-impl Window {
-    async fn open(data_dir: &Path) -> Result<Self> {
-        let xvfb = Xvfb::start()?;
-        let driver = Driver::start(&xvfb)?;
-        let app = tool("COUNTERSIGN_DESKTOP_BIN");
-        let args = [
-            "--data-dir".to_owned(),
-            data_dir.display().to_string(),
-            "--profile".to_owned(),
-            "demo".to_owned(),
-            "--mcp-port".to_owned(),
-            free_port()?.to_string(),
-        ];
-        let caps = json!({
-            "browserName": "wry",
-            "tauri:options": {"application": app, "args": args},
-        });
-        let Value::Object(caps) = caps else {
-            unreachable!()
-        };
-        let started = Instant::now();
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .context("WebDriver session with the app")?;
-        let window = Self {
-            client,
-            _driver: driver,
-            _xvfb: xvfb,
-            started_in: Duration::ZERO,
-        };
-        window.wait_css("#inbox-rows .row", START_LIMIT).await?;
-        Ok(Self {
-            started_in: started.elapsed(),
-            ..window
-        })
-    }
-
-    /// Waits until `css` matches an element; returns how long that took.
-    async fn wait_css(&self, css: &str, limit: Duration) -> Result<Duration> {
-        self.wait_text(css, "", limit).await
-    }
-
-    /// Waits until the element matching `css` exists and its text contains `needle`.
-    async fn wait_text(&self, css: &str, needle: &str, limit: Duration) -> Result<Duration> {
-        let started = Instant::now();
-        let mut last = String::from("(no such element)");
-        while started.elapsed() < limit {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                last = el.text().await.unwrap_or_default();
-                if last.contains(needle) {
-                    return Ok(started.elapsed());
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        bail!("after {limit:?}, `{css}` shows {last:?}, not {needle:?}")
-    }
-
-    async fn click(&self, css: &str) -> Result<()> {
-        self.wait_css(css, ACTION_LIMIT).await?;
-        self.client
-            .find(Locator::Css(css))
-            .await?
-            .click()
-            .await
-            .with_context(|| format!("click {css}"))
-    }
-
-    async fn type_into(&self, css: &str, text: &str) -> Result<()> {
-        self.wait_css(css, ACTION_LIMIT).await?;
-        let el = self.client.find(Locator::Css(css)).await?;
-        el.clear().await?;
-        el.send_keys(text).await?;
-        Ok(())
-    }
-
-    /// Presses a shortcut key on the page (as a person would, focus outside any field).
-    async fn press(&self, key: &str) -> Result<()> {
-        self.client
-            .execute(
-                "document.activeElement && document.activeElement.blur(); \
-                 window.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], bubbles: true}));",
-                vec![json!(key)],
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let png = self.client.screenshot().await?;
-        let dir = tool("COUNTERSIGN_SCREENSHOTS");
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
-        Ok(path)
-    }
-
-    async fn close(self) -> Result<()> {
-        self.client.close().await?;
-        Ok(())
-    }
-}
-
-/// Runs tests/clients/propose.py (the Python MCP SDK over stdio) and returns what it filed.
-fn propose(data_dir: &Path, args: &[&str]) -> Result<Value> {
-    let mut c = Command::new(tool("COUNTERSIGN_PYTHON"));
-    c.arg(tool("COUNTERSIGN_CLIENTS").join("propose.py"))
-        .args(args)
-        .arg("--bin")
-        .arg(tool("COUNTERSIGN_BIN"))
-        .arg("--data-dir")
-        .arg(data_dir);
-    let out = run_with_deadline(c, Duration::from_secs(120))?;
-    if !out.status.success() {
-        bail!(
-            "propose.py {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
-
-fn field<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_default()
-}
-
-async fn open_desk(data_dir: &Path) -> countersign_core::Store {
-    let path = countersign_core::profile::DataDir::locate(Some(data_dir))
-        .and_then(|d| d.desk_path("demo"))
-        .expect("desk path");
-    countersign_core::Store::open(&path)
-        .await
-        .expect("open desk")
-}
+use countersign_e2e::Desk;
+use fantoccini::Locator;
+use window::{ACTION_LIMIT, LIVE_LIMIT, Window, field, open_desk, propose};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Result<()> {
@@ -322,7 +62,55 @@ async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Resul
         .await?;
     w.wait_text(&format!("#decided-{draft}"), "edited", ACTION_LIMIT)
         .await?;
+    // The edit stays diffable: what the assistant wrote, struck through, and what was sent.
+    w.wait_css(&format!("#diff-{draft} ins"), ACTION_LIMIT)
+        .await
+        .context("the edit is shown as a diff")?;
+    let marked = |tag: &str| {
+        let js = format!(
+            "return Array.from(document.querySelectorAll('#diff-{draft} {tag}')).map(e => e.textContent).join('|');"
+        );
+        let client = w.client.clone();
+        async move {
+            anyhow::Ok(
+                client
+                    .execute(&js, vec![])
+                    .await?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        }
+    };
+    let (added, removed) = (marked("ins").await?, marked("del").await?);
+    assert!(
+        added.contains("duplicate") && added.contains("Priya"),
+        "the reviewer's words show as added: {added:?}"
+    );
+    assert!(
+        removed.contains("thank") && removed.contains("you for writing"),
+        "the assistant's words that were not sent show as removed: {removed:?}"
+    );
     w.screenshot("desktop-approved").await?;
+
+    // A reply written by hand: an empty one is refused with the core's message, then one is sent.
+    w.click("#compose-reply").await?;
+    w.click("#compose-send").await?;
+    w.wait_text("#toast", "must not be empty", ACTION_LIMIT)
+        .await
+        .context("an empty reply is refused with a clear message")?;
+    let by_hand = "One more thing: the refund reference is RF-2231. Priya";
+    w.type_into("#compose-body", by_hand).await?;
+    w.click("#compose-send").await?;
+    w.wait_text("#thread", "refund reference is RF-2231", ACTION_LIMIT)
+        .await
+        .context("the hand-written reply joins the thread")?;
+    w.wait_text("#statusbar #sync-status", "local only", ACTION_LIMIT)
+        .await
+        .context("a demo profile without a platform says so calmly")?;
+    w.wait_text("#statusbar #outbox", "outbox 2", ACTION_LIMIT)
+        .await
+        .context("the approved reply and the hand-written one wait in the outbox")?;
 
     w.click("#nav-activity").await?;
     w.wait_text("#chain-status", "verified", ACTION_LIMIT)
@@ -330,6 +118,8 @@ async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Resul
     w.wait_text("#audit-rows", "approve_draft", ACTION_LIMIT)
         .await?;
     w.wait_text("#audit-rows", "draft_reply", ACTION_LIMIT)
+        .await?;
+    w.wait_text("#audit-rows", "write_reply", ACTION_LIMIT)
         .await?;
     w.screenshot("desktop-activity").await?;
     w.close().await?;
@@ -346,6 +136,11 @@ async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Resul
         d.final_body.as_deref(),
         Some(edited),
         "the reviewer's edit is what is sent"
+    );
+    let thread = countersign_core::records::tickets::thread(store.pool(), &ticket.parse()?).await?;
+    assert!(
+        thread.iter().any(|m| m.body == by_hand),
+        "the hand-written reply is in the desk's thread"
     );
     Ok(())
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use countersign_model::Money;
 use countersign_model::records::{Invoice, TicketPriority, TicketRow};
+use countersign_model::sync::SyncStatus;
 use countersign_model::workflow::DraftStatus;
 
 /// `1 234.50 EUR`: the exact decimal, thin-space grouped, with its currency code.
@@ -141,6 +142,50 @@ pub fn invoice_class(inv: &Invoice) -> &'static str {
     if inv.overdue { "overdue" } else { "" }
 }
 
+/// How the status bar reads the desk's sync state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncLabel {
+    pub text: String,
+    /// `ok`, `warn` or `muted`.
+    pub class: &'static str,
+    /// The longer story on hover: the platform, the last error.
+    pub title: String,
+}
+
+/// `local only` for a profile without a platform (calm: nothing is wrong), `online · synced 2 min
+/// ago`, `offline · last sync 3 h ago` with the last error on hover, `not signed in`.
+pub fn sync_label(s: &SyncStatus, now: DateTime<Utc>) -> SyncLabel {
+    let Some(platform) = &s.platform else {
+        return SyncLabel {
+            text: "local only".into(),
+            class: "muted",
+            title: "This profile is not connected to a platform: decisions stay on this desk."
+                .into(),
+        };
+    };
+    let last = s
+        .last_pull_at
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| ago(t.with_timezone(&Utc), now));
+    let mut title = format!("Platform {platform}");
+    if let Some(e) = &s.last_error {
+        title.push_str(&format!(" — last error: {e}"));
+    }
+    let (text, class) = if s.signed_in == Some(false) {
+        ("not signed in".to_owned(), "warn")
+    } else {
+        match (s.online, last) {
+            (Some(true), Some(l)) => (format!("online · synced {l}"), "ok"),
+            (Some(true), None) => ("online".to_owned(), "ok"),
+            (Some(false), Some(l)) => (format!("offline · last sync {l}"), "warn"),
+            (Some(false), None) => ("offline · never synced".to_owned(), "warn"),
+            (None, _) => ("not synced yet".to_owned(), "muted"),
+        }
+    };
+    SyncLabel { text, class, title }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +240,40 @@ mod tests {
     fn confidence_is_a_whole_percentage() {
         assert_eq!(confidence(0.874), "87 %");
         assert_eq!(confidence(1.7), "100 %", "clamped");
+    }
+
+    #[test]
+    fn a_profile_without_a_platform_reads_local_only_calmly() {
+        let l = sync_label(&SyncStatus::default(), at(9, 0));
+        assert_eq!(l.text, "local only");
+        assert_eq!(l.class, "muted", "not an error, not a warning");
+    }
+
+    #[test]
+    fn a_connected_desk_says_online_or_offline_with_its_last_sync() {
+        let mut s = SyncStatus {
+            platform: Some("https://platform.test".into()),
+            signed_in: Some(true),
+            online: Some(true),
+            last_pull_at: Some("2026-03-02T08:58:00.000Z".into()),
+            ..SyncStatus::default()
+        };
+        let l = sync_label(&s, at(9, 0));
+        assert_eq!(
+            (l.text.as_str(), l.class),
+            ("online · synced 2 min ago", "ok")
+        );
+        s.online = Some(false);
+        s.last_error = Some("connection refused".into());
+        let l = sync_label(&s, at(11, 0));
+        assert_eq!(
+            (l.text.as_str(), l.class),
+            ("offline · last sync 2 h ago", "warn")
+        );
+        assert!(l.title.contains("connection refused"), "{}", l.title);
+        s.last_pull_at = None;
+        assert_eq!(sync_label(&s, at(9, 0)).text, "offline · never synced");
+        s.signed_in = Some(false);
+        assert_eq!(sync_label(&s, at(9, 0)).text, "not signed in");
     }
 }

@@ -8,6 +8,7 @@
 
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod diff;
 mod format;
 
 #[cfg(target_arch = "wasm32")]

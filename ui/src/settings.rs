@@ -1,5 +1,6 @@
 //! Settings: the person and role (offline profile), the agent refund cap, the in-process MCP
-//! endpoint (on/off, port) and MCP tokens with ready-to-paste client configurations.
+//! endpoint (on/off, port), desktop notifications (on/off) and MCP tokens with ready-to-paste
+//! client configurations.
 
 use crate::app::use_ui;
 use crate::format;
@@ -64,6 +65,7 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
     let token_name = RwSignal::new(String::new());
     let token_scope = RwSignal::new(TokenScope::Draft);
     let mcp_on = v.mcp.enabled;
+    let notify_on = v.notifications;
     let create = move |_| {
         let req = CreateToken {
             name: token_name.get_untracked(),
@@ -84,7 +86,7 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
         <div class="settings-grid">
             <div class="card form">
                 <div class="label">"Profile"</div>
-                <div>"Profile "<strong>{v.profile.clone()}</strong>" · offline (no platform configured)"</div>
+                <div>"Profile "<strong>{v.profile.clone()}</strong></div>
                 <label>"Name"<input id="set-name" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/></label>
                 <label>"Role"
                     <select id="set-role" on:change=move |e| change("person.role", event_target_value(&e))>
@@ -114,22 +116,37 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
                 </div>
                 <p class="muted small">"Assistants that launch Countersign themselves (stdio) need no endpoint: `countersign connect claude-desktop`."</p>
             </div>
+            <div class="card form">
+                <div class="label">"Notifications"</div>
+                <div id="notifications-state">{if notify_on {
+                    "A desktop notification when an assistant files a draft while the window is in the background."
+                } else {
+                    "Off: drafts still appear in the inbox live, without a desktop notification."
+                }}</div>
+                <div class="actions">
+                    <button class="secondary" id="toggle-notifications"
+                        on:click=move |_| change("notifications.enabled", (!notify_on).to_string())>
+                        {if notify_on { "Turn off" } else { "Turn on" }}
+                    </button>
+                </div>
+            </div>
             <div class="card form wide-card">
                 <div class="label">"MCP tokens"</div>
                 <table class="mini" id="tokens">
                     <tbody>
                         {v.tokens.iter().map(|t| {
                             let id = t.id.clone();
+                            let row_id = format!("token-{id}");
                             let revoked = t.revoked_at.is_some();
                             view! {
-                                <tr class:muted=revoked>
+                                <tr class:muted=revoked id=row_id>
                                     <td>{t.name.clone()}</td>
                                     <td>{t.scope.as_str()}</td>
                                     <td>{t.last_used_at.map(|u| format!("used {}", format::ago(u, now))).unwrap_or_else(|| "never used".into())}</td>
                                     <td>{if revoked {
-                                        view! { <span>"revoked"</span> }.into_any()
+                                        view! { <span class="token-state">"revoked"</span> }.into_any()
                                     } else {
-                                        view! { <button class="ghost" on:click=move |_| {
+                                        view! { <button class="ghost token-revoke" on:click=move |_| {
                                             let req = RevokeToken { token_id: id.clone() };
                                             crate::ticket::act(ui, "revoke_token", json!({ "req": req }), "Token revoked", || ());
                                         }>"Revoke"</button> }.into_any()
@@ -141,7 +158,7 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
                 </table>
                 <div class="actions">
                     <input id="token-name" placeholder="Token name, e.g. Cursor" on:input=move |e| token_name.set(event_target_value(&e))/>
-                    <select on:change=move |e| if let Ok(s) = TokenScope::parse(&event_target_value(&e)) { token_scope.set(s) }>
+                    <select id="token-scope" on:change=move |e| if let Ok(s) = TokenScope::parse(&event_target_value(&e)) { token_scope.set(s) }>
                         <option value="draft">"draft (read + propose)"</option>
                         <option value="read">"read only"</option>
                     </select>

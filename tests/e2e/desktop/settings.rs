@@ -1,0 +1,89 @@
+//! The settings page and the status bar's sync notices, in the real window: a token created
+//! with a scope shows its ready-to-paste client configurations once and is revoked; desktop
+//! notifications are switched off; a notice from the platform shows as a badge that opens its
+//! list. What the window shows is checked against what the desk holds.
+
+use super::window::{ACTION_LIMIT, Window, open_desk};
+use anyhow::{Context, Result};
+use countersign_e2e::Desk;
+use countersign_model::workflow::TokenScope;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_create_and_revoke_a_token_and_switch_notifications_off() -> Result<()> {
+    let desk = Desk::demo(40, 200, 40)?;
+    // A refusal as the sync's push writes it, for the status bar to surface.
+    let store = open_desk(desk.data_dir()).await;
+    sqlx::query("INSERT INTO sync_notices (at, code, subject, message) VALUES (?, 'stale', 'draft dft_e2e', ?)")
+        .bind(countersign_core::store::ts(countersign_core::store::now()))
+        .bind("The reply was not sent: the customer wrote again. The draft is back for review.")
+        .execute(store.pool())
+        .await?;
+    store.close().await;
+
+    let w = Window::open(desk.data_dir()).await?;
+    w.wait_text("#sync-status", "local only", ACTION_LIMIT)
+        .await?;
+    w.click("#nav-settings").await?;
+    w.type_into("#token-name", "Cursor on the laptop").await?;
+    w.client
+        .find(fantoccini::Locator::Css("#token-scope"))
+        .await?
+        .select_by_value("read")
+        .await?;
+    w.click("#create-token").await?;
+    for client in ["Claude Desktop", "Cursor", "VS Code"] {
+        w.wait_text("#created-token", client, ACTION_LIMIT)
+            .await
+            .with_context(|| format!("a ready-to-paste configuration for {client}"))?;
+    }
+    w.wait_text("#created-token", "cst_", ACTION_LIMIT)
+        .await
+        .context("the secret is shown once")?;
+
+    let store = open_desk(desk.data_dir()).await;
+    let tokens = countersign_core::tokens::list(&store).await?;
+    let token = tokens
+        .iter()
+        .find(|t| t.name == "Cursor on the laptop")
+        .context("the token created in the window is in the desk")?;
+    assert_eq!(token.scope, TokenScope::Read, "with the scope chosen");
+    let row = format!("#token-{}", token.id);
+    w.wait_text(&row, "read", ACTION_LIMIT).await?;
+    w.screenshot("desktop-settings").await?;
+
+    w.click(&format!("{row} .token-revoke")).await?;
+    w.wait_text(&format!("{row} .token-state"), "revoked", ACTION_LIMIT)
+        .await
+        .context("the revoked token reads as revoked")?;
+    let revoked = countersign_core::tokens::find(&store, &token.id).await?;
+    assert!(revoked.revoked_at.is_some(), "revoked in the desk too");
+
+    w.wait_text("#notifications-state", "desktop notification", ACTION_LIMIT)
+        .await?;
+    w.click("#toggle-notifications").await?;
+    w.wait_text("#notifications-state", "Off", ACTION_LIMIT)
+        .await
+        .context("the switch reads off after turning notifications off")?;
+    assert!(
+        !countersign_core::settings::notifications_enabled(store.pool()).await?,
+        "the desk remembers notifications are off"
+    );
+
+    w.wait_text("#notices-badge", "1 sync notice", ACTION_LIMIT)
+        .await
+        .context("an unread refusal from the platform shows in the status bar")?;
+    w.click("#notices-badge").await?;
+    w.wait_text("#sync-notices", "the customer wrote again", ACTION_LIMIT)
+        .await?;
+    w.wait_gone("#notices-badge", ACTION_LIMIT)
+        .await
+        .context("once read, the notices no longer count as unread in the status bar")?;
+    w.screenshot("desktop-sync-notices").await?;
+    let notices = countersign_core::sync::notices(&store, false).await?;
+    assert!(
+        notices.iter().all(|n| n.read),
+        "opening the list marks the notices read"
+    );
+    w.close().await?;
+    Ok(())
+}

@@ -236,6 +236,16 @@ impl Window {
     }
 
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // WebKit captures the last composited frame: wait until the current DOM was painted
+        // (two animation frames), or the picture may show the page before the last action.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .context("wait for the page to be painted")?;
         let png = self.client.screenshot().await?;
         let dir = tool("COUNTERSIGN_SCREENSHOTS");
         std::fs::create_dir_all(&dir)?;

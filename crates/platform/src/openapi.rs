@@ -59,6 +59,11 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             Some(body("BillingBatch")),
             ok("the ids that changed", "BillingIngested"),
         ),
+        ("POST", "/v1/ingest/tickets") => (
+            "Import tickets with their messages in bulk (a help desk's history); a ticket whose id or thread key is already here is left alone.",
+            Some(body("TicketImport")),
+            ok("what was created and what was skipped", "TicketsImported"),
+        ),
         ("POST", "/v1/admin/tenants") => (
             "Create a tenant.",
             Some(body("NewTenant")),
@@ -122,6 +127,10 @@ fn components() -> Value {
             "Ingested": obj(json!({"customer_id": string, "ticket_id": string, "message_id": string, "ticket_version": int, "created_ticket": {"type": "boolean"}, "duplicate": {"type": "boolean"}}), &["customer_id", "ticket_id", "message_id", "ticket_version", "created_ticket", "duplicate"]),
             "BillingBatch": obj(json!({"customers": {"type": "array", "items": {"type": "object"}}, "invoices": {"type": "array", "items": {"type": "object", "description": "FlexPrice invoice; amounts (amount_due, amount_paid, …) as decimal strings"}}, "payments": {"type": "array", "items": {"type": "object"}}}), &[]),
             "BillingIngested": obj(json!({"customers": {"type": "array", "items": string}, "invoices": {"type": "array", "items": string}, "payments": {"type": "array", "items": string}, "cursor": {"type": ["integer", "null"]}}), &["customers", "invoices", "payments"]),
+            "TicketImport": obj(json!({"tickets": {"type": "array", "items": schema("ImportedTicket"), "description": "at most 10 000 tickets and messages together"}}), &["tickets"]),
+            "ImportedTicket": obj(json!({"id": string, "customer_id": string, "subject": string, "status": {"type": "string", "enum": ["open", "pending", "solved", "closed"]}, "priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"], "default": "normal"}, "channel": {"type": "string", "enum": ["email", "chat", "web", "phone"]}, "assignee": string, "language": {"type": "string", "default": "en"}, "sla_due_at": {"type": "string", "format": "date-time"}, "thread_key": string, "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}, "messages": {"type": "array", "items": schema("ImportedMessage"), "description": "oldest first"}}), &["id", "customer_id", "subject", "status", "channel", "created_at", "updated_at"]),
+            "ImportedMessage": obj(json!({"id": string, "author_kind": {"type": "string", "enum": ["customer", "agent", "ai", "system"]}, "author_name": string, "body": string, "visibility": {"type": "string", "enum": ["public", "internal"], "default": "public"}, "created_at": {"type": "string", "format": "date-time"}}), &["id", "author_kind", "author_name", "body", "created_at"]),
+            "TicketsImported": obj(json!({"tickets": {"type": "array", "items": string}, "messages": int, "skipped": {"type": "array", "items": string}, "cursor": {"type": ["integer", "null"]}}), &["tickets", "messages", "skipped"]),
             "NewTenant": obj(json!({"name": string}), &["name"]),
             "NewAgent": obj(json!({"name": string, "email": string, "role": {"type": "string", "enum": ["agent", "supervisor"]}}), &["name", "email", "role"]),
             "NewTokenRequest": obj(json!({"name": string}), &["name"]),

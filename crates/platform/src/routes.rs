@@ -82,6 +82,12 @@ pub fn table() -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/v1/ingest/tickets",
+            Agent,
+            post(ingest::post_tickets),
+        ),
+        route(
+            Method::POST,
             "/v1/admin/tenants",
             Admin,
             post(admin::post_tenant),

@@ -7,6 +7,7 @@
 mod bad_input;
 mod events;
 mod feed;
+mod import;
 mod ingest;
 mod isolation;
 mod me_admin;

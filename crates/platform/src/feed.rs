@@ -10,7 +10,9 @@ use crate::auth::Caller;
 use crate::error::{Error, Result};
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use countersign_model::sync::{Change, ChangesPage, Entity};
+use countersign_model::sync::Entity;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use sqlx::{PgConnection, PgPool};
 
 /// The LISTEN/NOTIFY channel; payload `"<tenant_id> <cursor>"`.
@@ -18,37 +20,69 @@ pub const CHANNEL: &str = "countersign_changes";
 pub const DEFAULT_LIMIT: i64 = 500;
 pub const MAX_LIMIT: i64 = 5000;
 
-macro_rules! record_sql {
+/// One branch of [`RECORD_SQL`]: the changed records of one entity, as the desk's rows.
+macro_rules! state_of {
     ($entity:literal, $view:literal) => {
         concat!(
-            "WITH alloc AS (
-                 UPDATE tenants SET change_seq = change_seq + cardinality($2::text[])
-                 WHERE id = $1 RETURNING change_seq - cardinality($2::text[]) AS base)
-             INSERT INTO changes (tenant_id, seq, entity, entity_id, version, data)
-             SELECT $1, alloc.base + i.ord, '",
-            $entity,
-            "', v.id, v.version, to_jsonb(v) - 'tenant_id'
-             FROM alloc
-             CROSS JOIN unnest($2::text[]) WITH ORDINALITY AS i (id, ord)
-             JOIN ",
+            "SELECT i.ord, i.entity, v.id, v.version, to_jsonb(v) - 'tenant_id' AS data
+             FROM input i JOIN ",
             $view,
-            " v ON v.tenant_id = $1 AND v.id = i.id
-             RETURNING seq"
+            " v ON i.entity = '",
+            $entity,
+            "' AND v.tenant_id = $1 AND v.id = i.id"
         )
     };
 }
 
-fn record_sql(entity: Entity) -> &'static str {
+/// Records the state of every changed record (`$2` entities, `$3` ids, in order) as change rows
+/// and queues the notification (`$4` channel), in one statement: the tenant's row lock is taken
+/// here and held only until the commit that follows. Returns the new cursor, or no row when
+/// none of the records exists.
+const RECORD_SQL: &str = concat!(
+    "WITH alloc AS (
+         UPDATE tenants SET change_seq = change_seq + cardinality($2::text[])
+         WHERE id = $1 RETURNING change_seq - cardinality($2::text[]) AS base),
+     input AS (SELECT * FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS i (entity, id, ord)),
+     state AS (",
+    state_of!("customer", "customer_rows"),
+    " UNION ALL ",
+    state_of!("subscription", "subscription_rows"),
+    " UNION ALL ",
+    state_of!("invoice", "invoice_rows"),
+    " UNION ALL ",
+    state_of!("payment", "payment_rows"),
+    " UNION ALL ",
+    state_of!("wallet", "wallet_rows"),
+    " UNION ALL ",
+    state_of!("ticket", "ticket_rows"),
+    " UNION ALL ",
+    state_of!("message", "message_rows"),
+    " UNION ALL ",
+    state_of!("escalation", "escalation_rows"),
+    " UNION ALL ",
+    state_of!("kb_article", "kb_article_rows"),
+    "),
+     ins AS (
+         INSERT INTO changes (tenant_id, seq, entity, entity_id, version, data)
+         SELECT $1, alloc.base + s.ord, s.entity, s.id, s.version, s.data
+         FROM alloc CROSS JOIN state s
+         RETURNING seq)
+     SELECT c.cursor, pg_notify($4, $1 || ' ' || c.cursor)
+     FROM (SELECT max(seq) AS cursor FROM ins) c WHERE c.cursor IS NOT NULL"
+);
+
+/// The name an entity has in the feed (`changes.entity`, the views' branches above).
+fn entity_name(entity: Entity) -> &'static str {
     match entity {
-        Entity::Customer => record_sql!("customer", "customer_rows"),
-        Entity::Subscription => record_sql!("subscription", "subscription_rows"),
-        Entity::Invoice => record_sql!("invoice", "invoice_rows"),
-        Entity::Payment => record_sql!("payment", "payment_rows"),
-        Entity::Wallet => record_sql!("wallet", "wallet_rows"),
-        Entity::Ticket => record_sql!("ticket", "ticket_rows"),
-        Entity::Message => record_sql!("message", "message_rows"),
-        Entity::Escalation => record_sql!("escalation", "escalation_rows"),
-        Entity::KbArticle => record_sql!("kb_article", "kb_article_rows"),
+        Entity::Customer => "customer",
+        Entity::Subscription => "subscription",
+        Entity::Invoice => "invoice",
+        Entity::Payment => "payment",
+        Entity::Wallet => "wallet",
+        Entity::Ticket => "ticket",
+        Entity::Message => "message",
+        Entity::Escalation => "escalation",
+        Entity::KbArticle => "kb_article",
     }
 }
 
@@ -66,31 +100,30 @@ impl Changed {
         self.0.is_empty()
     }
 
+    /// Adds every record another set changed, after this set's own.
+    pub fn extend(&mut self, other: Changed) {
+        self.0.extend(other.0);
+    }
+
     /// Writes the change rows (each record's state now) and queues the notification. Returns the
     /// tenant's new cursor, or `None` when nothing changed. Call last, just before commit: from
     /// here on the tenant is locked until the transaction ends.
     pub async fn record(self, tx: &mut PgConnection, tenant_id: &str) -> Result<Option<i64>> {
-        let mut cursor = None;
-        let mut rest = self.0.as_slice();
-        while let Some((entity, _)) = rest.first() {
-            let run = rest.iter().take_while(|(e, _)| e == entity).count();
-            let ids: Vec<&str> = rest[..run].iter().map(|(_, id)| id.as_str()).collect();
-            let seqs: Vec<i64> = sqlx::query_scalar(record_sql(*entity))
-                .bind(tenant_id)
-                .bind(&ids)
-                .fetch_all(&mut *tx)
-                .await?;
-            cursor = seqs.into_iter().max().or(cursor);
-            rest = &rest[run..];
+        if self.0.is_empty() {
+            return Ok(None);
         }
-        if let Some(cursor) = cursor {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(format!("{tenant_id} {cursor}"))
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(cursor)
+        let (entities, ids): (Vec<&str>, Vec<&str>) = self
+            .0
+            .iter()
+            .map(|(e, id)| (entity_name(*e), id.as_str()))
+            .unzip();
+        Ok(sqlx::query_scalar(RECORD_SQL)
+            .bind(tenant_id)
+            .bind(&entities)
+            .bind(&ids)
+            .bind(CHANNEL)
+            .fetch_optional(&mut *tx)
+            .await?)
     }
 }
 
@@ -105,10 +138,34 @@ pub async fn current_cursor(pool: &PgPool, tenant_id: &str) -> Result<i64> {
     )
 }
 
+/// A page of the feed as it is sent: `model::sync::ChangesPage`, with each record the JSON text
+/// PostgreSQL renders (never parsed into a value and written out again).
+#[derive(Debug, Serialize)]
+pub struct RawChangesPage {
+    pub changes: Vec<RawChange>,
+    pub cursor: i64,
+    pub has_more: bool,
+}
+
+/// `model::sync::Change` with `data` as JSON text.
+#[derive(Debug, Serialize)]
+pub struct RawChange {
+    pub seq: i64,
+    pub entity: Entity,
+    pub id: String,
+    pub version: i64,
+    pub data: Box<RawValue>,
+}
+
 /// Up to `limit` changes after `after`, in seq order.
-pub async fn page(pool: &PgPool, tenant_id: &str, after: i64, limit: i64) -> Result<ChangesPage> {
-    let rows: Vec<(i64, String, String, i64, serde_json::Value)> = sqlx::query_as(
-        "SELECT seq, entity, entity_id, version, data FROM changes
+pub async fn page(
+    pool: &PgPool,
+    tenant_id: &str,
+    after: i64,
+    limit: i64,
+) -> Result<RawChangesPage> {
+    let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+        "SELECT seq, entity, entity_id, version, data::text FROM changes
          WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(tenant_id)
@@ -117,23 +174,23 @@ pub async fn page(pool: &PgPool, tenant_id: &str, after: i64, limit: i64) -> Res
     .fetch_all(pool)
     .await?;
     let has_more = rows.len() as i64 > limit;
+    let corrupt = |e: serde_json::Error| Error::Database(sqlx::Error::Decode(Box::new(e)));
     let changes = rows
         .into_iter()
         .take(limit as usize)
         .map(|(seq, entity, id, version, data)| {
-            let entity = serde_json::from_value(serde_json::Value::String(entity))
-                .map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
-            Ok(Change {
+            Ok(RawChange {
                 seq,
-                entity,
+                entity: serde_json::from_value(serde_json::Value::String(entity))
+                    .map_err(corrupt)?,
                 id,
                 version,
-                data,
+                data: RawValue::from_string(data).map_err(corrupt)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
     let cursor = changes.last().map_or(after, |c| c.seq);
-    Ok(ChangesPage {
+    Ok(RawChangesPage {
         changes,
         cursor,
         has_more,
@@ -178,7 +235,7 @@ pub async fn get_changes(
     caller: Caller,
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<Json<ChangesPage>> {
+) -> Result<Json<RawChangesPage>> {
     let (after, limit) = parse_query(query.as_deref())?;
     Ok(Json(
         page(&state.pool, &caller.tenant_id, after, limit).await?,
@@ -188,6 +245,33 @@ pub async fn get_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_entity_has_a_branch_in_the_record_statement() {
+        use Entity::*;
+        for e in [
+            Customer,
+            Subscription,
+            Invoice,
+            Payment,
+            Wallet,
+            Ticket,
+            Message,
+            Escalation,
+            KbArticle,
+        ] {
+            let name = entity_name(e);
+            assert_eq!(
+                serde_json::to_value(e).unwrap(),
+                name,
+                "the feed's name of {e:?} is its wire name"
+            );
+            assert!(
+                RECORD_SQL.contains(&format!("i.entity = '{name}'")),
+                "{name} has no branch"
+            );
+        }
+    }
 
     #[test]
     fn query_defaults_and_bounds() {

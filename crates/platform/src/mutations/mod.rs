@@ -1,0 +1,216 @@
+//! `POST /v1/sync/mutations`: a device's outbox, applied exactly once per mutation.
+//!
+//! A request's mutations run in one transaction, in order. Each first claims its dedup keys —
+//! `(tenant, device_id, seq)` and `(tenant, mutation id)` — in `applied_mutations`; a concurrent
+//! or later delivery of the same mutation finds the claim and answers `duplicate` with the
+//! outcome stored the first time. Each effect runs in a savepoint, so a rejection leaves nothing
+//! behind but its stored outcome and never blocks the mutations after it. The outcomes, the
+//! effects and the change rows of the whole request commit together: the tenant's feed is locked
+//! once per request, not once per mutation, and the desktops are poked once.
+//!
+//! If two requests wait on each other's locks (two devices acting on the same tickets in
+//! opposite orders), PostgreSQL aborts one; that request is then applied again one mutation per
+//! transaction, which cannot deadlock on tickets.
+
+mod effects;
+mod escalations;
+mod stale;
+
+pub use effects::MAX_BODY_CHARS;
+
+use crate::AppState;
+use crate::JsonBody;
+use crate::auth::Caller;
+use crate::error::{Error, Result};
+use crate::feed::Changed;
+use axum::Json;
+use axum::extract::State;
+use countersign_model::ErrorCode;
+use countersign_model::sync::{
+    Mutation, MutationBatch, MutationOutcome, MutationResult, MutationResults,
+};
+use effects::{Failure, apply};
+use serde_json::Value;
+use sqlx::{Acquire, PgConnection, PgPool};
+
+/// The most mutations one batch may carry.
+pub const MAX_BATCH: usize = 1000;
+/// The longest mutation id or device id accepted.
+pub const MAX_KEY_LEN: usize = 128;
+
+/// `POST /v1/sync/mutations`.
+pub async fn post_mutations(
+    caller: Caller,
+    State(state): State<AppState>,
+    JsonBody(batch): JsonBody<MutationBatch>,
+) -> Result<Json<MutationResults>> {
+    let device = batch.device_id.trim();
+    if device.is_empty() || device.len() > MAX_KEY_LEN {
+        return Err(Error::invalid(format!(
+            "device_id must be 1 to {MAX_KEY_LEN} characters"
+        )));
+    }
+    if batch.mutations.len() > MAX_BATCH {
+        return Err(Error::invalid(format!(
+            "a batch holds at most {MAX_BATCH} mutations, got {}",
+            batch.mutations.len()
+        )));
+    }
+    let span = tracing::info_span!("mutations", tenant = %caller.tenant_id, device, n = batch.mutations.len());
+    let _enter = span.enter();
+    let outcomes = match apply_all(&state.pool, &caller, device, &batch.mutations).await {
+        Err(e) if is_lock_conflict(&e) && batch.mutations.len() > 1 => {
+            tracing::info!(error = %e, "batch lost a lock conflict; applying it one by one");
+            let mut outcomes = Vec::with_capacity(batch.mutations.len());
+            for m in &batch.mutations {
+                outcomes.extend(
+                    apply_all(&state.pool, &caller, device, std::slice::from_ref(m)).await?,
+                );
+            }
+            outcomes
+        }
+        other => other?,
+    };
+    let results = batch
+        .mutations
+        .iter()
+        .zip(outcomes)
+        .map(|(m, outcome)| MutationResult {
+            seq: m.seq,
+            id: m.id.clone(),
+            outcome,
+        })
+        .collect();
+    Ok(Json(MutationResults { results }))
+}
+
+/// PostgreSQL aborted the transaction to break a lock cycle (or a serialization conflict).
+fn is_lock_conflict(e: &Error) -> bool {
+    matches!(e, Error::Database(sqlx::Error::Database(d))
+        if matches!(d.code().as_deref(), Some("40P01" | "40001")))
+}
+
+/// Applies `mutations` in one transaction (each unless it was seen before) and records their
+/// changes once; returns what happened to each, in order.
+pub async fn apply_all(
+    pool: &PgPool,
+    caller: &Caller,
+    device_id: &str,
+    mutations: &[Mutation],
+) -> Result<Vec<MutationOutcome>> {
+    let mut tx = pool.begin().await?;
+    let mut changed = Changed::default();
+    let mut outcomes = Vec::with_capacity(mutations.len());
+    for m in mutations {
+        let (outcome, c) = apply_once(&mut tx, caller, device_id, m).await?;
+        changed.extend(c);
+        outcomes.push(outcome);
+    }
+    changed.record(&mut tx, &caller.tenant_id).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Applies one mutation inside `tx` unless it was seen before; returns what happened and what
+/// changed.
+async fn apply_once(
+    tx: &mut PgConnection,
+    caller: &Caller,
+    device_id: &str,
+    m: &Mutation,
+) -> Result<(MutationOutcome, Changed)> {
+    if m.id.is_empty() || m.id.len() > MAX_KEY_LEN {
+        let outcome = MutationOutcome::Rejected {
+            code: ErrorCode::InvalidArgument,
+            message: format!("a mutation id must be 1 to {MAX_KEY_LEN} characters"),
+            winner: None,
+        };
+        return Ok((outcome, Changed::default()));
+    }
+    let claimed: Option<i32> = sqlx::query_scalar(
+        "INSERT INTO applied_mutations (tenant_id, mutation_id, device_id, device_seq, kind, agent_id)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1",
+    )
+    .bind(&caller.tenant_id)
+    .bind(&m.id)
+    .bind(device_id)
+    .bind(m.seq)
+    .bind(&m.kind)
+    .bind(&caller.agent_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if claimed.is_none() {
+        let outcome = duplicate(tx, caller, device_id, m).await?;
+        return Ok((outcome, Changed::default()));
+    }
+
+    let mut savepoint = (&mut *tx).begin().await?;
+    let effect = apply(&mut savepoint, caller, m).await;
+    let (outcome, changed) = match effect {
+        Ok((effect, changed)) => {
+            savepoint.commit().await?;
+            (MutationOutcome::Applied { effect }, changed)
+        }
+        Err(Failure::Rejected {
+            code,
+            message,
+            winner,
+        }) => {
+            savepoint.rollback().await?;
+            tracing::info!(id = %m.id, kind = %m.kind, %code, %message, "mutation rejected");
+            (
+                MutationOutcome::Rejected {
+                    code,
+                    message,
+                    winner,
+                },
+                Changed::default(),
+            )
+        }
+        Err(Failure::Internal(e)) => return Err(e),
+    };
+    let stored = serde_json::to_value(&outcome)
+        .map_err(|e| Error::Database(sqlx::Error::Encode(Box::new(e))))?;
+    sqlx::query(
+        "UPDATE applied_mutations SET outcome = $3 WHERE tenant_id = $1 AND mutation_id = $2",
+    )
+    .bind(&caller.tenant_id)
+    .bind(&m.id)
+    .bind(stored)
+    .execute(&mut *tx)
+    .await?;
+    Ok((outcome, changed))
+}
+
+/// The outcome stored for a mutation seen before, by id first, else by (device, seq). The claim
+/// is committed, or was made earlier in this same transaction (a batch carrying a mutation
+/// twice).
+async fn duplicate(
+    tx: &mut PgConnection,
+    caller: &Caller,
+    device_id: &str,
+    m: &Mutation,
+) -> Result<MutationOutcome> {
+    let stored: Option<Option<Value>> = sqlx::query_scalar(
+        "SELECT outcome FROM applied_mutations
+         WHERE tenant_id = $1 AND (mutation_id = $2 OR (device_id = $3 AND device_seq = $4))
+         ORDER BY (mutation_id = $2) DESC LIMIT 1",
+    )
+    .bind(&caller.tenant_id)
+    .bind(&m.id)
+    .bind(device_id)
+    .bind(m.seq)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let original = stored
+        .flatten()
+        .and_then(|v| serde_json::from_value::<MutationOutcome>(v).ok())
+        .ok_or_else(|| {
+            Error::Database(sqlx::Error::Protocol(
+                "a claimed mutation has no readable outcome".into(),
+            ))
+        })?;
+    Ok(MutationOutcome::Duplicate {
+        original: Box::new(original),
+    })
+}

@@ -1,0 +1,90 @@
+//! Invariant 2 at the platform: a reply approved on an outdated view of the ticket or of the
+//! records it cites is refused as `stale`.
+
+use super::effects::{Failure, invalid, reject};
+use crate::error::Error;
+use countersign_model::ErrorCode;
+use countersign_model::sync::{Entity, Mutation};
+use serde_json::Value;
+use sqlx::PgConnection;
+
+fn version_sql(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Customer => "SELECT version FROM customers WHERE tenant_id = $1 AND id = $2",
+        Entity::Subscription => {
+            "SELECT version FROM subscriptions WHERE tenant_id = $1 AND id = $2"
+        }
+        Entity::Invoice => "SELECT version FROM invoices WHERE tenant_id = $1 AND id = $2",
+        Entity::Payment => "SELECT version FROM payments WHERE tenant_id = $1 AND id = $2",
+        Entity::Wallet => "SELECT version FROM wallets WHERE tenant_id = $1 AND id = $2",
+        Entity::Ticket => "SELECT version FROM tickets WHERE tenant_id = $1 AND id = $2",
+        Entity::Message => "SELECT version FROM messages WHERE tenant_id = $1 AND id = $2",
+        Entity::Escalation => "SELECT version FROM escalations WHERE tenant_id = $1 AND id = $2",
+        Entity::KbArticle => "SELECT version FROM kb_articles WHERE tenant_id = $1 AND id = $2",
+    }
+}
+
+/// Invariant 2 at the platform: the reply is `stale` if the customer wrote on the ticket after
+/// the version the person saw, or a record the reply cites has changed since.
+pub(super) async fn check_not_stale(
+    tx: &mut PgConnection,
+    tenant_id: &str,
+    ticket_id: &str,
+    ticket_version: i64,
+    m: &Mutation,
+) -> Result<(), Failure> {
+    let ticket_key = format!("ticket:{ticket_id}");
+    let seen = *m.based_on.get(&ticket_key).ok_or_else(|| {
+        invalid(format!(
+            "based_on must hold {ticket_key:?}: the ticket version the reply was approved on"
+        ))
+    })?;
+    if seen > ticket_version {
+        return Err(invalid(format!(
+            "based_on says ticket version {seen}, but the ticket is at {ticket_version}"
+        )));
+    }
+    let newer: Option<(String, i64)> = sqlx::query_as(
+        "SELECT id, ticket_version FROM messages
+         WHERE tenant_id = $1 AND ticket_id = $2 AND author_kind = 'customer' AND ticket_version > $3
+         ORDER BY ticket_version LIMIT 1",
+    )
+    .bind(tenant_id)
+    .bind(ticket_id)
+    .bind(seen)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((message, at)) = newer {
+        return Err(reject(
+            ErrorCode::Stale,
+            format!(
+                "the customer wrote again ({message}, ticket version {at}) after the version the reply was approved on ({seen})"
+            ),
+        ));
+    }
+    for (key, &seen) in m.based_on.iter().filter(|(k, _)| **k != ticket_key) {
+        let (entity, id) = key
+            .split_once(':')
+            .ok_or_else(|| invalid(format!("based_on key {key:?} is not \"<entity>:<id>\"")))?;
+        let entity: Entity = serde_json::from_value(Value::String(entity.into()))
+            .map_err(|_| invalid(format!("based_on key {key:?} names an unknown entity")))?;
+        let now: Option<i64> = sqlx::query_scalar(version_sql(entity))
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match now {
+            None => return Err(Error::not_found("cited record", key).into()),
+            Some(now) if now > seen => {
+                return Err(reject(
+                    ErrorCode::Stale,
+                    format!(
+                        "{key} changed since the reply was approved (version {seen}, now {now})"
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}

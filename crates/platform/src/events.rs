@@ -1,8 +1,10 @@
 //! `GET /v1/sync/events`: Server-Sent Events that poke a tenant's connected desktops when its
 //! change feed moves, so they pull at once instead of polling. One `PgListener` per process
-//! LISTENs on [`feed::CHANNEL`] and fans notifications out through a `broadcast` channel; each
-//! stream forwards only its caller's tenant. A stream starts with the current cursor, sends
-//! keep-alive comments, and ends when the platform shuts down.
+//! LISTENs on [`feed::CHANNEL`] and keeps, per tenant with a connected stream, the latest cursor
+//! in a `watch` channel. A stream wakes only for its own tenant, and a stream that is behind
+//! skips straight to the newest cursor: a burst of commits costs each desktop one event, not one
+//! per commit. A stream starts with the current cursor, sends keep-alive comments, and ends when
+//! the platform shuts down.
 
 use crate::auth::Caller;
 use crate::error::Result;
@@ -13,23 +15,19 @@ use countersign_model::sync::ChangeEvent;
 use futures_util::{Stream, StreamExt, stream};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 
-/// A tenant's feed reached `cursor`; `tenant_id: None` means "notifications may have been
-/// missed: every stream re-reads its cursor".
-#[derive(Debug, Clone)]
-pub struct Poke {
-    pub tenant_id: Option<Arc<str>>,
-    pub cursor: i64,
-}
+/// Each tenant's latest cursor, for the tenants that have a stream open.
+type Cursors = Arc<Mutex<HashMap<String, watch::Sender<i64>>>>;
 
 /// The fan-out point between the listener and the SSE streams.
 #[derive(Debug, Clone)]
 pub struct Hub {
-    pokes: broadcast::Sender<Poke>,
+    cursors: Cursors,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -39,19 +37,53 @@ impl Hub {
     pub async fn start(pool: &PgPool, shutdown: watch::Receiver<bool>) -> Result<Self> {
         let mut listener = PgListener::connect_with(pool).await?;
         listener.listen(feed::CHANNEL).await?;
-        let (pokes, _) = broadcast::channel(1024);
         let hub = Self {
-            pokes: pokes.clone(),
+            cursors: Cursors::default(),
             shutdown: shutdown.clone(),
         };
-        tokio::spawn(forward(listener, pokes, shutdown));
+        tokio::spawn(forward(
+            listener,
+            pool.clone(),
+            hub.cursors.clone(),
+            shutdown,
+        ));
         Ok(hub)
+    }
+
+    /// The tenant's cursor channel, created on first use.
+    fn subscribe(&self, tenant_id: &str) -> watch::Receiver<i64> {
+        let mut map = self.cursors.lock().unwrap_or_else(PoisonError::into_inner);
+        match map.get(tenant_id) {
+            Some(tx) => tx.subscribe(),
+            None => {
+                let (tx, rx) = watch::channel(0);
+                map.insert(tenant_id.to_owned(), tx);
+                rx
+            }
+        }
+    }
+}
+
+/// Moves the tenant's cursor forward (never back); forgets tenants nobody listens to any more.
+fn advance(cursors: &Cursors, tenant_id: &str, cursor: i64) {
+    let mut map = cursors.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(tx) = map.get(tenant_id) {
+        if tx.receiver_count() == 0 {
+            map.remove(tenant_id);
+        } else {
+            tx.send_if_modified(|c| {
+                let moved = cursor > *c;
+                *c = (*c).max(cursor);
+                moved
+            });
+        }
     }
 }
 
 async fn forward(
     mut listener: PgListener,
-    pokes: broadcast::Sender<Poke>,
+    pool: PgPool,
+    cursors: Cursors,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -66,23 +98,27 @@ async fn forward(
                     continue;
                 };
                 let Ok(cursor) = cursor.parse() else { continue };
-                // No receiver is fine: nobody is connected.
-                let _ = pokes.send(Poke {
-                    tenant_id: Some(tenant.into()),
-                    cursor,
-                });
+                advance(&cursors, tenant, cursor);
             }
             Err(e) => {
                 // The listener reconnects on the next recv; what was sent meanwhile is lost, so
-                // every stream re-reads its cursor.
+                // every listened-to tenant's cursor is read again.
                 tracing::warn!(error = %e, "change listener lost its connection; reconnecting");
-                let _ = pokes.send(Poke {
-                    tenant_id: None,
-                    cursor: 0,
-                });
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_millis(500)) => {}
                     _ = shutdown.wait_for(|stop| *stop) => return,
+                }
+                let tenants: Vec<String> = cursors
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .keys()
+                    .cloned()
+                    .collect();
+                for tenant in tenants {
+                    match feed::current_cursor(&pool, &tenant).await {
+                        Ok(c) => advance(&cursors, &tenant, c),
+                        Err(e) => tracing::warn!(error = %e, "cannot re-read a tenant's cursor"),
+                    }
                 }
             }
         }
@@ -97,45 +133,21 @@ fn change_event(cursor: i64) -> Event {
 }
 
 struct Subscription {
-    pokes: broadcast::Receiver<Poke>,
+    cursor: watch::Receiver<i64>,
     shutdown: watch::Receiver<bool>,
-    pool: PgPool,
-    tenant_id: String,
     sent: i64,
 }
 
 impl Subscription {
-    /// The next cursor to tell the client about, or `None` when the stream should end.
+    /// The next cursor to tell the client about (the newest, however many commits it covers),
+    /// or `None` when the stream should end.
     async fn next_cursor(&mut self) -> Option<i64> {
         loop {
-            let poke = tokio::select! {
-                p = self.pokes.recv() => p,
+            tokio::select! {
+                r = self.cursor.changed() => r.ok()?,
                 _ = self.shutdown.wait_for(|stop| *stop) => return None,
-            };
-            let cursor = match poke {
-                Ok(Poke {
-                    tenant_id: Some(t),
-                    cursor,
-                }) => {
-                    if *t != *self.tenant_id {
-                        continue;
-                    }
-                    cursor
-                }
-                Ok(Poke {
-                    tenant_id: None, ..
-                })
-                | Err(broadcast::error::RecvError::Lagged(_)) => {
-                    match feed::current_cursor(&self.pool, &self.tenant_id).await {
-                        Ok(c) => c,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "cannot re-read a cursor for an event stream");
-                            continue;
-                        }
-                    }
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
-            };
+            }
+            let cursor = *self.cursor.borrow_and_update();
             if cursor > self.sent {
                 self.sent = cursor;
                 return Some(cursor);
@@ -150,13 +162,11 @@ pub async fn get_events(
     State(state): State<AppState>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     // Subscribe before reading the cursor: a commit in between is then seen twice, never missed.
-    let pokes = state.hub.pokes.subscribe();
+    let rx = state.hub.subscribe(&caller.tenant_id);
     let cursor = feed::current_cursor(&state.pool, &caller.tenant_id).await?;
     let subscription = Subscription {
-        pokes,
+        cursor: rx,
         shutdown: state.hub.shutdown.clone(),
-        pool: state.pool.clone(),
-        tenant_id: caller.tenant_id,
         sent: cursor,
     };
     let rest = stream::unfold(subscription, |mut s| async move {
@@ -165,4 +175,38 @@ pub async fn get_events(
     });
     let first = stream::once(async move { Ok(change_event(cursor)) });
     Ok(Sse::new(first.chain(rest)).keep_alive(KeepAlive::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_only_moves_forward_and_unheard_tenants_are_forgotten() {
+        let cursors = Cursors::default();
+        let hub = Hub {
+            cursors: cursors.clone(),
+            shutdown: watch::channel(false).1,
+        };
+        let mut a = hub.subscribe("ten_a");
+        advance(&cursors, "ten_a", 5);
+        advance(&cursors, "ten_a", 3);
+        assert!(a.has_changed().unwrap(), "5 is news");
+        assert_eq!(
+            *a.borrow_and_update(),
+            5,
+            "an older cursor never replaces a newer one"
+        );
+        advance(&cursors, "ten_b", 9);
+        assert!(
+            !a.has_changed().unwrap(),
+            "another tenant's commit is not ours"
+        );
+        drop(a);
+        advance(&cursors, "ten_a", 6);
+        assert!(
+            cursors.lock().unwrap().is_empty(),
+            "a tenant nobody listens to is forgotten"
+        );
+    }
 }

@@ -275,7 +275,8 @@ pub struct RaiseEscalationArgs {
     #[serde(default)]
     pub invoice_number: Option<String>,
     /// The amount, as a decimal string in the invoice's currency, e.g. "19.99" (refund, credit_note, waive_fee).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "decimal_text")]
+    #[schemars(with = "Option<String>")]
     pub amount: Option<String>,
 }
 
@@ -299,6 +300,42 @@ pub struct AddInternalNoteArgs {
     pub body: String,
 }
 
+/// The most significant digits a JSON number (an IEEE double) carries exactly.
+const EXACT_DIGITS: usize = 15;
+
+/// An amount is a decimal string; some clients (the MCP Inspector's `amount=49.00`) send a JSON
+/// number instead. A number is taken as written when it is exact, and refused otherwise rather
+/// than rounded: money is never approximated.
+fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        String(String),
+        Number(serde_json::Number),
+    }
+    let Some(v) = Option::<Text>::deserialize(d)? else {
+        return Ok(None);
+    };
+    match v {
+        Text::String(s) => Ok(Some(s)),
+        Text::Number(n) => {
+            let text = n.to_string();
+            let digits = text
+                .chars()
+                .take_while(|c| *c != 'e' && *c != 'E')
+                .filter(char::is_ascii_digit)
+                .collect::<String>();
+            let significant = digits.trim_start_matches('0').len();
+            if significant > EXACT_DIGITS || text.contains(['e', 'E']) {
+                return Err(serde::de::Error::custom(format!(
+                    "amount {text} is not exact as a JSON number; send it as a decimal string, e.g. \"19.99\""
+                )));
+            }
+            Ok(Some(text))
+        }
+    }
+}
+
 /// Prompt arguments arrive as strings.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct TicketPromptArgs {
@@ -311,4 +348,38 @@ pub struct TriagePromptArgs {
     /// How many open tickets to triage (default "20").
     #[serde(default)]
     pub limit: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn amount(v: serde_json::Value) -> std::result::Result<Option<String>, String> {
+        serde_json::from_value::<RaiseEscalationArgs>(json!({
+            "ticket_id": "tkt_1", "reason": "r", "proposed_action": "refund", "amount": v
+        }))
+        .map(|a| a.amount)
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn amounts_are_strings_or_exact_numbers() {
+        assert_eq!(amount(json!("19.99")), Ok(Some("19.99".into())));
+        assert_eq!(amount(json!(19.99)), Ok(Some("19.99".into())));
+        assert_eq!(amount(json!(49)), Ok(Some("49".into())));
+        assert_eq!(amount(json!(null)), Ok(None));
+        let err = amount(json!(0.1234567890123456)).unwrap_err();
+        assert!(err.contains("send it as a decimal string"), "{err}");
+        let err = amount(json!(1e300)).unwrap_err();
+        assert!(err.contains("not exact"), "{err}");
+        assert!(amount(json!(true)).is_err());
+    }
+
+    #[test]
+    fn the_schema_still_asks_for_a_string() {
+        let schema = serde_json::to_value(schemars::schema_for!(RaiseEscalationArgs)).unwrap();
+        let ty = &schema["properties"]["amount"]["type"];
+        assert_eq!(ty, &json!(["string", "null"]), "{schema}");
+    }
 }

@@ -277,6 +277,11 @@ impl KeyringSession {
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
+
+    /// The session bus, for a process started by someone else (the desktop app by its driver).
+    pub fn bus_address(&self) -> &str {
+        &self.address
+    }
 }
 
 impl Drop for KeyringSession {

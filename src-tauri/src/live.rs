@@ -34,7 +34,7 @@ pub fn spawn(app: AppHandle, store: Store) {
 }
 
 /// The person's `notifications.enabled` setting; on when it cannot be read (logged).
-async fn notifications_on(store: &Store) -> bool {
+pub(crate) async fn notifications_on(store: &Store) -> bool {
     settings::notifications_enabled(store.pool())
         .await
         .unwrap_or_else(|e| {
@@ -52,13 +52,6 @@ fn announce(app: &AppHandle, change: DeskChanged, notify: bool) {
     if !notify || change.drafts_arrived.is_empty() {
         return;
     }
-    let focused = app
-        .get_webview_window("main")
-        .and_then(|w| w.is_focused().ok())
-        .unwrap_or(false);
-    if focused {
-        return;
-    }
     let (summary, body) = match change.drafts_arrived.as_slice() {
         [one] => (
             format!("Draft from {} waiting", one.client),
@@ -72,6 +65,19 @@ fn announce(app: &AppHandle, change: DeskChanged, notify: bool) {
                 .join("\n"),
         ),
     };
+    notify_unless_focused(app, summary, body);
+}
+
+/// Raises a desktop notification when the window is not focused (a person looking at it sees
+/// the change already).
+pub(crate) fn notify_unless_focused(app: &AppHandle, summary: String, body: String) {
+    let focused = app
+        .get_webview_window("main")
+        .and_then(|w| w.is_focused().ok())
+        .unwrap_or(false);
+    if focused {
+        return;
+    }
     // D-Bus calls block: keep them off the runtime's workers.
     tauri::async_runtime::spawn_blocking(move || show_notification(&summary, &body));
 }

@@ -7,6 +7,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod background_sync;
 mod commands;
 mod live;
 mod mcp_endpoint;
@@ -85,6 +86,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         .manage(desk)
         .setup(move |app| {
             live::spawn(app.handle().clone(), store.clone());
+            background_sync::spawn(app.handle().clone(), store.clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -6,6 +6,7 @@
 //! Every test has its own X display and its own driver ports, so they may run in parallel.
 
 mod settings;
+mod syncing;
 mod window;
 
 use anyhow::{Context, Result, bail};

@@ -93,7 +93,8 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(xvfb: &Xvfb) -> Result<Self> {
+    /// The driver (and through it the app) gets `env` on top of the display.
+    fn start(xvfb: &Xvfb, env: &[(&str, &str)]) -> Result<Self> {
         let (port, native) = (free_port()?, free_port()?);
         let child = Command::new(tool("COUNTERSIGN_TAURI_DRIVER"))
             .args([
@@ -106,6 +107,7 @@ impl Driver {
             .env_remove("WAYLAND_DISPLAY")
             // The app's own notifications must not find a session bus of the machine's.
             .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -134,28 +136,34 @@ pub(super) struct Window {
 }
 
 impl Window {
+    /// The `demo` profile under `data_dir`, created by the app on first start.
     pub async fn open(data_dir: &Path) -> Result<Self> {
+        Self::open_on(data_dir, "demo", &[]).await
+    }
+
+    /// `profile` under `data_dir`, the app (and its driver) run with `env` added.
+    pub async fn open_on(data_dir: &Path, profile: &str, env: &[(&str, &str)]) -> Result<Self> {
         // A loaded machine sometimes starts WebKit slower than tauri-driver waits for it
         // ("webdriver server did not respond"): the session, not the app, failed. One fresh
         // display and driver get a second chance; what the test checks is never retried.
-        match Self::open_once(data_dir).await {
+        match Self::open_once(data_dir, profile, env).await {
             Err(e) if format!("{e:#}").contains("did not respond") => {
                 eprintln!("WebDriver session failed to start ({e:#}); starting a fresh one");
-                Self::open_once(data_dir).await
+                Self::open_once(data_dir, profile, env).await
             }
             other => other,
         }
     }
 
-    async fn open_once(data_dir: &Path) -> Result<Self> {
+    async fn open_once(data_dir: &Path, profile: &str, env: &[(&str, &str)]) -> Result<Self> {
         let xvfb = Xvfb::start()?;
-        let driver = Driver::start(&xvfb)?;
+        let driver = Driver::start(&xvfb, env)?;
         let app = tool("COUNTERSIGN_DESKTOP_BIN");
         let args = [
             "--data-dir".to_owned(),
             data_dir.display().to_string(),
             "--profile".to_owned(),
-            "demo".to_owned(),
+            profile.to_owned(),
             "--mcp-port".to_owned(),
             free_port()?.to_string(),
         ];

@@ -1,0 +1,117 @@
+//! A desk signed in to a real platform, open in the real window: the app syncs by itself (the
+//! loop of `countersign sync watch`, in process). A reply written in the window reaches the
+//! platform without any command, a customer's new message on the platform appears in the open
+//! thread, and the status bar says the desk is online with nothing waiting.
+
+use super::window::{ACTION_LIMIT, Window};
+use anyhow::{Context, Result, ensure};
+use countersign_e2e::platform::{KeyringSession, Platform};
+use countersign_e2e::tool;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Sync is push-fast (the outbox is looked at every 250 ms, the platform's events trigger
+/// pulls); a loaded CI machine gets slack on top.
+const SYNC_LIMIT: Duration = Duration::from_secs(10);
+
+/// `countersign --data-dir DIR --profile sam ARGS` in the keyring's session; `stdin` is typed in.
+fn cli(keyring: &KeyringSession, dir: &Path, args: &[&str], stdin: &str) -> Result<String> {
+    let mut c = Command::new(tool("COUNTERSIGN_BIN"));
+    c.arg("--data-dir").arg(dir).args(["--profile", "sam"]);
+    keyring.env(&mut c);
+    let mut child = c
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    writeln!(child.stdin.take().context("stdin")?, "{stdin}")?;
+    let out = child.wait_with_output()?;
+    ensure!(
+        out.status.success(),
+        "countersign {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
+    let keyring = KeyringSession::start()?;
+    let platform = Platform::start()?;
+    let (agent, _supervisor) = platform.tenant().await?;
+    let ticket = platform.ingest_double_charge(&agent).await?;
+    let dir = tempfile::tempdir()?;
+    cli(
+        &keyring,
+        dir.path(),
+        &["sync", "login", "--url", &platform.url],
+        &agent,
+    )?;
+    cli(&keyring, dir.path(), &["sync", "now"], "")?;
+
+    let bus = keyring.bus_address();
+    let runtime = keyring.dir().display().to_string();
+    let w = Window::open_on(
+        dir.path(),
+        "sam",
+        &[
+            ("DBUS_SESSION_BUS_ADDRESS", bus),
+            ("XDG_RUNTIME_DIR", runtime.as_str()),
+        ],
+    )
+    .await?;
+    w.wait_text("#statusbar #sync-status", "online", SYNC_LIMIT)
+        .await
+        .context("the app's own sync round marks the desk online")?;
+
+    w.click(&format!("#row-{ticket}")).await?;
+    w.wait_text("#thread", "charged twice", ACTION_LIMIT)
+        .await?;
+    w.click("#compose-reply").await?;
+    let reply = "Hello Anna, we refunded the second charge of 49.00 EUR today. Sam";
+    w.type_into("#compose-body", reply).await?;
+    let sent = Instant::now();
+    w.click("#compose-send").await?;
+    let reached = wait_until_on_platform(&platform, &agent, reply).await?;
+    eprintln!(
+        "desktop sync: reply written in the window reached the platform {:?} after Send",
+        reached.duration_since(sent)
+    );
+    w.wait_text("#statusbar #outbox", "outbox 0", SYNC_LIMIT)
+        .await
+        .context("the outbox empties once the platform applied the reply")?;
+
+    let again = "Thank you! Could you also send me the credit note?";
+    let wrote = Instant::now();
+    platform.customer_writes(&agent, again).await?;
+    let seen = w
+        .wait_text("#thread", "send me the credit note", SYNC_LIMIT)
+        .await
+        .context("a customer's message on the platform appears in the open thread")?;
+    eprintln!(
+        "desktop sync: the customer's new message showed in the window {seen:?} after it was ingested ({:?} incl. the ingest call)",
+        wrote.elapsed()
+    );
+    w.screenshot("desktop-synced").await?;
+    w.close().await?;
+    Ok(())
+}
+
+/// Polls the platform's own feed until a message with `body` is there; returns when.
+async fn wait_until_on_platform(platform: &Platform, token: &str, body: &str) -> Result<Instant> {
+    let started = Instant::now();
+    while started.elapsed() < SYNC_LIMIT {
+        let feed = platform.feed(token).await?;
+        if feed
+            .iter()
+            .any(|c| c["entity"] == "message" && c["data"]["body"] == body)
+        {
+            return Ok(Instant::now());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    anyhow::bail!("the reply did not reach the platform within {SYNC_LIMIT:?}")
+}

@@ -157,28 +157,36 @@ pub struct SyncReport {
     pub cursor: i64,
 }
 
-/// Pulls every change after the desk's cursor, page by page.
+/// Pulls every change after the desk's cursor, page by page. The next page is fetched while
+/// the current one is applied (the platform and the desk's SQLite work at the same time); the
+/// cursor still moves only with each applied page.
 pub async fn pull(
     store: &Store,
     client: &PlatformClient,
     mut progress: impl FnMut(PullProgress),
 ) -> Result<(u64, u64, i64)> {
     let started = Instant::now();
-    let mut cursor = cursor(store).await?;
     let (mut changes, mut rows) = (0u64, 0u64);
+    let mut page = client.changes(cursor(store).await?, PAGE).await?;
     loop {
-        let page = client.changes(cursor, PAGE).await?;
-        rows += pull::apply_page(store, &page).await?;
+        let next = async {
+            match page.has_more {
+                true => client.changes(page.cursor, PAGE).await.map(Some),
+                false => Ok(None),
+            }
+        };
+        let (applied, next) = tokio::try_join!(pull::apply_page(store, &page), next)?;
+        rows += applied;
         changes += page.changes.len() as u64;
-        cursor = page.cursor;
         progress(PullProgress {
             changes,
             rows_changed: rows,
-            cursor,
+            cursor: page.cursor,
             changes_per_sec: changes as f64 / started.elapsed().as_secs_f64().max(1e-6),
         });
-        if !page.has_more {
-            return Ok((changes, rows, cursor));
+        match next {
+            Some(n) => page = n,
+            None => return Ok((changes, rows, page.cursor)),
         }
     }
 }

@@ -195,9 +195,20 @@ pub async fn pull(
 /// Records online/offline and the last error for the status bar.
 pub async fn sync_once(store: &Store, progress: impl FnMut(PullProgress)) -> Result<SyncReport> {
     let (client, device) = connect(store).await?;
+    round(store, &client, &device, progress).await
+}
+
+/// [`sync_once`] with a client already connected (the watcher keeps one between rounds instead
+/// of reading the keyring each time).
+pub async fn round(
+    store: &Store,
+    client: &PlatformClient,
+    device: &str,
+    progress: impl FnMut(PullProgress),
+) -> Result<SyncReport> {
     let round = async {
-        let pushed = push::push(store, &client, &device).await?;
-        let (pulled_changes, rows_changed, cursor) = pull(store, &client, progress).await?;
+        let pushed = push::push(store, client, device).await?;
+        let (pulled_changes, rows_changed, cursor) = pull(store, client, progress).await?;
         Ok::<_, Error>(SyncReport {
             pushed,
             pulled_changes,

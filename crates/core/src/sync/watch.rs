@@ -3,7 +3,7 @@
 //! decision is queued, one at least every [`IDLE_ROUND`], and exponential backoff with jitter
 //! while the platform cannot be reached.
 
-use super::{SyncReport, connect, cursor, state, sync_once};
+use super::{PlatformClient, SyncReport, connect, cursor, round, state};
 use crate::store::{now, ts};
 use crate::{Result, Store};
 use countersign_model::sync::ChangeEvent;
@@ -15,8 +15,10 @@ use tokio::sync::Notify;
 
 /// A round even when nothing announced one.
 const IDLE_ROUND: Duration = Duration::from_secs(30);
-/// How often the outbox is looked at for decisions made by another process on this desk.
-const OUTBOX_CHECK: Duration = Duration::from_millis(250);
+/// How often the outbox is looked at for decisions made by another process on this desk (the
+/// CLI, an assistant's `countersign mcp`): the wait it adds to a decision reaching the platform
+/// is half of this on average. The look is one indexed count.
+const OUTBOX_CHECK: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(60);
 
 /// The delay before retry `attempt` (1-based): 0.5 s doubling to a minute, ±50 % jitter so many
@@ -72,6 +74,8 @@ async fn listen(store: Store, wake: Arc<Notify>) {
 }
 
 /// Runs until `stop` completes, calling `on_round` after every round (for logs and the UI).
+/// The platform token is read from the keyring at the first round, after a failed round and
+/// once per [`IDLE_ROUND`] (so a sign-out elsewhere takes effect), not on every round.
 pub async fn watch(
     store: &Store,
     stop: impl std::future::Future<Output = ()>,
@@ -82,10 +86,30 @@ pub async fn watch(
     let listener = tokio::spawn(listen(store.clone(), wake.clone()));
     tokio::pin!(stop);
     let mut failures = 0u32;
+    let mut connected: Option<(PlatformClient, String, tokio::time::Instant)> = None;
     loop {
-        let round = sync_once(store, |_| {}).await;
-        failures = if round.is_ok() { 0 } else { failures + 1 };
-        on_round(&round);
+        if connected
+            .as_ref()
+            .is_some_and(|(_, _, at)| at.elapsed() >= IDLE_ROUND)
+        {
+            connected = None;
+        }
+        let result = match &connected {
+            Some((client, device, _)) => round(store, client, device, |_| {}).await,
+            None => match connect(store).await {
+                Ok((client, device)) => {
+                    let r = round(store, &client, &device, |_| {}).await;
+                    connected = Some((client, device, tokio::time::Instant::now()));
+                    r
+                }
+                Err(e) => Err(e),
+            },
+        };
+        if result.is_err() {
+            connected = None;
+        }
+        failures = if result.is_ok() { 0 } else { failures + 1 };
+        on_round(&result);
         let next = if failures > 0 {
             backoff(failures)
         } else {

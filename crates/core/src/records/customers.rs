@@ -1,6 +1,8 @@
 //! Customers: lookup by id, external id or e-mail; full-text search; the billing summary.
 
-use super::{clamp_limit, currency, int, money, opt_text, parse, text};
+use super::{
+    Cols, clamp_limit, currency, int, json_record, json_records, money, opt_text, parse, text,
+};
 use crate::store::{date, now, parse_date, parse_ts, parse_ts_opt};
 use crate::{Error, Result, fts};
 use countersign_model::records::{
@@ -64,7 +66,7 @@ fn customer_from_row(row: &SqliteRow) -> Result<Customer> {
     })
 }
 
-pub(crate) fn summary_from_row(row: &SqliteRow) -> Result<CustomerSummary> {
+pub(crate) fn summary_from_row(row: &impl Cols) -> Result<CustomerSummary> {
     Ok(CustomerSummary {
         id: parse(CustomerId::parse(&text(row, "id")?))?,
         external_id: text(row, "external_id")?,
@@ -103,97 +105,102 @@ pub async fn find(pool: &SqlitePool, by: &CustomerRef) -> Result<Customer> {
     customer_from_row(&row)
 }
 
+/// The customer with its billing summary, current subscription, wallets and open tickets, in
+/// one statement: the related rows come back as JSON (see `Cols`). `?1` is today's date.
+macro_rules! customer_detail {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, external_id, name, email, phone, company, address_line1, address_line2, \
+             address_city, address_state, address_postal_code, address_country, timezone, status, \
+             metadata, created_at, updated_at, version, synced_at, \
+             (SELECT json_group_array(json_object('currency', currency, \
+                     'unpaid_count', unpaid_count, 'unpaid_total', unpaid_total, \
+                     'overdue_count', overdue_count, 'overdue_total', overdue_total) ORDER BY currency) \
+                FROM (SELECT currency, COUNT(*) AS unpaid_count, SUM(amount_remaining) AS unpaid_total, \
+                             SUM(due_date < ?1) AS overdue_count, \
+                             SUM(CASE WHEN due_date < ?1 THEN amount_remaining ELSE 0 END) AS overdue_total \
+                      FROM invoices WHERE customer_id = customers.id \
+                        AND invoice_status = 'FINALIZED' AND amount_remaining > 0 \
+                      GROUP BY currency)) AS outstanding_json, \
+             (SELECT json_object('id', id, 'customer_id', customer_id, 'plan_name', plan_name, \
+                     'status', status, 'currency', currency, 'price', price, \
+                     'billing_period', billing_period, 'current_period_start', current_period_start, \
+                     'current_period_end', current_period_end, \
+                     'cancel_at_period_end', cancel_at_period_end, 'started_at', started_at, \
+                     'cancelled_at', cancelled_at, 'version', version) \
+                FROM subscriptions WHERE customer_id = customers.id AND status != 'cancelled' \
+                ORDER BY started_at DESC LIMIT 1) AS subscription_json, \
+             (SELECT json_group_array(json_object('id', id, 'customer_id', customer_id, \
+                     'currency', currency, 'balance', balance, 'status', status, 'version', version) \
+                     ORDER BY currency) \
+                FROM wallets WHERE customer_id = customers.id) AS wallets_json, \
+             (SELECT COUNT(*) FROM tickets WHERE customer_id = customers.id \
+                AND status IN ('open', 'pending')) AS open_tickets \
+             FROM customers ",
+            $where
+        )
+    };
+}
+
 /// A customer with the billing summary, current subscription, wallets and open ticket count.
 pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetail> {
-    let customer = find(pool, by).await?;
-    let id = customer.id.as_str();
     let today = date(now().date_naive());
-
-    // Four independent reads on pooled connections, awaited together.
-    let outstanding = async {
-        sqlx::query(
-        "SELECT currency, COUNT(*) AS unpaid_count, SUM(amount_remaining) AS unpaid_total, \
-         SUM(due_date < ?2) AS overdue_count, \
-         SUM(CASE WHEN due_date < ?2 THEN amount_remaining ELSE 0 END) AS overdue_total \
-         FROM invoices WHERE customer_id = ?1 AND invoice_status = 'FINALIZED' AND amount_remaining > 0 \
-         GROUP BY currency ORDER BY currency",
-    )
-    .bind(id)
-    .bind(&today)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|row| {
-        let cur = currency(row, "currency")?;
-        Ok(Outstanding {
-            currency: cur,
-            unpaid_count: int(row, "unpaid_count")?,
-            unpaid_total: money(row, "unpaid_total", cur)?,
-            overdue_count: int(row, "overdue_count")?,
-            overdue_total: money(row, "overdue_total", cur)?,
-        })
-    })
-    .collect::<Result<Vec<_>>>()
+    let query = match by {
+        CustomerRef::Id(id) => sqlx::query(customer_detail!("WHERE id = ?2"))
+            .bind(today)
+            .bind(id.as_str()),
+        CustomerRef::ExternalId(x) => sqlx::query(customer_detail!("WHERE external_id = ?2"))
+            .bind(today)
+            .bind(x.as_str()),
+        CustomerRef::Email(e) => sqlx::query(customer_detail!(
+            "WHERE email = ?2 COLLATE NOCASE ORDER BY status = 'archived', created_at LIMIT 1"
+        ))
+        .bind(today)
+        .bind(e.trim()),
     };
-
-    let subscription = async {
-        sqlx::query(
-        "SELECT id, customer_id, plan_name, status, currency, price, billing_period, \
-         current_period_start, current_period_end, cancel_at_period_end, started_at, cancelled_at, version \
-         FROM subscriptions WHERE customer_id = ? AND status != 'cancelled' \
-         ORDER BY started_at DESC LIMIT 1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?
-    .map(|row| subscription_from_row(&row))
-    .transpose()
-    };
-
-    let wallets = async {
-        sqlx::query(
-            "SELECT id, customer_id, currency, balance, status, version FROM wallets \
-         WHERE customer_id = ? ORDER BY currency",
-        )
-        .bind(id)
-        .fetch_all(pool)
+    let row = query
+        .fetch_optional(pool)
         .await?
+        .ok_or_else(|| Error::not_found("customer", by))?;
+    let outstanding = json_records(&row, "outstanding_json")?
         .iter()
-        .map(|row| {
-            let cur = currency(row, "currency")?;
-            Ok(Wallet {
-                id: parse(WalletId::parse(&text(row, "id")?))?,
-                customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
-                balance: money(row, "balance", cur)?,
-                status: text(row, "status")?,
-                version: int(row, "version")?,
+        .map(|o| {
+            let cur = currency(o, "currency")?;
+            Ok(Outstanding {
+                currency: cur,
+                unpaid_count: int(o, "unpaid_count")?,
+                unpaid_total: money(o, "unpaid_total", cur)?,
+                overdue_count: int(o, "overdue_count")?,
+                overdue_total: money(o, "overdue_total", cur)?,
             })
         })
-        .collect::<Result<Vec<_>>>()
-    };
-
-    let open_tickets = async {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tickets WHERE customer_id = ? AND status IN ('open', 'pending')",
-        )
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
-        Ok(n)
-    };
-    let (outstanding, subscription, wallets, open_tickets) =
-        tokio::try_join!(outstanding, subscription, wallets, open_tickets)?;
-
+        .collect::<Result<Vec<_>>>()?;
+    let wallets = json_records(&row, "wallets_json")?
+        .iter()
+        .map(|w| {
+            let cur = currency(w, "currency")?;
+            Ok(Wallet {
+                id: parse(WalletId::parse(&text(w, "id")?))?,
+                customer_id: parse(CustomerId::parse(&text(w, "customer_id")?))?,
+                balance: money(w, "balance", cur)?,
+                status: text(w, "status")?,
+                version: int(w, "version")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(CustomerDetail {
-        customer,
+        customer: customer_from_row(&row)?,
         outstanding,
-        subscription,
+        subscription: json_record(&row, "subscription_json")?
+            .as_ref()
+            .map(subscription_from_row)
+            .transpose()?,
         wallets,
-        open_tickets,
+        open_tickets: int(&row, "open_tickets")?,
     })
 }
 
-fn subscription_from_row(row: &SqliteRow) -> Result<Subscription> {
+fn subscription_from_row(row: &impl Cols) -> Result<Subscription> {
     let cur = currency(row, "currency")?;
     Ok(Subscription {
         id: parse(SubscriptionId::parse(&text(row, "id")?))?,
@@ -232,28 +239,34 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Custom
         ));
     };
     // `candidates` are the first SEARCH_RANKED + 1 matches in rowid order (cheap: no ranking);
-    // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them.
-    let rows = sqlx::query(
+    // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them. The hits
+    // come back as one row, a JSON array in rank order (see `Cols`).
+    let row = sqlx::query(
         "WITH candidates AS MATERIALIZED ( \
-             SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?3 + 1) \
-         SELECT c.id, c.external_id, c.name, c.email, c.company, c.status, \
-                (SELECT count(*) FROM candidates) AS candidates \
-         FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid \
-         WHERE customers_fts MATCH ?1 \
-           AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT ?3)) \
-         ORDER BY rank LIMIT ?2",
+             SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?3 + 1), \
+         hits AS ( \
+             SELECT c.id, c.external_id, c.name, c.email, c.company, c.status, \
+                    customers_fts.rank AS score, c.rowid AS r \
+             FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid \
+             WHERE customers_fts MATCH ?1 \
+               AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT ?3)) \
+             ORDER BY customers_fts.rank, c.rowid LIMIT ?2) \
+         SELECT (SELECT count(*) FROM candidates) AS candidates, \
+                (SELECT json_group_array(json_object('id', id, 'external_id', external_id, \
+                        'name', name, 'email', email, 'company', company, 'status', status) \
+                        ORDER BY score, r) FROM hits) AS hits",
     )
     .bind(expr)
     .bind(clamp_limit(limit))
     .bind(SEARCH_RANKED)
-    .fetch_all(pool)
+    .fetch_one(pool)
     .await?;
-    let more_matches = match rows.first() {
-        Some(row) => int(row, "candidates")? > SEARCH_RANKED,
-        None => false,
-    };
+    let more_matches = int(&row, "candidates")? > SEARCH_RANKED;
     Ok(CustomerHits {
-        customers: rows.iter().map(summary_from_row).collect::<Result<_>>()?,
+        customers: json_records(&row, "hits")?
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<_>>()?,
         more_matches,
     })
 }

@@ -1,6 +1,6 @@
 //! Invoices with their line items and payments; filtered, cursor-paginated lists.
 
-use super::{clamp_limit, currency, int, money, opt_text, parse, text};
+use super::{Cols, clamp_limit, currency, int, json_records, money, opt_text, parse, text};
 use crate::store::{date, now, parse_date, parse_date_opt, parse_ts, parse_ts_opt};
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -9,7 +9,6 @@ use countersign_model::records::{
     InvoiceType, LineItem, Page, Payment, PaymentMethod, PaymentStatus,
 };
 use countersign_model::{Currency, CustomerId, InvoiceId, Money, PaymentId, SubscriptionId};
-use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 /// How a caller names an invoice.
@@ -42,12 +41,38 @@ pub struct InvoiceFilter {
     pub overdue_only: bool,
 }
 
+/// Calls `$then!` with the invoice columns [`invoice_from_row`] reads.
+macro_rules! with_invoice_columns {
+    ($then:ident) => {
+        $then!(
+            id invoice_number customer_id subscription_id invoice_status payment_status
+            invoice_type billing_reason currency amount_due amount_paid amount_remaining
+            refunded_amount subtotal total_tax total issue_date due_date paid_at voided_at
+            period_start period_end version updated_at synced_at
+        )
+    };
+}
+
+/// `a, b, c` as a literal.
+macro_rules! column_list {
+    ($first:ident $($col:ident)*) => {
+        concat!(stringify!($first) $(, ", ", stringify!($col))*)
+    };
+}
+
+/// `json_object('a', a, 'b', b)` as a literal.
+macro_rules! json_object_of {
+    ($first:ident $($col:ident)*) => {
+        concat!(
+            "json_object('", stringify!($first), "', ", stringify!($first)
+            $(, ", '", stringify!($col), "', ", stringify!($col))*, ")"
+        )
+    };
+}
+
 macro_rules! invoice_fields {
     () => {
-        "id, invoice_number, customer_id, subscription_id, invoice_status, payment_status, \
-         invoice_type, billing_reason, currency, amount_due, amount_paid, amount_remaining, \
-         refunded_amount, subtotal, total_tax, total, issue_date, due_date, paid_at, voided_at, \
-         period_start, period_end, version, updated_at, synced_at"
+        with_invoice_columns!(column_list)
     };
 }
 
@@ -81,7 +106,7 @@ macro_rules! invoice_detail {
     };
 }
 
-fn invoice_from_row(row: &SqliteRow, today: NaiveDate) -> Result<Invoice> {
+fn invoice_from_row(row: &impl Cols, today: NaiveDate) -> Result<Invoice> {
     let cur = currency(row, "currency")?;
     let invoice_status = parse(InvoiceStatus::parse(&text(row, "invoice_status")?))?;
     let amount_remaining = money(row, "amount_remaining", cur)?;
@@ -283,7 +308,13 @@ pub async fn list(
         )));
     }
     let today = now().date_naive();
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(invoice_columns!());
+    // One row: the page as a JSON array (see `Cols`), in the page's order.
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(concat!(
+        "SELECT json_group_array(",
+        with_invoice_columns!(json_object_of),
+        " ORDER BY issue_date DESC, id DESC) AS page FROM (",
+        invoice_columns!()
+    ));
     q.push("WHERE 1 = 1");
     if let Some(c) = &filter.customer_id {
         q.push(" AND customer_id = ").push_bind(c.to_string());
@@ -313,9 +344,10 @@ pub async fn list(
             .push(")");
     }
     q.push(" ORDER BY issue_date DESC, id DESC LIMIT ")
-        .push_bind(limit + 1);
-    let rows = q.build().fetch_all(pool).await?;
-    let mut items = rows
+        .push_bind(limit + 1)
+        .push(")");
+    let row = q.build().fetch_one(pool).await?;
+    let mut items = json_records(&row, "page")?
         .iter()
         .map(|r| invoice_from_row(r, today))
         .collect::<Result<Vec<_>>>()?;

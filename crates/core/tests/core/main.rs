@@ -6,6 +6,7 @@ mod desk_views;
 mod drafts;
 mod escalations;
 mod inbox;
+mod one_statement_reads;
 mod reads;
 mod replies;
 mod support;

@@ -10,7 +10,7 @@ pub mod state;
 mod watch;
 
 pub use client::{PlatformClient, parse_platform_url};
-pub use push::PushReport;
+pub use push::{PushReport, push};
 pub use watch::{backoff, watch};
 
 use crate::audit::{self, ActorKind};

@@ -55,12 +55,10 @@ async fn pending(store: &Store) -> Result<Vec<Pending>> {
         .collect()
 }
 
-/// Delivers the whole outbox (batch after batch) and records each answer.
-pub(crate) async fn push(
-    store: &Store,
-    client: &PlatformClient,
-    device_id: &str,
-) -> Result<PushReport> {
+/// Delivers the whole outbox (batch after batch) and records each answer. [`super::sync_once`]
+/// calls it with the profile's signed-in client; a caller holding its own client (a benchmark's
+/// simulated desktops) may call it directly.
+pub async fn push(store: &Store, client: &PlatformClient, device_id: &str) -> Result<PushReport> {
     let mut report = PushReport::default();
     loop {
         let batch = pending(store).await?;

@@ -92,6 +92,13 @@ impl Platform {
         Ok(())
     }
 
+    /// The last `lines` lines the platform logged (to explain a failure).
+    pub fn log_tail(&self, lines: usize) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let all: Vec<&str> = log.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+
     /// kill -9: the platform dies mid-whatever, as a crash would.
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {

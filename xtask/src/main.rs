@@ -25,7 +25,10 @@ commands:
           including the real-client tests (Python MCP SDK, MCP Inspector CLI) and the
           platform's tests on a throwaway PostgreSQL cluster (Debian's postgresql package)
   bench   the MCP benchmark: 100k customers + 1M invoices, stdio and HTTP, against the
-          reference mcp-server-sqlite; prints its table";
+          reference mcp-server-sqlite; prints its table
+  bench-sync  the sync benchmark: a platform on a throwaway PostgreSQL with 100k customers,
+          1M invoices and 50k tickets; initial sync, approve-to-visible latency, 50 desktops
+          pushing, 500 event streams; prints its table (options after --, see tests/bench/sync)";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +38,7 @@ fn main() {
         Some("build") => build(),
         Some("bundle") => bundle(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("bench-sync") => bench_sync(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -302,4 +306,26 @@ fn bench(args: &[String]) -> Result<()> {
             ("COUNTERSIGN_PEER_SQLITE", &peer),
         ],
     )
+}
+
+fn bench_sync(args: &[String]) -> Result<()> {
+    setup::ensure_sync_bench_tools()?;
+    let cargo = cargo();
+    step("cargo build --release -p countersign-cli -p countersign-platform");
+    cmd(
+        &cargo,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "countersign-cli",
+            "-p",
+            "countersign-platform",
+        ],
+    )?;
+    let bin = target_dir().join("release").join("countersign");
+    step("cargo bench -p countersign-e2e --bench sync");
+    let mut a = vec!["bench", "-p", "countersign-e2e", "--bench", "sync", "--"];
+    a.extend(args.iter().map(String::as_str));
+    cmd_env(&cargo, &a, &[("COUNTERSIGN_BIN", &bin)])
 }

@@ -200,6 +200,17 @@ pub fn ensure_test_tools() -> Result<TestTools> {
     Ok(TestTools { python, inspector })
 }
 
+/// What the sync benchmark needs: PostgreSQL for its platform, a session bus and GNOME Keyring
+/// for its desks' tokens.
+pub fn ensure_sync_bench_tools() -> Result<()> {
+    ensure_apt(&[
+        ("dbus-daemon", "dbus-daemon"),
+        ("dbus-send", "dbus-bin"),
+        ("gnome-keyring-daemon", "gnome-keyring"),
+    ])?;
+    ensure_postgresql()
+}
+
 /// The reference server's launcher, in its own venv (it needs `mcp<2`).
 pub fn ensure_bench_tools() -> Result<PathBuf> {
     ensure_apt(&[("python3", "python3")])?;

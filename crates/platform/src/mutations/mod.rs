@@ -1,16 +1,17 @@
 //! `POST /v1/sync/mutations`: a device's outbox, applied exactly once per mutation.
 //!
-//! A request's mutations run in one transaction, in order. Each first claims its dedup keys —
+//! A request's mutations run in order, in transactions of up to [`MUTATIONS_PER_TRANSACTION`]. Each first claims its dedup keys —
 //! `(tenant, device_id, seq)` and `(tenant, mutation id)` — in `applied_mutations`; a concurrent
 //! or later delivery of the same mutation finds the claim and answers `duplicate` with the
 //! outcome stored the first time. Each effect runs in a savepoint, so a rejection leaves nothing
 //! behind but its stored outcome and never blocks the mutations after it. The outcomes, the
-//! effects and the change rows of the whole request commit together: the tenant's feed is locked
-//! once per request, not once per mutation, and the desktops are poked once.
+//! effects and the change rows of a transaction's mutations commit together: the tenant's feed
+//! is locked, and the desktops are poked, once per transaction rather than once per mutation.
 //!
-//! If two requests wait on each other's locks (two devices acting on the same tickets in
-//! opposite orders), PostgreSQL aborts one; that request is then applied again one mutation per
-//! transaction, which cannot deadlock on tickets.
+//! A transaction locks the tickets its mutations name in id order before applying any, so two
+//! devices acting on the same tickets wait for each other instead of deadlocking. Should
+//! PostgreSQL still abort one for a lock cycle (on other rows), its mutations are applied again
+//! one per transaction.
 
 mod effects;
 mod escalations;
@@ -35,6 +36,10 @@ use sqlx::{Acquire, PgConnection, PgPool};
 
 /// The most mutations one batch may carry.
 pub const MAX_BATCH: usize = 1000;
+/// Mutations applied per transaction: enough that the tenant's feed lock and the notification
+/// are paid once for many, few enough that a transaction holds its ticket locks and its pooled
+/// connection briefly while other desktops' requests wait for them.
+const MUTATIONS_PER_TRANSACTION: usize = 50;
 /// The longest mutation id or device id accepted.
 pub const MAX_KEY_LEN: usize = 128;
 
@@ -58,19 +63,20 @@ pub async fn post_mutations(
     }
     let span = tracing::info_span!("mutations", tenant = %caller.tenant_id, device, n = batch.mutations.len());
     let _enter = span.enter();
-    let outcomes = match apply_all(&state.pool, &caller, device, &batch.mutations).await {
-        Err(e) if is_lock_conflict(&e) && batch.mutations.len() > 1 => {
-            tracing::info!(error = %e, "batch lost a lock conflict; applying it one by one");
-            let mut outcomes = Vec::with_capacity(batch.mutations.len());
-            for m in &batch.mutations {
-                outcomes.extend(
-                    apply_all(&state.pool, &caller, device, std::slice::from_ref(m)).await?,
-                );
+    let mut outcomes = Vec::with_capacity(batch.mutations.len());
+    for chunk in batch.mutations.chunks(MUTATIONS_PER_TRANSACTION) {
+        match apply_all(&state.pool, &caller, device, chunk).await {
+            Err(e) if is_lock_conflict(&e) && chunk.len() > 1 => {
+                tracing::info!(error = %e, "mutations lost a lock conflict; applying them one by one");
+                for m in chunk {
+                    outcomes.extend(
+                        apply_all(&state.pool, &caller, device, std::slice::from_ref(m)).await?,
+                    );
+                }
             }
-            outcomes
+            other => outcomes.extend(other?),
         }
-        other => other?,
-    };
+    }
     let results = batch
         .mutations
         .iter()
@@ -99,6 +105,9 @@ pub async fn apply_all(
     mutations: &[Mutation],
 ) -> Result<Vec<MutationOutcome>> {
     let mut tx = pool.begin().await?;
+    if mutations.len() > 1 {
+        lock_tickets_in_order(&mut tx, &caller.tenant_id, mutations).await?;
+    }
     let mut changed = Changed::default();
     let mut outcomes = Vec::with_capacity(mutations.len());
     for m in mutations {
@@ -109,6 +118,31 @@ pub async fn apply_all(
     changed.record(&mut tx, &caller.tenant_id).await?;
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// Locks every ticket the mutations name, in id order, before any effect runs: transactions
+/// that lock in one global order wait for each other but never deadlock.
+async fn lock_tickets_in_order(
+    tx: &mut PgConnection,
+    tenant_id: &str,
+    mutations: &[Mutation],
+) -> Result<()> {
+    let mut tickets: Vec<&str> = mutations
+        .iter()
+        .filter_map(|m| m.payload.get("ticket_id")?.as_str())
+        .collect();
+    tickets.sort_unstable();
+    tickets.dedup();
+    if tickets.len() > 1 {
+        sqlx::query(
+            "SELECT 1 FROM tickets WHERE tenant_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
+        )
+        .bind(tenant_id)
+        .bind(&tickets)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Applies one mutation inside `tx` unless it was seen before; returns what happened and what

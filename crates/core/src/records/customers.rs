@@ -239,22 +239,22 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Custom
         ));
     };
     // `candidates` are the first SEARCH_RANKED + 1 matches in rowid order (cheap: no ranking);
-    // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them. The hits
-    // come back as one row, a JSON array in rank order (see `Cols`).
+    // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them and sorted
+    // by FTS5 itself (`ORDER BY rank` exactly: any other ORDER BY ranks every row twice). The
+    // hits come back as one row, a JSON array in rank order (see `Cols`).
     let row = sqlx::query(
         "WITH candidates AS MATERIALIZED ( \
              SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?3 + 1), \
-         hits AS ( \
-             SELECT c.id, c.external_id, c.name, c.email, c.company, c.status, \
-                    customers_fts.rank AS score, c.rowid AS r \
-             FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid \
+         ranked AS MATERIALIZED ( \
+             SELECT customers_fts.rowid AS r, rank AS score FROM customers_fts \
              WHERE customers_fts MATCH ?1 \
                AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT ?3)) \
-             ORDER BY customers_fts.rank, c.rowid LIMIT ?2) \
+             ORDER BY rank LIMIT ?2) \
          SELECT (SELECT count(*) FROM candidates) AS candidates, \
-                (SELECT json_group_array(json_object('id', id, 'external_id', external_id, \
-                        'name', name, 'email', email, 'company', company, 'status', status) \
-                        ORDER BY score, r) FROM hits) AS hits",
+                (SELECT json_group_array(json_object('id', c.id, 'external_id', c.external_id, \
+                        'name', c.name, 'email', c.email, 'company', c.company, 'status', c.status) \
+                        ORDER BY ranked.score, ranked.r) \
+                 FROM ranked JOIN customers c ON c.rowid = ranked.r) AS hits",
     )
     .bind(expr)
     .bind(clamp_limit(limit))

@@ -35,13 +35,13 @@ pub async fn load(pool: &SqlitePool, id: &CustomerId) -> Result<CustomerPanel> {
 
 /// The customer's newest payments.
 pub async fn payments(pool: &SqlitePool, id: &CustomerId, limit: i64) -> Result<Vec<Payment>> {
-    sqlx::query(
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id, customer_id, invoice_id, currency, amount, method, payment_status, error_message, \
          attempts, refunded_amount, created_at, succeeded_at, failed_at, version \
-         FROM payments WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-    )
+         FROM payments WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT {}",
+        crate::records::limit_sql(limit)
+    )))
     .bind(id.as_str())
-    .bind(crate::records::clamp_limit(limit))
     .fetch_all(pool)
     .await?
     .iter()

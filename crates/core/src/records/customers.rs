@@ -1,7 +1,7 @@
 //! Customers: lookup by id, external id or e-mail; full-text search; the billing summary.
 
 use super::{
-    Cols, clamp_limit, currency, int, json_record, json_records, money, opt_text, parse, text,
+    Cols, currency, int, json_record, json_records, limit_sql, money, opt_text, parse, text,
 };
 use crate::store::{date, now, parse_date, parse_ts, parse_ts_opt};
 use crate::{Error, Result, fts};
@@ -242,23 +242,24 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Custom
     // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them and sorted
     // by FTS5 itself (`ORDER BY rank` exactly: any other ORDER BY ranks every row twice). The
     // hits come back as one row, a JSON array in rank order (see `Cols`).
-    let row = sqlx::query(
+    // The limits are written, not bound (see `limit_sql`).
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "WITH candidates AS MATERIALIZED ( \
-             SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?3 + 1), \
+             SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT {candidates}), \
          ranked AS MATERIALIZED ( \
              SELECT customers_fts.rowid AS r, rank AS score FROM customers_fts \
              WHERE customers_fts MATCH ?1 \
-               AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT ?3)) \
-             ORDER BY rank LIMIT ?2) \
+               AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT {SEARCH_RANKED})) \
+             ORDER BY rank LIMIT {limit}) \
          SELECT (SELECT count(*) FROM candidates) AS candidates, \
                 (SELECT json_group_array(json_object('id', c.id, 'external_id', c.external_id, \
                         'name', c.name, 'email', c.email, 'company', c.company, 'status', c.status) \
                         ORDER BY ranked.score, ranked.r) \
                  FROM ranked JOIN customers c ON c.rowid = ranked.r) AS hits",
-    )
+        candidates = SEARCH_RANKED + 1,
+        limit = limit_sql(limit),
+    )))
     .bind(expr)
-    .bind(clamp_limit(limit))
-    .bind(SEARCH_RANKED)
     .fetch_one(pool)
     .await?;
     let more_matches = int(&row, "candidates")? > SEARCH_RANKED;

@@ -343,8 +343,9 @@ pub async fn list(
             .push_bind(id)
             .push(")");
     }
+    // The limit is written, not bound (see `limit_sql`).
     q.push(" ORDER BY issue_date DESC, id DESC LIMIT ")
-        .push_bind(limit + 1)
+        .push(limit + 1)
         .push(")");
     let row = q.build().fetch_one(pool).await?;
     let mut items = json_records(&row, "page")?

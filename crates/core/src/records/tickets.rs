@@ -123,8 +123,9 @@ pub async fn list(
             .push_bind(id)
             .push(")");
     }
+    // The limit is written, not bound (see `limit_sql`).
     q.push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
-        .push_bind(limit + 1);
+        .push(limit + 1);
     let rows = q.build().fetch_all(pool).await?;
     let mut items = rows
         .iter()

@@ -24,6 +24,31 @@ use std::time::Instant;
 /// Changes per pull request.
 const PAGE: i64 = 1000;
 
+/// How long [`status`] trusts what this process last learned about a device's token. The
+/// status bar refreshes after every change to the desk; asking the OS keyring each time is a
+/// D-Bus round trip (and reads the secret) for a fact that only signing in or out changes — and
+/// those, like every sync round's [`connect`], update it at once.
+const SIGNED_IN_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+type SignedIn = std::collections::HashMap<String, (Instant, bool)>;
+static SIGNED_IN: std::sync::Mutex<Option<SignedIn>> = std::sync::Mutex::new(None);
+
+fn remember_signed_in(device: &str, signed_in: bool) {
+    let mut known = SIGNED_IN.lock().unwrap_or_else(|p| p.into_inner());
+    known
+        .get_or_insert_with(Default::default)
+        .insert(device.to_owned(), (Instant::now(), signed_in));
+}
+
+fn known_signed_in(device: &str) -> Option<bool> {
+    let known = SIGNED_IN.lock().unwrap_or_else(|p| p.into_inner());
+    known
+        .as_ref()?
+        .get(device)
+        .filter(|(at, _)| at.elapsed() < SIGNED_IN_TTL)
+        .map(|(_, signed_in)| *signed_in)
+}
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
@@ -66,6 +91,7 @@ pub async fn login(store: &Store, url: &str, token: &str) -> Result<Me> {
     let secret = token.trim().to_owned();
     let dev = device.clone();
     blocking(move || secrets::store_platform_token(&dev, &secret)).await?;
+    remember_signed_in(&device, true);
     let mut tx = store.write().await?;
     state::put(&mut *tx, state::URL, client.base()).await?;
     state::put(
@@ -98,7 +124,9 @@ pub async fn login(store: &Store, url: &str, token: &str) -> Result<Me> {
 /// continues where it stopped.
 pub async fn logout(store: &Store) -> Result<()> {
     let device = device_id(store).await?;
-    blocking(move || secrets::delete_platform_token(&device)).await?;
+    let dev = device.clone();
+    blocking(move || secrets::delete_platform_token(&dev)).await?;
+    remember_signed_in(&device, false);
     let name = settings::person(store.pool()).await?.name;
     let mut tx = store.write().await?;
     audit::append(
@@ -128,9 +156,9 @@ pub async fn connect(store: &Store) -> Result<(PlatformClient, String)> {
     })?;
     let device = device_id(store).await?;
     let dev = device.clone();
-    let token = blocking(move || secrets::platform_token(&dev))
-        .await?
-        .ok_or_else(|| {
+    let token = blocking(move || secrets::platform_token(&dev)).await?;
+    remember_signed_in(&device, token.is_some());
+    let token = token.ok_or_else(|| {
             Error::Unauthenticated(
                 "signed out: no platform token in the OS keyring; sign in with `countersign sync login`"
                     .into(),
@@ -256,7 +284,20 @@ pub async fn status(store: &Store) -> Result<SyncStatus> {
         None => Some(false),
         Some(_) => {
             let device = device_id(store).await?;
-            blocking(move || Ok(secrets::platform_token(&device).ok().map(|t| t.is_some()))).await?
+            match known_signed_in(&device) {
+                Some(known) => Some(known),
+                None => {
+                    let dev = device.clone();
+                    let found = blocking(move || {
+                        Ok(secrets::platform_token(&dev).ok().map(|t| t.is_some()))
+                    })
+                    .await?;
+                    if let Some(found) = found {
+                        remember_signed_in(&device, found);
+                    }
+                    found
+                }
+            }
         }
     };
     let counts = sqlx::query(

@@ -303,3 +303,46 @@ async fn only_supervisors_decide_and_the_first_decision_wins() {
         .await;
     assert_eq!(r[0]["code"], "not_found");
 }
+
+#[tokio::test]
+async fn replays_out_of_order_are_duplicates_and_new_ones_still_apply() {
+    let (app, t, ticket, _) = setup().await;
+    let note = |seq: i64, id: &str| {
+        json!({"seq": seq, "id": id, "kind": "add_note",
+               "payload": {"ticket_id": ticket, "message_id": format!("msg_{id}"),
+                           "body": format!("note {seq}"), "author": "Alex", "author_kind": "agent"}})
+    };
+    let first = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([note(1, "n1"), note(2, "n2"), note(3, "n3")]),
+        )
+        .await;
+    assert!(first.iter().all(|r| r["status"] == "applied"), "{first:?}");
+    // A desk that lost its answers replays older mutations in another order, with a new one.
+    let replay = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([note(3, "n3"), note(1, "n1"), note(4, "n4"), note(2, "n2")]),
+        )
+        .await;
+    let statuses: Vec<&str> = replay
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["duplicate", "duplicate", "applied", "duplicate"],
+        "{replay:?}"
+    );
+    let feed = app.changes(&t.agent, 0, 5000).await;
+    let notes = feed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["entity"] == "message" && c["data"]["visibility"] == "internal")
+        .count();
+    assert_eq!(notes, 4, "each note is in the feed once");
+}

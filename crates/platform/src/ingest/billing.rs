@@ -1,8 +1,11 @@
-//! `POST /v1/ingest/billing`: upserts customers, invoices (with line items) and payments in
-//! FlexPrice's field names, amounts as decimal strings, in one transaction. A record's `version`
+//! `POST /v1/ingest/billing`: upserts customers, subscriptions, invoices (with line items),
+//! payments and wallets in FlexPrice's field names, amounts as decimal strings, in one
+//! transaction. A record's `version`
 //! moves only when something in it changed, and only changed records enter the change feed.
 
-use super::sql::{UPSERT_CUSTOMERS, UPSERT_INVOICES, UPSERT_PAYMENTS};
+use super::sql::{
+    UPSERT_CUSTOMERS, UPSERT_INVOICES, UPSERT_PAYMENTS, UPSERT_SUBSCRIPTIONS, UPSERT_WALLETS,
+};
 use super::{MAX_BATCH_RECORDS, constraint_error, text, unique_ids};
 use crate::AppState;
 use crate::JsonBody;
@@ -13,10 +16,13 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use countersign_model::records::{
-    CustomerStatus, InvoiceStatus, InvoiceType, PaymentMethod, PaymentStatus,
+    BillingPeriod, CustomerStatus, InvoiceStatus, InvoiceType, PaymentMethod, PaymentStatus,
+    SubscriptionStatus,
 };
 use countersign_model::sync::Entity;
-use countersign_model::{Currency, CustomerId, InvoiceId, Money, PaymentId};
+use countersign_model::{
+    Currency, CustomerId, InvoiceId, Money, PaymentId, SubscriptionId, WalletId,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::PgConnection;
@@ -141,23 +147,63 @@ fn one() -> i32 {
     1
 }
 
+/// A subscription as FlexPrice sends it (price as a decimal string).
+#[derive(Debug, Deserialize)]
+pub struct SubscriptionIn {
+    pub id: SubscriptionId,
+    pub customer_id: CustomerId,
+    pub plan_name: String,
+    pub subscription_status: SubscriptionStatus,
+    pub currency: Currency,
+    pub price: String,
+    pub billing_period: BillingPeriod,
+    pub current_period_start: NaiveDate,
+    pub current_period_end: NaiveDate,
+    #[serde(default)]
+    pub cancel_at_period_end: bool,
+    pub start_date: DateTime<Utc>,
+    #[serde(default)]
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A customer's prepaid wallet as FlexPrice sends it (balance as a decimal string).
+#[derive(Debug, Deserialize)]
+pub struct WalletIn {
+    pub id: WalletId,
+    pub customer_id: CustomerId,
+    pub currency: Currency,
+    pub balance: String,
+    /// FlexPrice's `wallet_status`, e.g. `active`, `frozen`, `closed`.
+    pub wallet_status: String,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// `POST /v1/ingest/billing` request.
 #[derive(Debug, Deserialize)]
 pub struct BillingBatch {
     #[serde(default)]
     pub customers: Vec<CustomerIn>,
     #[serde(default)]
+    pub subscriptions: Vec<SubscriptionIn>,
+    #[serde(default)]
     pub invoices: Vec<InvoiceIn>,
     #[serde(default)]
     pub payments: Vec<PaymentIn>,
+    #[serde(default)]
+    pub wallets: Vec<WalletIn>,
 }
 
 /// What a billing ingest changed: the ids whose version moved (new or different), per kind.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct BillingIngested {
     pub customers: Vec<String>,
+    #[serde(default)]
+    pub subscriptions: Vec<String>,
     pub invoices: Vec<String>,
     pub payments: Vec<String>,
+    #[serde(default)]
+    pub wallets: Vec<String>,
     /// The tenant's cursor after the ingest (unchanged when nothing changed).
     pub cursor: Option<i64>,
 }
@@ -166,6 +212,35 @@ fn minor(what: &str, amount: &str, currency: Currency) -> Result<i64> {
     Money::parse(amount, currency)
         .map(Money::minor)
         .map_err(|e| Error::invalid(format!("{what}: {e}")))
+}
+
+fn subscription_row(s: &SubscriptionIn) -> Result<Value> {
+    text("subscription plan_name", &s.plan_name, 200)?;
+    if s.current_period_end < s.current_period_start {
+        return Err(Error::invalid(format!(
+            "subscription {}: current_period_end is before current_period_start",
+            s.id
+        )));
+    }
+    let what = format!("subscription {} price", s.id);
+    Ok(json!({
+        "id": s.id, "customer_id": s.customer_id, "plan_name": s.plan_name,
+        "status": s.subscription_status, "currency": s.currency,
+        "price": minor(&what, &s.price, s.currency)?, "billing_period": s.billing_period,
+        "current_period_start": s.current_period_start, "current_period_end": s.current_period_end,
+        "cancel_at_period_end": s.cancel_at_period_end, "started_at": s.start_date,
+        "cancelled_at": s.cancelled_at, "updated_at": s.updated_at,
+    }))
+}
+
+fn wallet_row(w: &WalletIn) -> Result<Value> {
+    text("wallet_status", &w.wallet_status, 50)?;
+    let what = format!("wallet {} balance", w.id);
+    Ok(json!({
+        "id": w.id, "customer_id": w.customer_id, "currency": w.currency,
+        "balance": minor(&what, &w.balance, w.currency)?, "status": w.wallet_status,
+        "updated_at": w.updated_at,
+    }))
 }
 
 fn invoice_row(i: &InvoiceIn) -> Result<Value> {
@@ -238,15 +313,24 @@ pub async fn post_billing(
     State(state): State<AppState>,
     JsonBody(b): JsonBody<BillingBatch>,
 ) -> Result<Json<BillingIngested>> {
-    let total = b.customers.len() + b.invoices.len() + b.payments.len();
+    let total = b.customers.len()
+        + b.subscriptions.len()
+        + b.invoices.len()
+        + b.payments.len()
+        + b.wallets.len();
     if total > MAX_BATCH_RECORDS {
         return Err(Error::invalid(format!(
             "a billing batch holds at most {MAX_BATCH_RECORDS} records, got {total}"
         )));
     }
     unique_ids("customer", b.customers.iter().map(|c| c.id.as_str()))?;
+    unique_ids(
+        "subscription",
+        b.subscriptions.iter().map(|s| s.id.as_str()),
+    )?;
     unique_ids("invoice", b.invoices.iter().map(|i| i.id.as_str()))?;
     unique_ids("payment", b.payments.iter().map(|p| p.id.as_str()))?;
+    unique_ids("wallet", b.wallets.iter().map(|w| w.id.as_str()))?;
     for c in &b.customers {
         text("customer name", &c.name, 500)?;
         text("customer email", &c.email, 320)?;
@@ -256,6 +340,11 @@ pub async fn post_billing(
         .customers
         .iter()
         .map(|c| serde_json::to_value(c).map_err(|e| Error::invalid(e.to_string())))
+        .collect::<Result<Vec<_>>>()?;
+    let subscriptions = b
+        .subscriptions
+        .iter()
+        .map(subscription_row)
         .collect::<Result<Vec<_>>>()?;
     let invoices = b
         .invoices
@@ -267,24 +356,34 @@ pub async fn post_billing(
         .iter()
         .map(payment_row)
         .collect::<Result<Vec<_>>>()?;
+    let wallets = b
+        .wallets
+        .iter()
+        .map(wallet_row)
+        .collect::<Result<Vec<_>>>()?;
 
     let t = caller.tenant_id.as_str();
     let mut tx = state.pool.begin().await?;
     let mut out = BillingIngested {
         customers: upsert(&mut tx, UPSERT_CUSTOMERS, t, customers).await?,
+        subscriptions: upsert(&mut tx, UPSERT_SUBSCRIPTIONS, t, subscriptions).await?,
         invoices: upsert(&mut tx, UPSERT_INVOICES, t, invoices).await?,
         payments: upsert(&mut tx, UPSERT_PAYMENTS, t, payments).await?,
+        wallets: upsert(&mut tx, UPSERT_WALLETS, t, wallets).await?,
         cursor: None,
     };
+    // Referenced records first: the desk applies a page in this order.
     let mut changed = Changed::default();
-    for id in &out.customers {
-        changed.push(Entity::Customer, id);
-    }
-    for id in &out.invoices {
-        changed.push(Entity::Invoice, id);
-    }
-    for id in &out.payments {
-        changed.push(Entity::Payment, id);
+    for (entity, ids) in [
+        (Entity::Customer, &out.customers),
+        (Entity::Subscription, &out.subscriptions),
+        (Entity::Invoice, &out.invoices),
+        (Entity::Payment, &out.payments),
+        (Entity::Wallet, &out.wallets),
+    ] {
+        for id in ids {
+            changed.push(entity, id);
+        }
     }
     out.cursor = changed.record(&mut tx, t).await?;
     tx.commit().await.map_err(constraint_error)?;

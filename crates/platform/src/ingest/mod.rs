@@ -2,8 +2,8 @@
 //! - `POST /v1/ingest/messages` ([`messages`]): a channel webhook. A customer's message continues
 //!   the ticket named by `ticket_id` or `thread_key` (unless it is closed), else opens a new
 //!   ticket; it bumps the ticket's version, which is what makes an older approved reply `stale`.
-//! - `POST /v1/ingest/billing` ([`billing`]): upserts customers, invoices (with line items) and
-//!   payments in FlexPrice's field names, amounts as decimal strings. A record's `version` moves
+//! - `POST /v1/ingest/billing` ([`billing`]): upserts customers, subscriptions, invoices (with
+//!   line items), payments and wallets in FlexPrice's field names, amounts as decimal strings. A record's `version` moves
 //!   only when something in it changed, and only changed records enter the change feed.
 //! - `POST /v1/ingest/tickets` ([`tickets`]): imports tickets with their messages in bulk (a
 //!   tenant's history from its previous help desk); a ticket already present is left alone.

@@ -84,3 +84,42 @@ WHERE (p.customer_id, p.invoice_id, p.currency, p.amount, p.method, p.payment_st
        EXCLUDED.payment_status, EXCLUDED.error_message, EXCLUDED.attempts, EXCLUDED.refunded_amount,
        EXCLUDED.created_at, EXCLUDED.succeeded_at, EXCLUDED.failed_at, EXCLUDED.updated_at)
 RETURNING id";
+
+pub const UPSERT_SUBSCRIPTIONS: &str = "
+INSERT INTO subscriptions AS s (tenant_id, id, customer_id, plan_name, status, currency, price,
+    billing_period, current_period_start, current_period_end, cancel_at_period_end, started_at,
+    cancelled_at, updated_at)
+SELECT $1, r.* FROM jsonb_to_recordset($2) AS r (id text, customer_id text, plan_name text,
+    status text, currency text, price bigint, billing_period text, current_period_start date,
+    current_period_end date, cancel_at_period_end boolean, started_at timestamptz,
+    cancelled_at timestamptz, updated_at timestamptz)
+ON CONFLICT (tenant_id, id) DO UPDATE SET customer_id = EXCLUDED.customer_id,
+    plan_name = EXCLUDED.plan_name, status = EXCLUDED.status, currency = EXCLUDED.currency,
+    price = EXCLUDED.price, billing_period = EXCLUDED.billing_period,
+    current_period_start = EXCLUDED.current_period_start,
+    current_period_end = EXCLUDED.current_period_end,
+    cancel_at_period_end = EXCLUDED.cancel_at_period_end, started_at = EXCLUDED.started_at,
+    cancelled_at = EXCLUDED.cancelled_at, updated_at = EXCLUDED.updated_at,
+    version = s.version + 1
+WHERE (s.customer_id, s.plan_name, s.status, s.currency, s.price, s.billing_period,
+       s.current_period_start, s.current_period_end, s.cancel_at_period_end, s.started_at,
+       s.cancelled_at, s.updated_at)
+  IS DISTINCT FROM
+      (EXCLUDED.customer_id, EXCLUDED.plan_name, EXCLUDED.status, EXCLUDED.currency,
+       EXCLUDED.price, EXCLUDED.billing_period, EXCLUDED.current_period_start,
+       EXCLUDED.current_period_end, EXCLUDED.cancel_at_period_end, EXCLUDED.started_at,
+       EXCLUDED.cancelled_at, EXCLUDED.updated_at)
+RETURNING id";
+
+pub const UPSERT_WALLETS: &str = "
+INSERT INTO wallets AS w (tenant_id, id, customer_id, currency, balance, status, updated_at)
+SELECT $1, r.* FROM jsonb_to_recordset($2) AS r (id text, customer_id text, currency text,
+    balance bigint, status text, updated_at timestamptz)
+ON CONFLICT (tenant_id, id) DO UPDATE SET customer_id = EXCLUDED.customer_id,
+    currency = EXCLUDED.currency, balance = EXCLUDED.balance, status = EXCLUDED.status,
+    updated_at = EXCLUDED.updated_at, version = w.version + 1
+WHERE (w.customer_id, w.currency, w.balance, w.status, w.updated_at)
+  IS DISTINCT FROM
+      (EXCLUDED.customer_id, EXCLUDED.currency, EXCLUDED.balance, EXCLUDED.status,
+       EXCLUDED.updated_at)
+RETURNING id";

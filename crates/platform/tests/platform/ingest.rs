@@ -139,3 +139,103 @@ async fn messages_continue_a_ticket_by_id_or_thread_and_redeliveries_are_idempot
         .unwrap();
     assert_eq!(messages, 3);
 }
+
+#[tokio::test]
+async fn subscriptions_and_wallets_upsert_in_the_desks_shape() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    app.invoice(&t.agent, "inv_a1", "49.00").await;
+    let batch = |status: &str, balance: &str| {
+        json!({
+            "subscriptions": [{"id": "sub_team", "customer_id": "cus_anna", "plan_name": "Team",
+                "subscription_status": status, "currency": "EUR", "price": "49.00",
+                "billing_period": "monthly", "current_period_start": "2025-02-01",
+                "current_period_end": "2025-03-01", "cancel_at_period_end": true,
+                "start_date": "2024-06-01T00:00:00Z", "updated_at": "2025-02-01T00:00:00Z"}],
+            "wallets": [{"id": "wal_anna", "customer_id": "cus_anna", "currency": "EUR",
+                "balance": balance, "wallet_status": "active", "updated_at": "2025-02-01T00:00:00Z"}]
+        })
+    };
+    let r = app
+        .post("/v1/ingest/billing", &t.agent, batch("active", "12.50"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["subscriptions"], json!(["sub_team"]));
+    assert_eq!(r.body["wallets"], json!(["wal_anna"]));
+    let feed = app.all_changes(&t.agent).await;
+    let data = |entity: &str| {
+        feed.iter()
+            .find(|c| c["entity"] == entity)
+            .unwrap_or_else(|| panic!("no {entity} change"))["data"]
+            .clone()
+    };
+    let sub = data("subscription");
+    assert_eq!(
+        (
+            sub["price"].clone(),
+            sub["status"].clone(),
+            sub["cancel_at_period_end"].clone(),
+            sub["started_at"].clone()
+        ),
+        (
+            json!(4900),
+            json!("active"),
+            json!(1),
+            json!("2024-06-01T00:00:00.000Z")
+        ),
+        "minor units, the desk's 0/1 and timestamps: {sub}"
+    );
+    let wallet = data("wallet");
+    assert_eq!(
+        (wallet["balance"].clone(), wallet["status"].clone()),
+        (json!(1250), json!("active"))
+    );
+
+    let same = app
+        .post("/v1/ingest/billing", &t.agent, batch("active", "12.50"))
+        .await;
+    assert_eq!(
+        (
+            same.body["subscriptions"].clone(),
+            same.body["wallets"].clone()
+        ),
+        (json!([]), json!([])),
+        "unchanged records keep their versions"
+    );
+    let moved = app
+        .post("/v1/ingest/billing", &t.agent, batch("past_due", "0.00"))
+        .await;
+    assert_eq!(moved.body["subscriptions"], json!(["sub_team"]));
+    assert_eq!(moved.body["wallets"], json!(["wal_anna"]));
+    let versions: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT id, version FROM subscriptions UNION ALL SELECT id, version FROM wallets ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(versions, [("sub_team".into(), 2), ("wal_anna".into(), 2)]);
+
+    for (bad, why) in [
+        (batch("dormant", "1.00"), "an unknown subscription status"),
+        (
+            batch("active", "1.001"),
+            "a balance finer than the currency",
+        ),
+        (
+            {
+                let mut b = batch("active", "1.00");
+                b["wallets"][0]["customer_id"] = json!("cus_nobody");
+                b
+            },
+            "a wallet of an unknown customer",
+        ),
+    ] {
+        let r = app.post("/v1/ingest/billing", &t.agent, bad).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (400, "invalid_argument"),
+            "{why}: {}",
+            r.body
+        );
+    }
+}

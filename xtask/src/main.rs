@@ -28,7 +28,7 @@ commands:
           reference mcp-server-sqlite; prints its table
   bench-sync  the sync benchmark: a platform on a throwaway PostgreSQL with 100k customers,
           1M invoices and 50k tickets; initial sync, approve-to-visible latency, 50 desktops
-          pushing, 500 event streams; prints its table (options after --, see tests/bench/sync)";
+          pushing, 500 event streams; prints its table (options: see tests/bench/sync/main.rs)";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -7,7 +7,7 @@
 //!   while 500 event streams are held open and must each hear the feed's last cursor.
 //!
 //! Prints each figure with its target and whether it is met. Run with `cargo xtask bench-sync`
-//! (it builds the release binaries). Options after `--`: `--customers N --invoices N --tickets N
+//! (it builds the release binaries). Options: `--customers N --invoices N --tickets N
 //! --approvals N --desktops N --mutations N (per desktop) --streams N`.
 
 mod desks;
@@ -42,7 +42,7 @@ fn opts() -> Result<Opts> {
     };
     let args: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| a != "--bench")
+        .filter(|a| a != "--bench" && a != "--")
         .collect();
     let mut it = args.iter();
     while let Some(a) = it.next() {

@@ -49,6 +49,11 @@ pub fn router(store: Store, options: &HttpOptions, stop: CancellationToken) -> a
         .with_allowed_origins(origins)
         .enforce_origin_validation()
         .with_max_request_body_bytes(MAX_BODY_BYTES)
+        // Every tool is request → response and the server never calls the client, so no
+        // session is kept and an answer is plain JSON, not an event stream: a call is one
+        // handler run, without routing through a session task or SSE framing.
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
         .with_cancellation_token(stop);
     let limiter = Arc::new(RateLimiter::per_minute(options.rate_per_minute));
     let server = DeskServer::http(store.clone(), limiter);

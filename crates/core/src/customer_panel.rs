@@ -39,7 +39,7 @@ pub async fn payments(pool: &SqlitePool, id: &CustomerId, limit: i64) -> Result<
         "SELECT id, customer_id, invoice_id, currency, amount, method, payment_status, error_message, \
          attempts, refunded_amount, created_at, succeeded_at, failed_at, version \
          FROM payments WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT {}",
-        crate::records::limit_sql(limit)
+        crate::records::clamp_limit(limit)
     )))
     .bind(id.as_str())
     .fetch_all(pool)

@@ -1,7 +1,7 @@
 //! Customers: lookup by id, external id or e-mail; full-text search; the billing summary.
 
 use super::{
-    Cols, currency, int, json_record, json_records, limit_sql, money, opt_text, parse, text,
+    Cols, clamp_limit, currency, int, json_record, json_records, money, opt_text, parse, text,
 };
 use crate::store::{date, now, parse_date, parse_ts, parse_ts_opt};
 use crate::{Error, Result, fts};
@@ -242,7 +242,7 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Custom
     // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them and sorted
     // by FTS5 itself (`ORDER BY rank` exactly: any other ORDER BY ranks every row twice). The
     // hits come back as one row, a JSON array in rank order (see `Cols`).
-    // The limits are written, not bound (see `limit_sql`).
+    // The limits are written, not bound (see `clamp_limit`).
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "WITH candidates AS MATERIALIZED ( \
              SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT {candidates}), \
@@ -257,7 +257,7 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Custom
                         ORDER BY ranked.score, ranked.r) \
                  FROM ranked JOIN customers c ON c.rowid = ranked.r) AS hits",
         candidates = SEARCH_RANKED + 1,
-        limit = limit_sql(limit),
+        limit = clamp_limit(limit),
     )))
     .bind(expr)
     .fetch_one(pool)

@@ -343,7 +343,7 @@ pub async fn list(
             .push_bind(id)
             .push(")");
     }
-    // The limit is written, not bound (see `limit_sql`).
+    // The limit is written, not bound (see `clamp_limit`).
     q.push(" ORDER BY issue_date DESC, id DESC LIMIT ")
         .push(limit + 1)
         .push(")");

@@ -1,6 +1,6 @@
 //! The knowledge base: articles that answer billing questions, searched by full text.
 
-use super::{int, limit_sql, parse, text};
+use super::{clamp_limit, int, parse, text};
 use crate::store::parse_ts;
 use crate::{Error, Result, fts};
 use countersign_model::ArticleId;
@@ -27,7 +27,7 @@ pub async fn search(
         "SELECT a.id, a.title, a.language, snippet(kb_fts, 1, '«', '»', '…', 24) AS snippet \
          FROM kb_fts JOIN kb_articles a ON a.rowid = kb_fts.rowid \
          WHERE kb_fts MATCH ?1 AND (?2 IS NULL OR a.language = ?2) ORDER BY rank LIMIT {}",
-        limit_sql(limit)
+        clamp_limit(limit)
     )))
     .bind(expr)
     .bind(language)

@@ -17,16 +17,11 @@ pub const MAX_LIMIT: i64 = 100;
 pub const DEFAULT_LIMIT: i64 = 20;
 
 /// Clamps a caller's limit into `1..=MAX_LIMIT`; 0 or negative means the default.
-/// The limit to write into a statement's text: [`clamp_limit`]ed, so an integer we chose.
-///
-/// A LIMIT is never a bound parameter here. SQLite plans with a bound LIMIT's value and marks
-/// the statement to be prepared again whenever that parameter is bound, which is every
-/// execution: a list or a search paid a full parse and plan on every call (~0.1-0.3 ms).
+/// A limit between 1 and [`MAX_LIMIT`] ([`DEFAULT_LIMIT`] when not positive): an integer we
+/// chose, so it is written into a statement's text rather than bound. SQLite plans with a bound
+/// LIMIT's value and marks the statement to be prepared again whenever that parameter is bound,
+/// which is every execution: a list or a search paid a full parse and plan on every call.
 /// Written into the text, the statement is prepared once per distinct limit and cached.
-pub fn limit_sql(limit: i64) -> i64 {
-    clamp_limit(limit)
-}
-
 pub fn clamp_limit(limit: i64) -> i64 {
     if limit <= 0 {
         DEFAULT_LIMIT

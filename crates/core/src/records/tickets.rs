@@ -123,7 +123,7 @@ pub async fn list(
             .push_bind(id)
             .push(")");
     }
-    // The limit is written, not bound (see `limit_sql`).
+    // The limit is written, not bound (see `clamp_limit`).
     q.push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
         .push(limit + 1);
     let rows = q.build().fetch_all(pool).await?;

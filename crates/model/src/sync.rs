@@ -237,6 +237,26 @@ pub enum MutationOutcome {
     },
 }
 
+/// A page of the change feed as it crosses the wire with each record kept as JSON text: the
+/// platform sends the text PostgreSQL renders and the desk hands it to SQLite, so neither side
+/// parses a record into a value tree only to write it out again. Same JSON as [`ChangesPage`].
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RawChangesPage {
+    pub changes: Vec<RawChange>,
+    pub cursor: i64,
+    pub has_more: bool,
+}
+
+/// One change of a [`RawChangesPage`]: [`Change`] with `data` as JSON text.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RawChange {
+    pub seq: i64,
+    pub entity: Entity,
+    pub id: String,
+    pub version: i64,
+    pub data: Box<serde_json::value::RawValue>,
+}
+
 /// `GET /v1/sync/changes` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangesPage {

@@ -10,8 +10,7 @@ use crate::auth::Caller;
 use crate::error::{Error, Result};
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use countersign_model::sync::Entity;
-use serde::Serialize;
+use countersign_model::sync::{Entity, RawChange, RawChangesPage};
 use serde_json::value::RawValue;
 use sqlx::{PgConnection, PgPool};
 
@@ -136,25 +135,6 @@ pub async fn current_cursor(pool: &PgPool, tenant_id: &str) -> Result<i64> {
             .await?
             .unwrap_or(0),
     )
-}
-
-/// A page of the feed as it is sent: `model::sync::ChangesPage`, with each record the JSON text
-/// PostgreSQL renders (never parsed into a value and written out again).
-#[derive(Debug, Serialize)]
-pub struct RawChangesPage {
-    pub changes: Vec<RawChange>,
-    pub cursor: i64,
-    pub has_more: bool,
-}
-
-/// `model::sync::Change` with `data` as JSON text.
-#[derive(Debug, Serialize)]
-pub struct RawChange {
-    pub seq: i64,
-    pub entity: Entity,
-    pub id: String,
-    pub version: i64,
-    pub data: Box<RawValue>,
 }
 
 /// Up to `limit` changes after `after`, in seq order.

@@ -3,30 +3,8 @@
 //! (retry later), 401 → `unauthenticated` (sign in again), other 4xx → `invalid_argument`.
 
 use crate::{Error, Result};
-use countersign_model::sync::{Entity, Me, MutationBatch, MutationResults};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use countersign_model::sync::{Me, MutationBatch, MutationResults, RawChangesPage};
 use std::time::Duration;
-
-/// A page of the change feed (`model::sync::ChangesPage`) as the desk reads it: each record
-/// stays the JSON text the platform sent, for SQLite to read, instead of becoming a value tree
-/// that would only be written back out as text.
-#[derive(Debug, Deserialize)]
-pub struct RawChangesPage {
-    pub changes: Vec<RawChange>,
-    pub cursor: i64,
-    pub has_more: bool,
-}
-
-/// One change of a [`RawChangesPage`] (`model::sync::Change` with `data` as JSON text).
-#[derive(Debug, Deserialize)]
-pub struct RawChange {
-    pub seq: i64,
-    pub entity: Entity,
-    pub id: String,
-    pub version: i64,
-    pub data: Box<RawValue>,
-}
 
 /// One platform, one token.
 #[derive(Clone)]

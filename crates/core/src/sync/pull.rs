@@ -9,11 +9,11 @@
 //! trip per row. Records stay JSON text from the HTTP body to SQLite; the desk never builds them
 //! as values.
 
-use super::client::{RawChange, RawChangesPage};
 use super::state;
 use crate::store::{Tx, now, ts};
 use crate::{Error, Result, Store};
 use countersign_model::sync::Entity;
+use countersign_model::sync::{RawChange, RawChangesPage};
 use std::collections::HashMap;
 
 /// The desk table and the columns the feed fills, per entity (`id` and `version` included).

@@ -4,8 +4,10 @@
 //! mutation exactly once (it dedups by device and sequence, and by mutation id).
 
 pub mod client;
+mod columns;
 mod pull;
 mod push;
+mod records;
 pub mod state;
 mod watch;
 

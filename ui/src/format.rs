@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use countersign_model::Money;
-use countersign_model::records::{Invoice, TicketPriority, TicketRow};
+use countersign_model::records::{InvoiceSummary, TicketPriority, TicketRow};
 use countersign_model::sync::SyncStatus;
 use countersign_model::workflow::DraftStatus;
 
@@ -138,7 +138,7 @@ pub fn confidence(c: f64) -> String {
 }
 
 /// The invoice row's class: overdue ones stand out.
-pub fn invoice_class(inv: &Invoice) -> &'static str {
+pub fn invoice_class(inv: &InvoiceSummary) -> &'static str {
     if inv.overdue { "overdue" } else { "" }
 }
 

@@ -9,7 +9,8 @@ use countersign_core::records::{customers, invoices, kb, tickets};
 use countersign_core::workflow::{Proposer, drafts, escalations, notes};
 use countersign_model::TicketId;
 use countersign_model::records::{
-    ArticleHit, CustomerDetail, CustomerHits, Invoice, InvoiceDetail, Message, Page, TicketRow,
+    ArticleHit, CustomerDetail, CustomerHits, InvoiceDetail, InvoiceSummary, Message, Page,
+    TicketRow,
 };
 use countersign_model::workflow::{Draft, Escalation, TicketDetail};
 use rmcp::handler::server::wrapper::Parameters;
@@ -72,7 +73,7 @@ impl DeskServer {
     }
 
     #[tool(
-        description = "Invoices, newest first, filtered by customer_id, status, payment_status, issue date range or overdue; pass next_cursor back as cursor for the next page.",
+        description = "Invoices, newest first, filtered by customer_id, status, payment_status, issue date range or overdue; pass next_cursor back as cursor for the next page. Each item is a summary (number, statuses, total, paid, remaining, refunded, dates, overdue); get_invoice gives line items and payments.",
         annotations(
             title = "List invoices",
             read_only_hint = true,
@@ -85,7 +86,7 @@ impl DeskServer {
         &self,
         Parameters(a): Parameters<ListInvoicesArgs>,
         ctx: RequestContext<RoleServer>,
-    ) -> Result<Json<Page<Invoice>>, CallToolResult> {
+    ) -> Result<Json<Page<InvoiceSummary>>, CallToolResult> {
         let call = self.caller(&ctx, "list_invoices", &a);
         let pool = self.store.pool();
         self.finish_read(call, None, async {

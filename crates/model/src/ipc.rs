@@ -3,7 +3,7 @@
 //! shape every command returns. Plain data; the shell maps core results into these.
 
 use crate::error::ErrorCode;
-use crate::records::{CustomerDetail, Invoice, Payment, TicketPriority, TicketStatus};
+use crate::records::{CustomerDetail, InvoiceSummary, Payment, TicketPriority, TicketStatus};
 use crate::string_enum;
 use crate::sync::SyncStatus;
 use crate::workflow::{
@@ -119,7 +119,7 @@ pub struct EscalationQuery {
 pub struct CustomerPanel {
     pub detail: CustomerDetail,
     /// The newest invoices first.
-    pub invoices: Vec<Invoice>,
+    pub invoices: Vec<InvoiceSummary>,
     /// The newest payments first, failed ones with the processor's reason.
     pub payments: Vec<Payment>,
 }

@@ -170,6 +170,28 @@ pub struct CustomerDetail {
     pub open_tickets: i64,
 }
 
+/// An invoice as a list shows it: which one, where it stands, what is owed. `get_invoice` (or
+/// the desk's invoice view) gives the whole record with its line items and payments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct InvoiceSummary {
+    pub id: InvoiceId,
+    pub invoice_number: String,
+    pub customer_id: CustomerId,
+    pub invoice_status: InvoiceStatus,
+    pub payment_status: PaymentStatus,
+    pub billing_reason: BillingReason,
+    pub total: Money,
+    pub amount_paid: Money,
+    pub amount_remaining: Money,
+    pub refunded_amount: Money,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub paid_at: Option<DateTime<Utc>>,
+    /// Finalized, not fully paid, and past its due date (computed at read time).
+    pub overdue: bool,
+    pub version: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Invoice {
     pub id: InvoiceId,
@@ -199,6 +221,29 @@ pub struct Invoice {
     pub version: i64,
     pub updated_at: DateTime<Utc>,
     pub synced_at: Option<DateTime<Utc>>,
+}
+
+impl Invoice {
+    /// The invoice as a list shows it.
+    pub fn summary(&self) -> InvoiceSummary {
+        InvoiceSummary {
+            id: self.id.clone(),
+            invoice_number: self.invoice_number.clone(),
+            customer_id: self.customer_id.clone(),
+            invoice_status: self.invoice_status,
+            payment_status: self.payment_status,
+            billing_reason: self.billing_reason,
+            total: self.total,
+            amount_paid: self.amount_paid,
+            amount_remaining: self.amount_remaining,
+            refunded_amount: self.refunded_amount,
+            issue_date: self.issue_date,
+            due_date: self.due_date,
+            paid_at: self.paid_at,
+            overdue: self.overdue,
+            version: self.version,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -6,7 +6,7 @@ use crate::{Error, Result};
 use chrono::NaiveDate;
 use countersign_model::records::{
     BillingReason, CustomerStatus, CustomerSummary, Invoice, InvoiceDetail, InvoiceStatus,
-    InvoiceType, LineItem, Page, Payment, PaymentMethod, PaymentStatus,
+    InvoiceSummary, InvoiceType, LineItem, Page, Payment, PaymentMethod, PaymentStatus,
 };
 use countersign_model::{Currency, CustomerId, InvoiceId, Money, PaymentId, SubscriptionId};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
@@ -66,6 +66,16 @@ macro_rules! json_object_of {
         concat!(
             "json_object('", stringify!($first), "', ", stringify!($first)
             $(, ", '", stringify!($col), "', ", stringify!($col))*, ")"
+        )
+    };
+}
+
+/// Calls `$then!` with the columns [`summary_from_row`] reads.
+macro_rules! with_summary_columns {
+    ($then:ident) => {
+        $then!(
+            id invoice_number customer_id invoice_status payment_status billing_reason currency
+            total amount_paid amount_remaining refunded_amount issue_date due_date paid_at version
         )
     };
 }
@@ -136,12 +146,39 @@ fn invoice_from_row(row: &impl Cols, today: NaiveDate) -> Result<Invoice> {
         voided_at: parse_ts_opt(opt_text(row, "voided_at")?.as_deref())?,
         period_start: parse_date_opt(opt_text(row, "period_start")?.as_deref())?,
         period_end: parse_date_opt(opt_text(row, "period_end")?.as_deref())?,
-        overdue: invoice_status == InvoiceStatus::Finalized
-            && amount_remaining.minor() > 0
-            && due_date < today,
+        overdue: overdue(invoice_status, amount_remaining, due_date, today),
         version: int(row, "version")?,
         updated_at: parse_ts(&text(row, "updated_at")?)?,
         synced_at: parse_ts_opt(opt_text(row, "synced_at")?.as_deref())?,
+    })
+}
+
+/// Finalized, not fully paid, and past its due date.
+fn overdue(status: InvoiceStatus, remaining: Money, due_date: NaiveDate, today: NaiveDate) -> bool {
+    status == InvoiceStatus::Finalized && remaining.minor() > 0 && due_date < today
+}
+
+fn summary_from_row(row: &impl Cols, today: NaiveDate) -> Result<InvoiceSummary> {
+    let cur = currency(row, "currency")?;
+    let invoice_status = parse(InvoiceStatus::parse(&text(row, "invoice_status")?))?;
+    let amount_remaining = money(row, "amount_remaining", cur)?;
+    let due_date = parse_date(&text(row, "due_date")?)?;
+    Ok(InvoiceSummary {
+        id: parse(InvoiceId::parse(&text(row, "id")?))?,
+        invoice_number: text(row, "invoice_number")?,
+        customer_id: parse(CustomerId::parse(&text(row, "customer_id")?))?,
+        invoice_status,
+        payment_status: parse(PaymentStatus::parse(&text(row, "payment_status")?))?,
+        billing_reason: parse(BillingReason::parse(&text(row, "billing_reason")?))?,
+        total: money(row, "total", cur)?,
+        amount_paid: money(row, "amount_paid", cur)?,
+        amount_remaining,
+        refunded_amount: money(row, "refunded_amount", cur)?,
+        issue_date: parse_date(&text(row, "issue_date")?)?,
+        due_date,
+        paid_at: parse_ts_opt(opt_text(row, "paid_at")?.as_deref())?,
+        overdue: overdue(invoice_status, amount_remaining, due_date, today),
+        version: int(row, "version")?,
     })
 }
 
@@ -292,13 +329,13 @@ fn decode_cursor(cursor: &str) -> Result<(String, String)> {
     Ok((date(d), id.to_string()))
 }
 
-/// Invoices matching `filter`, newest issue date first, `limit` at a time.
+/// Invoices matching `filter`, newest issue date first, `limit` at a time, as summaries.
 pub async fn list(
     pool: &SqlitePool,
     filter: &InvoiceFilter,
     cursor: Option<&str>,
     limit: i64,
-) -> Result<Page<Invoice>> {
+) -> Result<Page<InvoiceSummary>> {
     let limit = clamp_limit(limit);
     if let (Some(from), Some(to)) = (filter.issued_from, filter.issued_to)
         && from > to
@@ -311,9 +348,10 @@ pub async fn list(
     // One row: the page as a JSON array (see `Cols`), in the page's order.
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(concat!(
         "SELECT json_group_array(",
-        with_invoice_columns!(json_object_of),
-        " ORDER BY issue_date DESC, id DESC) AS page FROM (",
-        invoice_columns!()
+        with_summary_columns!(json_object_of),
+        " ORDER BY issue_date DESC, id DESC) AS page FROM (SELECT ",
+        with_summary_columns!(column_list),
+        " FROM invoices "
     ));
     q.push("WHERE 1 = 1");
     if let Some(c) = &filter.customer_id {
@@ -350,7 +388,7 @@ pub async fn list(
     let row = q.build().fetch_one(pool).await?;
     let mut items = json_records(&row, "page")?
         .iter()
-        .map(|r| invoice_from_row(r, today))
+        .map(|r| summary_from_row(r, today))
         .collect::<Result<Vec<_>>>()?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);

@@ -2,7 +2,7 @@
 
 use crate::support::*;
 use countersign_model::records::{
-    CustomerDetail, Invoice, InvoiceDetail, Message, Page, TicketRow,
+    CustomerDetail, InvoiceDetail, InvoiceSummary, Message, Page, TicketRow,
 };
 use countersign_model::workflow::{Draft, DraftStatus, Escalation, TicketDetail, TokenScope};
 use rmcp::model::{GetPromptRequestParams, ReadResourceRequestParams, ResourceContents};
@@ -88,13 +88,13 @@ async fn every_read_tool_returns_typed_structured_content() {
     .unwrap();
     assert_eq!(by_email.customer.id, c.customer.id);
 
-    let page: Page<Invoice> = serde_json::from_value(ok(
+    let page: Page<InvoiceSummary> = serde_json::from_value(ok(
         &call(&client, "list_invoices", json!({"limit": 2})).await,
         "list_invoices",
     ))
     .unwrap();
     assert_eq!(page.items.len(), 2);
-    let next: Page<Invoice> = serde_json::from_value(ok(
+    let next: Page<InvoiceSummary> = serde_json::from_value(ok(
         &call(
             &client,
             "list_invoices",

@@ -122,10 +122,10 @@ async fn queries(store: &Store, calls: usize) -> Result<Vec<Query>> {
             // predates aggregate ORDER BY, so the JSON packing is left out.
             peer_same_sql: Some((0..calls).map(|i| format!(
                 "WITH candidates AS MATERIALIZED (SELECT rowid FROM customers_fts WHERE customers_fts MATCH {w} LIMIT 257), \
-                 ranked AS MATERIALIZED (SELECT customers_fts.rowid AS r, rank AS score FROM customers_fts \
+                 ranked AS MATERIALIZED (SELECT customers_fts.rowid AS r, bm25(customers_fts) AS score FROM customers_fts \
                  WHERE customers_fts MATCH {w} \
                  AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT 256)) \
-                 ORDER BY rank LIMIT 10) \
+                 ORDER BY score, r LIMIT 10) \
                  SELECT c.id, c.name, c.email, c.company, (SELECT count(*) FROM candidates) AS candidates \
                  FROM ranked JOIN customers c ON c.rowid = ranked.r ORDER BY ranked.score, ranked.r",
                  w = fts_word(&cycle(&surnames, i)))).collect()),

@@ -149,6 +149,7 @@ pub async fn seed(
     })?;
 
     load::rebuild_indexes(&mut tx, &indexes, progress).await?;
+    load::optimize_search_indexes(&mut tx, progress).await?;
     tx.commit().await?;
     report.elapsed = started.elapsed();
     Ok(report)

@@ -239,18 +239,19 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Custom
         ));
     };
     // `candidates` are the first SEARCH_RANKED + 1 matches in rowid order (cheap: no ranking);
-    // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them and sorted
-    // by FTS5 itself (`ORDER BY rank` exactly: any other ORDER BY ranks every row twice). The
-    // hits come back as one row, a JSON array in rank order (see `Cols`).
+    // the ranked query is bounded to the rowids of the first SEARCH_RANKED of them. It calls
+    // `bm25()` once per row and lets SQLite sort: `ORDER BY rank` (the same bm25 order) has
+    // FTS5 prepare a statement of its own for every search, which cost more than the ranking.
+    // The hits come back as one row, a JSON array in rank order (see `Cols`).
     // The limits are written, not bound (see `clamp_limit`).
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "WITH candidates AS MATERIALIZED ( \
              SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT {candidates}), \
          ranked AS MATERIALIZED ( \
-             SELECT customers_fts.rowid AS r, rank AS score FROM customers_fts \
+             SELECT customers_fts.rowid AS r, bm25(customers_fts) AS score FROM customers_fts \
              WHERE customers_fts MATCH ?1 \
                AND customers_fts.rowid <= (SELECT max(rowid) FROM (SELECT rowid FROM candidates LIMIT {SEARCH_RANKED})) \
-             ORDER BY rank LIMIT {limit}) \
+             ORDER BY score, r LIMIT {limit}) \
          SELECT (SELECT count(*) FROM candidates) AS candidates, \
                 (SELECT json_group_array(json_object('id', c.id, 'external_id', c.external_id, \
                         'name', c.name, 'email', c.email, 'company', c.company, 'status', c.status) \

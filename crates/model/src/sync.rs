@@ -293,6 +293,20 @@ pub enum Entity {
     KbArticle,
 }
 
+impl Entity {
+    pub const ALL: [Entity; 9] = [
+        Entity::Customer,
+        Entity::Subscription,
+        Entity::Invoice,
+        Entity::Payment,
+        Entity::Wallet,
+        Entity::Ticket,
+        Entity::Message,
+        Entity::Escalation,
+        Entity::KbArticle,
+    ];
+}
+
 /// Data of an SSE `change` event on `GET /v1/sync/events`: the tenant's feed reached `cursor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeEvent {

@@ -185,3 +185,31 @@ pub(super) const LINE_ITEM_COLUMNS: &[&str] = &[
     "period_start",
     "period_end",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_column_the_feed_fills_is_in_the_desk() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(&dir.path().join("desk.sqlite3"))
+            .await
+            .unwrap();
+        let tables = Entity::ALL
+            .iter()
+            .map(|e| columns(*e))
+            .chain([("invoice_line_items", LINE_ITEM_COLUMNS)]);
+        for (table, cols) in tables {
+            let have: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+                .bind(table)
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+            for col in cols {
+                assert!(have.iter().any(|h| h == col), "{table}.{col}");
+            }
+            assert_eq!(cols[0], "id", "{table}: the key comes first");
+        }
+    }
+}

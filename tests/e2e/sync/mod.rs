@@ -1,0 +1,151 @@
+//! Two desktops and a real platform (PostgreSQL + the `countersign-platform` process), each desk
+//! a real `countersign` process with its token in a real OS keyring (GNOME Keyring on a private
+//! D-Bus session). Decisions cross from one desk to the other through the platform, survive the
+//! platform being down, and a reply approved against an outdated thread comes back stale.
+
+mod faults;
+mod offline;
+mod stale;
+
+use countersign_e2e::platform::{KeyringSession, Platform, Proxy, ProxyMode};
+use countersign_e2e::tool;
+use rmcp::ServiceExt;
+use rmcp::model::CallToolRequestParams;
+use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+struct Desks<'k> {
+    dir: tempfile::TempDir,
+    keyring: &'k KeyringSession,
+}
+
+impl<'k> Desks<'k> {
+    fn new(keyring: &'k KeyringSession) -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            keyring,
+        }
+    }
+
+    fn command(&self, profile: &str) -> Command {
+        let mut c = Command::new(tool("COUNTERSIGN_BIN"));
+        c.arg("--data-dir")
+            .arg(self.dir.path())
+            .args(["--profile", profile]);
+        self.keyring.env(&mut c);
+        c
+    }
+
+    fn run(&self, profile: &str, args: &[&str]) -> Output {
+        self.command(profile).args(args).output().unwrap()
+    }
+
+    /// Runs and insists on success, returning stdout.
+    fn ok(&self, profile: &str, args: &[&str]) -> String {
+        let o = self.run(profile, args);
+        assert!(
+            o.status.success(),
+            "countersign --profile {profile} {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn login(&self, profile: &str, url: &str, token: &str) {
+        let mut child = self
+            .command(profile)
+            .args(["sync", "login", "--url", url])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "login {profile}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+
+    fn desk(&self, profile: &str) -> std::path::PathBuf {
+        self.dir
+            .path()
+            .join("profiles")
+            .join(profile)
+            .join("desk.sqlite3")
+    }
+
+    async fn pool(&self, profile: &str) -> SqlitePool {
+        SqlitePool::connect(&format!("sqlite:{}?mode=ro", self.desk(profile).display()))
+            .await
+            .unwrap()
+    }
+
+    /// An assistant's MCP session on a desk (`countersign mcp`, stdio), calling one tool.
+    async fn assistant(&self, profile: &str, tool_name: &str, args: Value) -> Value {
+        let data_dir = self.dir.path().to_owned();
+        let profile = profile.to_owned();
+        let transport = TokioChildProcess::new(
+            tokio::process::Command::new(tool("COUNTERSIGN_BIN")).configure(|c| {
+                c.arg("--data-dir")
+                    .arg(&data_dir)
+                    .args(["--profile", &profile, "mcp"]);
+            }),
+        )
+        .unwrap();
+        let client = ().serve(transport).await.unwrap();
+        let r = client
+            .call_tool(
+                CallToolRequestParams::new(tool_name.to_owned())
+                    .with_arguments(args.as_object().unwrap().clone()),
+            )
+            .await
+            .unwrap();
+        client.cancel().await.unwrap();
+        assert_ne!(
+            r.is_error,
+            Some(true),
+            "{tool_name}: {:?}",
+            r.structured_content
+        );
+        r.structured_content.unwrap()
+    }
+}
+
+async fn wait_until<F, Fut>(what: &str, limit: Duration, mut check: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check().await {
+            return started.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{what}: not within {limit:?}");
+}
+
+async fn scalar(pool: &SqlitePool, sql: &'static str, bind: &str) -> Option<String> {
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_optional(pool)
+        .await
+        .unwrap()
+}
+
+fn status(desks: &Desks, profile: &str) -> Value {
+    serde_json::from_str(&desks.ok(profile, &["sync", "status", "--json"])).unwrap()
+}
+
+fn verify_audit(desks: &Desks, profile: &str) {
+    desks.ok(profile, &["audit", "verify"]);
+}

@@ -5,11 +5,17 @@
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
+
+mod keyring;
+mod proxy;
+
+pub use keyring::KeyringSession;
+pub use proxy::{Proxy, ProxyMode};
 
 pub const ADMIN_TOKEN: &str = "e2e-admin-token-0123456789abcdef";
 
@@ -202,200 +208,6 @@ impl Platform {
 impl Drop for Platform {
     fn drop(&mut self) {
         self.kill();
-    }
-}
-
-/// A D-Bus session bus with GNOME Keyring's Secret Service, unlocked: the OS keyring a desktop
-/// session has. Processes get it through [`KeyringSession::env`].
-pub struct KeyringSession {
-    bus: Child,
-    keyring: Child,
-    dir: TempDir,
-    address: String,
-}
-
-impl KeyringSession {
-    pub fn start() -> Result<Self> {
-        let dir = tempfile::tempdir()?;
-        let socket = dir.path().join("bus");
-        let address = format!("unix:path={}", socket.display());
-        let bus = Command::new("dbus-daemon")
-            .args([
-                "--session",
-                "--nofork",
-                "--nopidfile",
-                "--address",
-                &address,
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("start dbus-daemon (Debian package dbus)")?;
-        wait_for("the session bus", Duration::from_secs(10), || {
-            socket.exists()
-        })?;
-        let mut keyring = Command::new("gnome-keyring-daemon")
-            .args(["--foreground", "--unlock", "--components=secrets"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
-            .env("XDG_RUNTIME_DIR", dir.path())
-            .env("HOME", dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("start gnome-keyring-daemon (Debian package gnome-keyring)")?;
-        {
-            use std::io::Write;
-            let mut stdin = keyring.stdin.take().context("keyring stdin")?;
-            stdin.write_all(b"e2e-keyring-password")?;
-        }
-        let s = Self {
-            bus,
-            keyring,
-            dir,
-            address,
-        };
-        // Ready when our daemon owns the Secret Service name. (Asking the service itself would
-        // let the bus start a second, locked daemon by activation.)
-        wait_for("the Secret Service", Duration::from_secs(10), || {
-            let mut c = Command::new("dbus-send");
-            s.env(&mut c);
-            c.args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                "string:org.freedesktop.secrets",
-            ])
-            .stderr(Stdio::null())
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-        })?;
-        Ok(s)
-    }
-
-    /// Puts a command in this session.
-    pub fn env<'c>(&self, c: &'c mut Command) -> &'c mut Command {
-        c.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
-            .env("XDG_RUNTIME_DIR", self.dir.path())
-    }
-
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// The session bus, for a process started by someone else (the desktop app by its driver).
-    pub fn bus_address(&self) -> &str {
-        &self.address
-    }
-}
-
-impl Drop for KeyringSession {
-    fn drop(&mut self) {
-        let _ = self.keyring.kill();
-        let _ = self.keyring.wait();
-        let _ = self.bus.kill();
-        let _ = self.bus.wait();
-    }
-}
-
-/// What the [`Proxy`] does with the platform's answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ProxyMode {
-    /// Forward both ways.
-    Pass = 0,
-    /// Forward requests; when the platform starts answering, cut the client's connection: the
-    /// platform has committed, the desk never hears it.
-    DropAnswers = 1,
-    /// Forward requests; keep the answers back (the desk waits, e.g. to be killed mid-push).
-    HoldAnswers = 2,
-}
-
-/// A TCP proxy between desks and the platform that can lose or hold the platform's answers.
-pub struct Proxy {
-    pub url: String,
-    mode: std::sync::Arc<std::sync::atomic::AtomicU8>,
-    /// Answers the platform started sending (dropped or held ones included).
-    answers: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Proxy {
-    pub async fn start(target: &str) -> Result<Self> {
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let target = target
-            .strip_prefix("http://")
-            .context("an http:// target")?
-            .to_owned();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let mode = Arc::new(AtomicU8::new(ProxyMode::Pass as u8));
-        let answers = Arc::new(AtomicU64::new(0));
-        let (m, a) = (mode.clone(), answers.clone());
-        let task = tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                let Ok(upstream) = tokio::net::TcpStream::connect(&target).await else {
-                    continue;
-                };
-                let (mode, answers) = (m.clone(), a.clone());
-                tokio::spawn(async move {
-                    let (mut cr, mut cw) = client.into_split();
-                    let (mut ur, mut uw) = upstream.into_split();
-                    let up = tokio::spawn(async move {
-                        let _ = tokio::io::copy(&mut cr, &mut uw).await;
-                        let _ = uw.shutdown().await;
-                    });
-                    let mut buf = vec![0u8; 64 * 1024];
-                    let mut answering = false;
-                    loop {
-                        let n = match ur.read(&mut buf).await {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => n,
-                        };
-                        if !answering {
-                            answering = true;
-                            answers.fetch_add(1, Ordering::SeqCst);
-                        }
-                        // Hold: wait until told otherwise (or the desk goes away).
-                        while mode.load(Ordering::SeqCst) == ProxyMode::HoldAnswers as u8 {
-                            tokio::time::sleep(Duration::from_millis(5)).await;
-                        }
-                        if mode.load(Ordering::SeqCst) == ProxyMode::DropAnswers as u8 {
-                            break;
-                        }
-                        if cw.write_all(&buf[..n]).await.is_err() {
-                            break;
-                        }
-                    }
-                    up.abort();
-                });
-            }
-        });
-        Ok(Self {
-            url,
-            mode,
-            answers,
-            task,
-        })
-    }
-
-    pub fn set(&self, mode: ProxyMode) {
-        self.mode
-            .store(mode as u8, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    pub fn answers(&self) -> u64 {
-        self.answers.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 

@@ -294,6 +294,7 @@ pub enum Entity {
 }
 
 impl Entity {
+    /// Every entity, each after the ones it references (a desk applies a page in this order).
     pub const ALL: [Entity; 9] = [
         Entity::Customer,
         Entity::Subscription,

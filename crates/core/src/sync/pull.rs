@@ -33,17 +33,24 @@ fn latest_by_entity(changes: &[RawChange]) -> Result<Vec<(Entity, Vec<&RawChange
             *slot = c;
         }
     }
-    let mut groups: Vec<(Entity, Vec<&RawChange>)> = vec![];
     // In feed order within each entity, for a stable result.
     let mut kept: Vec<&RawChange> = newest.into_values().collect();
     kept.sort_by_key(|c| c.seq);
-    for c in kept {
-        match groups.iter_mut().find(|(e, _)| *e == c.entity) {
-            Some((_, v)) => v.push(c),
-            None => groups.push((c.entity, vec![c])),
-        }
-    }
-    Ok(groups)
+    // Entities in reference order (see `Entity::ALL`): within a page a record may come before
+    // one it references, since the feed orders by commit.
+    Ok(Entity::ALL
+        .iter()
+        .map(|e| {
+            (
+                *e,
+                kept.iter()
+                    .copied()
+                    .filter(|c| c.entity == *e)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, records)| !records.is_empty())
+        .collect())
 }
 
 /// Writes `rows` into `table` with as few statements as [`rows_per_statement`] allows; `tail`
@@ -66,11 +73,13 @@ async fn insert_rows(
         let sql = insert_sql(table, cols, chunk.len(), synced_at.is_some(), tail);
         // Full chunks repeat page after page; keep only those prepared.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == per);
-        for cell in chunk.into_iter().flatten() {
-            query = cell.bind(query);
-        }
-        if let Some(at) = synced_at {
-            query = query.bind(at.to_owned());
+        for row in chunk {
+            for cell in row {
+                query = cell.bind(query);
+            }
+            if let Some(at) = synced_at {
+                query = query.bind(at.to_owned());
+            }
         }
         if returning {
             let returned: Vec<String> = query
@@ -160,12 +169,10 @@ async fn apply_group(tx: &mut Tx, entity: Entity, records: &[&RawChange], at: &s
 /// Applies one page and moves the cursor, in one transaction. Returns the rows that changed.
 pub(crate) async fn apply_page(store: &Store, page: &RawChangesPage) -> Result<u64> {
     let groups = latest_by_entity(&page.changes)?;
+    // Groups come in reference order, so foreign keys hold statement by statement. (Deferring
+    // them with a pragma instead expires every statement the connection has prepared, and the
+    // page's big inserts would be compiled again on every page.)
     let mut tx = store.write().await?;
-    // Within a page a record may arrive before one it references (the feed orders by commit,
-    // not by reference); the checks run at commit.
-    sqlx::query("PRAGMA defer_foreign_keys = ON")
-        .execute(&mut *tx)
-        .await?;
     let at = ts(now());
     let mut changed = 0;
     for (entity, records) in &groups {
@@ -206,8 +213,8 @@ mod tests {
             .collect();
         assert_eq!(
             seqs,
-            vec![(Entity::Message, vec![2]), (Entity::Ticket, vec![3, 4])],
-            "tkt_a once, at version 2"
+            vec![(Entity::Ticket, vec![3, 4]), (Entity::Message, vec![2])],
+            "tkt_a once, at version 2; tickets before the messages that reference them"
         );
     }
 
@@ -276,7 +283,7 @@ mod tests {
     async fn pages_apply_newer_versions_with_their_line_items_and_never_go_back() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
-        // The invoice arrives before its customer within the page: checked at commit.
+        // The invoice arrives before its customer within the page: customers are applied first.
         let first = page(
             2,
             vec![invoice(1, 1, "PENDING", &[("li_a", 4118)]), customer(2)],

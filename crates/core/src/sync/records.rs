@@ -167,8 +167,12 @@ pub(super) fn rows_per_statement(width: usize) -> usize {
     (MAX_BOUND / width.max(1)).max(1)
 }
 
-/// `INSERT INTO {table} (cols[, synced_at]) VALUES (?1, …), … {tail}` for `rows` rows; with
-/// `stamped`, every row's `synced_at` is the one last parameter.
+/// `INSERT INTO {table} (cols[, synced_at]) VALUES (?, …), … {tail}` for `rows` rows; with
+/// `stamped`, each row ends with its `synced_at`.
+///
+/// The parameters are anonymous on purpose: sqlx asks SQLite for every parameter's name when
+/// it binds, and SQLite finds a numbered (`?NNN`) parameter's name by walking the list of all
+/// of them — quadratic in a statement of thousands.
 pub(super) fn insert_sql(
     table: &str,
     cols: &[&str],
@@ -176,30 +180,14 @@ pub(super) fn insert_sql(
     stamped: bool,
     tail: &str,
 ) -> String {
-    use std::fmt::Write;
-    let width = cols.len();
-    let mut sql = format!("INSERT INTO {table} ({}", cols.join(", "));
-    sql.push_str(if stamped {
-        ", synced_at) VALUES "
-    } else {
-        ") VALUES "
-    });
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..width {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            let _ = write!(sql, "?{}", r * width + c + 1);
-        }
-        if stamped {
-            let _ = write!(sql, ", ?{}", rows * width + 1);
-        }
-        sql.push(')');
-    }
-    sql.push(' ');
-    sql.push_str(tail);
-    sql
+    let width = cols.len() + usize::from(stamped);
+    let row = format!("({})", vec!["?"; width].join(", "));
+    format!(
+        "INSERT INTO {table} ({}{}) VALUES {} {tail}",
+        cols.join(", "),
+        if stamped { ", synced_at" } else { "" },
+        vec![row; rows].join(", ")
+    )
 }
 
 /// The upsert tail: a record replaces the desk's only with the same or a newer version.
@@ -274,11 +262,11 @@ mod tests {
     }
 
     #[test]
-    fn statements_number_every_parameter() {
+    fn statements_bind_one_value_per_column_and_row() {
         let sql = insert_sql("t", &["id", "v"], 2, true, "RETURNING id");
         assert_eq!(
             sql,
-            "INSERT INTO t (id, v, synced_at) VALUES (?1, ?2, ?5), (?3, ?4, ?5) RETURNING id"
+            "INSERT INTO t (id, v, synced_at) VALUES (?, ?, ?), (?, ?, ?) RETURNING id"
         );
         assert_eq!(rows_per_statement(24), 83);
     }

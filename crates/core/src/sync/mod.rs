@@ -7,7 +7,6 @@ pub mod client;
 mod columns;
 mod pull;
 mod push;
-mod records;
 pub mod state;
 mod watch;
 

@@ -2,21 +2,60 @@
 //! together with the new cursor, so a crash never leaves a cursor ahead of its data. A record is
 //! replaced only by the same or a newer version, so replaying a page changes nothing.
 //!
-//! A page is applied set-wise: each record is read into its columns' values once, in Rust
-//! ([`super::records`]), and per entity a few multi-row `INSERT … ON CONFLICT DO UPDATE`
-//! statements write them, so a page of a thousand changes costs about a dozen statements on the
-//! desk's single SQLite writer, not one round trip per row.
+//! A page is applied set-wise: per entity, one statement inserts or updates every record of the
+//! page from a JSON array (SQLite's `jsonb_each`: the array is parsed once, and each column is
+//! read from the parsed record, where `json_each` would render the record back to text for every
+//! column read), so a page of thousands of changes costs a handful of statements, not one round
+//! trip per row. Records stay JSON text from the HTTP body to SQLite; the desk never builds them
+//! as values.
 
-use super::columns::{LINE_ITEM_COLUMNS, columns};
-use super::records::{
-    Cell, insert_sql, read_line_items, read_row, rows_per_statement, upsert_tail,
-};
+use super::columns::columns;
 use super::state;
 use crate::store::{Tx, now, ts};
 use crate::{Error, Result, Store};
 use countersign_model::sync::Entity;
 use countersign_model::sync::{RawChange, RawChangesPage};
 use std::collections::HashMap;
+
+/// Every record of a JSON array (`?1`) into `table`, unless the desk has a newer version.
+fn upsert_sql(table: &str, cols: &[&str]) -> String {
+    let values: Vec<String> = cols.iter().map(|c| format!("value ->> '$.{c}'")).collect();
+    let set: Vec<String> = cols
+        .iter()
+        .filter(|c| **c != "id")
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    // `WHERE true` keeps SQLite from reading `ON CONFLICT` as part of the join.
+    format!(
+        "INSERT INTO {table} ({}, synced_at) SELECT {}, ?2 FROM jsonb_each(?1) WHERE true \
+         ON CONFLICT (id) DO UPDATE SET {}, synced_at = excluded.synced_at \
+         WHERE excluded.version >= {table}.version",
+        cols.join(", "),
+        values.join(", "),
+        set.join(", ")
+    )
+}
+
+/// The invoices of a JSON array (`?1`) whose version the desk now holds: their line items are
+/// the ones in the array (replaying the same version writes the same items).
+const APPLIED_INVOICES: &str = "jsonb_each(?1) j JOIN invoices i \
+     ON i.id = j.value ->> '$.id' AND i.version = j.value ->> '$.version'";
+
+fn line_items_sql() -> [String; 2] {
+    [
+        format!(
+            "DELETE FROM invoice_line_items WHERE invoice_id IN (SELECT i.id FROM {APPLIED_INVOICES})"
+        ),
+        format!(
+            "INSERT INTO invoice_line_items (id, invoice_id, description, quantity, unit_amount, \
+             amount, period_start, period_end) \
+             SELECT li.value ->> '$.id', i.id, li.value ->> '$.description', \
+             li.value ->> '$.quantity', li.value ->> '$.unit_amount', li.value ->> '$.amount', \
+             li.value ->> '$.period_start', li.value ->> '$.period_end' \
+             FROM {APPLIED_INVOICES} JOIN jsonb_each(j.value, '$.line_items') li"
+        ),
+    ]
+}
 
 /// The page's records grouped by entity, each record once: its newest state in the page.
 fn latest_by_entity(changes: &[RawChange]) -> Result<Vec<(Entity, Vec<&RawChange>)>> {
@@ -53,53 +92,29 @@ fn latest_by_entity(changes: &[RawChange]) -> Result<Vec<(Entity, Vec<&RawChange
         .collect())
 }
 
-/// Writes `rows` into `table` with as few statements as [`rows_per_statement`] allows; `tail`
-/// ends each (`RETURNING id` makes it return the ids it wrote). Returns the rows written and,
-/// with `RETURNING id`, their ids.
-async fn insert_rows(
-    tx: &mut Tx,
-    table: &str,
-    cols: &[&str],
-    rows: Vec<Vec<Cell>>,
-    synced_at: Option<&str>,
-    tail: &str,
-) -> sqlx::Result<(u64, Vec<String>)> {
-    let per = rows_per_statement(cols.len() + 1);
-    let returning = tail.contains("RETURNING");
-    let (mut written, mut ids) = (0, vec![]);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Cell>> = rows.by_ref().take(per).collect();
-        let sql = insert_sql(table, cols, chunk.len(), synced_at.is_some(), tail);
-        // Full chunks repeat page after page; keep only those prepared.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == per);
-        for row in chunk {
-            for cell in row {
-                query = cell.bind(query);
-            }
-            if let Some(at) = synced_at {
-                query = query.bind(at.to_owned());
-            }
+fn json_array(records: &[&RawChange]) -> String {
+    let mut out = String::with_capacity(
+        records
+            .iter()
+            .map(|c| c.data.get().len() + 1)
+            .sum::<usize>()
+            + 2,
+    );
+    out.push('[');
+    for (i, c) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-        if returning {
-            let returned: Vec<String> = query
-                .fetch_all(&mut **tx)
-                .await?
-                .iter()
-                .map(|r| sqlx::Row::try_get(r, 0))
-                .collect::<sqlx::Result<_>>()?;
-            written += returned.len() as u64;
-            ids.extend(returned);
-        } else {
-            written += query.execute(&mut **tx).await?.rows_affected();
-        }
+        out.push_str(c.data.get());
     }
-    Ok((written, ids))
+    out.push(']');
+    out
 }
 
 /// Applies one entity's records; returns how many desk rows changed.
 async fn apply_group(tx: &mut Tx, entity: Entity, records: &[&RawChange], at: &str) -> Result<u64> {
     let (table, cols) = columns(entity);
+    let json = json_array(records);
     let failed = |e: sqlx::Error| {
         Error::Unavailable(format!(
             "cannot apply the platform's {table} (changes {} to {}): {e}",
@@ -107,62 +122,22 @@ async fn apply_group(tx: &mut Tx, entity: Entity, records: &[&RawChange], at: &s
             records.last().map_or(0, |c| c.seq)
         ))
     };
-    let rows = records
-        .iter()
-        .map(|c| read_row(c.data.get(), cols))
-        .collect::<Result<Vec<_>>>()?;
-    if entity != Entity::Invoice {
-        let cells = rows.into_iter().map(|r| r.cells).collect();
-        let tail = upsert_tail(table, cols);
-        let (changed, _) = insert_rows(tx, table, cols, cells, Some(at), &tail)
-            .await
-            .map_err(failed)?;
-        return Ok(changed);
-    }
-    // An invoice the desk now holds at the page's version gets the page's line items
-    // (replaying the same version writes the same items); one it kept newer keeps its own.
-    let mut items: HashMap<String, &serde_json::value::RawValue> = HashMap::new();
-    let mut cells = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let (Some(raw), Cell::Text(id)) = (row.line_items, &row.cells[0]) {
-            items.insert(id.clone(), raw);
-        }
-        cells.push(row.cells);
-    }
-    let tail = format!("{} RETURNING id", upsert_tail(table, cols));
-    let (changed, applied) = insert_rows(tx, table, cols, cells, Some(at), &tail)
+    let changed = sqlx::query(sqlx::AssertSqlSafe(upsert_sql(table, cols)))
+        .bind(&json)
+        .bind(at)
+        .execute(&mut **tx)
         .await
-        .map_err(failed)?;
-    if applied.is_empty() {
-        return Ok(changed);
-    }
-    sqlx::query(
-        "DELETE FROM invoice_line_items WHERE invoice_id IN (SELECT value FROM json_each(?1))",
-    )
-    .bind(serde_json::to_string(&applied).map_err(|e| Error::Internal(e.to_string()))?)
-    .execute(&mut **tx)
-    .await
-    .map_err(failed)?;
-    let mut item_rows = vec![];
-    for invoice in applied {
-        let Some(raw) = items.get(invoice.as_str()) else {
-            continue;
-        };
-        for mut item in read_line_items(raw)? {
-            item[1] = Cell::Text(invoice.clone());
-            item_rows.push(item);
+        .map_err(failed)?
+        .rows_affected();
+    if entity == Entity::Invoice && changed > 0 {
+        for sql in line_items_sql() {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&json)
+                .execute(&mut **tx)
+                .await
+                .map_err(failed)?;
         }
     }
-    insert_rows(
-        tx,
-        "invoice_line_items",
-        LINE_ITEM_COLUMNS,
-        item_rows,
-        None,
-        "",
-    )
-    .await
-    .map_err(failed)?;
     Ok(changed)
 }
 
@@ -170,8 +145,8 @@ async fn apply_group(tx: &mut Tx, entity: Entity, records: &[&RawChange], at: &s
 pub(crate) async fn apply_page(store: &Store, page: &RawChangesPage) -> Result<u64> {
     let groups = latest_by_entity(&page.changes)?;
     // Groups come in reference order, so foreign keys hold statement by statement. (Deferring
-    // them with a pragma instead expires every statement the connection has prepared, and the
-    // page's big inserts would be compiled again on every page.)
+    // them with a pragma instead expires every statement the connection has prepared, so each
+    // page's statements would be compiled again.)
     let mut tx = store.write().await?;
     let at = ts(now());
     let mut changed = 0;
@@ -187,6 +162,19 @@ pub(crate) async fn apply_page(store: &Store, page: &RawChangesPage) -> Result<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_upsert_never_goes_back_a_version() {
+        let sql = upsert_sql("wallets", columns(Entity::Wallet).1);
+        assert!(
+            sql.contains("WHERE excluded.version >= wallets.version"),
+            "{sql}"
+        );
+        assert!(
+            !sql.contains("id = excluded.id"),
+            "the key is not rewritten: {sql}"
+        );
+    }
 
     fn change(seq: i64, entity: Entity, id: &str, version: i64, data: &str) -> RawChange {
         RawChange {
@@ -216,6 +204,7 @@ mod tests {
             vec![(Entity::Ticket, vec![3, 4]), (Entity::Message, vec![2])],
             "tkt_a once, at version 2; tickets before the messages that reference them"
         );
+        assert_eq!(json_array(&groups[0].1), r#"[{"v":2},{"b":1}]"#);
     }
 
     #[test]

@@ -136,17 +136,12 @@ fn main() -> ExitCode {
     };
     let serving = matches!(cli.command, Command::Serve(_));
     init_logging(if serving { "info" } else { "warn" });
-    // The HTTP endpoint serves many clients at once; everything else (a stdio MCP session
-    // included) is one conversation, where a single-threaded runtime avoids cross-thread hops.
-    let runtime = if serving {
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-    } else {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    };
+    // One thread runs every task: SQLite's work happens on sqlx's worker threads, so what is
+    // left per request (HTTP, JSON) is small, and a multi-threaded runtime spent more on waking
+    // its workers across threads than it gained, the HTTP endpoint's many clients included.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
     let runtime = match runtime {
         Ok(r) => r,
         Err(e) => {

@@ -202,7 +202,11 @@ impl Progress {
             .as_secs_f64()
             .max(1e-3);
         let rate = (done as f64 / secs).round();
-        format!("{:<16} {done:>9}/{total:<9} {rate:>10} rows/s", self.stage)
+        // Most stages count rows; the last ones count indexes, so the rate has no unit.
+        format!(
+            "{:<16} {done:>9}/{total:<9} {secs:>6.1} s {rate:>10}/s",
+            self.stage
+        )
     }
 
     fn end_stage(&mut self) {

@@ -165,3 +165,26 @@ pub fn run_with_deadline(mut c: Command, limit: Duration) -> Result<Output> {
         }
     }
 }
+
+/// A bench binary's options: `--name N` pairs, each name one of `known`, after dropping what
+/// cargo adds (`--bench`, `--`). Unknown names and values that are not numbers are refused.
+pub fn bench_options(known: &[&str]) -> Result<Vec<(String, u64)>> {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench" && a != "--")
+        .collect();
+    let mut out = vec![];
+    let mut it = args.into_iter();
+    while let Some(name) = it.next() {
+        if !known.contains(&name.as_str()) {
+            bail!("unknown option {name}; known: {}", known.join(" "));
+        }
+        let value = it
+            .next()
+            .with_context(|| format!("{name} needs a value"))?
+            .parse()
+            .with_context(|| format!("{name} needs a number"))?;
+        out.push((name, value));
+    }
+    Ok(out)
+}

@@ -32,22 +32,11 @@ fn opts() -> Result<Opts> {
         invoices: 1_000_000,
         calls: 2000,
     };
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut val = || {
-            it.next()
-                .context("missing value")
-                .and_then(|v| Ok(v.parse::<u64>()?))
-        };
-        match a.as_str() {
-            "--customers" => o.customers = val()? as u32,
-            "--invoices" => o.invoices = val()? as u32,
-            "--calls" => o.calls = val()? as usize,
-            other => bail!("unknown option {other}"),
+    for (name, v) in countersign_e2e::bench_options(&["--customers", "--invoices", "--calls"])? {
+        match name.as_str() {
+            "--customers" => o.customers = v as u32,
+            "--invoices" => o.invoices = v as u32,
+            _ => o.calls = v as usize,
         }
     }
     Ok(o)

@@ -40,26 +40,24 @@ fn opts() -> Result<Opts> {
         mutations: 400,
         streams: 500,
     };
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench" && a != "--")
-        .collect();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let v: u64 = it
-            .next()
-            .with_context(|| format!("{a} needs a value"))?
-            .parse()
-            .with_context(|| format!("{a} needs a number"))?;
-        match a.as_str() {
+    let known = [
+        "--customers",
+        "--invoices",
+        "--tickets",
+        "--approvals",
+        "--desktops",
+        "--mutations",
+        "--streams",
+    ];
+    for (name, v) in countersign_e2e::bench_options(&known)? {
+        match name.as_str() {
             "--customers" => o.customers = v.max(1),
             "--invoices" => o.invoices = v,
             "--tickets" => o.tickets = v.max(1),
             "--approvals" => o.approvals = v as usize,
             "--desktops" => o.desktops = v as usize,
             "--mutations" => o.mutations = v as usize,
-            "--streams" => o.streams = v as usize,
-            other => bail!("unknown option {other}"),
+            _ => o.streams = v as usize,
         }
     }
     if o.approvals > o.tickets as usize {

@@ -108,15 +108,12 @@ fn main() {
         })
         .await;
         report("customer search (surname)", d);
-        let call = AssistantCall {
-            client: "bench".into(),
-            model: None,
-            token_id: None,
-            scope: TokenScope::Read,
-            tool: "get_invoice".into(),
-            arguments: serde_json::json!({"invoice_number": "INV-1"}),
-            started: Instant::now(),
-        };
+        let call = AssistantCall::new(
+            "bench",
+            TokenScope::Read,
+            "get_invoice",
+            serde_json::json!({"invoice_number": "INV-1"}),
+        );
         let call = &call;
         let store = &store;
         let d = time(&numbers, |n| async move {

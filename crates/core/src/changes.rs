@@ -121,15 +121,12 @@ mod tests {
             .fetch_one(other.pool())
             .await
             .unwrap();
-        let call = AssistantCall {
-            client: "test-assistant".into(),
-            model: None,
-            token_id: None,
-            scope: TokenScope::Draft,
-            tool: "draft_reply".into(),
-            arguments: serde_json::json!({}),
-            started: std::time::Instant::now(),
-        };
+        let call = AssistantCall::new(
+            "test-assistant",
+            TokenScope::Draft,
+            "draft_reply",
+            serde_json::json!({}),
+        );
         let input = NewDraft {
             ticket_id: TicketId::parse(&ticket).unwrap(),
             body: "Hello".into(),

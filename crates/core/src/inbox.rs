@@ -89,15 +89,12 @@ mod tests {
         };
         let q = InboxQuery::default();
         let first = page(store.pool(), &person, &q).await.unwrap().items[0].clone();
-        let call = AssistantCall {
-            client: "test".into(),
-            model: None,
-            token_id: None,
-            scope: TokenScope::Draft,
-            tool: "draft_reply".into(),
-            arguments: serde_json::json!({}),
-            started: std::time::Instant::now(),
-        };
+        let call = AssistantCall::new(
+            "test",
+            TokenScope::Draft,
+            "draft_reply",
+            serde_json::json!({}),
+        );
         let ticket: TicketId = first.ticket.id.clone();
         let input = NewDraft {
             ticket_id: ticket.clone(),

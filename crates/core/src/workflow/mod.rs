@@ -34,6 +34,24 @@ pub struct AssistantCall {
 }
 
 impl AssistantCall {
+    /// A call starting now, by `client`, with no model or token named.
+    pub fn new(
+        client: impl Into<String>,
+        scope: TokenScope,
+        tool: impl Into<String>,
+        arguments: Value,
+    ) -> Self {
+        Self {
+            client: client.into(),
+            model: None,
+            token_id: None,
+            scope,
+            tool: tool.into(),
+            arguments,
+            started: Instant::now(),
+        }
+    }
+
     /// Refuses a proposal from a token that may only read.
     pub fn require_draft_scope(&self) -> Result<()> {
         match self.scope {

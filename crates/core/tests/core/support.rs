@@ -3,7 +3,6 @@
 use countersign_core::Store;
 use countersign_core::workflow::AssistantCall;
 use countersign_model::workflow::{Person, Role, TokenScope};
-use std::time::Instant;
 use tempfile::TempDir;
 
 pub struct TestDesk {
@@ -60,13 +59,13 @@ pub async fn desk() -> TestDesk {
 
 pub fn assistant(scope: TokenScope, tool: &str) -> AssistantCall {
     AssistantCall {
-        client: "Test Assistant".into(),
         model: Some("test-model".into()),
-        token_id: None,
-        scope,
-        tool: tool.into(),
-        arguments: serde_json::json!({"tool": tool}),
-        started: Instant::now(),
+        ..AssistantCall::new(
+            "Test Assistant",
+            scope,
+            tool,
+            serde_json::json!({"tool": tool}),
+        )
     }
 }
 

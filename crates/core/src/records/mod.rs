@@ -16,7 +16,6 @@ pub const MAX_LIMIT: i64 = 100;
 /// The default page size.
 pub const DEFAULT_LIMIT: i64 = 20;
 
-/// Clamps a caller's limit into `1..=MAX_LIMIT`; 0 or negative means the default.
 /// A limit between 1 and [`MAX_LIMIT`] ([`DEFAULT_LIMIT`] when not positive): an integer we
 /// chose, so it is written into a statement's text rather than bound. SQLite plans with a bound
 /// LIMIT's value and marks the statement to be prepared again whenever that parameter is bound,

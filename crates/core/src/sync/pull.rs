@@ -72,23 +72,13 @@ fn latest_by_entity(changes: &[RawChange]) -> Result<Vec<(Entity, Vec<&RawChange
             *slot = c;
         }
     }
-    // In feed order within each entity, for a stable result.
+    // Entities in reference order (see `Entity`): within a page a record may come before one it
+    // references, since the feed orders by commit. Each entity's records in feed order.
     let mut kept: Vec<&RawChange> = newest.into_values().collect();
-    kept.sort_by_key(|c| c.seq);
-    // Entities in reference order (see `Entity::ALL`): within a page a record may come before
-    // one it references, since the feed orders by commit.
-    Ok(Entity::ALL
-        .iter()
-        .map(|e| {
-            (
-                *e,
-                kept.iter()
-                    .copied()
-                    .filter(|c| c.entity == *e)
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .filter(|(_, records)| !records.is_empty())
+    kept.sort_by_key(|c| (c.entity, c.seq));
+    Ok(kept
+        .chunk_by(|a, b| a.entity == b.entity)
+        .map(|group| (group[0].entity, group.to_vec()))
         .collect())
 }
 

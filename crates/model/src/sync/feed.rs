@@ -1,0 +1,93 @@
+//! The change feed (`GET /v1/sync/changes`) and its event stream (`GET /v1/sync/events`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A page of the change feed as it crosses the wire with each record kept as JSON text: the
+/// platform sends the text PostgreSQL renders and the desk hands it to SQLite, so neither side
+/// parses a record into a value tree only to write it out again. Same JSON as [`ChangesPage`].
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RawChangesPage {
+    pub changes: Vec<RawChange>,
+    pub cursor: i64,
+    pub has_more: bool,
+}
+
+/// One change of a [`RawChangesPage`]: [`Change`] with `data` as JSON text.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RawChange {
+    pub seq: i64,
+    pub entity: Entity,
+    pub id: String,
+    pub version: i64,
+    pub data: Box<serde_json::value::RawValue>,
+}
+
+/// `GET /v1/sync/changes` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
+    /// Pass as `after` next time. Equals the request's `after` when there was nothing new.
+    pub cursor: i64,
+    /// More changes are waiting beyond `limit`: pull again at once.
+    pub has_more: bool,
+}
+
+/// One change in a tenant's feed. `seq` increases by commit order within a tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub seq: i64,
+    pub entity: Entity,
+    pub id: String,
+    pub version: i64,
+    /// The record after the change, with the desk schema's column names
+    /// (see `migrations/0001_desk.sql`); an invoice carries its `line_items` array.
+    pub data: Value,
+}
+
+/// A kind of record in the feed. Declared so that each comes after the ones it references;
+/// the derived order is the order a desk applies a page in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Customer,
+    Subscription,
+    Invoice,
+    Payment,
+    Wallet,
+    Ticket,
+    Message,
+    Escalation,
+    KbArticle,
+}
+
+impl Entity {
+    /// Every entity, in declaration (reference) order.
+    pub const ALL: [Entity; 9] = [
+        Entity::Customer,
+        Entity::Subscription,
+        Entity::Invoice,
+        Entity::Payment,
+        Entity::Wallet,
+        Entity::Ticket,
+        Entity::Message,
+        Entity::Escalation,
+        Entity::KbArticle,
+    ];
+}
+
+/// Data of an SSE `change` event on `GET /v1/sync/events`: the tenant's feed reached `cursor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeEvent {
+    pub cursor: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_every_entity_in_declaration_order() {
+        assert!(Entity::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
+}

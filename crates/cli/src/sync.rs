@@ -109,11 +109,18 @@ pub async fn run(ctx: &Context, command: &SyncCommand) -> anyhow::Result<()> {
             let store = ctx.open().await?;
             let interactive = std::io::stderr().is_terminal();
             let report = sync::sync_once(&store, |p| {
-                if interactive {
-                    eprint!(
+                if !interactive {
+                    return;
+                }
+                match p.indexing {
+                    None => eprint!(
                         "\rpulled {} changes ({:.0}/s), cursor {}   ",
                         p.changes, p.changes_per_sec, p.cursor
-                    );
+                    ),
+                    Some((what, done, total)) => eprint!(
+                        "\rpulled {} changes; first sync: creating the {what} ({done}/{total})   ",
+                        p.changes
+                    ),
                 }
             })
             .await;

@@ -9,6 +9,7 @@
 
 pub mod activity;
 pub mod audit;
+mod bulk;
 pub mod changes;
 pub mod client_config;
 pub mod customer_panel;

@@ -7,23 +7,10 @@ use super::rows::{Binder, Col, Insert, Statics, binds};
 use crate::Result;
 use sqlx::error::BoxDynError;
 use sqlx::sqlite::SqliteArguments;
-use sqlx::{AssertSqlSafe, QueryBuilder, SqlStr, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, SqlStr, Sqlite, SqliteConnection};
 
 /// SQLite's limit on bound variables in one statement (`SQLITE_MAX_VARIABLE_NUMBER`, 3.32+).
 const MAX_BINDS: usize = 32_766;
-
-/// The tables the generator fills. Their secondary indexes are dropped during the load.
-const SEEDED_TABLES: &[&str] = &[
-    "customers",
-    "subscriptions",
-    "wallets",
-    "invoices",
-    "invoice_line_items",
-    "payments",
-    "tickets",
-    "messages",
-    "kb_articles",
-];
 
 /// One multi-row INSERT with its values.
 pub(super) struct Statement {
@@ -186,76 +173,6 @@ fn insert_sql<T: Insert>(rows: usize, synced: &str) -> SqlStr {
 pub(super) async fn execute(conn: &mut SqliteConnection, statements: Vec<Statement>) -> Result<()> {
     for Statement { sql, args } in statements {
         sqlx::query_with(sql, args).execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// A secondary index as the schema defines it.
-#[derive(Debug)]
-pub(super) struct SecondaryIndex {
-    name: String,
-    sql: String,
-}
-
-/// Drops the secondary indexes of the seeded tables and returns their definitions. The
-/// definitions are read from `sqlite_master`, i.e. exactly as the migrations created them, so
-/// the migrations stay the one place that defines indexes. Primary keys (automatic indexes,
-/// which have no SQL) stay.
-pub(super) async fn drop_secondary_indexes(
-    conn: &mut SqliteConnection,
-) -> Result<Vec<SecondaryIndex>> {
-    let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (",
-    );
-    let mut tables = query.separated(", ");
-    for table in SEEDED_TABLES {
-        tables.push_bind(*table);
-    }
-    query.push(") ORDER BY name");
-    let found: Vec<(String, String)> = query.build_query_as().fetch_all(&mut *conn).await?;
-    let mut indexes = Vec::with_capacity(found.len());
-    for (name, sql) in found {
-        // The name comes from the schema itself; quoted as an identifier all the same.
-        let drop = format!("DROP INDEX \"{}\"", name.replace('"', "\"\""));
-        sqlx::query(AssertSqlSafe(drop)).execute(&mut *conn).await?;
-        indexes.push(SecondaryIndex { name, sql });
-    }
-    Ok(indexes)
-}
-
-/// Recreates the indexes [`drop_secondary_indexes`] dropped, with their original SQL.
-pub(super) async fn rebuild_indexes(
-    conn: &mut SqliteConnection,
-    indexes: &[SecondaryIndex],
-    progress: &mut dyn FnMut(&str, u64, u64),
-) -> Result<()> {
-    let total = indexes.len() as u64;
-    for (i, index) in indexes.iter().enumerate() {
-        tracing::debug!(index = %index.name, "rebuilding index");
-        sqlx::query(AssertSqlSafe(index.sql.clone()))
-            .execute(&mut *conn)
-            .await?;
-        progress("indexes", i as u64 + 1, total);
-    }
-    Ok(())
-}
-
-/// The full-text indexes the triggers filled row by row, merged into one segment each: a
-/// search then reads one doclist per term instead of one per segment.
-const SEARCH_INDEXES: &[&str] = &["customers_fts", "tickets_fts", "messages_fts", "kb_fts"];
-
-pub(super) async fn optimize_search_indexes(
-    conn: &mut SqliteConnection,
-    progress: &mut dyn FnMut(&str, u64, u64),
-) -> Result<()> {
-    let total = SEARCH_INDEXES.len() as u64;
-    for (i, fts) in SEARCH_INDEXES.iter().enumerate() {
-        sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO {fts} ({fts}) VALUES ('optimize')"
-        )))
-        .execute(&mut *conn)
-        .await?;
-        progress("search index", i as u64 + 1, total);
     }
     Ok(())
 }

@@ -84,7 +84,7 @@ const MAX_INVOICES_PER_CUSTOMER: u64 = 100;
 pub async fn seed(
     store: &Store,
     cfg: &DemoConfig,
-    progress: &mut dyn FnMut(&str, u64, u64),
+    progress: &mut (dyn FnMut(&str, u64, u64) + Send),
 ) -> Result<SeedReport> {
     let started = Instant::now();
     if cfg.customers == 0 && (cfg.invoices > 0 || cfg.tickets > 0) {
@@ -118,7 +118,7 @@ pub async fn seed(
             "the desk already has customers; demo data goes into an empty desk".into(),
         ));
     }
-    let indexes = load::drop_secondary_indexes(&mut tx).await?;
+    let indexes = crate::bulk::drop_secondary_indexes(&mut tx, &[]).await?;
 
     let (sender, mut batches) = tokio::sync::mpsc::channel(4);
     let generator = {
@@ -148,8 +148,8 @@ pub async fn seed(
         load::Stopped::Encoding(e) => Error::Internal(format!("cannot bind a demo value: {e}")),
     })?;
 
-    load::rebuild_indexes(&mut tx, &indexes, progress).await?;
-    load::optimize_search_indexes(&mut tx, progress).await?;
+    crate::bulk::recreate(&mut tx, &indexes, progress).await?;
+    crate::bulk::optimize_search_indexes(&mut tx, progress).await?;
     tx.commit().await?;
     report.elapsed = started.elapsed();
     Ok(report)

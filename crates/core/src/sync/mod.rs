@@ -5,12 +5,14 @@
 
 pub mod client;
 mod columns;
+pub mod initial;
 mod pull;
 mod push;
 pub mod state;
 mod watch;
 
 pub use client::{PlatformClient, parse_platform_url};
+pub use pull::{PageWriter, apply_page};
 pub use push::{PushReport, push};
 pub use watch::{backoff, watch};
 
@@ -168,13 +170,17 @@ pub async fn connect(store: &Store) -> Result<(PlatformClient, String)> {
     Ok((PlatformClient::new(&url, &token)?, device))
 }
 
-/// Progress of a pull, reported after each applied page.
+/// Progress of a pull, reported after each applied page, and while a first sync creates its
+/// indexes again at the end (see [`initial`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PullProgress {
     pub changes: u64,
     pub rows_changed: u64,
     pub cursor: i64,
     pub changes_per_sec: f64,
+    /// Set while the indexes are being created: what (`indexes`, `search index`), how many
+    /// done, of how many.
+    pub indexing: Option<(&'static str, u64, u64)>,
 }
 
 /// What one round did.
@@ -188,15 +194,27 @@ pub struct SyncReport {
 
 /// Pulls every change after the desk's cursor, page by page. The next page is fetched while
 /// the current one is applied (the platform and the desk's SQLite work at the same time); the
-/// cursor still moves only with each applied page.
+/// cursor still moves only with each applied page. A first sync with more than a page to load
+/// sets the indexes aside while it loads (see [`initial`]).
 pub async fn pull(
     store: &Store,
     client: &PlatformClient,
-    mut progress: impl FnMut(PullProgress),
+    mut progress: impl FnMut(PullProgress) + Send,
 ) -> Result<(u64, u64, i64)> {
     let started = Instant::now();
     let (mut changes, mut rows) = (0u64, 0u64);
-    let mut page = client.changes(cursor(store).await?, PAGE).await?;
+    let after = cursor(store).await?;
+    let mut page = client.changes(after, PAGE).await?;
+    let mut writer = PageWriter::start(store, after, &page).await?;
+    let mut report = |changes, rows, cursor, indexing| {
+        progress(PullProgress {
+            changes,
+            rows_changed: rows,
+            cursor,
+            changes_per_sec: changes as f64 / started.elapsed().as_secs_f64().max(1e-6),
+            indexing,
+        })
+    };
     loop {
         let next = async {
             match page.has_more {
@@ -204,25 +222,28 @@ pub async fn pull(
                 false => Ok(None),
             }
         };
-        let (applied, next) = tokio::try_join!(pull::apply_page(store, &page), next)?;
+        let (applied, next) = tokio::try_join!(writer.apply(&page), next)?;
         rows += applied;
         changes += page.changes.len() as u64;
-        progress(PullProgress {
-            changes,
-            rows_changed: rows,
-            cursor: page.cursor,
-            changes_per_sec: changes as f64 / started.elapsed().as_secs_f64().max(1e-6),
-        });
+        report(changes, rows, page.cursor, None);
         match next {
             Some(n) => page = n,
-            None => return Ok((changes, rows, page.cursor)),
+            None => break,
         }
     }
+    let cursor = page.cursor;
+    writer
+        .finish(&mut |what, done, total| report(changes, rows, cursor, Some((what, done, total))))
+        .await?;
+    Ok((changes, rows, cursor))
 }
 
 /// One round: push the outbox, then pull what changed (including the effects of the push).
 /// Records online/offline and the last error for the status bar.
-pub async fn sync_once(store: &Store, progress: impl FnMut(PullProgress)) -> Result<SyncReport> {
+pub async fn sync_once(
+    store: &Store,
+    progress: impl FnMut(PullProgress) + Send,
+) -> Result<SyncReport> {
     let (client, device) = connect(store).await?;
     round(store, &client, &device, progress).await
 }
@@ -233,7 +254,7 @@ pub async fn round(
     store: &Store,
     client: &PlatformClient,
     device: &str,
-    progress: impl FnMut(PullProgress),
+    progress: impl FnMut(PullProgress) + Send,
 ) -> Result<SyncReport> {
     let round = async {
         let pushed = push::push(store, client, device).await?;

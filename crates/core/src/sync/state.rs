@@ -15,6 +15,9 @@ pub const LAST_PUSH: &str = "sync.last_push_at";
 pub const LAST_ERROR: &str = "sync.last_error";
 /// `true` or `false`: whether the last exchange with the platform worked.
 pub const ONLINE: &str = "sync.online";
+/// The indexes and full-text triggers a first sync set aside (`bulk::SchemaObject`s as JSON),
+/// until it has caught up and created them again (see `sync::initial`).
+pub const SET_ASIDE: &str = "sync.set_aside_schema";
 /// Set while the platform's event stream is open (changes arrive live, not on the next poll).
 pub const LIVE_SINCE: &str = "sync.live_since";
 

@@ -21,6 +21,10 @@ pub(crate) type Tx = Transaction<'static, Sqlite>;
 /// How often the background task checkpoints the WAL (see [`Store::open`]).
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
+/// WAL pages (4 KiB) past which the committing writer checkpoints by itself (see
+/// [`Store::open`]): 64 MiB.
+const WAL_BACKSTOP_PAGES: u32 = 16_384;
+
 /// One desk database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -36,9 +40,18 @@ impl Store {
     /// Opens (creating if missing) the database at `path` and applies pending migrations.
     ///
     /// The WAL is checkpointed by a background task every [`CHECKPOINT_EVERY`] instead of by
-    /// SQLite inside whichever commit crosses its threshold: a checkpoint copies pages and
-    /// syncs the file, milliseconds a request would otherwise wait for. Closing the store
-    /// checkpoints what is left. Must be called inside a tokio runtime.
+    /// SQLite inside whichever commit crosses its threshold (1000 pages by default): a
+    /// checkpoint copies pages and syncs the file, milliseconds a request would otherwise wait
+    /// for. Closing the store checkpoints what is left. Must be called inside a tokio runtime.
+    ///
+    /// SQLite's own threshold stays, raised to [`WAL_BACKSTOP_PAGES`], as a backstop: SQLite
+    /// starts the log again from its first frame only when a write begins with every frame
+    /// checkpointed, and under writes that never pause (a first sync; an assistant's calls,
+    /// each audited) one always commits while the background checkpoint runs. The log then
+    /// grew for as long as the writes lasted (3.7 GB over a 100k-customer first sync, every
+    /// new block zeroed by the file system, every page read searching a longer WAL index).
+    /// Past the threshold, the committing writer checkpoints the few frames the background
+    /// task has not yet copied, and its next write starts the log again.
     pub async fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
@@ -53,7 +66,7 @@ impl Store {
             .foreign_keys(true)
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-32000")
-            .pragma("wal_autocheckpoint", "0");
+            .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string());
         let pool = SqlitePoolOptions::new()
             // A local file cannot drop a connection: pinging before each use only adds a round trip.
             .test_before_acquire(false)
@@ -173,7 +186,8 @@ mod tests {
         // Let the first background pass checkpoint the migrations, so the file is settled.
         tokio::time::sleep(CHECKPOINT_EVERY * 2 + Duration::from_millis(200)).await;
         let before = file_len(&path);
-        // ~8 MB in one commit: far past SQLite's own threshold (1000 pages of 4 KiB).
+        // ~8 MB in one commit: far past SQLite's default threshold (1000 pages of 4 KiB),
+        // under the backstop.
         sqlx::raw_sql(
             "CREATE TABLE scratch (b BLOB); \
              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
@@ -196,6 +210,63 @@ mod tests {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        store.close().await;
+    }
+
+    /// The WAL header's first salt: SQLite changes it each time it starts the log again.
+    fn log_salt(wal: &Path) -> u32 {
+        let mut header = [0u8; 20];
+        match std::fs::File::open(wal).and_then(|mut f| {
+            use std::io::Read;
+            f.read_exact(&mut header)
+        }) {
+            Ok(()) => u32::from_be_bytes(header[16..20].try_into().unwrap()),
+            Err(_) => 0,
+        }
+    }
+
+    /// Under writes that never pause, the log still starts again from its first frame (a
+    /// PASSIVE checkpoint alone never catches up with them, and the WAL would grow for as long
+    /// as they last).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_steady_stream_of_writes_still_restarts_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        let wal = dir.path().join("desk.sqlite3-wal");
+        let store = Store::open(&path).await.unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = tokio::spawn({
+            let (pool, stop) = (store.pool().clone(), stop.clone());
+            async move {
+                // Each value differs: SQLite writes nothing for a row replaced by its equal.
+                let value = "x".repeat(16 * 1024);
+                let mut i = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)")
+                        .bind(format!("test.{}", i % 64))
+                        .bind(format!("{i} {value}"))
+                        .execute(&pool)
+                        .await
+                        .unwrap();
+                    i += 1;
+                }
+                i
+            }
+        });
+        let mut salts = std::collections::BTreeSet::from([log_salt(&wal)]);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while salts.len() < 3 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            salts.insert(log_salt(&wal));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let commits = writer.await.unwrap();
+        assert!(
+            salts.len() >= 3,
+            "the log started again {} times in {commits} commits; the WAL is {} bytes",
+            salts.len() - 1,
+            file_len(&wal)
+        );
         store.close().await;
     }
 }

@@ -10,6 +10,7 @@
 //! (it builds the release binaries). Options: `--customers N --invoices N --tickets N
 //! --approvals N --desktops N --mutations N (per desktop) --streams N`.
 
+mod cpu;
 mod desks;
 mod load;
 mod stats;
@@ -134,7 +135,9 @@ async fn main() -> Result<()> {
         step(&format!(
             "initial sync into {profile}'s empty desk (`countersign sync now`)"
         ));
+        let cpu_before = cpu::snapshot();
         let s = desks.initial_sync(profile).await?;
+        let cpu = cpu::since(&cpu_before);
         let r = rate(s.records as f64, s.time);
         println!(
             "{} changes in {:.1?}: {} customers+invoices+tickets ({:.0}/s), {} line items, {} messages; {:.0} changes/s",
@@ -145,6 +148,10 @@ async fn main() -> Result<()> {
             s.line_items,
             s.messages,
             rate(s.changes as f64, s.time)
+        );
+        println!(
+            "{cpu} (2 cores: {:.1} CPU-s available)",
+            2.0 * s.time.as_secs_f64()
         );
         initial_cursor = s.changes;
         figures.push(Figure {

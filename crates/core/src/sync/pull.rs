@@ -166,24 +166,10 @@ pub async fn apply_page(store: &Store, page: &RawChangesPage) -> Result<u64> {
     Ok(changed)
 }
 
-/// Applies pages of the feed one after another, checkpointing the WAL as it goes.
-///
-/// The store's background checkpoint (see [`Store::open`]) runs alongside the writer: while
-/// pages keep coming, a page always commits during the checkpoint, so the checkpoint never
-/// reaches the end of the log, SQLite never restarts the log, and the WAL grows by every page
-/// written (3.7 GB over a 100k-customer initial sync, each new block zeroed by the file
-/// system on the way). Between two pages no write is in flight: a checkpoint there reaches
-/// the end of the log, and the next page's transaction starts the log again from its first
-/// frame.
+/// Applies the pages of one pull, one after another.
 pub struct PageWriter<'a> {
     store: &'a Store,
-    since_checkpoint: usize,
 }
-
-/// Record bytes applied between two checkpoints: the WAL grows two to three times as much.
-/// Measured over a 100k-customer initial sync (`benches/sync_apply.rs`): 16 MB and 64 MB
-/// applied the feed alike, 2 MB (a checkpoint every three pages or so) 20 % slower.
-const CHECKPOINT_BUDGET: usize = 16 << 20;
 
 impl<'a> PageWriter<'a> {
     /// Starts writing the pages that follow the cursor `after`, `first` being the first of
@@ -193,27 +179,12 @@ impl<'a> PageWriter<'a> {
         if after == 0 && first.has_more {
             super::initial::begin(store).await?;
         }
-        Ok(Self {
-            store,
-            since_checkpoint: 0,
-        })
+        Ok(Self { store })
     }
 
-    /// [`apply_page`], then a checkpoint once enough has been written since the last.
+    /// [`apply_page`].
     pub async fn apply(&mut self, page: &RawChangesPage) -> Result<u64> {
-        let changed = apply_page(self.store, page).await?;
-        self.since_checkpoint += page
-            .changes
-            .iter()
-            .map(|c| c.data.get().len())
-            .sum::<usize>();
-        if self.since_checkpoint >= CHECKPOINT_BUDGET {
-            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(self.store.pool())
-                .await?;
-            self.since_checkpoint = 0;
-        }
-        Ok(changed)
+        apply_page(self.store, page).await
     }
 
     /// Call once the feed has no more pages: creates again any index a first sync set aside

@@ -8,6 +8,10 @@
 //! countersign --data-dir /var/tmp/cs-bench demo --customers 100000 --invoices 1000000 --tickets 20000
 //! COUNTERSIGN_BENCH_DESK=/var/tmp/cs-bench/profiles/demo/desk.sqlite3 cargo bench -p countersign-core --bench sync_apply
 //! ```
+//! Or the platform's own feed, saved by the sync bench (`COUNTERSIGN_BENCH_SAVE_FEED=DIR cargo
+//! xtask bench-sync`): set `COUNTERSIGN_BENCH_FEED=DIR` as well, and the pages are read from
+//! there instead of built from the desk.
+//!
 //! The empty desk is created next to the source desk (same disk) and removed afterwards.
 
 use countersign_core::Store;
@@ -15,6 +19,7 @@ use countersign_core::sync::PageWriter;
 use countersign_model::sync::{Entity, RawChange, RawChangesPage};
 use serde_json::value::RawValue;
 use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const PAGE: usize = 1000;
@@ -105,25 +110,63 @@ async fn feed(source: &SqlitePool) -> (Vec<String>, Vec<(Entity, u64)>) {
     (bodies, counts)
 }
 
+/// A feed the sync bench saved (`COUNTERSIGN_BENCH_SAVE_FEED`): the platform's own bodies.
+fn saved_feed(dir: &Path) -> (Vec<String>, Vec<(Entity, u64)>) {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("read the saved feed")
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let bodies: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    let mut counts: Vec<(Entity, u64)> = Entity::ALL.iter().map(|e| (*e, 0)).collect();
+    for body in &bodies {
+        let page: RawChangesPage = serde_json::from_str(body).unwrap();
+        for c in &page.changes {
+            counts.iter_mut().find(|(e, _)| *e == c.entity).unwrap().1 += 1;
+        }
+    }
+    counts.retain(|(_, n)| *n > 0);
+    (bodies, counts)
+}
+
 fn rate(n: u64, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64().max(1e-9)
 }
 
 fn main() {
-    let Some(path) = std::env::var_os("COUNTERSIGN_BENCH_DESK") else {
-        eprintln!("set COUNTERSIGN_BENCH_DESK to a seeded desk.sqlite3 (see the file's doc)");
-        return;
+    let desk = std::env::var_os("COUNTERSIGN_BENCH_DESK").map(PathBuf::from);
+    let saved = std::env::var_os("COUNTERSIGN_BENCH_FEED").map(PathBuf::from);
+    // The empty desk goes next to the source (same disk).
+    let next_to = match (&saved, &desk) {
+        (Some(feed), _) => feed.parent().unwrap_or(feed).to_owned(),
+        (None, Some(desk)) => desk.parent().unwrap_or(desk).to_owned(),
+        (None, None) => {
+            eprintln!(
+                "set COUNTERSIGN_BENCH_DESK to a seeded desk.sqlite3, or COUNTERSIGN_BENCH_FEED \
+                 to a saved feed (see the file's doc)"
+            );
+            return;
+        }
     };
-    let path = std::path::PathBuf::from(path);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
         let started = Instant::now();
-        let source = Store::open(&path).await.unwrap();
-        let (bodies, counts) = feed(source.pool()).await;
-        source.close().await;
+        let (bodies, counts) = match (&saved, &desk) {
+            (Some(dir), _) => saved_feed(dir),
+            (None, Some(path)) => {
+                let source = Store::open(path).await.unwrap();
+                let built = feed(source.pool()).await;
+                source.close().await;
+                built
+            }
+            (None, None) => unreachable!("checked above"),
+        };
         let bytes: usize = bodies.iter().map(String::len).sum();
         println!(
             "feed: {} pages, {} MB, built in {:.1?}",
@@ -132,7 +175,7 @@ fn main() {
             started.elapsed()
         );
 
-        let dir = tempfile::tempdir_in(path.parent().unwrap()).unwrap();
+        let dir = tempfile::tempdir_in(&next_to).unwrap();
         let desk = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
         let (mut parsing, mut applying) = (Duration::ZERO, Duration::ZERO);
         let mut per_entity: Vec<(Entity, Duration)> = Vec::new();
@@ -162,14 +205,20 @@ fn main() {
         writer.finish(&mut |_, _, _| {}).await.unwrap();
         let indexing = t.elapsed();
         applying += indexing;
+        // A page is timed under the entity of its first change (a saved feed mixes them).
         println!("| entity        |   records |  apply s | records/s |");
         println!("|---------------|----------:|---------:|----------:|");
-        for ((entity, n), (_, d)) in counts.iter().zip(&per_entity) {
+        for (entity, n) in &counts {
+            let d = per_entity
+                .iter()
+                .filter(|(e, _)| e == entity)
+                .map(|(_, d)| *d)
+                .sum::<Duration>();
             println!(
                 "| {:<13} | {n:>9} | {:>8.2} | {:>9.0} |",
                 format!("{entity:?}"),
                 d.as_secs_f64(),
-                rate(*n, *d)
+                rate(*n, d)
             );
         }
         let issue_rows: u64 = counts

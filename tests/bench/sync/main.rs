@@ -93,6 +93,30 @@ async fn feed_end(base: &str, token: &str, mut after: i64) -> Result<i64> {
     }
 }
 
+/// Writes the whole feed, as the desk pulls it (pages of 1 000), one response body per file.
+async fn save_feed(base: &str, token: &str, dir: &std::path::Path) -> Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let http = reqwest::Client::new();
+    let (mut after, mut pages) = (0i64, 0usize);
+    loop {
+        let body = http
+            .get(format!("{base}/v1/sync/changes?after={after}&limit=1000"))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        pages += 1;
+        std::fs::write(dir.join(format!("page-{pages:06}.json")), &body)?;
+        let page: serde_json::Value = serde_json::from_str(&body)?;
+        after = page["cursor"].as_i64().context("cursor")?;
+        if page["has_more"] != true {
+            return Ok(pages);
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let o = opts()?;
@@ -125,6 +149,14 @@ async fn main() -> Result<()> {
         loaded.tickets_time,
         rate(loaded.tickets as f64, loaded.tickets_time)
     );
+
+    if let Some(dir) = std::env::var_os("COUNTERSIGN_BENCH_SAVE_FEED") {
+        let pages = save_feed(&base, &agent, std::path::Path::new(&dir)).await?;
+        println!(
+            "saved the feed as {pages} response bodies in {} (for `benches/sync_apply.rs`)",
+            std::path::Path::new(&dir).display()
+        );
+    }
 
     let mut desks = desks::Desks::new()?;
     desks.login("sue", &base, &supervisor)?;

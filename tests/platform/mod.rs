@@ -191,6 +191,24 @@ impl Platform {
         Ok(m["ticket_id"].as_str().context("ticket id")?.to_owned())
     }
 
+    /// `n` more customers from the billing system, in one batch.
+    pub async fn ingest_customers(&self, token: &str, n: usize) -> Result<()> {
+        let customers: Vec<Value> = (0..n)
+            .map(|i| {
+                json!({"id": format!("cus_many_{i:06}"), "external_id": format!("ext-many-{i}"),
+                       "name": format!("Customer {i}"), "email": format!("c{i}@example.com"),
+                       "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"})
+            })
+            .collect();
+        self.post(
+            token,
+            "/v1/ingest/billing",
+            json!({ "customers": customers }),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Anna writes (again) on her thread.
     pub async fn customer_writes(&self, token: &str, body: &str) -> Result<Value> {
         self.post(

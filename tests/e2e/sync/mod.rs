@@ -4,6 +4,7 @@
 //! platform being down, and a reply approved against an outdated thread comes back stale.
 
 mod faults;
+mod first_sync;
 mod offline;
 mod stale;
 

@@ -183,6 +183,16 @@ pub fn sync_label(s: &SyncStatus, now: DateTime<Utc>) -> SyncLabel {
             (None, _) => ("not synced yet".to_owned(), "muted"),
         }
     };
+    if s.first_sync_loading {
+        title.push_str(
+            " — the first sync is still loading: searches find nothing from the platform until it catches up",
+        );
+        return SyncLabel {
+            text: format!("{text} · first sync loading"),
+            class: "warn",
+            title,
+        };
+    }
     SyncLabel { text, class, title }
 }
 
@@ -275,5 +285,14 @@ mod tests {
         assert_eq!(sync_label(&s, at(9, 0)).text, "offline · never synced");
         s.signed_in = Some(false);
         assert_eq!(sync_label(&s, at(9, 0)).text, "not signed in");
+        s.signed_in = Some(true);
+        s.online = Some(true);
+        s.first_sync_loading = true;
+        let l = sync_label(&s, at(9, 0));
+        assert_eq!(
+            (l.text.as_str(), l.class),
+            ("online · first sync loading", "warn")
+        );
+        assert!(l.title.contains("searches find nothing"), "{}", l.title);
     }
 }

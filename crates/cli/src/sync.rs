@@ -96,6 +96,11 @@ pub async fn run(ctx: &Context, command: &SyncCommand) -> anyhow::Result<()> {
             println!("last push:         {}", or_dash(s.last_push_at.as_deref()));
             println!("last error:        {}", or_dash(s.last_error.as_deref()));
             println!("unread notices:    {}", s.unread_notices);
+            if s.first_sync_loading {
+                println!(
+                    "first sync:        still loading; search finds nothing from the platform until it catches up (`countersign sync now`)"
+                );
+            }
             match &s.live_since {
                 Some(t) => {
                     println!("live updates:      since {t} (a `sync watch` or the app is running)")

@@ -41,6 +41,7 @@ async fn a_first_sync_of_many_pages_ends_with_every_index_and_search_working() {
         None,
         "nothing left aside"
     );
+    assert_eq!(status(&desks, "sam")["first_sync_loading"], false);
     let fresh_dir = tempfile::tempdir().unwrap();
     let fresh = countersign_core::Store::open(&fresh_dir.path().join("desk.sqlite3"))
         .await

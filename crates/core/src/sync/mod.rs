@@ -342,6 +342,7 @@ pub async fn status(store: &Store) -> Result<SyncStatus> {
         last_error: state::get(pool, state::LAST_ERROR).await?,
         live_since: state::get(pool, state::LIVE_SINCE).await?,
         unread_notices: counts.try_get("notices")?,
+        first_sync_loading: initial::pending(store).await?,
     })
 }
 

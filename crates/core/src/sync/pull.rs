@@ -462,6 +462,13 @@ mod tests {
             super::super::initial::pending(&store).await.unwrap(),
             "the desk knows"
         );
+        assert!(
+            super::super::status(&store)
+                .await
+                .unwrap()
+                .first_sync_loading,
+            "and says so"
+        );
         let rest = page(3, vec![invoice(3, 2, "SUCCEEDED", &[("li_b", 4118)])]);
         let mut writer = PageWriter::start(&store, 2, &rest).await.unwrap();
         writer.apply(&rest).await.unwrap();
@@ -470,7 +477,12 @@ mod tests {
             .finish(&mut |what, done, total| stages.push((what, done, total)))
             .await
             .unwrap();
-        assert!(!super::super::initial::pending(&store).await.unwrap());
+        assert!(
+            !super::super::status(&store)
+                .await
+                .unwrap()
+                .first_sync_loading
+        );
         assert_eq!(
             schema(&store).await,
             defined,

@@ -263,6 +263,10 @@ pub struct SyncStatus {
     pub live_since: Option<String>,
     /// Refusals and conflicts from the platform a person has not acknowledged yet.
     pub unread_notices: i64,
+    /// A first sync has not caught up yet: the desk's indexes are set aside until it has, and
+    /// searches find nothing from the platform meanwhile.
+    #[serde(default)]
+    pub first_sync_loading: bool,
 }
 
 /// Something the platform refused or decided otherwise, that a person must see.

@@ -62,8 +62,15 @@ pub(super) async fn finish(
         return Ok(false);
     };
     bulk::recreate(&mut tx, &objects, progress).await?;
-    bulk::rebuild_search_indexes(&mut tx, progress).await?;
-    bulk::optimize_search_indexes(&mut tx, progress).await?;
+    // Filling and merging are one stage to the person watching: steps 1..N, then N+1..2N.
+    bulk::rebuild_search_indexes(&mut tx, &mut |what, done, total| {
+        progress(what, done, 2 * total)
+    })
+    .await?;
+    bulk::optimize_search_indexes(&mut tx, &mut |what, done, total| {
+        progress(what, total + done, 2 * total)
+    })
+    .await?;
     sqlx::query("DELETE FROM settings WHERE key = ?")
         .bind(state::SET_ASIDE)
         .execute(&mut *tx)

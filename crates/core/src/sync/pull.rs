@@ -489,6 +489,17 @@ mod tests {
             "created again exactly as the migrations define them"
         );
         assert!(stages.contains(&("indexes", 1, stages[0].2)), "{stages:?}");
+        let search: Vec<(u64, u64)> = stages
+            .iter()
+            .filter(|(what, _, _)| *what == "search index")
+            .map(|(_, done, total)| (*done, *total))
+            .collect();
+        let n = search.len() as u64;
+        assert_eq!(
+            search,
+            (1..=n).map(|i| (i, n)).collect::<Vec<_>>(),
+            "filling and merging the search indexes count up once"
+        );
         assert_eq!(
             found(&store, "Schmidt").await,
             1,

@@ -9,11 +9,16 @@
 //! goes on without them and creates them again when it catches up. Searches find nothing new
 //! and lookups by secondary keys scan meanwhile: the desk is still filling, and `sync status`
 //! says so.
+//!
+//! [`PageWriter`] is the pull loop's side of the desk: it decides whether a pull is such a first
+//! sync and finishes it.
 
+use super::pull::apply_page;
 use super::state;
 use crate::bulk::{self, SchemaObject};
 use crate::store::{Tx, corrupt};
 use crate::{Result, Store};
+use countersign_model::sync::RawChangesPage;
 
 /// Applying a page deletes the line items of the invoices it replaces through this index.
 const KEPT: &[&str] = &["invoice_line_items_invoice"];
@@ -34,7 +39,7 @@ pub async fn pending(store: &Store) -> Result<bool> {
 
 /// Sets the indexes and full-text triggers of the synced tables aside, unless a first sync
 /// already has.
-pub(super) async fn begin(store: &Store) -> Result<()> {
+async fn begin(store: &Store) -> Result<()> {
     let mut tx = store.write().await?;
     if set_aside(&mut tx).await?.is_some() {
         return Ok(());
@@ -53,7 +58,7 @@ pub(super) async fn begin(store: &Store) -> Result<()> {
 
 /// Creates again what [`begin`] set aside and fills the full-text indexes from the synced rows,
 /// in one transaction. Returns whether there was anything to do.
-pub(super) async fn finish(
+async fn finish(
     store: &Store,
     progress: &mut (dyn FnMut(&'static str, u64, u64) + Send),
 ) -> Result<bool> {
@@ -77,4 +82,178 @@ pub(super) async fn finish(
         .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Applies the pages of one pull, one after another.
+pub struct PageWriter<'a> {
+    store: &'a Store,
+}
+
+impl<'a> PageWriter<'a> {
+    /// Starts writing the pages that follow the cursor `after`, `first` being the first of
+    /// them. A desk's first sync with more than one page to load sets its indexes aside
+    /// until [`PageWriter::finish`] (see the module doc).
+    pub async fn start(store: &'a Store, after: i64, first: &RawChangesPage) -> Result<Self> {
+        if after == 0 && first.has_more {
+            begin(store).await?;
+        }
+        Ok(Self { store })
+    }
+
+    /// [`apply_page`].
+    pub async fn apply(&mut self, page: &RawChangesPage) -> Result<u64> {
+        apply_page(self.store, page).await
+    }
+
+    /// Call once the feed has no more pages: creates again any index a first sync set aside
+    /// (this one or an earlier one cut short), reporting `progress(what, done, total)`.
+    pub async fn finish(
+        self,
+        progress: &mut (dyn FnMut(&'static str, u64, u64) + Send),
+    ) -> Result<()> {
+        finish(self.store, progress).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::pull::fixtures::*;
+    use super::*;
+
+    async fn schema(store: &Store) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master \
+             WHERE sql IS NOT NULL ORDER BY type, name",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+    }
+
+    async fn found(store: &Store, query: &str) -> usize {
+        crate::records::customers::search(store.pool(), query, 10)
+            .await
+            .unwrap()
+            .customers
+            .len()
+    }
+
+    #[tokio::test]
+    async fn a_one_page_sync_sets_nothing_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
+        let only = page(1, vec![customer(1)]);
+        let mut writer = PageWriter::start(&store, 0, &only).await.unwrap();
+        assert!(!pending(&store).await.unwrap());
+        writer.apply(&only).await.unwrap();
+        writer.finish(&mut |_, _, _| {}).await.unwrap();
+        assert_eq!(found(&store, "Schmidt").await, 1);
+    }
+
+    #[tokio::test]
+    async fn a_first_sync_cut_short_still_ends_with_every_index_as_the_schema_defines_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        let store = Store::open(&path).await.unwrap();
+        let defined = schema(&store).await;
+        assert!(
+            defined
+                .iter()
+                .any(|o| o.starts_with("trigger customers_fts_ai:")),
+            "{defined:?}"
+        );
+
+        // The first page of a longer feed: the indexes and search triggers go aside.
+        let mut first = page(
+            2,
+            vec![customer(1), invoice(2, 1, "PENDING", &[("li_a", 4118)])],
+        );
+        first.has_more = true;
+        let mut writer = PageWriter::start(&store, 0, &first).await.unwrap();
+        assert!(pending(&store).await.unwrap());
+        let aside = schema(&store).await;
+        for gone in ["index invoices_number:", "trigger customers_fts_ai:"] {
+            assert!(
+                !aside.iter().any(|o| o.starts_with(gone)),
+                "{gone} set aside"
+            );
+        }
+        assert!(
+            aside
+                .iter()
+                .any(|o| o.starts_with("index invoice_line_items_invoice:")),
+            "applying a page reads through this one"
+        );
+        writer.apply(&first).await.unwrap();
+        assert_eq!(found(&store, "Schmidt").await, 0, "not indexed yet");
+
+        // The process ends here. The next pull starts from cursor 2 and finds the rest.
+        let _ = writer;
+        store.close().await;
+        drop(store);
+        let store = Store::open(&path).await.unwrap();
+        assert!(pending(&store).await.unwrap(), "the desk knows");
+        assert!(
+            super::super::status(&store)
+                .await
+                .unwrap()
+                .first_sync_loading,
+            "and says so"
+        );
+        let rest = page(3, vec![invoice(3, 2, "SUCCEEDED", &[("li_b", 4118)])]);
+        let mut writer = PageWriter::start(&store, 2, &rest).await.unwrap();
+        writer.apply(&rest).await.unwrap();
+        let mut stages = Vec::new();
+        writer
+            .finish(&mut |what, done, total| stages.push((what, done, total)))
+            .await
+            .unwrap();
+        assert!(
+            !super::super::status(&store)
+                .await
+                .unwrap()
+                .first_sync_loading
+        );
+        assert_eq!(
+            schema(&store).await,
+            defined,
+            "created again exactly as the migrations define them"
+        );
+        assert!(stages.contains(&("indexes", 1, stages[0].2)), "{stages:?}");
+        let search: Vec<(u64, u64)> = stages
+            .iter()
+            .filter(|(what, _, _)| *what == "search index")
+            .map(|(_, done, total)| (*done, *total))
+            .collect();
+        let n = search.len() as u64;
+        assert_eq!(
+            search,
+            (1..=n).map(|i| (i, n)).collect::<Vec<_>>(),
+            "filling and merging the search indexes count up once"
+        );
+        assert_eq!(
+            found(&store, "Schmidt").await,
+            1,
+            "the search index holds what was loaded without its trigger"
+        );
+
+        // The triggers keep the index in step again.
+        apply_page(&store, &page(4, vec![named_customer(4, 2, "Anna Weber")]))
+            .await
+            .unwrap();
+        assert_eq!(found(&store, "Weber").await, 1);
+        for check in [
+            "PRAGMA integrity_check",
+            "INSERT INTO customers_fts (customers_fts) VALUES ('integrity-check')",
+        ] {
+            sqlx::query(check).execute(store.pool()).await.unwrap();
+        }
+        let number: String =
+            sqlx::query_scalar("SELECT invoice_number FROM invoices INDEXED BY invoices_number")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(number, "INV-P1");
+    }
 }

@@ -12,7 +12,8 @@ pub mod state;
 mod watch;
 
 pub use client::{PlatformClient, parse_platform_url};
-pub use pull::{PageWriter, apply_page};
+pub use initial::PageWriter;
+pub use pull::apply_page;
 pub use push::{PushReport, push};
 pub use watch::{backoff, watch};
 

@@ -166,40 +166,80 @@ pub async fn apply_page(store: &Store, page: &RawChangesPage) -> Result<u64> {
     Ok(changed)
 }
 
-/// Applies the pages of one pull, one after another.
-pub struct PageWriter<'a> {
-    store: &'a Store,
-}
+#[cfg(test)]
+/// Feed changes as the platform sends them, for the tests of pulling.
+pub(super) mod fixtures {
+    use countersign_model::sync::{Entity, RawChange, RawChangesPage};
 
-impl<'a> PageWriter<'a> {
-    /// Starts writing the pages that follow the cursor `after`, `first` being the first of
-    /// them. A desk's first sync with more than one page to load sets its indexes aside
-    /// until [`PageWriter::finish`] (see [`super::initial`]).
-    pub async fn start(store: &'a Store, after: i64, first: &RawChangesPage) -> Result<Self> {
-        if after == 0 && first.has_more {
-            super::initial::begin(store).await?;
+    pub(crate) fn change(
+        seq: i64,
+        entity: Entity,
+        id: &str,
+        version: i64,
+        data: &str,
+    ) -> RawChange {
+        RawChange {
+            seq,
+            entity,
+            id: id.into(),
+            version,
+            data: serde_json::value::RawValue::from_string(data.into()).unwrap(),
         }
-        Ok(Self { store })
     }
 
-    /// [`apply_page`].
-    pub async fn apply(&mut self, page: &RawChangesPage) -> Result<u64> {
-        apply_page(self.store, page).await
+    pub(crate) fn page(cursor: i64, changes: Vec<RawChange>) -> RawChangesPage {
+        RawChangesPage {
+            changes,
+            cursor,
+            has_more: false,
+        }
     }
 
-    /// Call once the feed has no more pages: creates again any index a first sync set aside
-    /// (this one or an earlier one cut short), reporting `progress(what, done, total)`.
-    pub async fn finish(
-        self,
-        progress: &mut (dyn FnMut(&'static str, u64, u64) + Send),
-    ) -> Result<()> {
-        super::initial::finish(self.store, progress).await?;
-        Ok(())
+    pub(crate) fn invoice(
+        seq: i64,
+        version: i64,
+        status: &str,
+        items: &[(&str, i64)],
+    ) -> RawChange {
+        let items: Vec<serde_json::Value> = items
+            .iter()
+            .map(|(id, amount)| {
+                serde_json::json!({"id": id, "description": "Team plan", "quantity": "1",
+                                   "unit_amount": "41.18", "amount": amount})
+            })
+            .collect();
+        let data = serde_json::json!({
+            "id": "inv_p1", "invoice_number": "INV-P1", "customer_id": "cus_p", "subscription_id": null,
+            "invoice_status": "FINALIZED", "payment_status": status, "invoice_type": "SUBSCRIPTION",
+            "billing_reason": "SUBSCRIPTION_CYCLE", "currency": "EUR", "amount_due": 4900,
+            "amount_paid": 0, "amount_remaining": 4900, "refunded_amount": 0, "subtotal": 4118,
+            "total_tax": 782, "total": 4900, "issue_date": "2025-02-01", "due_date": "2025-02-15",
+            "paid_at": null, "voided_at": null, "period_start": null, "period_end": null,
+            "line_items": items, "updated_at": "2025-02-01T00:00:00.000Z", "version": version
+        });
+        change(seq, Entity::Invoice, "inv_p1", version, &data.to_string())
+    }
+
+    pub(crate) fn customer(seq: i64) -> RawChange {
+        named_customer(seq, 1, "Anna Schmidt")
+    }
+
+    pub(crate) fn named_customer(seq: i64, version: i64, name: &str) -> RawChange {
+        let data = serde_json::json!({
+            "id": "cus_p", "external_id": "ext-p", "name": name, "email": "anna@example.com",
+            "phone": null, "company": "Schmidt GmbH", "address_line1": null, "address_line2": null,
+            "address_city": null, "address_state": null, "address_postal_code": null,
+            "address_country": "DE", "timezone": null, "status": "active", "metadata": "{}",
+            "created_at": "2025-01-01T00:00:00.000Z", "updated_at": "2025-01-01T00:00:00.000Z",
+            "version": version
+        });
+        change(seq, Entity::Customer, "cus_p", version, &data.to_string())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::fixtures::*;
     use super::*;
 
     #[test]
@@ -213,16 +253,6 @@ mod tests {
             !sql.contains("id = excluded.id"),
             "the key is not rewritten: {sql}"
         );
-    }
-
-    fn change(seq: i64, entity: Entity, id: &str, version: i64, data: &str) -> RawChange {
-        RawChange {
-            seq,
-            entity,
-            id: id.into(),
-            version,
-            data: serde_json::value::RawValue::from_string(data.into()).unwrap(),
-        }
     }
 
     #[test]
@@ -250,50 +280,6 @@ mod tests {
     fn a_change_without_a_record_is_refused() {
         let page = [change(9, Entity::Customer, "cus_a", 1, "null")];
         assert!(latest_by_entity(&page).is_err());
-    }
-
-    fn page(cursor: i64, changes: Vec<RawChange>) -> RawChangesPage {
-        RawChangesPage {
-            changes,
-            cursor,
-            has_more: false,
-        }
-    }
-
-    fn invoice(seq: i64, version: i64, status: &str, items: &[(&str, i64)]) -> RawChange {
-        let items: Vec<serde_json::Value> = items
-            .iter()
-            .map(|(id, amount)| {
-                serde_json::json!({"id": id, "description": "Team plan", "quantity": "1",
-                                   "unit_amount": "41.18", "amount": amount})
-            })
-            .collect();
-        let data = serde_json::json!({
-            "id": "inv_p1", "invoice_number": "INV-P1", "customer_id": "cus_p", "subscription_id": null,
-            "invoice_status": "FINALIZED", "payment_status": status, "invoice_type": "SUBSCRIPTION",
-            "billing_reason": "SUBSCRIPTION_CYCLE", "currency": "EUR", "amount_due": 4900,
-            "amount_paid": 0, "amount_remaining": 4900, "refunded_amount": 0, "subtotal": 4118,
-            "total_tax": 782, "total": 4900, "issue_date": "2025-02-01", "due_date": "2025-02-15",
-            "paid_at": null, "voided_at": null, "period_start": null, "period_end": null,
-            "line_items": items, "updated_at": "2025-02-01T00:00:00.000Z", "version": version
-        });
-        change(seq, Entity::Invoice, "inv_p1", version, &data.to_string())
-    }
-
-    fn customer(seq: i64) -> RawChange {
-        named_customer(seq, 1, "Anna Schmidt")
-    }
-
-    fn named_customer(seq: i64, version: i64, name: &str) -> RawChange {
-        let data = serde_json::json!({
-            "id": "cus_p", "external_id": "ext-p", "name": name, "email": "anna@example.com",
-            "phone": null, "company": "Schmidt GmbH", "address_line1": null, "address_line2": null,
-            "address_city": null, "address_state": null, "address_postal_code": null,
-            "address_country": "DE", "timezone": null, "status": "active", "metadata": "{}",
-            "created_at": "2025-01-01T00:00:00.000Z", "updated_at": "2025-01-01T00:00:00.000Z",
-            "version": version
-        });
-        change(seq, Entity::Customer, "cus_p", version, &data.to_string())
     }
 
     async fn invoice_now(store: &Store) -> (i64, String, Vec<(String, i64)>) {
@@ -384,144 +370,5 @@ mod tests {
             Some("6"),
             "a failed page does not move the cursor"
         );
-    }
-
-    async fn schema(store: &Store) -> Vec<String> {
-        sqlx::query_scalar(
-            "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master \
-             WHERE sql IS NOT NULL ORDER BY type, name",
-        )
-        .fetch_all(store.pool())
-        .await
-        .unwrap()
-    }
-
-    async fn found(store: &Store, query: &str) -> usize {
-        crate::records::customers::search(store.pool(), query, 10)
-            .await
-            .unwrap()
-            .customers
-            .len()
-    }
-
-    #[tokio::test]
-    async fn a_one_page_sync_sets_nothing_aside() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
-        let only = page(1, vec![customer(1)]);
-        let mut writer = PageWriter::start(&store, 0, &only).await.unwrap();
-        assert!(!super::super::initial::pending(&store).await.unwrap());
-        writer.apply(&only).await.unwrap();
-        writer.finish(&mut |_, _, _| {}).await.unwrap();
-        assert_eq!(found(&store, "Schmidt").await, 1);
-    }
-
-    #[tokio::test]
-    async fn a_first_sync_cut_short_still_ends_with_every_index_as_the_schema_defines_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("desk.sqlite3");
-        let store = Store::open(&path).await.unwrap();
-        let defined = schema(&store).await;
-        assert!(
-            defined
-                .iter()
-                .any(|o| o.starts_with("trigger customers_fts_ai:")),
-            "{defined:?}"
-        );
-
-        // The first page of a longer feed: the indexes and search triggers go aside.
-        let mut first = page(
-            2,
-            vec![customer(1), invoice(2, 1, "PENDING", &[("li_a", 4118)])],
-        );
-        first.has_more = true;
-        let mut writer = PageWriter::start(&store, 0, &first).await.unwrap();
-        assert!(super::super::initial::pending(&store).await.unwrap());
-        let aside = schema(&store).await;
-        for gone in ["index invoices_number:", "trigger customers_fts_ai:"] {
-            assert!(
-                !aside.iter().any(|o| o.starts_with(gone)),
-                "{gone} set aside"
-            );
-        }
-        assert!(
-            aside
-                .iter()
-                .any(|o| o.starts_with("index invoice_line_items_invoice:")),
-            "applying a page reads through this one"
-        );
-        writer.apply(&first).await.unwrap();
-        assert_eq!(found(&store, "Schmidt").await, 0, "not indexed yet");
-
-        // The process ends here. The next pull starts from cursor 2 and finds the rest.
-        let _ = writer;
-        store.close().await;
-        drop(store);
-        let store = Store::open(&path).await.unwrap();
-        assert!(
-            super::super::initial::pending(&store).await.unwrap(),
-            "the desk knows"
-        );
-        assert!(
-            super::super::status(&store)
-                .await
-                .unwrap()
-                .first_sync_loading,
-            "and says so"
-        );
-        let rest = page(3, vec![invoice(3, 2, "SUCCEEDED", &[("li_b", 4118)])]);
-        let mut writer = PageWriter::start(&store, 2, &rest).await.unwrap();
-        writer.apply(&rest).await.unwrap();
-        let mut stages = Vec::new();
-        writer
-            .finish(&mut |what, done, total| stages.push((what, done, total)))
-            .await
-            .unwrap();
-        assert!(
-            !super::super::status(&store)
-                .await
-                .unwrap()
-                .first_sync_loading
-        );
-        assert_eq!(
-            schema(&store).await,
-            defined,
-            "created again exactly as the migrations define them"
-        );
-        assert!(stages.contains(&("indexes", 1, stages[0].2)), "{stages:?}");
-        let search: Vec<(u64, u64)> = stages
-            .iter()
-            .filter(|(what, _, _)| *what == "search index")
-            .map(|(_, done, total)| (*done, *total))
-            .collect();
-        let n = search.len() as u64;
-        assert_eq!(
-            search,
-            (1..=n).map(|i| (i, n)).collect::<Vec<_>>(),
-            "filling and merging the search indexes count up once"
-        );
-        assert_eq!(
-            found(&store, "Schmidt").await,
-            1,
-            "the search index holds what was loaded without its trigger"
-        );
-
-        // The triggers keep the index in step again.
-        apply_page(&store, &page(4, vec![named_customer(4, 2, "Anna Weber")]))
-            .await
-            .unwrap();
-        assert_eq!(found(&store, "Weber").await, 1);
-        for check in [
-            "PRAGMA integrity_check",
-            "INSERT INTO customers_fts (customers_fts) VALUES ('integrity-check')",
-        ] {
-            sqlx::query(check).execute(store.pool()).await.unwrap();
-        }
-        let number: String =
-            sqlx::query_scalar("SELECT invoice_number FROM invoices INDEXED BY invoices_number")
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
-        assert_eq!(number, "INV-P1");
     }
 }

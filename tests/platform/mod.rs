@@ -11,9 +11,11 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
+mod desks;
 mod keyring;
 mod proxy;
 
+pub use desks::{desk_command, desk_path, sync_login};
 pub use keyring::KeyringSession;
 pub use proxy::{Proxy, ProxyMode};
 

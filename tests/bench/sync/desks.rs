@@ -7,12 +7,10 @@ use anyhow::{Context, Result, bail};
 use countersign_core::Store;
 use countersign_core::workflow::AssistantCall;
 use countersign_core::workflow::drafts::{self, NewDraft};
-use countersign_e2e::platform::KeyringSession;
-use countersign_e2e::tool;
+use countersign_e2e::platform::{KeyringSession, desk_command, desk_path, sync_login};
 use countersign_model::TicketId;
 use countersign_model::workflow::TokenScope;
 use sqlx::SqlitePool;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -43,36 +41,15 @@ impl Desks {
     }
 
     fn command(&self, profile: &str) -> Command {
-        let mut c = Command::new(tool("COUNTERSIGN_BIN"));
-        c.arg("--data-dir")
-            .arg(self.dir.path())
-            .args(["--profile", profile]);
-        self.keyring.env(&mut c);
-        c
+        desk_command(self.dir.path(), profile, &self.keyring)
     }
 
     pub fn desk(&self, profile: &str) -> PathBuf {
-        self.dir
-            .path()
-            .join("profiles")
-            .join(profile)
-            .join("desk.sqlite3")
+        desk_path(self.dir.path(), profile)
     }
 
     pub fn login(&self, profile: &str, url: &str, token: &str) -> Result<()> {
-        let mut child = self
-            .command(profile)
-            .args(["sync", "login", "--url", url])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        writeln!(child.stdin.take().context("stdin")?, "{token}")?;
-        let o = child.wait_with_output()?;
-        if !o.status.success() {
-            bail!("login {profile}: {}", String::from_utf8_lossy(&o.stderr));
-        }
-        Ok(())
+        sync_login(self.command(profile), url, token).with_context(|| profile.to_owned())
     }
 
     /// `countersign sync now` on the (empty) desk, timed from spawn to exit.

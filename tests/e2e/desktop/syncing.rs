@@ -5,11 +5,10 @@
 
 use super::window::{ACTION_LIMIT, Window};
 use anyhow::{Context, Result, ensure};
-use countersign_e2e::platform::{KeyringSession, Platform};
-use countersign_e2e::tool;
+use countersign_e2e::platform::{KeyringSession, Platform, desk_command};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Sync is push-fast (the outbox is looked at every 250 ms, the platform's events trigger
@@ -18,10 +17,7 @@ const SYNC_LIMIT: Duration = Duration::from_secs(10);
 
 /// `countersign --data-dir DIR --profile sam ARGS` in the keyring's session; `stdin` is typed in.
 fn cli(keyring: &KeyringSession, dir: &Path, args: &[&str], stdin: &str) -> Result<String> {
-    let mut c = Command::new(tool("COUNTERSIGN_BIN"));
-    c.arg("--data-dir").arg(dir).args(["--profile", "sam"]);
-    keyring.env(&mut c);
-    let mut child = c
+    let mut child = desk_command(dir, "sam", keyring)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -8,14 +8,15 @@ mod first_sync;
 mod offline;
 mod stale;
 
-use countersign_e2e::platform::{KeyringSession, Platform, Proxy, ProxyMode};
+use countersign_e2e::platform::{
+    KeyringSession, Platform, Proxy, ProxyMode, desk_command, desk_path, sync_login,
+};
 use countersign_e2e::tool;
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
-use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -33,12 +34,7 @@ impl<'k> Desks<'k> {
     }
 
     fn command(&self, profile: &str) -> Command {
-        let mut c = Command::new(tool("COUNTERSIGN_BIN"));
-        c.arg("--data-dir")
-            .arg(self.dir.path())
-            .args(["--profile", profile]);
-        self.keyring.env(&mut c);
-        c
+        desk_command(self.dir.path(), profile, self.keyring)
     }
 
     fn run(&self, profile: &str, args: &[&str]) -> Output {
@@ -58,29 +54,11 @@ impl<'k> Desks<'k> {
     }
 
     fn login(&self, profile: &str, url: &str, token: &str) {
-        let mut child = self
-            .command(profile)
-            .args(["sync", "login", "--url", url])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
-        let o = child.wait_with_output().unwrap();
-        assert!(
-            o.status.success(),
-            "login {profile}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        sync_login(self.command(profile), url, token).unwrap_or_else(|e| panic!("{profile}: {e}"));
     }
 
     fn desk(&self, profile: &str) -> std::path::PathBuf {
-        self.dir
-            .path()
-            .join("profiles")
-            .join(profile)
-            .join("desk.sqlite3")
+        desk_path(self.dir.path(), profile)
     }
 
     async fn pool(&self, profile: &str) -> SqlitePool {

@@ -32,11 +32,6 @@ async fn set_aside(tx: &mut Tx) -> Result<Option<Vec<SchemaObject>>> {
         .transpose()
 }
 
-/// Whether a first sync has set indexes aside and not yet created them again.
-pub async fn pending(store: &Store) -> Result<bool> {
-    Ok(state::get(store.pool(), state::SET_ASIDE).await?.is_some())
-}
-
 /// Sets the indexes and full-text triggers of the synced tables aside, unless a first sync
 /// already has.
 async fn begin(store: &Store) -> Result<()> {
@@ -120,6 +115,11 @@ impl<'a> PageWriter<'a> {
 mod tests {
     use super::super::pull::fixtures::*;
     use super::*;
+
+    /// Whether a first sync has set indexes aside and not yet created them again.
+    async fn pending(store: &Store) -> Result<bool> {
+        Ok(state::get(store.pool(), state::SET_ASIDE).await?.is_some())
+    }
 
     async fn schema(store: &Store) -> Vec<String> {
         sqlx::query_scalar(

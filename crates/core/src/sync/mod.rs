@@ -293,16 +293,25 @@ pub async fn round(
 }
 
 async fn cursor(store: &Store) -> Result<i64> {
-    Ok(state::get(store.pool(), state::CURSOR)
-        .await?
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0))
+    Ok(parse_cursor(state::get(store.pool(), state::CURSOR).await?))
+}
+
+/// A stored cursor; none yet is 0, the start of the feed.
+fn parse_cursor(stored: Option<String>) -> i64 {
+    stored.and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
 /// The desk's sync state. Asks the keyring whether a token is there (without reading it out).
 pub async fn status(store: &Store) -> Result<SyncStatus> {
     let pool = store.pool();
-    let platform = state::get(pool, state::URL).await?;
+    // Every `sync.*` setting in one read (the status bar asks after every change to the desk).
+    let mut sync: std::collections::HashMap<String, String> =
+        sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'sync.%'")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
+    let platform = sync.remove(state::URL);
     let signed_in = match &platform {
         None => Some(false),
         Some(_) => {
@@ -330,20 +339,20 @@ pub async fn status(store: &Store) -> Result<SyncStatus> {
     .fetch_one(pool)
     .await?;
     Ok(SyncStatus {
-        me: state::get(pool, state::ME)
-            .await?
+        me: sync
+            .remove(state::ME)
             .and_then(|m| serde_json::from_str(&m).ok()),
         platform,
         signed_in,
-        online: state::get(pool, state::ONLINE).await?.map(|v| v == "true"),
-        cursor: cursor(store).await?,
+        online: sync.remove(state::ONLINE).map(|v| v == "true"),
+        cursor: parse_cursor(sync.remove(state::CURSOR)),
         outbox_depth: counts.try_get("outbox")?,
-        last_pull_at: state::get(pool, state::LAST_PULL).await?,
-        last_push_at: state::get(pool, state::LAST_PUSH).await?,
-        last_error: state::get(pool, state::LAST_ERROR).await?,
-        live_since: state::get(pool, state::LIVE_SINCE).await?,
+        last_pull_at: sync.remove(state::LAST_PULL),
+        last_push_at: sync.remove(state::LAST_PUSH),
+        last_error: sync.remove(state::LAST_ERROR),
+        live_since: sync.remove(state::LIVE_SINCE),
         unread_notices: counts.try_get("notices")?,
-        first_sync_loading: initial::pending(store).await?,
+        first_sync_loading: sync.contains_key(state::SET_ASIDE),
     })
 }
 

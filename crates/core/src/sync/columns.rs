@@ -3,6 +3,18 @@
 
 use countersign_model::sync::Entity;
 
+/// The columns of an invoice's line item in the feed (`invoice_line_items` less `invoice_id`,
+/// which is its invoice's id).
+pub(super) const LINE_ITEM_COLUMNS: &[&str] = &[
+    "id",
+    "description",
+    "quantity",
+    "unit_amount",
+    "amount",
+    "period_start",
+    "period_end",
+];
+
 /// The desk table and the columns the feed fills, per entity (`id` first, `version` included).
 pub(super) fn columns(entity: Entity) -> (&'static str, &'static [&'static str]) {
     match entity {
@@ -194,6 +206,14 @@ mod tests {
                 assert!(have.iter().any(|h| h == col), "{table}.{col}");
             }
             assert_eq!(cols[0], "id", "{table}: the key comes first");
+        }
+        let items: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM pragma_table_info('invoice_line_items')")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        for col in LINE_ITEM_COLUMNS {
+            assert!(items.iter().any(|h| h == col), "invoice_line_items.{col}");
         }
     }
 }

@@ -13,12 +13,11 @@
 //! [`PageWriter`] is the pull loop's side of the desk: it decides whether a pull is such a first
 //! sync and finishes it.
 
-use super::pull::apply_page;
+use super::pull::{ReadPage, apply_read_page};
 use super::state;
 use crate::bulk::{self, SchemaObject};
 use crate::store::{Tx, corrupt};
 use crate::{Result, Store};
-use countersign_model::sync::RawChangesPage;
 
 /// Applying a page deletes the line items of the invoices it replaces through this index.
 const KEPT: &[&str] = &["invoice_line_items_invoice"];
@@ -88,16 +87,16 @@ impl<'a> PageWriter<'a> {
     /// Starts writing the pages that follow the cursor `after`, `first` being the first of
     /// them. A desk's first sync with more than one page to load sets its indexes aside
     /// until [`PageWriter::finish`] (see the module doc).
-    pub async fn start(store: &'a Store, after: i64, first: &RawChangesPage) -> Result<Self> {
+    pub async fn start(store: &'a Store, after: i64, first: &ReadPage) -> Result<Self> {
         if after == 0 && first.has_more {
             begin(store).await?;
         }
         Ok(Self { store })
     }
 
-    /// [`apply_page`].
-    pub async fn apply(&mut self, page: &RawChangesPage) -> Result<u64> {
-        apply_page(self.store, page).await
+    /// [`apply_read_page`].
+    pub async fn apply(&mut self, page: &ReadPage) -> Result<u64> {
+        apply_read_page(self.store, page).await
     }
 
     /// Call once the feed has no more pages: creates again any index a first sync set aside
@@ -114,7 +113,12 @@ impl<'a> PageWriter<'a> {
 #[cfg(test)]
 mod tests {
     use super::super::pull::fixtures::*;
+    use super::super::pull::{apply_page, read_page};
     use super::*;
+
+    fn read(page: countersign_model::sync::RawChangesPage) -> ReadPage {
+        read_page(&page).unwrap()
+    }
 
     /// Whether a first sync has set indexes aside and not yet created them again.
     async fn pending(store: &Store) -> Result<bool> {
@@ -143,7 +147,7 @@ mod tests {
     async fn a_one_page_sync_sets_nothing_aside() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
-        let only = page(1, vec![customer(1)]);
+        let only = read(page(1, vec![customer(1)]));
         let mut writer = PageWriter::start(&store, 0, &only).await.unwrap();
         assert!(!pending(&store).await.unwrap());
         writer.apply(&only).await.unwrap();
@@ -170,6 +174,7 @@ mod tests {
             vec![customer(1), invoice(2, 1, "PENDING", &[("li_a", 4118)])],
         );
         first.has_more = true;
+        let first = read(first);
         let mut writer = PageWriter::start(&store, 0, &first).await.unwrap();
         assert!(pending(&store).await.unwrap());
         let aside = schema(&store).await;
@@ -201,7 +206,7 @@ mod tests {
                 .first_sync_loading,
             "and says so"
         );
-        let rest = page(3, vec![invoice(3, 2, "SUCCEEDED", &[("li_b", 4118)])]);
+        let rest = read(page(3, vec![invoice(3, 2, "SUCCEEDED", &[("li_b", 4118)])]));
         let mut writer = PageWriter::start(&store, 2, &rest).await.unwrap();
         writer.apply(&rest).await.unwrap();
         let mut stages = Vec::new();

@@ -8,12 +8,13 @@ mod columns;
 pub mod initial;
 mod pull;
 mod push;
+mod record;
 pub mod state;
 mod watch;
 
 pub use client::{PlatformClient, parse_platform_url};
 pub use initial::PageWriter;
-pub use pull::apply_page;
+pub use pull::{ReadPage, apply_page, apply_read_page, read_page};
 pub use push::{PushReport, push};
 pub use watch::{backoff, watch};
 
@@ -193,8 +194,9 @@ pub struct SyncReport {
     pub cursor: i64,
 }
 
-/// Pulls every change after the desk's cursor, page by page. The next page is fetched while
-/// the current one is applied (the platform and the desk's SQLite work at the same time); the
+/// Pulls every change after the desk's cursor, page by page. The next page is fetched and read
+/// while the current one is applied (the platform, the reading and the desk's SQLite work at
+/// the same time); the
 /// cursor still moves only with each applied page. A first sync with more than a page to load
 /// sets the indexes aside while it loads (see [`initial`]).
 pub async fn pull(
@@ -205,7 +207,12 @@ pub async fn pull(
     let started = Instant::now();
     let (mut changes, mut rows) = (0u64, 0u64);
     let after = cursor(store).await?;
-    let mut page = client.changes(after, PAGE).await?;
+    let read = |raw| async move {
+        tokio::task::spawn_blocking(move || read_page(&raw))
+            .await
+            .map_err(|e| Error::Internal(format!("reading a page of the feed failed: {e}")))?
+    };
+    let mut page = read(client.changes(after, PAGE).await?).await?;
     let mut writer = PageWriter::start(store, after, &page).await?;
     let mut report = |changes, rows, cursor, indexing| {
         progress(PullProgress {
@@ -219,13 +226,13 @@ pub async fn pull(
     loop {
         let next = async {
             match page.has_more {
-                true => client.changes(page.cursor, PAGE).await.map(Some),
+                true => Ok(Some(read(client.changes(page.cursor, PAGE).await?).await?)),
                 false => Ok(None),
             }
         };
         let (applied, next) = tokio::try_join!(writer.apply(&page), next)?;
         rows += applied;
-        changes += page.changes.len() as u64;
+        changes += page.changes as u64;
         report(changes, rows, page.cursor, None);
         match next {
             Some(n) => page = n,

@@ -66,9 +66,6 @@ impl Store {
             .foreign_keys(true)
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-32000")
-            // A sort too big for memory (creating an index over a first sync's million invoices)
-            // is split across a helper thread, on the core the writer leaves free.
-            .pragma("threads", "2")
             .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string());
         let pool = SqlitePoolOptions::new()
             // A local file cannot drop a connection: pinging before each use only adds a round trip.

@@ -70,13 +70,16 @@ fn delete_line_items_sql(rows: usize) -> String {
 }
 
 /// `rows` line items (bound as id, invoice id, the other [`LINE_ITEM_COLUMNS`], the invoice's
-/// version), each if the desk now holds its invoice at that version.
+/// version), each if the desk now holds its invoice at that version. An item the desk already
+/// has is left as it is: the same version of an invoice has the same items.
 fn insert_line_items_sql(rows: usize) -> String {
     let n = LINE_ITEM_COLUMNS.len() + 1;
     let picked: Vec<String> = (1..=n).map(|i| format!("v.column{i}")).collect();
+    // `WHERE true` keeps SQLite from reading `ON CONFLICT` as part of the join.
     format!(
         "INSERT INTO invoice_line_items (id, invoice_id, {}) SELECT {} FROM (VALUES {}) v \
-         JOIN invoices i ON i.id = v.column2 AND i.version = v.column{}",
+         JOIN invoices i ON i.id = v.column2 AND i.version = v.column{} WHERE true \
+         ON CONFLICT (id) DO NOTHING",
         LINE_ITEM_COLUMNS[1..].join(", "),
         picked.join(", "),
         values(n + 1, rows),
@@ -202,12 +205,20 @@ async fn apply_group(tx: &mut Tx, group: &Group, at: &Arc<str>) -> Result<u64> {
     if group.entity != Entity::Invoice || changed == 0 {
         return Ok(changed);
     }
-    // The line items of the invoices the desk now holds at the page's version: out, then in.
+    // The line items of the invoices the desk now holds at the page's version: the old ones
+    // out, then the page's in. An invoice's first version (1) replaces no other version, and a
+    // replay of the same version has the items the desk holds: only a newer version has old
+    // items to take out. (So a first sync, nearly all first versions, deletes nothing.)
     let version = cols
         .iter()
         .position(|c| *c == "version")
         .expect("a version");
-    for rows in chunks(&group.rows) {
+    let replacing: Vec<&Row> = group
+        .rows
+        .iter()
+        .filter(|row| !matches!(row.cells[version], Cell::Int(v) if v <= 1))
+        .collect();
+    for rows in chunks(&replacing) {
         let mut args = SqliteArguments::default();
         for row in rows {
             bind(&mut args, &row.cells[0])?;
@@ -427,6 +438,12 @@ mod tests {
                 .as_deref(),
             Some("2"),
             "the cursor moves with its page"
+        );
+        // A first version replayed (a page applied again after a crash) keeps its items.
+        assert_eq!(apply_page(&store, &first).await.unwrap(), 2);
+        assert_eq!(
+            invoice_now(&store).await,
+            (1, "PENDING".into(), vec![("li_a".into(), 4118)])
         );
 
         // Twice in one page: the newest state wins, its items replace the old ones.

@@ -191,7 +191,7 @@ fn main() {
             reading += t.elapsed();
             let t = Instant::now();
             if writer.is_none() {
-                writer = Some(PageWriter::start(&desk, 0, &page).await.unwrap());
+                writer = Some(PageWriter::start(&desk, 0, page.has_more).await.unwrap());
             }
             let writer = writer.as_mut().unwrap();
             writer.apply(&page).await.unwrap();

@@ -84,11 +84,11 @@ pub struct PageWriter<'a> {
 }
 
 impl<'a> PageWriter<'a> {
-    /// Starts writing the pages that follow the cursor `after`, `first` being the first of
-    /// them. A desk's first sync with more than one page to load sets its indexes aside
-    /// until [`PageWriter::finish`] (see the module doc).
-    pub async fn start(store: &'a Store, after: i64, first: &ReadPage) -> Result<Self> {
-        if after == 0 && first.has_more {
+    /// Starts writing the pages that follow the cursor `after`; `more_pages` if the first of
+    /// them says more follow. A desk's first sync with more than one page to load sets its
+    /// indexes aside until [`PageWriter::finish`] (see the module doc).
+    pub async fn start(store: &'a Store, after: i64, more_pages: bool) -> Result<Self> {
+        if after == 0 && more_pages {
             begin(store).await?;
         }
         Ok(Self { store })
@@ -148,7 +148,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
         let only = read(page(1, vec![customer(1)]));
-        let mut writer = PageWriter::start(&store, 0, &only).await.unwrap();
+        let mut writer = PageWriter::start(&store, 0, only.has_more).await.unwrap();
         assert!(!pending(&store).await.unwrap());
         writer.apply(&only).await.unwrap();
         writer.finish(&mut |_, _, _| {}).await.unwrap();
@@ -175,7 +175,7 @@ mod tests {
         );
         first.has_more = true;
         let first = read(first);
-        let mut writer = PageWriter::start(&store, 0, &first).await.unwrap();
+        let mut writer = PageWriter::start(&store, 0, first.has_more).await.unwrap();
         assert!(pending(&store).await.unwrap());
         let aside = schema(&store).await;
         for gone in ["index invoices_number:", "trigger customers_fts_ai:"] {
@@ -207,7 +207,7 @@ mod tests {
             "and says so"
         );
         let rest = read(page(3, vec![invoice(3, 2, "SUCCEEDED", &[("li_b", 4118)])]));
-        let mut writer = PageWriter::start(&store, 2, &rest).await.unwrap();
+        let mut writer = PageWriter::start(&store, 2, rest.has_more).await.unwrap();
         writer.apply(&rest).await.unwrap();
         let mut stages = Vec::new();
         writer

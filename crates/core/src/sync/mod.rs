@@ -194,11 +194,15 @@ pub struct SyncReport {
     pub cursor: i64,
 }
 
-/// Pulls every change after the desk's cursor, page by page. The next page is fetched and read
-/// while the current one is applied (the platform, the reading and the desk's SQLite work at
-/// the same time); the
-/// cursor still moves only with each applied page. A first sync with more than a page to load
-/// sets the indexes aside while it loads (see [`initial`]).
+/// Pages fetched ahead of the one the desk is applying.
+const AHEAD: usize = 4;
+
+/// Pulls every change after the desk's cursor, page by page. Fetching, reading and applying
+/// are a pipeline: while the desk applies a page, the pages after it are being read into rows
+/// (on blocking threads) and fetched (each as soon as the one before has arrived, since it
+/// starts at that page's cursor), up to [`AHEAD`] pages ahead. The cursor still moves only
+/// with each applied page. A first sync with more than a page to load sets the indexes aside
+/// while it loads (see [`initial`]).
 pub async fn pull(
     store: &Store,
     client: &PlatformClient,
@@ -207,13 +211,8 @@ pub async fn pull(
     let started = Instant::now();
     let (mut changes, mut rows) = (0u64, 0u64);
     let after = cursor(store).await?;
-    let read = |raw| async move {
-        tokio::task::spawn_blocking(move || read_page(&raw))
-            .await
-            .map_err(|e| Error::Internal(format!("reading a page of the feed failed: {e}")))?
-    };
-    let mut page = read(client.changes(after, PAGE).await?).await?;
-    let mut writer = PageWriter::start(store, after, &page).await?;
+    let first = client.changes(after, PAGE).await?;
+    let mut writer = PageWriter::start(store, after, first.has_more).await?;
     let mut report = |changes, rows, cursor, indexing| {
         progress(PullProgress {
             changes,
@@ -223,23 +222,42 @@ pub async fn pull(
             indexing,
         })
     };
-    loop {
-        let next = async {
-            match page.has_more {
-                true => Ok(Some(read(client.changes(page.cursor, PAGE).await?).await?)),
-                false => Ok(None),
+    let (queue, mut pages) = tokio::sync::mpsc::channel(AHEAD);
+    let fetch = async move {
+        let mut next = Ok(first);
+        loop {
+            let page = match next {
+                Ok(page) => page,
+                Err(e) => {
+                    let _ = queue.send(Err(e)).await;
+                    return Ok(());
+                }
+            };
+            let more = page.has_more.then_some(page.cursor);
+            let reading = tokio::task::spawn_blocking(move || read_page(&page));
+            if queue.send(Ok(reading)).await.is_err() {
+                return Ok(()); // the desk stopped applying
             }
-        };
-        let (applied, next) = tokio::try_join!(writer.apply(&page), next)?;
-        rows += applied;
-        changes += page.changes as u64;
-        report(changes, rows, page.cursor, None);
-        match next {
-            Some(n) => page = n,
-            None => break,
+            let Some(cursor) = more else { return Ok(()) };
+            next = client.changes(cursor, PAGE).await;
         }
-    }
-    let cursor = page.cursor;
+    };
+    let mut cursor = after;
+    let apply = async {
+        while let Some(next) = pages.recv().await {
+            let page = next?.await.map_err(|e| {
+                Error::Internal(format!("reading a page of the feed failed: {e}"))
+            })??;
+            rows += writer.apply(&page).await?;
+            changes += page.changes as u64;
+            cursor = page.cursor;
+            report(changes, rows, cursor, None);
+        }
+        Ok::<_, Error>(())
+    };
+    // An error applying ends the fetching at once; one fetching is applied after the pages
+    // before it.
+    tokio::try_join!(fetch, apply)?;
     writer
         .finish(&mut |what, done, total| report(changes, rows, cursor, Some((what, done, total))))
         .await?;

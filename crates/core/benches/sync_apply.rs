@@ -206,7 +206,23 @@ fn main() {
         }
         let t = Instant::now();
         let writer = writer.expect("the source desk has records");
-        writer.finish(&mut |_, _, _| {}).await.unwrap();
+        // The slowest steps of creating the indexes again, for where the time goes.
+        let mut steps: Vec<(String, Duration)> = Vec::new();
+        let mut last = Instant::now();
+        writer
+            .finish(&mut |what, done, total| {
+                steps.push((format!("{what} {done}/{total}"), last.elapsed()));
+                last = Instant::now();
+            })
+            .await
+            .unwrap();
+        steps.sort_by_key(|s| std::cmp::Reverse(s.1));
+        let slowest: Vec<String> = steps
+            .iter()
+            .take(6)
+            .map(|(step, d)| format!("{step} {:.2} s", d.as_secs_f64()))
+            .collect();
+        println!("slowest index steps: {}", slowest.join(", "));
         let indexing = t.elapsed();
         applying += indexing;
         // A page is timed under the entity of its first change (a saved feed mixes them).

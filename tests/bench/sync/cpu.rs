@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 /// Clock ticks per second in `/proc/*/stat` (USER_HZ: 100 on Linux, whatever the kernel's HZ).
 const TICKS: f64 = 100.0;
 
-/// CPU seconds used so far, per program name, and by this process's waited-for children.
+/// CPU seconds used so far, per program name (each process with the children it has reaped),
+/// and by this process's waited-for children.
 pub struct Snapshot {
     by_program: BTreeMap<String, f64>,
     children: f64,
@@ -31,12 +32,12 @@ pub fn snapshot() -> Snapshot {
         if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        if let Some((comm, cpu, _)) = std::fs::read_to_string(entry.path().join("stat"))
+        if let Some((comm, cpu, reaped)) = std::fs::read_to_string(entry.path().join("stat"))
             .ok()
             .as_deref()
             .and_then(parse)
         {
-            *by_program.entry(comm).or_insert(0.0) += cpu;
+            *by_program.entry(comm).or_insert(0.0) += cpu + reaped;
         }
     }
     let children = std::fs::read_to_string("/proc/self/stat")
@@ -51,8 +52,9 @@ pub fn snapshot() -> Snapshot {
 }
 
 /// CPU seconds each of the bench's programs used since `before`, as one line. A process that
-/// started and ended in between counts only if it was this bench's child (the desks' `sync
-/// now`); PostgreSQL's backends and the platform outlive every phase.
+/// ended in between counts through the process that reaped it: a PostgreSQL backend through
+/// the postmaster (the platform's pool closes idle connections), a desk's `sync now` through
+/// this bench.
 pub fn since(before: &Snapshot) -> String {
     let now = snapshot();
     let used = |prefix: &str| -> f64 {

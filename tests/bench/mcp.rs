@@ -223,7 +223,7 @@ fn row(name: &str, s: &Stats, peer: Option<&Stats>) {
     );
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     let o = opts()?;
     let bin = tool("COUNTERSIGN_BIN");

@@ -84,6 +84,15 @@ fn main() {
             .collect();
         println!("| in-process, µs               |      p50 |      p95 |      p99 |");
         println!("|------------------------------|---------:|---------:|---------:|");
+        // The floor of any query: a round trip to a connection's worker thread and back.
+        let d = time(&numbers, |_| async move {
+            sqlx::query_scalar::<_, i64>("SELECT 1")
+                .fetch_one(pool)
+                .await
+                .map_err(countersign_core::Error::from)
+        })
+        .await;
+        report("SELECT 1 (the round trip)", d);
         let d = time(&numbers, |n| async move {
             invoices::detail(pool, &invoices::InvoiceRef::Number(n)).await
         })

@@ -120,3 +120,77 @@ fn an_agent_cannot_decide_an_escalation_from_the_cli() {
     let out = desk.cli(&["decide", "esc_nope", "approve"]).unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
 }
+
+/// The CPUs each thread of process `pid` may run on (`Cpus_allowed_list`), once it has started
+/// a thread besides its main one (the desk's first SQLite connection).
+#[cfg(target_os = "linux")]
+fn allowed_cpus(pid: u32) -> Vec<String> {
+    use std::time::{Duration, Instant};
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let lists: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .expect("the server runs")
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.path().join("status")).ok())
+            .filter_map(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+                    .map(|v| v.trim().to_owned())
+            })
+            .collect();
+        if lists.len() >= 2 || Instant::now() > deadline {
+            return lists;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_mcp_server_keeps_its_threads_on_one_cpu_unless_told_otherwise() {
+    use std::process::Stdio;
+    let desk = Desk::demo(5, 20, 5).expect("demo desk");
+    let ours = std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let spawn = |extra: &[&str]| {
+        let mut c = desk.command();
+        c.arg("mcp")
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        c.spawn().expect("start countersign mcp")
+    };
+
+    let mut pinned = spawn(&[]);
+    let lists = allowed_cpus(pinned.id());
+    pinned.kill().unwrap();
+    pinned.wait().unwrap();
+    assert!(
+        lists.len() >= 2,
+        "the server started its threads: {lists:?}"
+    );
+    let one = &lists[0];
+    assert!(
+        one.parse::<usize>().is_ok(),
+        "a single CPU, not a set: {one:?}"
+    );
+    assert!(
+        lists.iter().all(|l| l == one),
+        "every thread on it: {lists:?}"
+    );
+
+    let mut free = spawn(&["--any-cpu"]);
+    let lists = allowed_cpus(free.id());
+    free.kill().unwrap();
+    free.wait().unwrap();
+    assert!(
+        lists.iter().all(|l| *l == ours),
+        "--any-cpu leaves the CPUs it was given ({ours}): {lists:?}"
+    );
+}

@@ -8,6 +8,7 @@
 
 mod audit;
 mod connect;
+mod cpu;
 mod demo;
 mod desk;
 mod doctor;
@@ -136,6 +137,11 @@ fn main() -> ExitCode {
     };
     let serving = matches!(cli.command, Command::Serve(_));
     init_logging(if serving { "info" } else { "warn" });
+    match &cli.command {
+        Command::Mcp(args) => cpu::keep_on_one_cpu(&args.placement),
+        Command::Serve(args) => cpu::keep_on_one_cpu(&args.placement),
+        _ => {}
+    }
     // One thread runs every task: SQLite's work happens on sqlx's worker threads, so what is
     // left per request (HTTP, JSON) is small, and a multi-threaded runtime spent more on waking
     // its workers across threads than it gained, the HTTP endpoint's many clients included.

@@ -38,6 +38,8 @@ pub struct McpArgs {
     /// What the assistant on the other end may do.
     #[arg(long, value_enum, default_value = "draft")]
     pub scope: ScopeArg,
+    #[command(flatten)]
+    pub placement: crate::cpu::Placement,
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +53,8 @@ pub struct ServeArgs {
     /// Create a `draft`-scoped token named NAME first, and print it with client configs.
     #[arg(long, value_name = "NAME")]
     pub new_token: Option<String>,
+    #[command(flatten)]
+    pub placement: crate::cpu::Placement,
 }
 
 pub async fn mcp(ctx: &Context, args: &McpArgs) -> anyhow::Result<()> {

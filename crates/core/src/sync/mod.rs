@@ -409,3 +409,103 @@ pub async fn notices(store: &Store, mark_read: bool) -> Result<Vec<SyncNotice>> 
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::pull::fixtures::{customer_record, page};
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A platform that answers `GET /v1/sync/changes?after=N` with the page given for N, and
+    /// hangs up without an answer for any other N (an answer lost on the way).
+    async fn platform(pages: Vec<(i64, String)>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let pages = pages.clone();
+                tokio::spawn(async move {
+                    let mut pending = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        let end = loop {
+                            if let Some(i) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break i + 4;
+                            }
+                            match conn.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => pending.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head = String::from_utf8_lossy(&pending[..end]).into_owned();
+                        pending.drain(..end);
+                        let after = head
+                            .split("after=")
+                            .nth(1)
+                            .and_then(|r| r.split(['&', ' ']).next())
+                            .and_then(|a| a.parse::<i64>().ok());
+                        let Some((_, body)) = pages.iter().find(|(a, _)| Some(*a) == after) else {
+                            return;
+                        };
+                        let answer = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                             content-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if conn.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    /// The feed page after `after`: customers `seqs`, and whether more follow.
+    fn body(seqs: &[i64], has_more: bool) -> String {
+        let changes = seqs
+            .iter()
+            .map(|s| customer_record(*s, &format!("cus_{s}"), 1, &format!("Customer {s}")))
+            .collect();
+        let mut p = page(*seqs.last().unwrap(), changes);
+        p.has_more = has_more;
+        serde_json::to_string(&p).unwrap()
+    }
+
+    async fn customers(store: &Store) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM customers")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_pull_that_loses_a_page_keeps_the_pages_before_it_and_resumes_after_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
+        let first = vec![(0, body(&[1, 2], true)), (2, body(&[3, 4], true))];
+        let client = PlatformClient::new(&platform(first.clone()).await, "t").unwrap();
+        let err = pull(&store, &client, |_| {}).await.unwrap_err();
+        assert_eq!(
+            err.code(),
+            countersign_model::ErrorCode::Unavailable,
+            "{err}"
+        );
+        assert_eq!(cursor(&store).await.unwrap(), 4, "both pages before it");
+        assert_eq!(customers(&store).await, 4);
+        assert!(status(&store).await.unwrap().first_sync_loading);
+
+        let mut all = first;
+        all.push((4, body(&[5], false)));
+        let client = PlatformClient::new(&platform(all).await, "t").unwrap();
+        let (changes, rows, at) = pull(&store, &client, |_| {}).await.unwrap();
+        assert_eq!(
+            (changes, rows, at),
+            (1, 1, 5),
+            "only what it had not applied"
+        );
+        assert_eq!(customers(&store).await, 5);
+        assert!(!status(&store).await.unwrap().first_sync_loading);
+    }
+}

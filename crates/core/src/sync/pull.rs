@@ -338,15 +338,19 @@ pub(super) mod fixtures {
     }
 
     pub(crate) fn named_customer(seq: i64, version: i64, name: &str) -> RawChange {
+        customer_record(seq, "cus_p", version, name)
+    }
+
+    pub(crate) fn customer_record(seq: i64, id: &str, version: i64, name: &str) -> RawChange {
         let data = serde_json::json!({
-            "id": "cus_p", "external_id": "ext-p", "name": name, "email": "anna@example.com",
+            "id": id, "external_id": format!("ext-{id}"), "name": name, "email": "anna@example.com",
             "phone": null, "company": "Schmidt GmbH", "address_line1": null, "address_line2": null,
             "address_city": null, "address_state": null, "address_postal_code": null,
             "address_country": "DE", "timezone": null, "status": "active", "metadata": "{}",
             "created_at": "2025-01-01T00:00:00.000Z", "updated_at": "2025-01-01T00:00:00.000Z",
             "version": version
         });
-        change(seq, Entity::Customer, "cus_p", version, &data.to_string())
+        change(seq, Entity::Customer, id, version, &data.to_string())
     }
 }
 

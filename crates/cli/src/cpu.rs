@@ -5,6 +5,11 @@
 //! `docs/performance.md` names, a query's round trip took 98-117 µs across CPUs and 13-17 µs on
 //! one (`cargo bench -p countersign-core --bench store`, its `SELECT 1` row). So `countersign mcp`
 //! and `countersign serve` keep every thread on the CPU they start on, unless told `--any-cpu`.
+//!
+//! The price: the server does one CPU's worth of work at a time, so concurrent HTTP clients
+//! take turns, and the OS cannot move it off a CPU another program keeps busy. A desk serves a
+//! person's few assistants; for them the cheaper hand-off is worth more. The desktop app serves
+//! MCP inside its own process and does not do this.
 
 use clap::Args;
 
@@ -28,6 +33,9 @@ pub fn keep_on_one_cpu(placement: &Placement) {
     {
         use rustix::thread::{CpuSet, sched_getcpu, sched_setaffinity};
         let cpu = sched_getcpu();
+        if cpu >= CpuSet::MAX_CPU {
+            return; // beyond what a CPU set can name
+        }
         let mut one = CpuSet::new();
         one.set(cpu);
         match sched_setaffinity(None, &one) {

@@ -71,19 +71,26 @@ fn delete_line_items_sql(rows: usize) -> String {
 
 /// `rows` line items (bound as id, invoice id, the other [`LINE_ITEM_COLUMNS`], the invoice's
 /// version), each if the desk now holds its invoice at that version. An item the desk already
-/// has is left as it is: the same version of an invoice has the same items.
+/// has is written over: a replayed version writes the same values, and an item that moved to
+/// another invoice moves with it.
 fn insert_line_items_sql(rows: usize) -> String {
     let n = LINE_ITEM_COLUMNS.len() + 1;
     let picked: Vec<String> = (1..=n).map(|i| format!("v.column{i}")).collect();
+    let set: Vec<String> = ["invoice_id"]
+        .iter()
+        .chain(&LINE_ITEM_COLUMNS[1..])
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
     // `WHERE true` keeps SQLite from reading `ON CONFLICT` as part of the join.
     format!(
         "INSERT INTO invoice_line_items (id, invoice_id, {}) SELECT {} FROM (VALUES {}) v \
          JOIN invoices i ON i.id = v.column2 AND i.version = v.column{} WHERE true \
-         ON CONFLICT (id) DO NOTHING",
+         ON CONFLICT (id) DO UPDATE SET {}",
         LINE_ITEM_COLUMNS[1..].join(", "),
         picked.join(", "),
         values(n + 1, rows),
-        n + 1
+        n + 1,
+        set.join(", ")
     )
 }
 
@@ -207,8 +214,8 @@ async fn apply_group(tx: &mut Tx, group: &Group, at: &Arc<str>) -> Result<u64> {
     }
     // The line items of the invoices the desk now holds at the page's version: the old ones
     // out, then the page's in. An invoice's first version (1) replaces no other version, and a
-    // replay of the same version has the items the desk holds: only a newer version has old
-    // items to take out. (So a first sync, nearly all first versions, deletes nothing.)
+    // replay of the same version writes its items over themselves: only a newer version has
+    // old items to take out. (So a first sync, nearly all first versions, deletes nothing.)
     let version = cols
         .iter()
         .position(|c| *c == "version")
@@ -314,6 +321,16 @@ pub(super) mod fixtures {
         status: &str,
         items: &[(&str, i64)],
     ) -> RawChange {
+        invoice_record(seq, "inv_p1", version, status, items)
+    }
+
+    pub(crate) fn invoice_record(
+        seq: i64,
+        id: &str,
+        version: i64,
+        status: &str,
+        items: &[(&str, i64)],
+    ) -> RawChange {
         let items: Vec<serde_json::Value> = items
             .iter()
             .map(|(id, amount)| {
@@ -322,7 +339,7 @@ pub(super) mod fixtures {
             })
             .collect();
         let data = serde_json::json!({
-            "id": "inv_p1", "invoice_number": "INV-P1", "customer_id": "cus_p", "subscription_id": null,
+            "id": id, "invoice_number": format!("INV-{}", id.trim_start_matches("inv_").to_uppercase()), "customer_id": "cus_p", "subscription_id": null,
             "invoice_status": "FINALIZED", "payment_status": status, "invoice_type": "SUBSCRIPTION",
             "billing_reason": "SUBSCRIPTION_CYCLE", "currency": "EUR", "amount_due": 4900,
             "amount_paid": 0, "amount_remaining": 4900, "refunded_amount": 0, "subtotal": 4118,
@@ -330,7 +347,7 @@ pub(super) mod fixtures {
             "paid_at": null, "voided_at": null, "period_start": null, "period_end": null,
             "line_items": items, "updated_at": "2025-02-01T00:00:00.000Z", "version": version
         });
-        change(seq, Entity::Invoice, "inv_p1", version, &data.to_string())
+        change(seq, Entity::Invoice, id, version, &data.to_string())
     }
 
     pub(crate) fn customer(seq: i64) -> RawChange {
@@ -358,6 +375,43 @@ pub(super) mod fixtures {
 mod tests {
     use super::fixtures::*;
     use super::*;
+
+    #[tokio::test]
+    async fn a_line_item_that_moves_to_another_invoice_moves_on_the_desk() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
+        let a = |seq, version, items: &[(&str, i64)]| {
+            invoice_record(seq, "inv_a", version, "PENDING", items)
+        };
+        let b = |seq, version, items: &[(&str, i64)]| {
+            invoice_record(seq, "inv_b", version, "PENDING", items)
+        };
+        apply_page(
+            &store,
+            &page(3, vec![customer(1), a(2, 1, &[("li_x", 10)]), b(3, 1, &[])]),
+        )
+        .await
+        .unwrap();
+        // The item now belongs to B, and B's new version comes a page before A's.
+        apply_page(&store, &page(4, vec![b(4, 2, &[("li_x", 10)])]))
+            .await
+            .unwrap();
+        apply_page(&store, &page(5, vec![a(5, 2, &[("li_y", 20)])]))
+            .await
+            .unwrap();
+        let items: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, invoice_id FROM invoice_line_items ORDER BY id")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            items,
+            vec![
+                ("li_x".to_owned(), "inv_b".to_owned()),
+                ("li_y".to_owned(), "inv_a".to_owned())
+            ]
+        );
+    }
 
     #[test]
     fn rows_go_in_as_few_statements_as_the_ladder_allows() {
@@ -443,7 +497,8 @@ mod tests {
             Some("2"),
             "the cursor moves with its page"
         );
-        // A first version replayed (a page applied again after a crash) keeps its items.
+        // A first version replayed (a page applied again after a crash) writes its items over
+        // themselves.
         assert_eq!(apply_page(&store, &first).await.unwrap(), 2);
         assert_eq!(
             invoice_now(&store).await,

@@ -5,6 +5,10 @@
 //! A column gets what SQLite's `record ->> '$.column'` would give for the same JSON: strings
 //! as text, integers as integers, other numbers as reals, `true`/`false` as 1/0, `null` and
 //! absent keys as NULL, an object or array as its JSON text; the first of two equal keys wins.
+//! Where the two differ, no record of the platform's goes: an object's text is serde_json's
+//! (keys sorted, numbers and escapes normalized) where SQLite keeps the sender's, and a number
+//! too large for a double or a lone UTF-16 surrogate is refused here. The platform sends every
+//! column as a scalar and renders its records from PostgreSQL, which has neither.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::collections::HashMap;

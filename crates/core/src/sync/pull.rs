@@ -183,8 +183,37 @@ fn bind(args: &mut SqliteArguments, cell: &Cell) -> Result<()> {
     .map_err(|e| Error::Internal(format!("cannot bind a synced value: {e}")))
 }
 
+/// Runs `sql(n)` on the rows in pieces of [`chunks`], each row bound as its `cells`; returns
+/// the desk rows changed.
+async fn in_chunks<'c, T, I>(
+    tx: &mut Tx,
+    rows: &'c [T],
+    sql: impl Fn(usize) -> String,
+    cells: impl Fn(&'c T) -> I,
+    failed: &impl Fn(sqlx::Error) -> Error,
+) -> Result<u64>
+where
+    I: Iterator<Item = &'c Cell>,
+{
+    let mut changed = 0;
+    for chunk in chunks(rows) {
+        let mut args = SqliteArguments::default();
+        for row in chunk {
+            for cell in cells(row) {
+                bind(&mut args, cell)?;
+            }
+        }
+        changed += sqlx::query_with(sqlx::AssertSqlSafe(sql(chunk.len())), args)
+            .execute(&mut **tx)
+            .await
+            .map_err(failed)?
+            .rows_affected();
+    }
+    Ok(changed)
+}
+
 /// Applies one entity's records; returns how many desk rows changed.
-async fn apply_group(tx: &mut Tx, group: &Group, at: &Arc<str>) -> Result<u64> {
+async fn apply_group(tx: &mut Tx, group: &Group, at: &Cell) -> Result<u64> {
     let (table, cols) = columns(group.entity);
     let failed = |e: sqlx::Error| {
         Error::Unavailable(format!(
@@ -192,23 +221,15 @@ async fn apply_group(tx: &mut Tx, group: &Group, at: &Arc<str>) -> Result<u64> {
             group.seqs.0, group.seqs.1
         ))
     };
-    let mut changed = 0;
-    for rows in chunks(&group.rows) {
-        let mut args = SqliteArguments::default();
-        args.reserve(rows.len() * (cols.len() + 1), 0);
-        for row in rows {
-            for cell in &row.cells {
-                bind(&mut args, cell)?;
-            }
-            bind(&mut args, &Cell::Text(Arc::clone(at)))?;
-        }
-        let sql = upsert_sql(table, cols, rows.len());
-        changed += sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
-            .execute(&mut **tx)
-            .await
-            .map_err(failed)?
-            .rows_affected();
-    }
+    let upsert = |n| upsert_sql(table, cols, n);
+    let changed = in_chunks(
+        tx,
+        &group.rows,
+        upsert,
+        |row| row.cells.iter().chain([at]),
+        &failed,
+    )
+    .await?;
     if group.entity != Entity::Invoice || changed == 0 {
         return Ok(changed);
     }
@@ -225,40 +246,33 @@ async fn apply_group(tx: &mut Tx, group: &Group, at: &Arc<str>) -> Result<u64> {
         .iter()
         .filter(|row| !matches!(row.cells[version], Cell::Int(v) if v <= 1))
         .collect();
-    for rows in chunks(&replacing) {
-        let mut args = SqliteArguments::default();
-        for row in rows {
-            bind(&mut args, &row.cells[0])?;
-            bind(&mut args, &row.cells[version])?;
-        }
-        sqlx::query_with(sqlx::AssertSqlSafe(delete_line_items_sql(rows.len())), args)
-            .execute(&mut **tx)
-            .await
-            .map_err(failed)?;
-    }
+    in_chunks(
+        tx,
+        &replacing,
+        delete_line_items_sql,
+        |row| [&row.cells[0], &row.cells[version]].into_iter(),
+        &failed,
+    )
+    .await?;
     let items: Vec<(&Row, &Row)> = group
         .rows
         .iter()
         .flat_map(|invoice| invoice.nested.iter().map(move |item| (invoice, item)))
         .collect();
-    for items in chunks(&items) {
-        let mut args = SqliteArguments::default();
-        for (invoice, item) in items {
-            bind(&mut args, &item.cells[0])?;
-            bind(&mut args, &invoice.cells[0])?;
-            for cell in &item.cells[1..] {
-                bind(&mut args, cell)?;
-            }
-            bind(&mut args, &invoice.cells[version])?;
-        }
-        sqlx::query_with(
-            sqlx::AssertSqlSafe(insert_line_items_sql(items.len())),
-            args,
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(failed)?;
-    }
+    in_chunks(
+        tx,
+        &items,
+        insert_line_items_sql,
+        // As the statement binds them: id, invoice id, the rest, the invoice's version.
+        |(invoice, item)| {
+            [&item.cells[0], &invoice.cells[0]]
+                .into_iter()
+                .chain(&item.cells[1..])
+                .chain([&invoice.cells[version]])
+        },
+        &failed,
+    )
+    .await?;
     Ok(changed)
 }
 
@@ -270,7 +284,7 @@ pub async fn apply_read_page(store: &Store, page: &ReadPage) -> Result<u64> {
     // page's statements would be compiled again.)
     let mut tx = store.write().await?;
     let at = ts(now());
-    let at_cell: Arc<str> = at.as_str().into();
+    let at_cell = Cell::Text(at.as_str().into());
     let mut changed = 0;
     for group in &page.groups {
         changed += apply_group(&mut tx, group, &at_cell).await?;

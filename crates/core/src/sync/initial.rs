@@ -13,7 +13,7 @@
 //! [`PageWriter`] is the pull loop's side of the desk: it decides whether a pull is such a first
 //! sync and finishes it.
 
-use super::pull::{ReadPage, apply_read_page};
+use super::page::{ReadPage, apply_read_page};
 use super::state;
 use crate::bulk::{self, SchemaObject};
 use crate::store::{Tx, corrupt};
@@ -112,8 +112,8 @@ impl<'a> PageWriter<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::pull::fixtures::*;
-    use super::super::pull::{apply_page, read_page};
+    use super::super::fixtures::*;
+    use super::super::page::{apply_page, read_page};
     use super::*;
 
     fn read(page: countersign_model::sync::RawChangesPage) -> ReadPage {

@@ -5,33 +5,12 @@
 
 use super::window::{ACTION_LIMIT, Window};
 use anyhow::{Context, Result, ensure};
-use countersign_e2e::platform::{KeyringSession, Platform, desk_command};
-use std::io::Write;
-use std::path::Path;
-use std::process::Stdio;
+use countersign_e2e::platform::{KeyringSession, Platform, desk_command, sync_login};
 use std::time::{Duration, Instant};
 
 /// Sync is push-fast (the outbox is looked at every 250 ms, the platform's events trigger
 /// pulls); a loaded CI machine gets slack on top.
 const SYNC_LIMIT: Duration = Duration::from_secs(10);
-
-/// `countersign --data-dir DIR --profile sam ARGS` in the keyring's session; `stdin` is typed in.
-fn cli(keyring: &KeyringSession, dir: &Path, args: &[&str], stdin: &str) -> Result<String> {
-    let mut child = desk_command(dir, "sam", keyring)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    writeln!(child.stdin.take().context("stdin")?, "{stdin}")?;
-    let out = child.wait_with_output()?;
-    ensure!(
-        out.status.success(),
-        "countersign {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
@@ -40,13 +19,19 @@ async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
     let (agent, _supervisor) = platform.tenant().await?;
     let ticket = platform.ingest_double_charge(&agent).await?;
     let dir = tempfile::tempdir()?;
-    cli(
-        &keyring,
-        dir.path(),
-        &["sync", "login", "--url", &platform.url],
+    sync_login(
+        desk_command(dir.path(), "sam", &keyring),
+        &platform.url,
         &agent,
     )?;
-    cli(&keyring, dir.path(), &["sync", "now"], "")?;
+    let now = desk_command(dir.path(), "sam", &keyring)
+        .args(["sync", "now"])
+        .output()?;
+    ensure!(
+        now.status.success(),
+        "countersign sync now: {}",
+        String::from_utf8_lossy(&now.stderr)
+    );
 
     let bus = keyring.bus_address();
     let runtime = keyring.dir().display().to_string();

@@ -6,6 +6,8 @@
 //! one (`cargo bench -p countersign-core --bench store`, its `SELECT 1` row). So `countersign mcp`
 //! and `countersign serve` keep every thread on the CPU they start on, unless told `--any-cpu`.
 //!
+//! A process on one CPU also keeps one SQLite connection (see [`connections`]).
+//!
 //! The price: the server does one CPU's worth of work at a time, so concurrent HTTP clients
 //! take turns, and the OS cannot move it off a CPU another program keeps busy. A desk serves a
 //! person's few assistants; for them the cheaper hand-off is worth more. The desktop app serves
@@ -42,5 +44,31 @@ pub fn keep_on_one_cpu(placement: &Placement) {
             Ok(()) => tracing::debug!(cpu, "threads kept on one CPU"),
             Err(e) => tracing::debug!(error = %e, "cannot keep threads on one CPU"),
         }
+    }
+}
+
+/// How many SQLite connections this process should keep: one when it may run on one CPU only
+/// (pinned above, or placed so by whoever started it), where a second connection could never
+/// run at the same time and would only make each keep a colder cache (see
+/// `countersign_core::Store::open_with`); the default otherwise.
+pub fn connections() -> u32 {
+    if cpus_allowed() == Some(1) {
+        1
+    } else {
+        countersign_core::store::DEFAULT_CONNECTIONS
+    }
+}
+
+/// How many CPUs this process may run on, where the OS says.
+fn cpus_allowed() -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        rustix::thread::sched_getaffinity(None)
+            .ok()
+            .map(|set| set.count())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
     }
 }

@@ -48,6 +48,12 @@ impl Context {
 
     /// Opens the profile's existing desk; a missing one is `not_found` with how to create it.
     pub async fn open(&self) -> anyhow::Result<Store> {
+        self.open_with(countersign_core::store::DEFAULT_CONNECTIONS)
+            .await
+    }
+
+    /// [`Context::open`] keeping at most `connections` SQLite connections.
+    pub async fn open_with(&self, connections: u32) -> anyhow::Result<Store> {
         let path = self.desk_path()?;
         if !path.exists() {
             let hint = if self.profile == countersign_core::profile::DEMO_PROFILE {
@@ -68,7 +74,7 @@ impl Context {
             )
             .into());
         }
-        Ok(Store::open(&path).await?)
+        Ok(Store::open_with(&path, connections).await?)
     }
 
     /// Opens the profile's desk, creating an empty one if it has none (a desk about to be filled

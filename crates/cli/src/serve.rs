@@ -58,7 +58,7 @@ pub struct ServeArgs {
 }
 
 pub async fn mcp(ctx: &Context, args: &McpArgs) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
+    let store = ctx.open_with(crate::cpu::connections()).await?;
     tracing::info!(profile = %ctx.profile, scope = ?args.scope, "serving MCP over stdio");
     let result = countersign_mcp::serve_stdio(store.clone(), args.scope.into()).await;
     store.close().await;
@@ -66,7 +66,8 @@ pub async fn mcp(ctx: &Context, args: &McpArgs) -> anyhow::Result<()> {
 }
 
 pub async fn serve(ctx: &Context, args: &ServeArgs) -> anyhow::Result<()> {
-    let (store, person) = ctx.open_as_person().await?;
+    let store = ctx.open_with(crate::cpu::connections()).await?;
+    let person = settings::person(store.pool()).await?;
     let port = match args.port {
         Some(p) => p,
         None => settings::mcp_port(store.pool()).await?,

@@ -25,10 +25,15 @@ pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// [`Store::open`]): 64 MiB.
 const WAL_BACKSTOP_PAGES: u32 = 16_384;
 
+/// How many connections [`Store::open`] keeps for the desk's work.
+pub const DEFAULT_CONNECTIONS: u32 = 6;
+
 /// One desk database.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The background checkpoint's own connection, so it never waits for (or holds up) work.
+    checkpoints: SqlitePool,
     path: PathBuf,
     /// Keeps the checkpoint task running while any clone of this store is alive.
     _alive: std::sync::Arc<()>,
@@ -53,6 +58,20 @@ impl Store {
     /// Past the threshold, the committing writer checkpoints the few frames the background
     /// task has not yet copied, and its next write starts the log again.
     pub async fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, DEFAULT_CONNECTIONS).await
+    }
+
+    /// [`Store::open`] with at most `connections` statements running at once.
+    ///
+    /// A process that runs on one CPU should ask for one. SQLite drops a connection's whole
+    /// page cache when it begins a read after another connection has written, and an MCP
+    /// server writes an audit row on every call: with several connections taking turns (the
+    /// pool hands out the longest idle), each call began with a cold cache and read every
+    /// page it needed from the file again, B-tree roots included: 30 `pread`s per
+    /// `get_invoice` call on the 1M-invoice bench desk, against 6.5 on one connection
+    /// (`perf stat -e syscalls:sys_enter_pread64 -p <server>`). Several connections only pay
+    /// off when their statements can run on several CPUs.
+    pub async fn open_with(path: &Path, connections: u32) -> Result<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
@@ -67,21 +86,27 @@ impl Store {
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-32000")
             .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string());
-        let pool = SqlitePoolOptions::new()
-            // A local file cannot drop a connection: pinging before each use only adds a round trip.
-            .test_before_acquire(false)
-            .max_connections(6)
-            .min_connections(1)
-            .connect_with(options)
+        let pool_of = |n: u32| {
+            SqlitePoolOptions::new()
+                // A local file cannot drop a connection: pinging before each use only adds a
+                // round trip.
+                .test_before_acquire(false)
+                .max_connections(n)
+                .min_connections(1)
+        };
+        let pool = pool_of(connections.max(1))
+            .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
+        let checkpoints = pool_of(1).connect_with(options).await?;
         let alive = std::sync::Arc::new(());
         tokio::spawn(checkpoint_until_dropped(
-            pool.clone(),
+            checkpoints.clone(),
             std::sync::Arc::downgrade(&alive),
         ));
         Ok(Self {
             pool,
+            checkpoints,
             path: path.to_owned(),
             _alive: alive,
             audit_head: Default::default(),
@@ -103,6 +128,7 @@ impl Store {
 
     /// Closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
+        self.checkpoints.close().await;
         self.pool.close().await;
     }
 }
@@ -210,6 +236,37 @@ mod tests {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        store.close().await;
+    }
+
+    /// With one connection for work, the background checkpoint still runs while that
+    /// connection is busy: it has its own.
+    #[tokio::test]
+    async fn one_connection_leaves_checkpoints_their_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        let store = Store::open_with(&path, 1).await.unwrap();
+        tokio::time::sleep(CHECKPOINT_EVERY * 2 + Duration::from_millis(200)).await;
+        let before = file_len(&path);
+        sqlx::raw_sql(
+            "CREATE TABLE scratch (b BLOB); \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+             INSERT INTO scratch SELECT randomblob(4000) FROM n;",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let held = store.pool().acquire().await.unwrap();
+        assert_eq!(store.pool().size(), 1, "one connection for work");
+        let deadline = std::time::Instant::now() + CHECKPOINT_EVERY * 5;
+        while file_len(&path) < before + 8_000_000 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no checkpoint while the only working connection was held"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        drop(held);
         store.close().await;
     }
 

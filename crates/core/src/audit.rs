@@ -9,7 +9,7 @@ use crate::{Error, Result};
 use countersign_model::workflow::AuditEntry;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 
 /// The hash before the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -209,21 +209,29 @@ pub async fn append(tx: &mut Tx, record: &Record<'_>) -> Result<i64> {
 /// is one guarded statement after the tail this process last wrote. If another writer (another
 /// process on the same desk) appended since, the append is redone under the write lock.
 pub async fn append_now(store: &Store, record: &Record<'_>) -> Result<i64> {
+    append_now_on(&mut *store.pool().acquire().await?, store, record).await
+}
+
+/// [`append_now`] on `conn` (not in a transaction), the connection of the read it records.
+pub async fn append_now_on(
+    conn: &mut SqliteConnection,
+    store: &Store,
+    record: &Record<'_>,
+) -> Result<i64> {
     let row = Prepared::new(record);
     let cached = store
         .audit_head
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
-    if let Some((last_seq, prev_hash)) = cached {
-        let mut conn = store.pool().acquire().await?;
-        if let Some(head) = row.insert_after(&mut conn, last_seq, &prev_hash).await? {
-            let seq = head.0;
-            *store.audit_head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
-            return Ok(seq);
-        }
+    if let Some((last_seq, prev_hash)) = cached
+        && let Some(head) = row.insert_after(conn, last_seq, &prev_hash).await?
+    {
+        let seq = head.0;
+        *store.audit_head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
+        return Ok(seq);
     }
-    let mut tx = store.write().await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let (last_seq, prev_hash) = chain_tail(&mut tx).await?;
     let head = row
         .insert_after(&mut tx, last_seq, &prev_hash)

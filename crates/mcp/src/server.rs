@@ -4,7 +4,7 @@
 
 use crate::ratelimit::RateLimiter;
 use countersign_core::records::{customers, invoices, tickets};
-use countersign_core::workflow::{self, AssistantCall};
+use countersign_core::workflow::{self, AssistantCall, Connection, ReadFuture};
 use countersign_core::{Error, Result, Store};
 use countersign_model::workflow::{TokenInfo, TokenScope};
 use countersign_model::{CustomerId, ErrorCode, InvoiceId, TicketId};
@@ -126,24 +126,22 @@ impl DeskServer {
         }
     }
 
-    /// Finishes a read: audits it (own transaction) and maps the result.
-    pub(crate) async fn finish_read<T>(
+    /// Runs a read on one of the desk's connections and audits it there (see
+    /// [`workflow::audited_read`]), mapping the result.
+    pub(crate) async fn finish_read<T, F>(
         &self,
         call: Result<AssistantCall>,
         subject: Option<&str>,
-        result: impl Future<Output = Result<T>>,
-    ) -> Result<Json<T>, CallToolResult> {
+        read: F,
+    ) -> Result<Json<T>, CallToolResult>
+    where
+        F: for<'c> FnOnce(&'c mut Connection) -> ReadFuture<'c, T>,
+    {
         let call = call.map_err(|e| tool_error(&e))?;
-        let result = result.await;
-        let outcome = match &result {
-            Ok(_) => "ok",
-            Err(e) => e.code().as_str(),
-        };
-        if let Err(e) = workflow::record_call(&self.store, &call, subject, outcome).await {
-            tracing::error!(error = %e, tool = %call.tool, "cannot audit an MCP call; refusing it");
-            return Err(tool_error(&e));
-        }
-        result.map(Json).map_err(|e| tool_error(&e))
+        workflow::audited_read(&self.store, &call, subject, read)
+            .await
+            .map(Json)
+            .map_err(|e| tool_error(&e))
     }
 
     /// Finishes a proposal: core audited success with the effect; a failure is audited here.
@@ -205,24 +203,22 @@ const TEMPLATES: [(&str, &str, &str); 3] = [
 ];
 
 impl DeskServer {
-    async fn read_uri(&self, uri: &str) -> Result<String> {
+    async fn read_uri(db: &mut Connection, uri: &str) -> Result<String> {
         let rest = uri
             .strip_prefix("countersign://")
             .ok_or_else(|| Error::invalid(format!("{uri:?} is not a countersign:// URI")))?;
         let (kind, id) = rest
             .split_once('/')
             .ok_or_else(|| Error::invalid(format!("{uri:?} has no id")))?;
-        let pool = self.store.pool();
         let json = match kind {
             "customer" => serde_json::to_string_pretty(
-                &customers::detail(pool, &customers::CustomerRef::Id(CustomerId::parse(id)?))
-                    .await?,
+                &customers::detail(db, &customers::CustomerRef::Id(CustomerId::parse(id)?)).await?,
             ),
             "invoice" => serde_json::to_string_pretty(
-                &invoices::detail(pool, &invoices::InvoiceRef::Id(InvoiceId::parse(id)?)).await?,
+                &invoices::detail(db, &invoices::InvoiceRef::Id(InvoiceId::parse(id)?)).await?,
             ),
             "ticket" => {
-                serde_json::to_string_pretty(&tickets::detail(pool, &TicketId::parse(id)?).await?)
+                serde_json::to_string_pretty(&tickets::detail_on(db, &TicketId::parse(id)?).await?)
             }
             other => return Err(Error::not_found("resource kind", other)),
         };
@@ -283,12 +279,12 @@ impl ServerHandler for DeskServer {
         let call = self
             .caller(&ctx, "read_resource", &json!({"uri": uri}))
             .map_err(|e| resource_error(&e, &uri))?;
-        let result = self.read_uri(&uri).await;
-        let outcome = result.as_ref().map_or_else(|e| e.code().as_str(), |_| "ok");
-        workflow::record_call(&self.store, &call, Some(&uri), outcome)
-            .await
-            .map_err(|e| resource_error(&e, &uri))?;
-        let text = result.map_err(|e| resource_error(&e, &uri))?;
+        let read = uri.clone();
+        let text = workflow::audited_read(&self.store, &call, Some(&uri), move |db| {
+            Box::pin(async move { Self::read_uri(db, &read).await })
+        })
+        .await
+        .map_err(|e| resource_error(&e, &uri))?;
         Ok(ReadResourceResult::new(vec![
             ResourceContents::text(text, uri).with_mime_type("application/json"),
         ])

@@ -44,9 +44,10 @@ impl DeskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<CustomerHits>, CallToolResult> {
         let call = self.caller(&ctx, "search_customers", &a);
-        let pool = self.store.pool();
-        self.finish_read(call, None, customers::search(pool, &a.query, a.limit))
-            .await
+        self.finish_read(call, None, move |db| {
+            Box::pin(async move { customers::search(db, &a.query, a.limit).await })
+        })
+        .await
     }
 
     #[tool(
@@ -65,9 +66,8 @@ impl DeskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<CustomerDetail>, CallToolResult> {
         let call = self.caller(&ctx, "get_customer", &a);
-        let pool = self.store.pool();
-        self.finish_read(call, None, async {
-            customers::detail(pool, &a.customer_ref()?).await
+        self.finish_read(call, None, move |db| {
+            Box::pin(async move { customers::detail(db, &a.customer_ref()?).await })
         })
         .await
     }
@@ -88,15 +88,11 @@ impl DeskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<Page<InvoiceSummary>>, CallToolResult> {
         let call = self.caller(&ctx, "list_invoices", &a);
-        let pool = self.store.pool();
-        self.finish_read(call, None, async {
-            invoices::list(
-                pool,
-                &a.filter()?,
-                a.cursor.as_deref().filter(|c| !c.is_empty()),
-                a.limit,
-            )
-            .await
+        self.finish_read(call, None, move |db| {
+            Box::pin(async move {
+                let cursor = a.cursor.as_deref().filter(|c| !c.is_empty());
+                invoices::list(db, &a.filter()?, cursor, a.limit).await
+            })
         })
         .await
     }
@@ -117,9 +113,8 @@ impl DeskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<InvoiceDetail>, CallToolResult> {
         let call = self.caller(&ctx, "get_invoice", &a);
-        let pool = self.store.pool();
-        self.finish_read(call, None, async {
-            invoices::detail(pool, &a.invoice_ref()?).await
+        self.finish_read(call, None, move |db| {
+            Box::pin(async move { invoices::detail(db, &a.invoice_ref()?).await })
         })
         .await
     }
@@ -140,15 +135,11 @@ impl DeskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<Page<TicketRow>>, CallToolResult> {
         let call = self.caller(&ctx, "list_tickets", &a);
-        let pool = self.store.pool();
-        self.finish_read(call, None, async {
-            tickets::list(
-                pool,
-                &a.filter()?,
-                a.cursor.as_deref().filter(|c| !c.is_empty()),
-                a.limit,
-            )
-            .await
+        self.finish_read(call, None, move |db| {
+            Box::pin(async move {
+                let cursor = a.cursor.as_deref().filter(|c| !c.is_empty());
+                tickets::list(db, &a.filter()?, cursor, a.limit).await
+            })
         })
         .await
     }
@@ -169,10 +160,11 @@ impl DeskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<TicketDetail>, CallToolResult> {
         let call = self.caller(&ctx, "get_ticket", &a);
-        let pool = self.store.pool();
         let subject = a.ticket_id.clone();
-        self.finish_read(call, Some(&subject), async {
-            tickets::detail(pool, &TicketId::parse(a.ticket_id.trim())?).await
+        self.finish_read(call, Some(&subject), move |db| {
+            Box::pin(
+                async move { tickets::detail_on(db, &TicketId::parse(a.ticket_id.trim())?).await },
+            )
         })
         .await
     }
@@ -193,15 +185,16 @@ impl DeskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<ArticleHits>, CallToolResult> {
         let call = self.caller(&ctx, "search_kb", &a);
-        let pool = self.store.pool();
-        self.finish_read(call, None, async {
-            let language = a
-                .language
-                .as_deref()
-                .map(str::trim)
-                .filter(|l| !l.is_empty());
-            Ok(ArticleHits {
-                articles: kb::search(pool, &a.query, language, a.limit).await?,
+        self.finish_read(call, None, move |db| {
+            Box::pin(async move {
+                let language = a
+                    .language
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty());
+                Ok(ArticleHits {
+                    articles: kb::search(db, &a.query, language, a.limit).await?,
+                })
             })
         })
         .await

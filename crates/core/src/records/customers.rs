@@ -10,8 +10,8 @@ use countersign_model::records::{
     CustomerSummary, Outstanding, Subscription, SubscriptionStatus, Wallet,
 };
 use countersign_model::{CustomerId, SubscriptionId, WalletId};
-use sqlx::SqlitePool;
 use sqlx::sqlite::SqliteRow;
+use sqlx::{SqliteExecutor, SqlitePool};
 
 /// How a caller names a customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +143,7 @@ macro_rules! customer_detail {
 }
 
 /// A customer with the billing summary, current subscription, wallets and open ticket count.
-pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetail> {
+pub async fn detail(db: impl SqliteExecutor<'_>, by: &CustomerRef) -> Result<CustomerDetail> {
     let today = date(now().date_naive());
     let query = match by {
         CustomerRef::Id(id) => sqlx::query(customer_detail!("WHERE id = ?2"))
@@ -159,7 +159,7 @@ pub async fn detail(pool: &SqlitePool, by: &CustomerRef) -> Result<CustomerDetai
         .bind(e.trim()),
     };
     let row = query
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await?
         .ok_or_else(|| Error::not_found("customer", by))?;
     let outstanding = json_records(&row, "outstanding_json")?
@@ -225,7 +225,7 @@ pub const SEARCH_RANKED: i64 = 256;
 
 /// Full-text search over name, e-mail and company, best matches first. Ranks (bm25) at most
 /// [`SEARCH_RANKED`] matches, the first ones in the index, and says whether there were more.
-pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<CustomerHits> {
+pub async fn search(db: impl SqliteExecutor<'_>, query: &str, limit: i64) -> Result<CustomerHits> {
     if query.len() > fts::MAX_QUERY_LEN {
         return Err(Error::invalid(format!(
             "query is {} bytes; at most {} are accepted",
@@ -261,7 +261,7 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Custom
         limit = clamp_limit(limit),
     )))
     .bind(expr)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
     let more_matches = int(&row, "candidates")? > SEARCH_RANKED;
     Ok(CustomerHits {

@@ -9,7 +9,7 @@ use countersign_model::records::{
     InvoiceSummary, InvoiceType, LineItem, Page, Payment, PaymentMethod, PaymentStatus,
 };
 use countersign_model::{Currency, CustomerId, InvoiceId, Money, PaymentId, SubscriptionId};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
 
 /// How a caller names an invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,21 +203,14 @@ pub async fn find(pool: &SqlitePool, by: &InvoiceRef) -> Result<Invoice> {
 }
 
 /// An invoice with its customer, line items and payment attempts.
-pub async fn detail(pool: &SqlitePool, by: &InvoiceRef) -> Result<InvoiceDetail> {
-    let row = match by {
-        InvoiceRef::Id(id) => {
-            sqlx::query(invoice_detail!("WHERE id = ?"))
-                .bind(id.as_str())
-                .fetch_optional(pool)
-                .await?
-        }
+pub async fn detail(db: impl SqliteExecutor<'_>, by: &InvoiceRef) -> Result<InvoiceDetail> {
+    let query = match by {
+        InvoiceRef::Id(id) => sqlx::query(invoice_detail!("WHERE id = ?")).bind(id.as_str()),
         InvoiceRef::Number(n) => {
-            sqlx::query(invoice_detail!("WHERE invoice_number = ?"))
-                .bind(n.trim())
-                .fetch_optional(pool)
-                .await?
+            sqlx::query(invoice_detail!("WHERE invoice_number = ?")).bind(n.trim())
         }
     };
+    let row = query.fetch_optional(db).await?;
     let row = row.ok_or_else(|| Error::not_found("invoice", by))?;
     let invoice = invoice_from_row(&row, now().date_naive())?;
     let cur = invoice.currency;
@@ -331,7 +324,7 @@ fn decode_cursor(cursor: &str) -> Result<(String, String)> {
 
 /// Invoices matching `filter`, newest issue date first, `limit` at a time, as summaries.
 pub async fn list(
-    pool: &SqlitePool,
+    db: impl SqliteExecutor<'_>,
     filter: &InvoiceFilter,
     cursor: Option<&str>,
     limit: i64,
@@ -385,7 +378,7 @@ pub async fn list(
     q.push(" ORDER BY issue_date DESC, id DESC LIMIT ")
         .push(limit + 1)
         .push(")");
-    let row = q.build().fetch_one(pool).await?;
+    let row = q.build().fetch_one(db).await?;
     let mut items = json_records(&row, "page")?
         .iter()
         .map(|r| summary_from_row(r, today))

@@ -5,11 +5,11 @@ use crate::store::parse_ts;
 use crate::{Error, Result, fts};
 use countersign_model::ArticleId;
 use countersign_model::records::{Article, ArticleHit};
-use sqlx::SqlitePool;
+use sqlx::{SqliteExecutor, SqlitePool};
 
 /// Articles matching every word of `query`, best first, optionally in one language.
 pub async fn search(
-    pool: &SqlitePool,
+    db: impl SqliteExecutor<'_>,
     query: &str,
     language: Option<&str>,
     limit: i64,
@@ -31,7 +31,7 @@ pub async fn search(
     )))
     .bind(expr)
     .bind(language)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?
     .iter()
     .map(|row| {

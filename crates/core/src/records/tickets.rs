@@ -9,7 +9,7 @@ use countersign_model::records::{
 use countersign_model::workflow::TicketDetail;
 use countersign_model::{CustomerId, MessageId, TicketId};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqliteExecutor, SqlitePool};
 
 /// Filters of the inbox; all optional.
 #[derive(Debug, Clone, Default)]
@@ -65,7 +65,7 @@ fn decode_cursor(cursor: &str) -> Result<(String, String)> {
 
 /// The inbox: tickets matching `filter`, most recently updated first.
 pub async fn list(
-    pool: &SqlitePool,
+    db: impl SqliteExecutor<'_>,
     filter: &TicketFilter,
     cursor: Option<&str>,
     limit: i64,
@@ -126,7 +126,7 @@ pub async fn list(
     // The limit is written, not bound (see `clamp_limit`).
     q.push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
         .push(limit + 1);
-    let rows = q.build().fetch_all(pool).await?;
+    let rows = q.build().fetch_all(db).await?;
     let mut items = rows
         .iter()
         .map(|row| {
@@ -149,14 +149,14 @@ pub async fn list(
 }
 
 /// One ticket.
-pub async fn find(pool: &SqlitePool, id: &TicketId) -> Result<Ticket> {
+pub async fn find(db: impl SqliteExecutor<'_>, id: &TicketId) -> Result<Ticket> {
     let row = sqlx::query(concat!(
         "SELECT ",
         ticket_columns!(),
         " FROM tickets t WHERE t.id = ?"
     ))
     .bind(id.as_str())
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?
     .ok_or_else(|| Error::not_found("ticket", id))?;
     ticket_from_row(&row)
@@ -175,13 +175,13 @@ pub(crate) fn message_from_row(row: &SqliteRow) -> Result<Message> {
 }
 
 /// The thread of a ticket, in the order the desk received it.
-pub async fn thread(pool: &SqlitePool, id: &TicketId) -> Result<Vec<Message>> {
+pub async fn thread(db: impl SqliteExecutor<'_>, id: &TicketId) -> Result<Vec<Message>> {
     sqlx::query(
         "SELECT id, ticket_id, author_kind, author_name, body, visibility, created_at \
          FROM messages WHERE ticket_id = ? ORDER BY rowid",
     )
     .bind(id.as_str())
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?
     .iter()
     .map(message_from_row)
@@ -190,22 +190,22 @@ pub async fn thread(pool: &SqlitePool, id: &TicketId) -> Result<Vec<Message>> {
 
 /// A ticket with its customer, thread, drafts (staleness checked now) and escalations.
 pub async fn detail(pool: &SqlitePool, id: &TicketId) -> Result<TicketDetail> {
-    let ticket = find(pool, id).await?;
-    let customer = async {
-        let row = sqlx::query(
-            "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
-        )
-        .bind(ticket.customer_id.as_str())
-        .fetch_one(pool)
-        .await?;
-        summary_from_row(&row)
-    };
-    let (customer, thread, drafts, escalations) = tokio::try_join!(
-        customer,
-        thread(pool, id),
-        workflow::drafts::for_ticket(pool, id),
-        workflow::escalations::for_ticket(pool, id),
-    )?;
+    detail_on(&mut *pool.acquire().await?, id).await
+}
+
+/// [`detail`] on `conn`.
+pub async fn detail_on(conn: &mut SqliteConnection, id: &TicketId) -> Result<TicketDetail> {
+    let ticket = find(&mut *conn, id).await?;
+    let row = sqlx::query(
+        "SELECT id, external_id, name, email, company, status FROM customers WHERE id = ?",
+    )
+    .bind(ticket.customer_id.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    let customer = summary_from_row(&row)?;
+    let thread = thread(&mut *conn, id).await?;
+    let drafts = workflow::drafts::for_ticket(&mut *conn, id).await?;
+    let escalations = workflow::escalations::for_ticket(&mut *conn, id).await?;
     Ok(TicketDetail {
         ticket,
         customer,

@@ -15,7 +15,7 @@ use countersign_model::workflow::{
 use countersign_model::{Currency, EscalationId, InvoiceId, Money, TicketId};
 use serde_json::json;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteExecutor, SqlitePool};
 
 /// What is asked for.
 #[derive(Debug, Clone)]
@@ -326,13 +326,13 @@ pub async fn find(pool: &SqlitePool, id: &EscalationId) -> Result<Escalation> {
     escalation_from_row(&row)
 }
 
-pub async fn for_ticket(pool: &SqlitePool, ticket: &TicketId) -> Result<Vec<Escalation>> {
+pub async fn for_ticket(db: impl SqliteExecutor<'_>, ticket: &TicketId) -> Result<Vec<Escalation>> {
     sqlx::query(concat!(
         escalation_columns!(),
         "WHERE ticket_id = ? ORDER BY created_at DESC, id DESC"
     ))
     .bind(ticket.as_str())
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?
     .iter()
     .map(escalation_from_row)

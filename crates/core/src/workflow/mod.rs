@@ -12,7 +12,9 @@ use crate::store::{Tx, now, ts};
 use crate::{Error, Result};
 use countersign_model::TokenId;
 use countersign_model::workflow::{Person, TokenScope};
+use futures_util::future::BoxFuture;
 use serde_json::Value;
+use sqlx::SqliteConnection;
 use std::time::Instant;
 
 /// The longest text (reply, note, reason) accepted, in characters.
@@ -174,8 +176,42 @@ pub(crate) fn check_text(field: &str, text: &str) -> Result<String> {
     Ok(t.to_owned())
 }
 
-/// Audits an assistant call that wrote nothing else (a read, or a refused proposal), on its
-/// own: one guarded insert in the common case.
+/// A connection to the desk, as [`audited_read`] lends it to a read.
+pub type Connection = SqliteConnection;
+
+/// A read running on a lent [`Connection`].
+pub type ReadFuture<'c, T> = BoxFuture<'c, Result<T>>;
+
+/// Runs an assistant's read and audits it, whatever its outcome, before the result can be
+/// shown; a read that cannot be audited is refused. Both run on one connection: SQLite drops a
+/// connection's page cache when another connection has written since its last read, so
+/// auditing on a second connection would leave the next read a cold cache; and it spares a
+/// hand-off to and from SQLite's thread.
+pub async fn audited_read<T, F>(
+    store: &crate::Store,
+    call: &AssistantCall,
+    subject: Option<&str>,
+    read: F,
+) -> Result<T>
+where
+    F: for<'c> FnOnce(&'c mut Connection) -> ReadFuture<'c, T>,
+{
+    let mut conn = store.pool().acquire().await?;
+    let result = read(&mut conn).await;
+    let outcome = match &result {
+        Ok(_) => "ok",
+        Err(e) => e.code().as_str(),
+    };
+    let record = call.record(subject, outcome);
+    if let Err(e) = audit::append_now_on(&mut conn, store, &record).await {
+        tracing::error!(error = %e, tool = %call.tool, "cannot audit an assistant's read; refusing it");
+        return Err(e);
+    }
+    result
+}
+
+/// Audits an assistant call that wrote nothing else (a refused proposal), on its own: one
+/// guarded insert in the common case.
 pub async fn record_call(
     store: &crate::Store,
     call: &AssistantCall,

@@ -51,7 +51,8 @@ async fn a_proposed_draft_waits_for_review_with_the_versions_it_cited() {
         0,
         "a proposal is not sent anywhere"
     );
-    let listed = drafts::for_ticket(d.store.pool(), &draft.ticket_id)
+    let mut conn = d.store.pool().acquire().await.unwrap();
+    let listed = drafts::for_ticket(&mut conn, &draft.ticket_id)
         .await
         .unwrap();
     assert_eq!(listed, vec![draft]);

@@ -263,6 +263,7 @@ async fn a_read_scope_cannot_propose_and_nothing_but_the_refusal_is_written() {
 async fn bad_arguments_get_stable_codes() {
     let desk = demo_desk().await;
     let client = connect(&desk.store, TokenScope::Draft, "test").await;
+    let mut expected = Vec::new();
     for (tool, args, code) in [
         ("get_customer", json!({}), "invalid_argument"),
         (
@@ -314,11 +315,18 @@ async fn bad_arguments_get_stable_codes() {
     ] {
         let r = call(&client, tool, args.clone()).await;
         assert_eq!(error_code(&r), code, "{tool} {args}");
+        expected.push((tool.to_owned(), code.to_owned()));
     }
     assert_eq!(
         count(&desk.store, "SELECT COUNT(*) FROM customers").await,
         40
     );
+    let audited: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, outcome FROM audit_log ORDER BY seq")
+            .fetch_all(desk.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(audited, expected, "every refusal is audited with its code");
 }
 
 #[tokio::test]

@@ -17,9 +17,11 @@ pub struct Desk {
     pub _dir: TempDir,
 }
 
+/// The desk opened as `countersign mcp` and `serve` open it on one CPU: with one connection, a
+/// call that needed a second at once would time out here instead of passing.
 pub async fn demo_desk() -> Desk {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("desk.sqlite3"))
+    let store = Store::open_with(&dir.path().join("desk.sqlite3"), 1)
         .await
         .expect("open");
     let cfg = DemoConfig {

@@ -133,20 +133,20 @@ fn draft_from_row(row: &SqliteRow, citations: Vec<Citation>) -> Result<Draft> {
 }
 
 /// The drafts of a ticket, newest first, with staleness evaluated now. Two queries.
-pub async fn for_ticket(pool: &SqlitePool, ticket: &TicketId) -> Result<Vec<Draft>> {
+pub async fn for_ticket(conn: &mut SqliteConnection, ticket: &TicketId) -> Result<Vec<Draft>> {
     let rows = sqlx::query(concat!(
         draft_columns!(),
         "WHERE d.ticket_id = ? ORDER BY d.created_at DESC, d.id DESC"
     ))
     .bind(ticket.as_str())
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let cits = sqlx::query(concat!(
         citation_columns!(),
         "WHERE c.draft_id IN (SELECT id FROM drafts WHERE ticket_id = ?)"
     ))
     .bind(ticket.as_str())
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     assemble(rows, cits)
 }

@@ -213,7 +213,8 @@ pub fn ensure_sync_bench_tools() -> Result<()> {
 
 /// The reference server's launcher, in its own venv (it needs `mcp<2`).
 pub fn ensure_bench_tools() -> Result<PathBuf> {
-    ensure_apt(&[("python3", "python3")])?;
+    // vmtouch holds the bench's database files in memory while it runs.
+    ensure_apt(&[("python3", "python3"), ("vmtouch", "vmtouch")])?;
     let dir = tools_dir()?.join("peer-sqlite");
     let python = ensure_venv(&dir, &PEER_SQLITE)?;
     Ok(python.with_file_name("mcp-server-sqlite"))

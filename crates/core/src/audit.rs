@@ -133,8 +133,9 @@ impl<'a> Prepared<'a> {
     }
 
     /// Inserts the row after (`last_seq`, `prev_hash`), only if that is still the tail of the
-    /// chain: one statement, atomic on its own. Returns the new tail, or `None` if the chain
-    /// moved (another writer appended first).
+    /// chain, seq and hash both: one statement, atomic on its own. Returns the new tail, or
+    /// `None` if the chain moved (another writer appended first, or the tail this process
+    /// remembered was never committed).
     async fn insert_after(
         &self,
         conn: &mut SqliteConnection,
@@ -159,7 +160,8 @@ impl<'a> Prepared<'a> {
         let inserted = sqlx::query(
             "INSERT INTO audit_log (seq, at, actor_kind, actor, token_id, action, subject, arguments, \
              outcome, duration_us, prev_hash, hash) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
-             WHERE COALESCE((SELECT MAX(seq) FROM audit_log), 0) = ?",
+             WHERE COALESCE((SELECT MAX(seq) FROM audit_log), 0) = ? \
+               AND COALESCE((SELECT hash FROM audit_log WHERE seq = ?), ?) = ?",
         )
         .bind(seq)
         .bind(&self.at)
@@ -174,6 +176,9 @@ impl<'a> Prepared<'a> {
         .bind(prev_hash)
         .bind(&hash)
         .bind(last_seq)
+        .bind(last_seq)
+        .bind(GENESIS)
+        .bind(prev_hash)
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -206,18 +211,25 @@ pub async fn append(tx: &mut Tx, record: &Record<'_>) -> Result<i64> {
 }
 
 /// Appends `record` on its own — for a call that wrote nothing else (a read). The common case
-/// is one guarded statement after the tail this process last wrote. If another writer (another
-/// process on the same desk) appended since, the append is redone under the write lock.
+/// is one guarded statement after the tail this process last appended this way. If the chain
+/// has moved since (another process on the desk, or [`append`] inside a transaction), the
+/// append is redone under the write lock.
 pub async fn append_now(store: &Store, record: &Record<'_>) -> Result<i64> {
     append_now_on(&mut *store.pool().acquire().await?, store, record).await
 }
 
-/// [`append_now`] on `conn` (not in a transaction), the connection of the read it records.
+/// [`append_now`] on `conn`, the connection of the read it records. Refuses a connection in a
+/// transaction: the row must be committed by the time the call's result is shown.
 pub async fn append_now_on(
     conn: &mut SqliteConnection,
     store: &Store,
     record: &Record<'_>,
 ) -> Result<i64> {
+    if conn.is_in_transaction() {
+        return Err(Error::Internal(
+            "an audit row of its own cannot join an open transaction".into(),
+        ));
+    }
     let row = Prepared::new(record);
     let cached = store
         .audit_head
@@ -382,6 +394,50 @@ pub async fn tail(pool: &SqlitePool, limit: i64, filter: Option<&str>) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_call() -> Record<'static> {
+        static ARGS: std::sync::LazyLock<Value> =
+            std::sync::LazyLock::new(|| json!({"invoice_number": "INV-1"}));
+        Record {
+            actor_kind: ActorKind::Assistant,
+            actor: "test",
+            token_id: None,
+            action: "get_invoice",
+            subject: None,
+            arguments: &ARGS,
+            outcome: "ok",
+            duration_us: Some(1),
+        }
+    }
+
+    /// A remembered tail whose seq is right but whose hash is not (a row that was rolled back
+    /// and rewritten by another process) does not get a row chained to it.
+    #[tokio::test]
+    async fn an_append_after_a_wrong_remembered_tail_keeps_the_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
+        let first = append_now(&store, &read_call()).await.unwrap();
+        *store.audit_head.lock().unwrap() = Some((first, "f".repeat(64)));
+        append_now(&store, &read_call()).await.unwrap();
+        let v = verify(store.pool()).await.unwrap();
+        assert_eq!((v.rows, v.broken), (2, None));
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn an_append_of_its_own_refuses_an_open_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
+        append_now(&store, &read_call()).await.unwrap(); // the next one takes the short path
+        let mut tx = store.pool().begin().await.unwrap();
+        let e = append_now_on(&mut tx, &store, &read_call())
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), countersign_model::ErrorCode::Internal);
+        tx.rollback().await.unwrap();
+        assert_eq!(verify(store.pool()).await.unwrap().rows, 1);
+        store.close().await;
+    }
 
     #[test]
     fn redacts_secrets_at_any_depth_but_keeps_token_ids() {

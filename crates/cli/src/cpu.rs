@@ -6,7 +6,7 @@
 //! one (`cargo bench -p countersign-core --bench store`, its `SELECT 1` row). So `countersign mcp`
 //! and `countersign serve` keep every thread on the CPU they start on, unless told `--any-cpu`.
 //!
-//! A process on one CPU also keeps one SQLite connection (see [`connections`]).
+//! A process on one CPU also keeps one SQLite connection for its work (see [`connections`]).
 //!
 //! The price: the server does one CPU's worth of work at a time, so concurrent HTTP clients
 //! take turns, and the OS cannot move it off a CPU another program keeps busy. A desk serves a

@@ -61,7 +61,8 @@ impl Store {
         Self::open_with(path, DEFAULT_CONNECTIONS).await
     }
 
-    /// [`Store::open`] with at most `connections` statements running at once.
+    /// [`Store::open`] with at most `connections` connections for the desk's work (the
+    /// background checkpoint opens one more of its own, once it first runs).
     ///
     /// A process that runs on one CPU should ask for one. SQLite drops a connection's whole
     /// page cache when it begins a read after another connection has written, and an MCP
@@ -70,7 +71,9 @@ impl Store {
     /// page it needed from the file again, B-tree roots included: 30 `pread`s per
     /// `get_invoice` call on the 1M-invoice bench desk, against 6.5 on one connection
     /// (`perf stat -e syscalls:sys_enter_pread64 -p <server>`). Several connections only pay
-    /// off when their statements can run on several CPUs.
+    /// off when their statements can run on several CPUs. With one, work takes turns: a write
+    /// that waits for another process's write lock (up to [`BUSY_TIMEOUT`]) holds up the
+    /// reads queued behind it.
     pub async fn open_with(path: &Path, connections: u32) -> Result<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
@@ -89,16 +92,18 @@ impl Store {
         let pool_of = |n: u32| {
             SqlitePoolOptions::new()
                 // A local file cannot drop a connection: pinging before each use only adds a
-                // round trip.
+                // round trip, and replacing an old one only empties its cache.
                 .test_before_acquire(false)
+                .max_lifetime(None)
                 .max_connections(n)
-                .min_connections(1)
         };
         let pool = pool_of(connections.max(1))
+            .min_connections(1)
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
-        let checkpoints = pool_of(1).connect_with(options).await?;
+        // Opened on the first checkpoint: a short command never needs it.
+        let checkpoints = pool_of(1).connect_lazy_with(options);
         let alive = std::sync::Arc::new(());
         tokio::spawn(checkpoint_until_dropped(
             checkpoints.clone(),

@@ -153,37 +153,72 @@ fn cache(file: &Path) -> Result<()> {
 /// ~4 MB/s of the desk be paged out while the calls ran, and a call that then read a page
 /// from the virtual disk measured the disk. Without vmtouch (or the right to lock memory) the
 /// run goes on with the per-phase read alone, and says so.
+///
+/// vmtouch runs in the foreground as the bench's child, in its process group: Ctrl-C ends it
+/// too, and dropping this kills it.
 struct Resident {
-    pid_file: PathBuf,
+    vmtouch: std::process::Child,
 }
 
 impl Resident {
-    fn hold(files: &[&Path], pid_file: PathBuf) -> Option<Self> {
-        let _ = std::fs::remove_file(&pid_file);
-        let status = Command::new("vmtouch")
-            .args(["-d", "-l", "-w", "-q", "-m", "64G", "-P"])
-            .arg(&pid_file)
+    fn hold(files: &[&Path]) -> Option<Self> {
+        let want_kib: u64 = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len() / 1024)
+            .sum();
+        let warn = |why: &str| {
+            eprintln!(
+                "warning: cannot hold the database files in memory with `vmtouch -l` ({why}); \
+                 the OS may page them out during the run"
+            );
+        };
+        let child = Command::new("vmtouch")
+            .args(["-l", "-q", "-m", "64G"])
             .args(files)
-            .status();
-        match status {
-            Ok(s) if s.success() && pid_file.exists() => Some(Self { pid_file }),
-            other => {
-                eprintln!(
-                    "warning: cannot hold the database files in memory with `vmtouch -l` ({other:?}); \
-                     the OS may page them out during the run"
-                );
-                None
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let mut held = match child {
+            Ok(c) => Self { vmtouch: c },
+            Err(e) => {
+                warn(&e.to_string());
+                return None;
             }
+        };
+        // Done when the files' pages are locked: the child's VmLck reaches their size.
+        let status = format!("/proc/{}/status", held.vmtouch.id());
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            if let Ok(Some(exit)) = held.vmtouch.try_wait() {
+                warn(&format!("vmtouch exited: {exit}"));
+                return None;
+            }
+            let locked_kib = std::fs::read_to_string(&status)
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("VmLck:"))
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                })
+                .unwrap_or(0);
+            if locked_kib >= want_kib {
+                return Some(held);
+            }
+            if Instant::now() > deadline {
+                warn("still locking after 300 s");
+                return None; // dropping `held` kills it
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 }
 
 impl Drop for Resident {
     fn drop(&mut self) {
-        if let Ok(pid) = std::fs::read_to_string(&self.pid_file) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
-        }
-        let _ = std::fs::remove_file(&self.pid_file);
+        let _ = self.vmtouch.kill();
+        let _ = self.vmtouch.wait();
     }
 }
 
@@ -329,7 +364,7 @@ async fn main() -> Result<()> {
         .execute(store.pool())
         .await?;
 
-    let _resident = Resident::hold(&[&db, &peer_db], data_dir.join("vmtouch.pid"));
+    let _resident = Resident::hold(&[&db, &peer_db]);
     let stdio: Client = ()
         .serve(TokioChildProcess::new(
             tokio::process::Command::new(&bin).configure(|c| {

@@ -207,18 +207,12 @@ mod tests {
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
     }
 
-    /// A commit never waits for a checkpoint; the background task copies the WAL into the
-    /// database file soon after.
-    #[tokio::test]
-    async fn commits_leave_checkpoints_to_the_background_task() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("desk.sqlite3");
-        let store = Store::open(&path).await.unwrap();
-        // Let the first background pass checkpoint the migrations, so the file is settled.
+    /// Lets the first background pass checkpoint the migrations, so the file is settled, then
+    /// commits ~8 MB at once: far past SQLite's default threshold (1000 pages of 4 KiB), under
+    /// the backstop. Returns the file's length before the commit.
+    async fn settle_then_commit_8_mb(store: &Store) -> u64 {
         tokio::time::sleep(CHECKPOINT_EVERY * 2 + Duration::from_millis(200)).await;
-        let before = file_len(&path);
-        // ~8 MB in one commit: far past SQLite's default threshold (1000 pages of 4 KiB),
-        // under the backstop.
+        let before = file_len(store.path());
         sqlx::raw_sql(
             "CREATE TABLE scratch (b BLOB); \
              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
@@ -227,20 +221,33 @@ mod tests {
         .execute(store.pool())
         .await
         .unwrap();
+        before
+    }
+
+    /// Waits for a checkpoint to copy those 8 MB into the database file; `why` if none does.
+    async fn wait_for_the_checkpoint(store: &Store, before: u64, why: &str) {
+        let deadline = std::time::Instant::now() + CHECKPOINT_EVERY * 5;
+        while file_len(store.path()) < before + 8_000_000 {
+            assert!(std::time::Instant::now() < deadline, "{why}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// A commit never waits for a checkpoint; the background task copies the WAL into the
+    /// database file soon after.
+    #[tokio::test]
+    async fn commits_leave_checkpoints_to_the_background_task() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        let store = Store::open(&path).await.unwrap();
+        let before = settle_then_commit_8_mb(&store).await;
         assert_eq!(
             file_len(&path),
             before,
             "the commit itself checkpointed into the database file"
         );
-        let deadline = std::time::Instant::now() + CHECKPOINT_EVERY * 5;
-        while file_len(&path) < before + 8_000_000 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no background checkpoint within {:?}",
-                CHECKPOINT_EVERY * 5
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let why = format!("no background checkpoint within {:?}", CHECKPOINT_EVERY * 5);
+        wait_for_the_checkpoint(&store, before, &why).await;
         store.close().await;
     }
 
@@ -249,28 +256,14 @@ mod tests {
     #[tokio::test]
     async fn one_connection_leaves_checkpoints_their_own() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("desk.sqlite3");
-        let store = Store::open_with(&path, 1).await.unwrap();
-        tokio::time::sleep(CHECKPOINT_EVERY * 2 + Duration::from_millis(200)).await;
-        let before = file_len(&path);
-        sqlx::raw_sql(
-            "CREATE TABLE scratch (b BLOB); \
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
-             INSERT INTO scratch SELECT randomblob(4000) FROM n;",
-        )
-        .execute(store.pool())
-        .await
-        .unwrap();
+        let store = Store::open_with(&dir.path().join("desk.sqlite3"), 1)
+            .await
+            .unwrap();
+        let before = settle_then_commit_8_mb(&store).await;
         let held = store.pool().acquire().await.unwrap();
         assert_eq!(store.pool().size(), 1, "one connection for work");
-        let deadline = std::time::Instant::now() + CHECKPOINT_EVERY * 5;
-        while file_len(&path) < before + 8_000_000 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no checkpoint while the only working connection was held"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let why = "no checkpoint while the only working connection was held";
+        wait_for_the_checkpoint(&store, before, why).await;
         drop(held);
         store.close().await;
     }

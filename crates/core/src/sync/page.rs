@@ -419,11 +419,8 @@ mod tests {
             (1, "PENDING".into(), vec![("li_a".into(), 4118)])
         );
         assert_eq!(
-            state::get(store.pool(), state::CURSOR)
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("2"),
+            crate::sync::cursor(&store).await.unwrap(),
+            2,
             "the cursor moves with its page"
         );
         // A first version replayed (a page applied again after a crash) writes its items over
@@ -477,11 +474,8 @@ mod tests {
             "a payment without its columns is refused"
         );
         assert_eq!(
-            state::get(store.pool(), state::CURSOR)
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("6"),
+            crate::sync::cursor(&store).await.unwrap(),
+            6,
             "a failed page does not move the cursor"
         );
     }

@@ -4,12 +4,15 @@
 //! [`verify`] recomputes the chain and reports the first row that was modified, removed or
 //! reordered, and a truncated tail (SQLite's AUTOINCREMENT record still names the last row). Rows are appended inside the transaction of the effect they describe.
 
-use crate::store::{Store, Tx, now, parse_ts, ts};
+mod read;
+
+pub use read::{Break, Verification, tail, verify};
+
+use crate::store::{Store, Tx, now, ts};
 use crate::{Error, Result};
-use countersign_model::workflow::AuditEntry;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
+use sqlx::{Connection, SqliteConnection};
 
 /// The hash before the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -255,140 +258,6 @@ pub async fn append_now_on(
     let seq = head.0;
     *store.audit_head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
     Ok(seq)
-}
-
-/// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Verification {
-    pub rows: i64,
-    /// `None` when the chain is intact.
-    pub broken: Option<Break>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Break {
-    /// The first row that does not check out (or the expected next seq when rows are missing).
-    pub seq: i64,
-    pub why: String,
-}
-
-/// Recomputes the whole chain, streaming it in seq order.
-pub async fn verify(pool: &SqlitePool) -> Result<Verification> {
-    use futures_util::TryStreamExt;
-    let mut rows = sqlx::query(
-        "SELECT seq, at, actor_kind, actor, token_id, action, subject, arguments, outcome, \
-         duration_us, prev_hash, hash FROM audit_log ORDER BY seq",
-    )
-    .fetch(pool);
-    let mut expected_seq = 1;
-    let mut prev = GENESIS.to_owned();
-    let mut count = 0;
-    let broken = |seq: i64, why: String| Verification {
-        rows: 0,
-        broken: Some(Break { seq, why }),
-    };
-    while let Some(row) = rows.try_next().await? {
-        let seq: i64 = row.try_get("seq")?;
-        if seq != expected_seq {
-            return Ok(broken(
-                expected_seq,
-                format!("row {expected_seq} is missing (next row is {seq})"),
-            ));
-        }
-        let prev_hash: String = row.try_get("prev_hash")?;
-        if prev_hash != prev {
-            return Ok(broken(
-                seq,
-                "its prev_hash does not match the row before".into(),
-            ));
-        }
-        let hash: String = row.try_get("hash")?;
-        let recomputed = row_hash(
-            &prev_hash,
-            seq,
-            &row.try_get::<String, _>("at")?,
-            &row.try_get::<String, _>("actor_kind")?,
-            &row.try_get::<String, _>("actor")?,
-            row.try_get::<Option<String>, _>("token_id")?.as_deref(),
-            &row.try_get::<String, _>("action")?,
-            row.try_get::<Option<String>, _>("subject")?.as_deref(),
-            &row.try_get::<String, _>("arguments")?,
-            &row.try_get::<String, _>("outcome")?,
-            row.try_get::<Option<i64>, _>("duration_us")?,
-        );
-        if recomputed != hash {
-            return Ok(broken(
-                seq,
-                "its content does not match its hash (modified)".into(),
-            ));
-        }
-        prev = hash;
-        expected_seq += 1;
-        count += 1;
-    }
-    drop(rows);
-    // AUTOINCREMENT keeps the highest seq ever used in sqlite_sequence: rows cut from the end
-    // leave it pointing past the last row.
-    let highest: Option<i64> =
-        sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
-            .fetch_optional(pool)
-            .await?;
-    let last = count;
-    match highest {
-        Some(h) if h != last => Ok(Verification {
-            rows: count,
-            broken: Some(Break {
-                seq: last + 1,
-                why: format!(
-                    "the log ends at row {last} but row {h} was written: rows were removed from the end"
-                ),
-            }),
-        }),
-        None if count > 0 => Ok(Verification {
-            rows: count,
-            broken: Some(Break {
-                seq: last,
-                why: "the record of the highest row written is missing".into(),
-            }),
-        }),
-        _ => Ok(Verification {
-            rows: count,
-            broken: None,
-        }),
-    }
-}
-
-/// The newest `limit` rows, newest first, optionally only those whose action or actor contains `filter`.
-pub async fn tail(pool: &SqlitePool, limit: i64, filter: Option<&str>) -> Result<Vec<AuditEntry>> {
-    let limit = limit.clamp(1, 1000);
-    let pattern = filter.map(|f| format!("%{}%", f.replace(['%', '_'], "")));
-    sqlx::query(
-        "SELECT seq, at, actor_kind, actor, token_id, action, subject, arguments, outcome, duration_us, hash \
-         FROM audit_log WHERE (?1 IS NULL OR action LIKE ?1 OR actor LIKE ?1 OR subject LIKE ?1) \
-         ORDER BY seq DESC LIMIT ?2",
-    )
-    .bind(pattern)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(AuditEntry {
-            seq: row.try_get("seq")?,
-            at: parse_ts(&row.try_get::<String, _>("at")?)?,
-            actor_kind: row.try_get("actor_kind")?,
-            actor: row.try_get("actor")?,
-            token_id: row.try_get("token_id")?,
-            action: row.try_get("action")?,
-            subject: row.try_get("subject")?,
-            arguments: serde_json::from_str(&row.try_get::<String, _>("arguments")?)
-                .map_err(|e| Error::Internal(format!("audit arguments: {e}")))?,
-            outcome: row.try_get("outcome")?,
-            duration_us: row.try_get("duration_us")?,
-            hash: row.try_get("hash")?,
-        })
-    })
-    .collect()
 }
 
 #[cfg(test)]

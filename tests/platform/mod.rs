@@ -48,6 +48,14 @@ pub fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) ->
     bail!("{what}: not within {limit:?}")
 }
 
+/// A tenant's tokens: its agent's and supervisor's desks, and its integrations' ingest token.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub agent: String,
+    pub supervisor: String,
+    pub ingest: String,
+}
+
 /// The platform process on a fixed port over one database, so it can be killed and restarted.
 pub struct Platform {
     pub url: String,
@@ -100,6 +108,20 @@ impl Platform {
         Ok(())
     }
 
+    /// Runs one SQL statement on the platform's database, as an operator at a `psql` prompt
+    /// would (e.g. to change an agent's role behind a desk's back).
+    pub fn sql(&self, statement: &str) -> Result<()> {
+        let out = Command::new("psql")
+            .arg(&self.database_url)
+            .args(["-v", "ON_ERROR_STOP=1", "-qc", statement])
+            .output()
+            .context("run psql")?;
+        if !out.status.success() {
+            bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(())
+    }
+
     /// The last `lines` lines the platform logged (to explain a failure).
     pub fn log_tail(&self, lines: usize) -> String {
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
@@ -130,8 +152,9 @@ impl Platform {
         Ok(v)
     }
 
-    /// A tenant with one agent and one supervisor; returns their API tokens.
-    pub async fn tenant(&self) -> Result<(String, String)> {
+    /// A tenant with one agent and one supervisor, and the ingest token of the integrations that
+    /// feed it (billing, mail).
+    pub async fn tenant(&self) -> Result<Tenant> {
         let t = self
             .post(ADMIN_TOKEN, "/v1/admin/tenants", json!({"name": "Acme"}))
             .await?;
@@ -158,7 +181,18 @@ impl Platform {
                 .await?;
             tokens.push(tok["secret"].as_str().context("secret")?.to_owned());
         }
-        Ok((tokens.remove(0), tokens.remove(0)))
+        let ingest = self
+            .post(
+                ADMIN_TOKEN,
+                &format!("/v1/admin/tenants/{tid}/ingest-tokens"),
+                json!({"name": "billing and mail"}),
+            )
+            .await?;
+        Ok(Tenant {
+            agent: tokens.remove(0),
+            supervisor: tokens.remove(0),
+            ingest: ingest["secret"].as_str().context("secret")?.to_owned(),
+        })
     }
 
     /// What the billing system and the mail channel would send: a customer who was charged

@@ -71,7 +71,10 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::InvalidArgument => 2,
         ErrorCode::NotFound => 3,
         ErrorCode::Forbidden | ErrorCode::Unauthenticated => 4,
-        ErrorCode::Stale | ErrorCode::Conflict => 5,
+        ErrorCode::Stale
+        | ErrorCode::Conflict
+        | ErrorCode::KeyReused
+        | ErrorCode::SequenceReused => 5,
         ErrorCode::RateLimited | ErrorCode::Unavailable | ErrorCode::Internal => 1,
     }
 }

@@ -13,12 +13,32 @@ pub enum ErrorCode {
     Unauthenticated,
     Stale,
     Conflict,
+    /// An idempotency key (a mutation id) came again with a different payload or from another
+    /// caller: it names one request only.
+    KeyReused,
+    /// A device's sequence number came again for a different mutation: the device was restored
+    /// from a backup or cloned, and must continue under a new identity.
+    SequenceReused,
     RateLimited,
     Unavailable,
     Internal,
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 11] = [
+        Self::NotFound,
+        Self::InvalidArgument,
+        Self::Forbidden,
+        Self::Unauthenticated,
+        Self::Stale,
+        Self::Conflict,
+        Self::KeyReused,
+        Self::SequenceReused,
+        Self::RateLimited,
+        Self::Unavailable,
+        Self::Internal,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::NotFound => "not_found",
@@ -27,6 +47,8 @@ impl ErrorCode {
             Self::Unauthenticated => "unauthenticated",
             Self::Stale => "stale",
             Self::Conflict => "conflict",
+            Self::KeyReused => "key_reused",
+            Self::SequenceReused => "sequence_reused",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",

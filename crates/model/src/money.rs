@@ -16,7 +16,8 @@ impl Currency {
     pub const USD: Currency = Currency(*b"USD");
     pub const GBP: Currency = Currency(*b"GBP");
 
-    /// Parses a three-letter code, case-insensitively.
+    /// Parses a three-letter code, case-insensitively. Only codes ISO 4217 lists as a current
+    /// currency are accepted (`ZZZ`, `ABC` are not currencies).
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         let b = s.trim().as_bytes();
         if b.len() != 3 || !b.iter().all(u8::is_ascii_alphabetic) {
@@ -25,11 +26,18 @@ impl Currency {
                 format!("expected a three-letter ISO 4217 code, got {s:?}"),
             ));
         }
-        Ok(Self([
+        let code = [
             b[0].to_ascii_uppercase(),
             b[1].to_ascii_uppercase(),
             b[2].to_ascii_uppercase(),
-        ]))
+        ];
+        if ISO_4217.binary_search(&&code).is_err() {
+            return Err(ParseError::new(
+                "currency",
+                format!("{s:?} is not an ISO 4217 currency code"),
+            ));
+        }
+        Ok(Self(code))
     }
 
     pub fn as_str(&self) -> &str {
@@ -86,6 +94,26 @@ impl schemars::JsonSchema for Currency {
         })
     }
 }
+
+/// The codes ISO 4217 lists as in use for currencies and funds (precious metals, `XXX` and `XTS`
+/// excluded), sorted for a binary search.
+const ISO_4217: &[&[u8; 3]] = &[
+    b"AED", b"AFN", b"ALL", b"AMD", b"ANG", b"AOA", b"ARS", b"AUD", b"AWG", b"AZN", b"BAM", b"BBD",
+    b"BDT", b"BGN", b"BHD", b"BIF", b"BMD", b"BND", b"BOB", b"BOV", b"BRL", b"BSD", b"BTN", b"BWP",
+    b"BYN", b"BZD", b"CAD", b"CDF", b"CHE", b"CHF", b"CHW", b"CLF", b"CLP", b"CNY", b"COP", b"COU",
+    b"CRC", b"CUC", b"CUP", b"CVE", b"CZK", b"DJF", b"DKK", b"DOP", b"DZD", b"EGP", b"ERN", b"ETB",
+    b"EUR", b"FJD", b"FKP", b"GBP", b"GEL", b"GHS", b"GIP", b"GMD", b"GNF", b"GTQ", b"GYD", b"HKD",
+    b"HNL", b"HTG", b"HUF", b"IDR", b"ILS", b"INR", b"IQD", b"IRR", b"ISK", b"JMD", b"JOD", b"JPY",
+    b"KES", b"KGS", b"KHR", b"KMF", b"KPW", b"KRW", b"KWD", b"KYD", b"KZT", b"LAK", b"LBP", b"LKR",
+    b"LRD", b"LSL", b"LYD", b"MAD", b"MDL", b"MGA", b"MKD", b"MMK", b"MNT", b"MOP", b"MRU", b"MUR",
+    b"MVR", b"MWK", b"MXN", b"MXV", b"MYR", b"MZN", b"NAD", b"NGN", b"NIO", b"NOK", b"NPR", b"NZD",
+    b"OMR", b"PAB", b"PEN", b"PGK", b"PHP", b"PKR", b"PLN", b"PYG", b"QAR", b"RON", b"RSD", b"RUB",
+    b"RWF", b"SAR", b"SBD", b"SCR", b"SDG", b"SEK", b"SGD", b"SHP", b"SLE", b"SLL", b"SOS", b"SRD",
+    b"SSP", b"STN", b"SVC", b"SYP", b"SZL", b"THB", b"TJS", b"TMT", b"TND", b"TOP", b"TRY", b"TTD",
+    b"TWD", b"TZS", b"UAH", b"UGX", b"USD", b"USN", b"UYI", b"UYU", b"UYW", b"UZS", b"VED", b"VES",
+    b"VND", b"VUV", b"WST", b"XAF", b"XCD", b"XCG", b"XOF", b"XPF", b"YER", b"ZAR", b"ZMW", b"ZWG",
+    b"ZWL",
+];
 
 /// The largest amount accepted from input, in major units: far above any support refund.
 const MAX_MAJOR_UNITS: i64 = 1_000_000_000;
@@ -226,6 +254,20 @@ impl schemars::JsonSchema for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_iso_4217_codes_are_currencies() {
+        assert!(
+            ISO_4217.windows(2).all(|w| w[0] < w[1]),
+            "the table is sorted"
+        );
+        for ok in ["EUR", "usd", "JPY", "KWD", "CHF", "ZWG"] {
+            assert!(Currency::parse(ok).is_ok(), "{ok} is a currency");
+        }
+        for bad in ["ZZZ", "ABC", "XXX", "XAU", "EU", "EURO", "€"] {
+            assert!(Currency::parse(bad).is_err(), "{bad} is not a currency");
+        }
+    }
 
     #[test]
     fn parses_exact_amounts_in_the_currency_precision() {

@@ -1,6 +1,6 @@
-//! Tenants, agents and API tokens: created by an operator, through the admin HTTP API (admin
-//! token) or `countersign-platform admin …` against the database. A token's secret is returned
-//! once; only its hash is stored.
+//! Tenants, agents, their desks' API tokens and the integrations' ingest tokens: created by an
+//! operator, through the admin HTTP API (admin token) or `countersign-platform admin …` against
+//! the database. A token's secret is returned once; only its hash is stored.
 
 use crate::auth::{self, Admin};
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ pub struct NewToken {
 
 fn checked_text(what: &str, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
-    if v.is_empty() || v.chars().count() > max {
+    if v.is_empty() || v.chars().count() > max || v.contains('\0') {
         return Err(Error::invalid(format!(
             "{what} must be 1 to {max} characters"
         )));
@@ -130,17 +130,73 @@ pub async fn create_token(
     })
 }
 
-/// Revokes a token; revoking a revoked token is not an error.
+/// A freshly created ingest token (an integration's). `secret` is shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewIngestToken {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub secret: String,
+}
+
+/// Creates a token for an integration (the billing system, a mail channel) that may call the
+/// tenant's ingest routes and nothing else.
+pub async fn create_ingest_token(
+    pool: &PgPool,
+    tenant_id: &str,
+    name: &str,
+) -> Result<NewIngestToken> {
+    let name = checked_text("name", name, 200)?;
+    let id = new_id("itk_");
+    let secret = auth::new_secret_with(auth::INGEST_SECRET_PREFIX);
+    let inserted = sqlx::query(
+        "INSERT INTO ingest_tokens (id, tenant_id, name, secret_hash)
+         SELECT $1, t.id, $3, $4 FROM tenants t WHERE t.id = $2",
+    )
+    .bind(&id)
+    .bind(tenant_id)
+    .bind(&name)
+    .bind(auth::secret_hash(&secret))
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(Error::not_found("tenant", tenant_id));
+    }
+    Ok(NewIngestToken {
+        id,
+        tenant_id: tenant_id.to_owned(),
+        name,
+        secret,
+    })
+}
+
+/// Revokes a desk or ingest token; revoking a revoked token is not an error. The revocation is
+/// announced on [`crate::events::REVOKED_CHANNEL`] when it commits, so every platform instance
+/// closes the token's open event streams.
 pub async fn revoke_token(pool: &PgPool, token_id: &str) -> Result<()> {
+    checked_text("token id", token_id, 128)?;
+    let mut tx = pool.begin().await?;
     let found: Option<String> = sqlx::query_scalar(
-        "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id",
+        "WITH desk AS (
+             UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id),
+         ingest AS (
+             UPDATE ingest_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id)
+         SELECT id FROM desk UNION ALL SELECT id FROM ingest",
     )
     .bind(token_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    found
-        .map(|_| ())
-        .ok_or_else(|| Error::not_found("token", token_id))
+    if found.is_none() {
+        return Err(Error::not_found("token", token_id));
+    }
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(crate::events::REVOKED_CHANNEL)
+        .bind(token_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,6 +243,17 @@ pub async fn post_token(
 ) -> Result<Json<NewToken>> {
     Ok(Json(
         create_token(&state.pool, &tenant_id, &agent_id, &req.name).await?,
+    ))
+}
+
+pub async fn post_ingest_token(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(tenant_id): Path<String>,
+    JsonBody(req): JsonBody<NewTokenRequest>,
+) -> Result<Json<NewIngestToken>> {
+    Ok(Json(
+        create_ingest_token(&state.pool, &tenant_id, &req.name).await?,
     ))
 }
 

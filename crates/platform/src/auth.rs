@@ -10,14 +10,21 @@ use countersign_model::workflow::Role;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-/// The prefix of every API token secret, so a leaked one is recognisable.
+/// The prefix of every desk (agent) API token secret, so a leaked one is recognisable.
 pub const SECRET_PREFIX: &str = "csp_";
+/// The prefix of every ingest token secret (an integration's, not a person's).
+pub const INGEST_SECRET_PREFIX: &str = "csi_";
 
-/// A new token secret: the prefix and 32 random bytes in hex.
+/// A new desk token secret: the prefix and 32 random bytes in hex.
 pub fn new_secret() -> String {
+    new_secret_with(SECRET_PREFIX)
+}
+
+/// A new secret with `prefix` and 32 random bytes in hex.
+pub fn new_secret_with(prefix: &str) -> String {
     let mut r = [0u8; 32];
     rand::rng().fill_bytes(&mut r);
-    format!("{SECRET_PREFIX}{}", hex::encode(r))
+    format!("{prefix}{}", hex::encode(r))
 }
 
 pub fn sha256(secret: &str) -> [u8; 32] {
@@ -76,8 +83,18 @@ impl FromRequestParts<AppState> for Caller {
         .bind(secret_hash(secret))
         .fetch_optional(&state.pool)
         .await?;
-        let (tenant_id, tenant_name, agent_id, agent_name, agent_email, role, token_id) =
-            row.ok_or_else(|| Error::unauthenticated("the API token is unknown or revoked"))?;
+        let Some((tenant_id, tenant_name, agent_id, agent_name, agent_email, role, token_id)) = row
+        else {
+            if live_token(state, "ingest_tokens", secret).await? {
+                return Err(Error::forbidden(
+                    "an ingest token only feeds the ingest routes; a desk signs in with its \
+                     agent's API token",
+                ));
+            }
+            return Err(Error::unauthenticated(
+                "the API token is unknown or revoked",
+            ));
+        };
         Ok(Caller {
             tenant_id,
             tenant_name,
@@ -87,6 +104,61 @@ impl FromRequestParts<AppState> for Caller {
             role: Role::parse(&role)?,
             token_id,
         })
+    }
+}
+
+/// Whether `secret` is a token of `table` that is not revoked (to say why a token of the other
+/// kind is refused).
+async fn live_token(state: &AppState, table: &'static str, secret: &str) -> Result<bool> {
+    let sql = match table {
+        "ingest_tokens" => {
+            "SELECT EXISTS (SELECT 1 FROM ingest_tokens WHERE secret_hash = $1 AND revoked_at IS NULL)"
+        }
+        _ => {
+            "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL)"
+        }
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(secret_hash(secret))
+        .fetch_one(&state.pool)
+        .await?)
+}
+
+/// An integration behind a valid ingest token (the billing system, a mail channel): it may feed
+/// its tenant's records and messages, and nothing else. A desk's token is refused here: a
+/// person's token cannot rewrite billing data or speak as a customer.
+#[derive(Debug, Clone)]
+pub struct Integration {
+    pub tenant_id: String,
+    pub token_id: String,
+}
+
+impl FromRequestParts<AppState> for Integration {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let secret = bearer(parts).ok_or_else(|| {
+            Error::unauthenticated("send `Authorization: Bearer <token>` with an ingest token")
+        })?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT tenant_id, id FROM ingest_tokens WHERE secret_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(secret_hash(secret))
+        .fetch_optional(&state.pool)
+        .await?;
+        match row {
+            Some((tenant_id, token_id)) => Ok(Integration {
+                tenant_id,
+                token_id,
+            }),
+            None if live_token(state, "api_tokens", secret).await? => Err(Error::forbidden(
+                "a desk's API token cannot ingest; create an ingest token for the integration \
+                 (`countersign-platform admin create-ingest-token`)",
+            )),
+            None => Err(Error::unauthenticated(
+                "the ingest token is unknown or revoked",
+            )),
+        }
     }
 }
 

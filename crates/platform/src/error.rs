@@ -47,6 +47,7 @@ impl Error {
         match self {
             Self::Refused { code, .. } => *code,
             Self::Database(e) if is_unavailable(e) => ErrorCode::Unavailable,
+            Self::Database(e) if is_data_exception(e) => ErrorCode::InvalidArgument,
             Self::Database(_) | Self::Migration(_) => ErrorCode::Internal,
         }
     }
@@ -58,9 +59,20 @@ impl Error {
             Self::Database(e) if is_unavailable(e) => {
                 "the platform database is unavailable; try again".into()
             }
+            Self::Database(e) if is_data_exception(e) => {
+                "a value cannot be stored (a NUL character, or a date or number out of range)"
+                    .into()
+            }
             Self::Database(_) | Self::Migration(_) => "internal error; see the platform log".into(),
         }
     }
+}
+
+/// PostgreSQL refused a value itself (SQLSTATE class 22: a NUL byte in text, a date or number
+/// out of range). Input is checked before it reaches the database; this is the backstop that
+/// keeps anything missed a caller's error rather than the platform's.
+pub fn is_data_exception(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().is_some_and(|c| c.starts_with("22")))
 }
 
 fn is_unavailable(e: &sqlx::Error) -> bool {
@@ -83,7 +95,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::InvalidArgument => StatusCode::BAD_REQUEST,
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
         ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::Stale | ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Stale | ErrorCode::Conflict | ErrorCode::SequenceReused => StatusCode::CONFLICT,
+        ErrorCode::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,

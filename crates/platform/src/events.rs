@@ -4,7 +4,9 @@
 //! in a `watch` channel. A stream wakes only for its own tenant, and a stream that is behind
 //! skips straight to the newest cursor: a burst of commits costs each desktop one event, not one
 //! per commit. A stream starts with the current cursor, sends keep-alive comments, and ends when
-//! the platform shuts down.
+//! the platform shuts down or its token is revoked: a revocation commits a notification on
+//! [`REVOKED_CHANNEL`] that every instance's listener hears (and should the listener have lost
+//! its connection meanwhile, every stream checks its token again).
 
 use crate::auth::Caller;
 use crate::error::Result;
@@ -21,6 +23,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// The LISTEN/NOTIFY channel of token revocations; payload: the token's id.
+pub const REVOKED_CHANNEL: &str = "countersign_revoked";
+
+/// Sent on [`Hub::revoked`] when revocations may have been missed: every stream checks its token.
+const RECHECK: &str = "*";
+
 /// Each tenant's latest cursor, for the tenants that have a stream open.
 type Cursors = Arc<Mutex<HashMap<String, watch::Sender<i64>>>>;
 
@@ -29,6 +37,8 @@ type Cursors = Arc<Mutex<HashMap<String, watch::Sender<i64>>>>;
 pub struct Hub {
     cursors: Cursors,
     shutdown: watch::Receiver<bool>,
+    /// Ids of revoked tokens (or [`RECHECK`]), to every open stream.
+    revoked: tokio::sync::broadcast::Sender<String>,
 }
 
 impl Hub {
@@ -36,17 +46,15 @@ impl Hub {
     /// notifications until `shutdown` turns true.
     pub async fn start(pool: &PgPool, shutdown: watch::Receiver<bool>) -> Result<Self> {
         let mut listener = PgListener::connect_with(pool).await?;
-        listener.listen(feed::CHANNEL).await?;
+        listener
+            .listen_all([feed::CHANNEL, REVOKED_CHANNEL])
+            .await?;
         let hub = Self {
             cursors: Cursors::default(),
             shutdown: shutdown.clone(),
+            revoked: tokio::sync::broadcast::channel(256).0,
         };
-        tokio::spawn(forward(
-            listener,
-            pool.clone(),
-            hub.cursors.clone(),
-            shutdown,
-        ));
+        tokio::spawn(forward(listener, pool.clone(), hub.clone(), shutdown));
         Ok(hub)
     }
 
@@ -83,31 +91,38 @@ fn advance(cursors: &Cursors, tenant_id: &str, cursor: i64) {
 async fn forward(
     mut listener: PgListener,
     pool: PgPool,
-    cursors: Cursors,
+    hub: Hub,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let cursors = &hub.cursors;
     loop {
         let received = tokio::select! {
             r = listener.recv() => r,
             _ = shutdown.wait_for(|stop| *stop) => return,
         };
         match received {
+            Ok(n) if n.channel() == REVOKED_CHANNEL => {
+                // No receiver (no stream open) is not an error.
+                let _ = hub.revoked.send(n.payload().to_owned());
+            }
             Ok(n) => {
                 let Some((tenant, cursor)) = n.payload().split_once(' ') else {
                     tracing::warn!(payload = n.payload(), "ignoring a malformed notification");
                     continue;
                 };
                 let Ok(cursor) = cursor.parse() else { continue };
-                advance(&cursors, tenant, cursor);
+                advance(cursors, tenant, cursor);
             }
             Err(e) => {
                 // The listener reconnects on the next recv; what was sent meanwhile is lost, so
-                // every listened-to tenant's cursor is read again.
+                // every listened-to tenant's cursor is read again, and every stream checks that
+                // its token still stands.
                 tracing::warn!(error = %e, "change listener lost its connection; reconnecting");
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_millis(500)) => {}
                     _ = shutdown.wait_for(|stop| *stop) => return,
                 }
+                let _ = hub.revoked.send(RECHECK.to_owned());
                 let tenants: Vec<String> = cursors
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -116,13 +131,25 @@ async fn forward(
                     .collect();
                 for tenant in tenants {
                     match feed::current_cursor(&pool, &tenant).await {
-                        Ok(c) => advance(&cursors, &tenant, c),
+                        Ok(c) => advance(cursors, &tenant, c),
                         Err(e) => tracing::warn!(error = %e, "cannot re-read a tenant's cursor"),
                     }
                 }
             }
         }
     }
+}
+
+/// Whether the token may still hold its stream open.
+async fn token_stands(pool: &PgPool, token_id: &str) -> bool {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE id = $1 AND revoked_at IS NULL)",
+    )
+    .bind(token_id)
+    .fetch_one(pool)
+    .await
+    // A check that cannot be made keeps the stream: the next recheck or revocation decides.
+    .unwrap_or(true)
 }
 
 fn change_event(cursor: i64) -> Event {
@@ -135,17 +162,37 @@ fn change_event(cursor: i64) -> Event {
 struct Subscription {
     cursor: watch::Receiver<i64>,
     shutdown: watch::Receiver<bool>,
+    revoked: tokio::sync::broadcast::Receiver<String>,
+    token_id: String,
+    pool: PgPool,
     sent: i64,
 }
 
 impl Subscription {
     /// The next cursor to tell the client about (the newest, however many commits it covers),
-    /// or `None` when the stream should end.
+    /// or `None` when the stream should end: the platform stops, or the token was revoked.
     async fn next_cursor(&mut self) -> Option<i64> {
+        use tokio::sync::broadcast::error::RecvError;
         loop {
-            tokio::select! {
-                r = self.cursor.changed() => r.ok()?,
+            let revocation = tokio::select! {
+                r = self.cursor.changed() => { r.ok()?; None }
                 _ = self.shutdown.wait_for(|stop| *stop) => return None,
+                r = self.revoked.recv() => Some(r),
+            };
+            if let Some(r) = revocation {
+                let recheck = match r {
+                    Ok(id) if id == self.token_id => {
+                        tracing::info!(token = %self.token_id, "token revoked; closing its event stream");
+                        return None;
+                    }
+                    Ok(id) => id == RECHECK,
+                    Err(RecvError::Lagged(_)) => true,
+                    Err(RecvError::Closed) => return None,
+                };
+                if recheck && !token_stands(&self.pool, &self.token_id).await {
+                    return None;
+                }
+                continue;
             }
             let cursor = *self.cursor.borrow_and_update();
             if cursor > self.sent {
@@ -162,11 +209,21 @@ pub async fn get_events(
     State(state): State<AppState>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     // Subscribe before reading the cursor: a commit in between is then seen twice, never missed.
+    // Likewise for revocations: one that committed after the token was checked is seen here.
+    let revoked = state.hub.revoked.subscribe();
+    if !token_stands(&state.pool, &caller.token_id).await {
+        return Err(crate::error::Error::unauthenticated(
+            "the API token is unknown or revoked",
+        ));
+    }
     let rx = state.hub.subscribe(&caller.tenant_id);
     let cursor = feed::current_cursor(&state.pool, &caller.tenant_id).await?;
     let subscription = Subscription {
         cursor: rx,
         shutdown: state.hub.shutdown.clone(),
+        revoked,
+        token_id: caller.token_id.clone(),
+        pool: state.pool.clone(),
         sent: cursor,
     };
     let rest = stream::unfold(subscription, |mut s| async move {
@@ -187,6 +244,7 @@ mod tests {
         let hub = Hub {
             cursors: cursors.clone(),
             shutdown: watch::channel(false).1,
+            revoked: tokio::sync::broadcast::channel(4).0,
         };
         let mut a = hub.subscribe("ten_a");
         advance(&cursors, "ten_a", 5);

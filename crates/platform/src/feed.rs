@@ -16,6 +16,10 @@ use sqlx::{PgConnection, PgPool};
 pub const CHANNEL: &str = "countersign_changes";
 pub const DEFAULT_LIMIT: i64 = 500;
 pub const MAX_LIMIT: i64 = 5000;
+/// A page ends before the change that would take its body past this many bytes (a page always
+/// holds at least one change): every desk downloads every page, so a page is bounded in bytes as
+/// well as in count, whatever its records hold.
+pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// One branch of [`RECORD_SQL`]: the changed records of one entity, as the desk's rows.
 macro_rules! state_of {
@@ -150,17 +154,28 @@ pub async fn page(pool: &PgPool, tenant_id: &str, after: i64, limit: i64) -> Res
     .bind(limit + 1)
     .fetch_all(pool)
     .await?;
-    page_body(rows, after, limit)
+    page_body(rows, after, limit, MAX_PAGE_BYTES)
 }
 
 /// Writes the page's body. The records go in as PostgreSQL stored them: a `json` column holds
 /// only valid JSON, so they are neither parsed nor rendered again here.
-fn page_body(rows: Vec<ChangeRow>, after: i64, limit: i64) -> Result<String> {
+fn page_body(rows: Vec<ChangeRow>, after: i64, limit: i64, max_bytes: usize) -> Result<String> {
     use std::fmt::Write;
     let corrupt = |what: String| Error::Database(sqlx::Error::Decode(what.into()));
-    let has_more = rows.len() as i64 > limit;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let mut body = String::with_capacity(rows.iter().map(|r| r.4.len() + 128).sum::<usize>() + 64);
+    let mut has_more = rows.len() as i64 > limit;
+    let mut rows = &rows[..rows.len().min(limit as usize)];
+    // The changes that fit in `max_bytes` (each row's envelope is under 200 bytes more than its
+    // record and id).
+    let mut size = 64;
+    for (i, row) in rows.iter().enumerate() {
+        size += row.4.len() + row.2.len() * 2 + 200;
+        if i > 0 && size > max_bytes {
+            rows = &rows[..i];
+            has_more = true;
+            break;
+        }
+    }
+    let mut body = String::with_capacity(size.min(max_bytes + 64));
     body.push_str(r#"{"changes":["#);
     for (i, (seq, entity, id, version, data)) in rows.iter().enumerate() {
         // A known entity's name needs no escaping; anything else is not the desk's to read.
@@ -249,7 +264,7 @@ mod tests {
             row(9, "ticket", "tkt_1", "{}"),
         ];
         let page: RawChangesPage =
-            serde_json::from_str(&page_body(rows.clone(), 6, 2).unwrap()).unwrap();
+            serde_json::from_str(&page_body(rows.clone(), 6, 2, MAX_PAGE_BYTES).unwrap()).unwrap();
         assert_eq!(
             (page.cursor, page.has_more, page.changes.len()),
             (8, true, 2)
@@ -262,12 +277,40 @@ mod tests {
         assert_eq!(first.data.get(), rows[0].4, "the record as stored");
         assert_eq!(page.changes[1].entity, Entity::KbArticle);
 
-        let last: RawChangesPage = serde_json::from_str(&page_body(vec![], 9, 2).unwrap()).unwrap();
+        let last: RawChangesPage =
+            serde_json::from_str(&page_body(vec![], 9, 2, MAX_PAGE_BYTES).unwrap()).unwrap();
         assert_eq!(
             (last.cursor, last.has_more, last.changes.len()),
             (9, false, 0)
         );
-        assert!(page_body(vec![row(1, "refund", "x", "{}")], 0, 5).is_err());
+        assert!(page_body(vec![row(1, "refund", "x", "{}")], 0, 5, MAX_PAGE_BYTES).is_err());
+
+        // Bounded in bytes: a page stops before the change that would overflow it, and says
+        // there is more; a single change larger than the bound still travels, alone.
+        let big = format!(r#"{{"body": "{}"}}"#, "x".repeat(1000));
+        let rows: Vec<ChangeRow> = (1..=5)
+            .map(|seq| {
+                (
+                    seq,
+                    "message".to_owned(),
+                    format!("msg_{seq}"),
+                    1,
+                    big.clone(),
+                )
+            })
+            .collect();
+        let page: RawChangesPage =
+            serde_json::from_str(&page_body(rows.clone(), 0, 10, 2600).unwrap()).unwrap();
+        assert_eq!(
+            (page.changes.len(), page.cursor, page.has_more),
+            (2, 2, true)
+        );
+        let page: RawChangesPage =
+            serde_json::from_str(&page_body(rows, 0, 10, 10).unwrap()).unwrap();
+        assert_eq!(
+            (page.changes.len(), page.cursor, page.has_more),
+            (1, 1, true)
+        );
     }
 
     #[test]

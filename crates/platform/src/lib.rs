@@ -159,8 +159,9 @@ impl Platform {
 /// The largest request body accepted (a billing ingest batch is the biggest).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-/// A JSON request body whose every failure (not JSON, wrong shape, too big) is a 400 with the
-/// `invalid_argument` code, like every other error of this API.
+/// A JSON request body whose every failure (not JSON, wrong shape, too big, a NUL character in
+/// any string) is a 400 with the `invalid_argument` code, like every other error of this API.
+/// PostgreSQL cannot store a NUL in text: refused here, it never reaches a query.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -168,11 +169,99 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            Error::invalid(format!("cannot read the request body: {}", e.body_text()))
-        })?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
+        let bytes = body_bytes(req, state).await?;
+        if let Some(path) = nul_in(&bytes) {
+            return Err(Error::invalid(format!(
+                "{path} contains a NUL character, which cannot be stored"
+            )));
+        }
+        parse(&bytes).map(JsonBody)
+    }
+}
+
+/// A JSON request body that may hold a NUL character somewhere: for a batch whose items are
+/// refused one by one (`POST /v1/sync/mutations`), so one bad item never blocks the rest.
+#[derive(Debug)]
+pub struct ItemizedJsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ItemizedJsonBody<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self> {
+        parse(&body_bytes(req, state).await?).map(ItemizedJsonBody)
+    }
+}
+
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes> {
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|e| Error::invalid(format!("cannot read the request body: {}", e.body_text())))
+}
+
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
+}
+
+/// Where the first NUL character of a JSON document is, as a path (`customers[3].name`), if it
+/// has one. JSON can only carry a NUL escaped (`\u0000`), so a body without that text is read
+/// no further; one with it is parsed to find out (the text may be an escaped backslash).
+fn nul_in(bytes: &[u8]) -> Option<String> {
+    const ESCAPE: &[u8] = b"\\u0000";
+    if !bytes.windows(ESCAPE.len()).any(|w| w == ESCAPE) {
+        return None;
+    }
+    fn walk(v: &serde_json::Value, path: &mut String) -> bool {
+        use serde_json::Value;
+        match v {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let found = walk(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            Value::Object(o) => o.iter().any(|(k, item)| {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&k.replace('\0', "\\0"));
+                let found = k.contains('\0') || walk(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            _ => false,
+        }
+    }
+    let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let mut path = String::new();
+    walk(&v, &mut path).then(|| {
+        if path.is_empty() {
+            "the body".to_owned()
+        } else {
+            path
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nul_in;
+
+    #[test]
+    fn a_nul_is_found_where_it_is_and_an_escaped_backslash_is_not_one() {
+        assert_eq!(nul_in(br#"{"a": "fine"}"#), None);
+        assert_eq!(nul_in(br#"{"a": "back\\u0000slash"}"#), None);
+        assert_eq!(
+            nul_in(br#"{"customers": [{"name": "ok"}, {"name": "x\u0000"}]}"#).as_deref(),
+            Some("customers[1].name")
+        );
+        assert_eq!(nul_in(br#""\u0000""#).as_deref(), Some("the body"));
     }
 }

@@ -18,6 +18,7 @@ use std::process::ExitCode;
   countersign-platform admin create-tenant --name Acme
   countersign-platform admin create-agent --tenant ten_… --name Alex --email alex@acme.test --role supervisor
   countersign-platform admin create-token --tenant ten_… --agent agt_… --name \"Alex's desktop\"
+  countersign-platform admin create-ingest-token --tenant ten_… --name \"Billing webhook\"
 The API is described at http://ADDR/openapi.json."
 )]
 struct Cli {
@@ -72,7 +73,15 @@ enum AdminCommand {
         #[arg(long)]
         name: String,
     },
-    /// Revoke an API token.
+    /// Create an ingest token for an integration (billing system, mail channel) of a tenant;
+    /// it may call the tenant's /v1/ingest routes and nothing else. Prints the secret once.
+    CreateIngestToken {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a desk or ingest token.
     RevokeToken { id: String },
 }
 
@@ -190,6 +199,16 @@ async fn admin_command(pool: &sqlx::PgPool, cmd: AdminCommand) -> anyhow::Result
             eprintln!(
                 "token {} created for agent {}; the secret below is shown once, only its hash is kept:",
                 t.id, t.agent_id
+            );
+            println!("{}", t.secret);
+        }
+        AdminCommand::CreateIngestToken { tenant, name } => {
+            let t = admin::create_ingest_token(pool, &tenant, &name)
+                .await
+                .map_err(refused)?;
+            eprintln!(
+                "ingest token {} created for tenant {}; the secret below is shown once, only its hash is kept:",
+                t.id, t.tenant_id
             );
             println!("{}", t.secret);
         }

@@ -50,17 +50,17 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             json!({"description": "an event stream", "content": {"text/event-stream": {"schema": schema("ChangeEvent")}}}),
         ),
         ("POST", "/v1/ingest/messages") => (
-            "A customer's message from a channel: continues the ticket named by ticket_id or thread_key, else opens one.",
+            "(Ingest token.) A customer's message from a channel: continues the ticket named by ticket_id or thread_key, else opens one.",
             Some(body("InboundMessage")),
             ok("where the message went", "Ingested"),
         ),
         ("POST", "/v1/ingest/billing") => (
-            "Upsert customers, subscriptions, invoices (with line items), payments and wallets in FlexPrice's field names; versions move only on change.",
+            "(Ingest token.) Upsert customers, subscriptions, invoices (with line items), payments and wallets in FlexPrice's field names; versions move only on change.",
             Some(body("BillingBatch")),
             ok("the ids that changed", "BillingIngested"),
         ),
         ("POST", "/v1/ingest/tickets") => (
-            "Import tickets with their messages in bulk (a help desk's history); a ticket whose id or thread key is already here is left alone.",
+            "(Ingest token.) Import tickets with their messages in bulk (a help desk's history); a ticket whose id or thread key is already here is left alone.",
             Some(body("TicketImport")),
             ok("what was created and what was skipped", "TicketsImported"),
         ),
@@ -79,8 +79,13 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             Some(body("NewTokenRequest")),
             ok("the token and its secret", "NewToken"),
         ),
+        ("POST", "/v1/admin/tenants/{tenant_id}/ingest-tokens") => (
+            "Create an ingest token for an integration (billing system, mail channel): it may call the tenant's /v1/ingest routes and nothing else; desk tokens may not call them. The secret is returned once.",
+            Some(body("NewTokenRequest")),
+            ok("the token and its secret", "NewIngestToken"),
+        ),
         ("POST", "/v1/admin/tokens/{token_id}/revoke") => (
-            "Revoke an API token.",
+            "Revoke a desk or ingest token; its open event streams close on every platform instance.",
             None,
             json!({"description": "revoked", "content": {"application/json": {}}}),
         ),
@@ -107,11 +112,12 @@ fn components() -> Value {
     let obj = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
     json!({
         "securitySchemes": {
-            "apiToken": {"type": "http", "scheme": "bearer", "description": "An agent's API token (tenant-scoped)."},
+            "apiToken": {"type": "http", "scheme": "bearer", "description": "An agent's API token (a desk's, tenant-scoped; `csp_…`)."},
+            "ingestToken": {"type": "http", "scheme": "bearer", "description": "An integration's ingest token (tenant-scoped, ingest routes only; `csi_…`)."},
             "adminToken": {"type": "http", "scheme": "bearer", "description": "The platform's admin token."}
         },
         "schemas": {
-            "Error": obj(json!({"error": obj(json!({"code": {"type": "string", "enum": ["not_found", "invalid_argument", "forbidden", "unauthenticated", "stale", "conflict", "rate_limited", "unavailable", "internal"]}, "message": string}), &["code", "message"])}), &["error"]),
+            "Error": obj(json!({"error": obj(json!({"code": {"type": "string", "enum": countersign_model::ErrorCode::ALL.map(|c| c.as_str())}, "message": string}), &["code", "message"])}), &["error"]),
             "TenantInfo": obj(json!({"id": string, "name": string}), &["id", "name"]),
             "AgentInfo": obj(json!({"id": string, "name": string, "email": string, "role": {"type": "string", "enum": ["agent", "supervisor"]}}), &["id", "name", "email", "role"]),
             "Me": obj(json!({"agent": schema("AgentInfo"), "tenant": schema("TenantInfo")}), &["agent", "tenant"]),
@@ -134,6 +140,7 @@ fn components() -> Value {
             "NewTenant": obj(json!({"name": string}), &["name"]),
             "NewAgent": obj(json!({"name": string, "email": string, "role": {"type": "string", "enum": ["agent", "supervisor"]}}), &["name", "email", "role"]),
             "NewTokenRequest": obj(json!({"name": string}), &["name"]),
+            "NewIngestToken": obj(json!({"id": string, "tenant_id": string, "name": string, "secret": string}), &["id", "tenant_id", "name", "secret"]),
             "NewToken": obj(json!({"id": string, "tenant_id": string, "agent_id": string, "name": string, "secret": string}), &["id", "tenant_id", "agent_id", "name", "secret"])
         }
     })
@@ -158,6 +165,7 @@ pub fn document() -> Value {
         match route.auth {
             Auth::Public => op["security"] = json!([]),
             Auth::Agent => op["security"] = json!([{"apiToken": []}]),
+            Auth::Ingest => op["security"] = json!([{"ingestToken": []}]),
             Auth::Admin => op["security"] = json!([{"adminToken": []}]),
         }
         if let Some(request) = request {

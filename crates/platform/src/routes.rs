@@ -16,8 +16,10 @@ use countersign_model::sync::{AgentInfo, Me, TenantInfo};
 pub enum Auth {
     /// Nobody needs a token (the OpenAPI document).
     Public,
-    /// An agent's API token; the route sees only that agent's tenant.
+    /// An agent's API token (a desk's); the route sees only that agent's tenant.
     Agent,
+    /// An integration's ingest token; the route sees only that token's tenant.
+    Ingest,
     /// The admin token given at start.
     Admin,
 }
@@ -71,19 +73,19 @@ pub fn table() -> Vec<Route> {
         route(
             Method::POST,
             "/v1/ingest/messages",
-            Agent,
+            Ingest,
             post(ingest::post_message),
         ),
         route(
             Method::POST,
             "/v1/ingest/billing",
-            Agent,
+            Ingest,
             post(ingest::post_billing),
         ),
         route(
             Method::POST,
             "/v1/ingest/tickets",
-            Agent,
+            Ingest,
             post(ingest::post_tickets),
         ),
         route(
@@ -103,6 +105,12 @@ pub fn table() -> Vec<Route> {
             "/v1/admin/tenants/{tenant_id}/agents/{agent_id}/tokens",
             Admin,
             post(admin::post_token),
+        ),
+        route(
+            Method::POST,
+            "/v1/admin/tenants/{tenant_id}/ingest-tokens",
+            Admin,
+            post(admin::post_ingest_token),
         ),
         route(
             Method::POST,

@@ -132,14 +132,15 @@ async fn main() -> Result<()> {
     );
     step("PostgreSQL (throwaway cluster) and the countersign-platform process");
     let platform = Platform::start()?;
-    let (agent, supervisor) = platform.tenant().await?;
+    let tenant = platform.tenant().await?;
+    let (agent, supervisor) = (tenant.agent.clone(), tenant.supervisor.clone());
     let base = platform.url.clone();
 
     step(&format!(
         "loading the tenant: {} customers, {} invoices, {} tickets",
         o.customers, o.invoices, o.tickets
     ));
-    let loaded = load::tenant(&base, &agent, o.customers, o.invoices, o.tickets).await?;
+    let loaded = load::tenant(&base, &tenant.ingest, o.customers, o.invoices, o.tickets).await?;
     println!(
         "billing ingest: {} records in {:.1?} ({:.0} records/s); ticket import: {} tickets with a message each in {:.1?} ({:.0} tickets/s)",
         loaded.billing_records,

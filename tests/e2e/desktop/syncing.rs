@@ -16,8 +16,9 @@ const SYNC_LIMIT: Duration = Duration::from_secs(10);
 async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
     let keyring = KeyringSession::start()?;
     let platform = Platform::start()?;
-    let (agent, _supervisor) = platform.tenant().await?;
-    let ticket = platform.ingest_double_charge(&agent).await?;
+    let tenant = platform.tenant().await?;
+    let agent = tenant.agent.clone();
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await?;
     let dir = tempfile::tempdir()?;
     sync_login(
         desk_command(dir.path(), "sam", &keyring),
@@ -67,7 +68,7 @@ async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
 
     let again = "Thank you! Could you also send me the credit note?";
     let wrote = Instant::now();
-    platform.customer_writes(&agent, again).await?;
+    platform.customer_writes(&tenant.ingest, again).await?;
     let seen = w
         .wait_text("#thread", "send me the credit note", SYNC_LIMIT)
         .await

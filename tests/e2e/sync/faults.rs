@@ -38,8 +38,9 @@ fn versions_of(feed: &[Value], entity: &str, id: &str) -> usize {
 async fn lost_answers_and_killed_processes_still_apply_every_decision_exactly_once() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
     let mut platform = Platform::start().expect("a platform");
-    let (agent, supervisor) = platform.tenant().await.unwrap();
-    let ticket = platform.ingest_double_charge(&agent).await.unwrap();
+    let tenant = platform.tenant().await.unwrap();
+    let (agent, supervisor) = (tenant.agent.clone(), tenant.supervisor.clone());
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
     let proxy = Proxy::start(&platform.url).await.unwrap();
     let desks = Desks::new(&keyring);
     desks.login("sam", &proxy.url, &agent);

@@ -17,10 +17,14 @@ async fn schema(pool: &SqlitePool) -> Vec<String> {
 async fn a_first_sync_of_many_pages_ends_with_every_index_and_search_working() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
     let platform = Platform::start().expect("a platform");
-    let (agent, _) = platform.tenant().await.unwrap();
+    let tenant = platform.tenant().await.unwrap();
+    let agent = tenant.agent.clone();
     // More than the desk's page of 1 000 changes: the first sync sets the indexes aside.
-    platform.ingest_customers(&agent, 2_500).await.unwrap();
-    platform.ingest_double_charge(&agent).await.unwrap();
+    platform
+        .ingest_customers(&tenant.ingest, 2_500)
+        .await
+        .unwrap();
+    platform.ingest_double_charge(&tenant.ingest).await.unwrap();
     let desks = Desks::new(&keyring);
     desks.login("sam", &platform.url, &agent);
     desks.ok("sam", &["sync", "now"]);

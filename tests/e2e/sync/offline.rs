@@ -7,8 +7,9 @@ use super::*;
 async fn an_escalation_raised_offline_reaches_the_supervisor_and_the_decision_comes_back() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
     let mut platform = Platform::start().expect("a platform");
-    let (agent, supervisor) = platform.tenant().await.unwrap();
-    let ticket = platform.ingest_double_charge(&agent).await.unwrap();
+    let tenant = platform.tenant().await.unwrap();
+    let (agent, supervisor) = (tenant.agent.clone(), tenant.supervisor.clone());
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
     let desks = Desks::new(&keyring);
     desks.login("sam", &platform.url, &agent);
     desks.login("sue", &platform.url, &supervisor);

@@ -6,8 +6,9 @@ use super::*;
 async fn a_reply_approved_before_the_customer_wrote_again_comes_back_stale() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
     let platform = Platform::start().expect("a platform");
-    let (agent, _) = platform.tenant().await.unwrap();
-    let ticket = platform.ingest_double_charge(&agent).await.unwrap();
+    let tenant = platform.tenant().await.unwrap();
+    let agent = tenant.agent.clone();
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
     let desks = Desks::new(&keyring);
     desks.login("sam", &platform.url, &agent);
     desks.ok("sam", &["sync", "now"]);
@@ -27,7 +28,7 @@ async fn a_reply_approved_before_the_customer_wrote_again_comes_back_stale() {
     // Anna writes again before this desk hears of it; the agent approves what they saw.
     platform
         .customer_writes(
-            &agent,
+            &tenant.ingest,
             "Actually my bank shows only one charge now, please do NOT refund.",
         )
         .await

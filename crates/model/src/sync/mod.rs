@@ -150,9 +150,15 @@ pub struct DecideEscalation {
     pub escalation_id: String,
     /// approve | deny
     pub decision: String,
-    #[serde(default)]
+    /// Why; empty when an approval gives no reason. `null` is read as empty: desks before this
+    /// field was typed on both sides sent it so, and such a decision must not be stuck.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub note: String,
     pub decided_by: String,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// `assign`: give a ticket to an agent (`None` = unassign).
@@ -193,6 +199,21 @@ impl MutationBody {
             MutationKind::Assign => Self::Assign(typed(payload)?),
             MutationKind::SetStatus => Self::SetStatus(typed(payload)?),
         })
+    }
+
+    /// The payload as it travels: the one shape both the desk that writes it and the platform
+    /// that parses it use.
+    pub fn payload(&self) -> Value {
+        let v = match self {
+            Self::SendReply(p) => serde_json::to_value(p),
+            Self::AddNote(p) => serde_json::to_value(p),
+            Self::RaiseEscalation(p) => serde_json::to_value(p),
+            Self::DecideEscalation(p) => serde_json::to_value(p),
+            Self::Assign(p) => serde_json::to_value(p),
+            Self::SetStatus(p) => serde_json::to_value(p),
+        };
+        // Plain structs of strings, numbers and options always serialise.
+        v.unwrap_or(Value::Null)
     }
 
     pub fn kind(&self) -> MutationKind {
@@ -307,6 +328,21 @@ mod tests {
                    "original": {"status": "rejected", "code": "stale", "message": "customer wrote again"}})
         );
         assert_eq!(serde_json::from_value::<MutationResult>(v).unwrap(), r);
+    }
+
+    #[test]
+    fn an_approval_without_a_note_parses_whether_the_note_is_missing_or_null() {
+        for payload in [
+            json!({"escalation_id": "esc_1", "decision": "approve", "decided_by": "Sue"}),
+            json!({"escalation_id": "esc_1", "decision": "approve", "note": null, "decided_by": "Sue"}),
+        ] {
+            let MutationBody::DecideEscalation(d) =
+                MutationBody::parse("decide_escalation", &payload).expect(&payload.to_string())
+            else {
+                panic!("a decide_escalation payload is one")
+            };
+            assert_eq!(d.note, "", "{payload}");
+        }
     }
 
     #[test]

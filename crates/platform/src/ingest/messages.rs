@@ -3,8 +3,8 @@
 //! the ticket's version, which is what makes an older approved reply `stale`. A redelivery with
 //! the same `message_id` changes nothing.
 
-use super::{constraint_error, text};
-use crate::auth::Caller;
+use super::{bounded, constraint_error, language, text};
+use crate::auth::Integration;
 use crate::error::{Error, Result};
 use crate::feed::Changed;
 use crate::{AppState, JsonBody, new_id};
@@ -63,7 +63,7 @@ pub struct Ingested {
 
 /// `POST /v1/ingest/messages`.
 pub async fn post_message(
-    caller: Caller,
+    caller: Integration,
     State(state): State<AppState>,
     JsonBody(m): JsonBody<InboundMessage>,
 ) -> Result<Json<Ingested>> {
@@ -81,6 +81,13 @@ pub async fn post_message(
     }
     if let Some(k) = &m.thread_key {
         text("thread_key", k, 500)?;
+    }
+    bounded("customer.name", m.customer.name.as_deref(), 500)?;
+    if let Some(ext) = &m.customer.external_id {
+        text("customer.external_id", ext, 200)?;
+    }
+    if let Some(l) = &m.language {
+        language("language", l)?;
     }
     let t = caller.tenant_id.as_str();
     let mut tx = state.pool.begin().await?;

@@ -1,4 +1,6 @@
-//! Ingest from the systems around the platform, scoped to the caller's tenant:
+//! Ingest from the systems around the platform, with an integration's ingest token (never a desk's),
+//! scoped to that token's tenant. Every text is bounded, every date plausible, every amount
+//! checked against the shapes of the billing system:
 //! - `POST /v1/ingest/messages` ([`messages`]): a channel webhook. A customer's message continues
 //!   the ticket named by `ticket_id` or `thread_key` (unless it is closed), else opens a new
 //!   ticket; it bumps the ticket's version, which is what makes an older approved reply `stale`.
@@ -9,6 +11,7 @@
 //!   tenant's history from its previous help desk); a ticket already present is left alone.
 
 pub mod billing;
+mod dates;
 pub mod messages;
 mod sql;
 pub mod tickets;
@@ -51,6 +54,31 @@ pub(crate) fn text(what: &str, v: &str, max: usize) -> Result<()> {
     if v.trim().is_empty() || v.chars().count() > max {
         return Err(Error::invalid(format!(
             "{what} must be 1 to {max} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// An optional text: absent, or at most `max` characters (empty allowed).
+pub(crate) fn bounded(what: &str, v: Option<&str>, max: usize) -> Result<()> {
+    match v {
+        Some(v) if v.chars().count() > max => Err(Error::invalid(format!(
+            "{what} must be at most {max} characters"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A language tag as BCP 47 writes them (`en`, `de-CH`, `zh-Hant-TW`): letters, digits and
+/// hyphens, 2 to 35 characters.
+pub(crate) fn language(what: &str, v: &str) -> Result<()> {
+    let ok = (2..=35).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && v.as_bytes()[0].is_ascii_alphabetic();
+    if !ok {
+        return Err(Error::invalid(format!(
+            "{what} must be a language tag such as \"en\" or \"de-CH\", got {:.40?}",
+            v
         )));
     }
     Ok(())

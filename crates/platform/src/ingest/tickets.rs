@@ -4,15 +4,15 @@
 //! nothing, and history never rewrites a live thread. Imported tickets start at version 1 and
 //! their messages count as seen at that version.
 
-use super::{MAX_BATCH_RECORDS, constraint_error, text, unique_ids};
+use super::dates::Timestamp;
+use super::{MAX_BATCH_RECORDS, constraint_error, language, text, unique_ids};
 use crate::AppState;
 use crate::JsonBody;
-use crate::auth::Caller;
+use crate::auth::Integration;
 use crate::error::{Error, Result};
 use crate::feed::Changed;
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use countersign_model::records::Channel;
 use countersign_model::sync::Entity;
 use countersign_model::{CustomerId, MessageId, TicketId};
@@ -31,7 +31,7 @@ pub struct ImportedMessage {
     /// `public` (the default) or `internal`.
     #[serde(default = "public")]
     pub visibility: String,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 fn public() -> String {
@@ -55,12 +55,12 @@ pub struct ImportedTicket {
     #[serde(default = "english")]
     pub language: String,
     #[serde(default)]
-    pub sla_due_at: Option<DateTime<Utc>>,
+    pub sla_due_at: Option<Timestamp>,
     /// The channel's thread key, so later customer messages continue this ticket.
     #[serde(default)]
     pub thread_key: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[serde(default)]
     pub messages: Vec<ImportedMessage>,
 }
@@ -116,7 +116,25 @@ RETURNING id";
 
 fn check(t: &ImportedTicket) -> Result<()> {
     text("ticket subject", &t.subject, 500)?;
-    text("ticket language", &t.language, 35)?;
+    language("ticket language", &t.language)?;
+    if !matches!(t.status.as_str(), "open" | "pending" | "solved" | "closed") {
+        return Err(Error::invalid(format!(
+            "ticket {} status must be open, pending, solved or closed",
+            t.id
+        )));
+    }
+    if !matches!(t.priority.as_str(), "low" | "normal" | "high" | "urgent") {
+        return Err(Error::invalid(format!(
+            "ticket {} priority must be low, normal, high or urgent",
+            t.id
+        )));
+    }
+    if t.updated_at < t.created_at {
+        return Err(Error::invalid(format!(
+            "ticket {} was updated before it was created",
+            t.id
+        )));
+    }
     if let Some(a) = &t.assignee {
         text("ticket assignee", a, 200)?;
     }
@@ -125,6 +143,21 @@ fn check(t: &ImportedTicket) -> Result<()> {
     }
     for m in &t.messages {
         text("message author_name", &m.author_name, 500)?;
+        if !matches!(
+            m.author_kind.as_str(),
+            "customer" | "agent" | "ai" | "system"
+        ) {
+            return Err(Error::invalid(format!(
+                "message {} author_kind must be customer, agent, ai or system",
+                m.id
+            )));
+        }
+        if !matches!(m.visibility.as_str(), "public" | "internal") {
+            return Err(Error::invalid(format!(
+                "message {} visibility must be public or internal",
+                m.id
+            )));
+        }
         text("message body", &m.body, crate::mutations::MAX_BODY_CHARS)?;
     }
     Ok(())
@@ -132,7 +165,7 @@ fn check(t: &ImportedTicket) -> Result<()> {
 
 /// `POST /v1/ingest/tickets`.
 pub async fn post_tickets(
-    caller: Caller,
+    caller: Integration,
     State(state): State<AppState>,
     JsonBody(import): JsonBody<TicketImport>,
 ) -> Result<Json<TicketsImported>> {

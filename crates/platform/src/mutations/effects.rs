@@ -48,6 +48,7 @@ impl From<Error> for Failure {
                 message,
                 winner: None,
             },
+            other if other.code() == ErrorCode::InvalidArgument => invalid(other.public_message()),
             other => Failure::Internal(other),
         }
     }
@@ -55,7 +56,9 @@ impl From<Error> for Failure {
 
 impl From<sqlx::Error> for Failure {
     fn from(e: sqlx::Error) -> Self {
-        Failure::Internal(e.into())
+        // A value PostgreSQL refuses is this mutation's fault: rejected alone (its savepoint
+        // rolls back), never a failure of the batch.
+        Failure::from(Error::from(e))
     }
 }
 

@@ -1,9 +1,13 @@
 //! `POST /v1/sync/mutations`: a device's outbox, applied exactly once per mutation.
 //!
 //! A request's mutations run in order, in transactions of up to [`MUTATIONS_PER_TRANSACTION`]. Each first claims its dedup keys —
-//! `(tenant, device_id, seq)` and `(tenant, mutation id)` — in `applied_mutations`; a concurrent
-//! or later delivery of the same mutation finds the claim and answers `duplicate` with the
-//! outcome stored the first time. Each effect runs in a savepoint, so a rejection leaves nothing
+//! `(tenant, agent, device_id, seq)` and `(tenant, mutation id)` — in `applied_mutations`; a
+//! concurrent or later delivery of the same mutation finds the claim and answers `duplicate` with
+//! the outcome stored the first time. A key is only ever the same request: a mutation id sent
+//! again with another kind, payload or `based_on`, or by another agent, is refused as
+//! `key_reused`; a device's seq sent again with another mutation id (a desk restored from a
+//! backup) is refused as `sequence_reused`. Neither is stored, and neither discloses the first
+//! request's outcome. Each effect runs in a savepoint, so a rejection leaves nothing
 //! behind but its stored outcome and never blocks the mutations after it. The outcomes, the
 //! effects and the change rows of a transaction's mutations commit together: the tenant's feed
 //! is locked, and the desktops are poked, once per transaction rather than once per mutation.
@@ -14,13 +18,14 @@
 //! one per transaction.
 
 mod effects;
+mod envelope;
 mod escalations;
 mod stale;
 
 pub use effects::MAX_BODY_CHARS;
 
 use crate::AppState;
-use crate::JsonBody;
+use crate::ItemizedJsonBody;
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::feed::Changed;
@@ -47,12 +52,12 @@ pub const MAX_KEY_LEN: usize = 128;
 pub async fn post_mutations(
     caller: Caller,
     State(state): State<AppState>,
-    JsonBody(batch): JsonBody<MutationBatch>,
+    ItemizedJsonBody(batch): ItemizedJsonBody<MutationBatch>,
 ) -> Result<Json<MutationResults>> {
     let device = batch.device_id.trim();
-    if device.is_empty() || device.len() > MAX_KEY_LEN {
+    if device.is_empty() || device.len() > MAX_KEY_LEN || device.contains('\0') {
         return Err(Error::invalid(format!(
-            "device_id must be 1 to {MAX_KEY_LEN} characters"
+            "device_id must be 1 to {MAX_KEY_LEN} characters, without NUL"
         )));
     }
     if batch.mutations.len() > MAX_BATCH {
@@ -153,17 +158,19 @@ async fn apply_once(
     device_id: &str,
     m: &Mutation,
 ) -> Result<(MutationOutcome, Changed)> {
-    if m.id.is_empty() || m.id.len() > MAX_KEY_LEN {
+    if let Err(message) = envelope::check(m) {
         let outcome = MutationOutcome::Rejected {
             code: ErrorCode::InvalidArgument,
-            message: format!("a mutation id must be 1 to {MAX_KEY_LEN} characters"),
+            message,
             winner: None,
         };
         return Ok((outcome, Changed::default()));
     }
+    let request = envelope::request_sha256(m);
     let claimed: Option<i32> = sqlx::query_scalar(
-        "INSERT INTO applied_mutations (tenant_id, mutation_id, device_id, device_seq, kind, agent_id)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1",
+        "INSERT INTO applied_mutations (tenant_id, mutation_id, device_id, device_seq, kind, agent_id,
+                                        request_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1",
     )
     .bind(&caller.tenant_id)
     .bind(&m.id)
@@ -171,10 +178,11 @@ async fn apply_once(
     .bind(m.seq)
     .bind(&m.kind)
     .bind(&caller.agent_id)
+    .bind(&request)
     .fetch_optional(&mut *tx)
     .await?;
     if claimed.is_none() {
-        let outcome = duplicate(tx, caller, device_id, m).await?;
+        let outcome = seen_before(tx, caller, device_id, m, &request).await?;
         return Ok((outcome, Changed::default()));
     }
 
@@ -216,28 +224,49 @@ async fn apply_once(
     Ok((outcome, changed))
 }
 
-/// The outcome stored for a mutation seen before, by id first, else by (device, seq). The claim
-/// is committed, or was made earlier in this same transaction (a batch carrying a mutation
-/// twice).
-async fn duplicate(
+/// What to answer for a mutation whose claim clashed with one made before (committed, or earlier
+/// in this same transaction: a batch carrying a mutation twice). The same request again is a
+/// `duplicate` with the stored outcome; anything else reusing a key is refused, unstored.
+async fn seen_before(
     tx: &mut PgConnection,
     caller: &Caller,
     device_id: &str,
     m: &Mutation,
+    request: &str,
 ) -> Result<MutationOutcome> {
-    let stored: Option<Option<Value>> = sqlx::query_scalar(
-        "SELECT outcome FROM applied_mutations
-         WHERE tenant_id = $1 AND (mutation_id = $2 OR (device_id = $3 AND device_seq = $4))
-         ORDER BY (mutation_id = $2) DESC LIMIT 1",
+    let by_id: Option<(String, Option<String>, Option<Value>)> = sqlx::query_as(
+        "SELECT agent_id, request_sha256, outcome FROM applied_mutations
+         WHERE tenant_id = $1 AND mutation_id = $2",
     )
     .bind(&caller.tenant_id)
     .bind(&m.id)
-    .bind(device_id)
-    .bind(m.seq)
     .fetch_optional(&mut *tx)
     .await?;
-    let original = stored
-        .flatten()
+    let Some((agent, stored_request, outcome)) = by_id else {
+        // The id is new, so the clash is on this agent's (device, seq): another mutation holds
+        // it. The desk was restored from a backup (or copied) and reuses its numbers.
+        tracing::warn!(device = device_id, seq = m.seq, id = %m.id, "a device reused a sequence number");
+        return Ok(MutationOutcome::Rejected {
+            code: ErrorCode::SequenceReused,
+            message: format!(
+                "device {device_id} already sent another mutation as seq {}; a desk restored \
+                 from a backup must continue under a new device id",
+                m.seq
+            ),
+            winner: None,
+        });
+    };
+    if agent != caller.agent_id || stored_request.is_some_and(|r| r != request) {
+        return Ok(MutationOutcome::Rejected {
+            code: ErrorCode::KeyReused,
+            message: format!(
+                "mutation id {} was already used for another request; an id names one request only",
+                m.id
+            ),
+            winner: None,
+        });
+    }
+    let original = outcome
         .and_then(|v| serde_json::from_value::<MutationOutcome>(v).ok())
         .ok_or_else(|| {
             Error::Database(sqlx::Error::Protocol(

@@ -7,7 +7,7 @@ use serde_json::json;
 async fn bad_requests_get_a_400_with_a_code_and_change_nothing() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    let (ticket, _) = app.ticket(&t.agent, "anna@example.com").await;
+    let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
     for query in [
         "after=-1",
         "after=abc",

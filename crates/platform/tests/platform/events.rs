@@ -26,6 +26,18 @@ impl Events {
         }
     }
 
+    /// Whether the platform ends the stream within `wait` (events before the end are skipped).
+    pub async fn ended(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.res.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None) | Err(_)) => return true,
+            }
+        }
+    }
+
     /// The cursor of the next `change` event, or `None` if none comes within `wait`.
     pub async fn next_cursor(&mut self, wait: Duration) -> Option<i64> {
         let deadline = tokio::time::Instant::now() + wait;
@@ -53,14 +65,14 @@ impl Events {
 async fn a_commit_reaches_a_listening_desktop_within_a_second() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    let (ticket, _) = app.ticket(&t.agent, "anna@example.com").await;
+    let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
     let mut events = Events::open(&app, &t.supervisor).await;
     let first = events.next_cursor(Duration::from_secs(5)).await;
     assert_eq!(first, Some(3), "the stream starts with the current cursor");
 
     // Another connection commits: the customer writes again.
     let started = std::time::Instant::now();
-    app.customer_writes(&t.agent, "anna@example.com", Some(&ticket), "Any news?")
+    app.customer_writes(&t.ingest, "anna@example.com", Some(&ticket), "Any news?")
         .await;
     let poke = events.next_cursor(Duration::from_secs(1)).await;
     assert_eq!(

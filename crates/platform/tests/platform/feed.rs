@@ -11,8 +11,8 @@ async fn changes_come_in_seq_order_with_cursors_and_pages() {
     assert_eq!(empty["cursor"], 0, "an empty feed keeps the cursor");
     assert_eq!(empty["has_more"], false);
 
-    let (ticket, _) = app.ticket(&t.agent, "anna@example.com").await;
-    app.customer_writes(&t.agent, "anna@example.com", Some(&ticket), "Hello?")
+    let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
+    app.customer_writes(&t.ingest, "anna@example.com", Some(&ticket), "Hello?")
         .await;
     let all = app.all_changes(&t.agent).await;
     let kinds: Vec<&str> = all.iter().map(|c| c["entity"].as_str().unwrap()).collect();
@@ -61,12 +61,12 @@ async fn changes_come_in_seq_order_with_cursors_and_pages() {
 async fn a_reader_never_skips_a_change_while_writers_commit_concurrently() {
     let app = std::sync::Arc::new(spawn_app().await);
     let t = app.tenant("acme").await;
-    let (ticket, _) = app.ticket(&t.agent, "anna@example.com").await;
+    let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
     const WRITERS: usize = 4;
     const EACH: usize = 15;
     let mut writers = vec![];
     for w in 0..WRITERS {
-        let (app, token, ticket) = (app.clone(), t.agent.clone(), ticket.clone());
+        let (app, token, ticket) = (app.clone(), t.ingest.clone(), ticket.clone());
         writers.push(tokio::spawn(async move {
             for i in 0..EACH {
                 app.customer_writes(

@@ -23,13 +23,13 @@ async fn count(app: &crate::support::TestApp, sql: &'static str) -> i64 {
 async fn tickets_import_once_with_their_messages_and_live_threads_continue_them() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    app.invoice(&t.agent, "inv_a1", "49.00").await;
+    app.invoice(&t.ingest, "inv_a1", "49.00").await;
     let batch = json!({"tickets": [
         ticket("tkt_imp1", "mail-imp-1", &[("msg_imp1a", "Charged twice?"), ("msg_imp1b", "Hello?")]),
         ticket("tkt_imp2", "mail-imp-2", &[("msg_imp2a", "Invoice copy please")]),
     ]});
     let r = app
-        .post("/v1/ingest/tickets", &t.agent, batch.clone())
+        .post("/v1/ingest/tickets", &t.ingest, batch.clone())
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["tickets"], json!(["tkt_imp1", "tkt_imp2"]));
@@ -57,7 +57,7 @@ async fn tickets_import_once_with_their_messages_and_live_threads_continue_them(
     assert_eq!(first["data"]["ticket_id"], "tkt_imp1");
     assert_eq!(first["data"]["created_at"], "2025-03-01T09:00:00.000Z");
 
-    let again = app.post("/v1/ingest/tickets", &t.agent, batch).await;
+    let again = app.post("/v1/ingest/tickets", &t.ingest, batch).await;
     assert_eq!(again.status, 200, "{}", again.body);
     assert_eq!(
         (
@@ -73,7 +73,7 @@ async fn tickets_import_once_with_their_messages_and_live_threads_continue_them(
     let live = app
         .post(
             "/v1/ingest/messages",
-            &t.agent,
+            &t.ingest,
             json!({"customer": {"email": "anna@example.com"}, "subject": "Re: Imported",
                    "body": "Any news?", "thread_key": "mail-imp-1"}),
         )
@@ -89,7 +89,7 @@ async fn tickets_import_once_with_their_messages_and_live_threads_continue_them(
 async fn a_bad_import_is_refused_whole() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    app.invoice(&t.agent, "inv_a1", "49.00").await;
+    app.invoice(&t.ingest, "inv_a1", "49.00").await;
     let cases = [
         (
             json!({"tickets": [ticket("tkt_ok", "k1", &[("msg_a", "x")]),
@@ -128,7 +128,7 @@ async fn a_bad_import_is_refused_whole() {
         ),
     ];
     for (body, why) in cases {
-        let r = app.post("/v1/ingest/tickets", &t.agent, body).await;
+        let r = app.post("/v1/ingest/tickets", &t.ingest, body).await;
         assert_eq!(
             (r.status, r.code()),
             (400, "invalid_argument"),

@@ -7,7 +7,7 @@ use serde_json::json;
 async fn billing_upserts_bump_versions_only_when_something_changed() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    let first = app.invoice(&t.agent, "inv_a1", "49.00").await;
+    let first = app.invoice(&t.ingest, "inv_a1", "49.00").await;
     assert_eq!(first["customers"], json!(["cus_anna"]));
     assert_eq!(first["invoices"], json!(["inv_a1"]));
     assert_eq!(first["payments"], json!(["pay_a1"]));
@@ -24,7 +24,7 @@ async fn billing_upserts_bump_versions_only_when_something_changed() {
     assert_eq!(invoice["data"]["issue_date"], "2025-02-01");
     assert_eq!(invoice["data"]["line_items"][0]["amount"], 4118);
 
-    let same = app.invoice(&t.agent, "inv_a1", "49.00").await;
+    let same = app.invoice(&t.ingest, "inv_a1", "49.00").await;
     assert_eq!(
         (
             same["customers"].clone(),
@@ -39,7 +39,7 @@ async fn billing_upserts_bump_versions_only_when_something_changed() {
     let mut changed = billing("inv_a1", "49.00");
     changed["invoices"][0]["payment_status"] = json!("SUCCEEDED");
     let r = app
-        .post("/v1/ingest/billing", &t.agent, changed.clone())
+        .post("/v1/ingest/billing", &t.ingest, changed.clone())
         .await;
     assert_eq!(r.body["invoices"], json!(["inv_a1"]), "{}", r.body);
     assert_eq!(
@@ -48,7 +48,7 @@ async fn billing_upserts_bump_versions_only_when_something_changed() {
         "the unchanged customer keeps its version"
     );
     changed["invoices"][0]["line_items"][0]["description"] = json!("Team plan (annual)");
-    let r = app.post("/v1/ingest/billing", &t.agent, changed).await;
+    let r = app.post("/v1/ingest/billing", &t.ingest, changed).await;
     assert_eq!(
         r.body["invoices"],
         json!(["inv_a1"]),
@@ -64,7 +64,7 @@ async fn billing_upserts_bump_versions_only_when_something_changed() {
 
     let mut bad = billing("inv_a2", "49.00");
     bad["invoices"][0]["amount_due"] = json!(49.0);
-    let r = app.post("/v1/ingest/billing", &t.agent, bad).await;
+    let r = app.post("/v1/ingest/billing", &t.ingest, bad).await;
     assert_eq!(
         (r.status, r.code()),
         (400, "invalid_argument"),
@@ -72,12 +72,12 @@ async fn billing_upserts_bump_versions_only_when_something_changed() {
     );
     let mut bad = billing("inv_a2", "49.001");
     bad["customers"] = json!([]);
-    let r = app.post("/v1/ingest/billing", &t.agent, bad).await;
+    let r = app.post("/v1/ingest/billing", &t.ingest, bad).await;
     assert_eq!(r.code(), "invalid_argument", "EUR has two decimals");
     let orphan = json!({"payments": [{"id": "pay_x", "customer_id": "cus_nobody", "currency": "EUR",
         "amount": "1.00", "method": "card", "payment_status": "FAILED",
         "created_at": "2025-02-02T00:00:00Z", "updated_at": "2025-02-02T00:00:00Z"}]});
-    let r = app.post("/v1/ingest/billing", &t.agent, orphan).await;
+    let r = app.post("/v1/ingest/billing", &t.ingest, orphan).await;
     assert_eq!(
         r.code(),
         "invalid_argument",
@@ -90,7 +90,7 @@ async fn billing_upserts_bump_versions_only_when_something_changed() {
 async fn messages_continue_a_ticket_by_id_or_thread_and_redeliveries_are_idempotent() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    let send = |body: serde_json::Value| app.post("/v1/ingest/messages", &t.agent, body);
+    let send = |body: serde_json::Value| app.post("/v1/ingest/messages", &t.ingest, body);
     let m = json!({"customer": {"email": "anna@example.com"}, "subject": "Charged twice", "body": "Hi",
                    "thread_key": "mail-thread-1", "message_id": "msg_mail1"});
     let first = send(m.clone()).await;
@@ -144,7 +144,7 @@ async fn messages_continue_a_ticket_by_id_or_thread_and_redeliveries_are_idempot
 async fn subscriptions_and_wallets_upsert_in_the_desks_shape() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    app.invoice(&t.agent, "inv_a1", "49.00").await;
+    app.invoice(&t.ingest, "inv_a1", "49.00").await;
     let batch = |status: &str, balance: &str| {
         json!({
             "subscriptions": [{"id": "sub_team", "customer_id": "cus_anna", "plan_name": "Team",
@@ -157,7 +157,7 @@ async fn subscriptions_and_wallets_upsert_in_the_desks_shape() {
         })
     };
     let r = app
-        .post("/v1/ingest/billing", &t.agent, batch("active", "12.50"))
+        .post("/v1/ingest/billing", &t.ingest, batch("active", "12.50"))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["subscriptions"], json!(["sub_team"]));
@@ -192,7 +192,7 @@ async fn subscriptions_and_wallets_upsert_in_the_desks_shape() {
     );
 
     let same = app
-        .post("/v1/ingest/billing", &t.agent, batch("active", "12.50"))
+        .post("/v1/ingest/billing", &t.ingest, batch("active", "12.50"))
         .await;
     assert_eq!(
         (
@@ -203,7 +203,7 @@ async fn subscriptions_and_wallets_upsert_in_the_desks_shape() {
         "unchanged records keep their versions"
     );
     let moved = app
-        .post("/v1/ingest/billing", &t.agent, batch("past_due", "0.00"))
+        .post("/v1/ingest/billing", &t.ingest, batch("past_due", "0.00"))
         .await;
     assert_eq!(moved.body["subscriptions"], json!(["sub_team"]));
     assert_eq!(moved.body["wallets"], json!(["wal_anna"]));
@@ -230,7 +230,7 @@ async fn subscriptions_and_wallets_upsert_in_the_desks_shape() {
             "a wallet of an unknown customer",
         ),
     ] {
-        let r = app.post("/v1/ingest/billing", &t.agent, bad).await;
+        let r = app.post("/v1/ingest/billing", &t.ingest, bad).await;
         assert_eq!(
             (r.status, r.code()),
             (400, "invalid_argument"),

@@ -11,8 +11,8 @@ async fn a_tenant_can_neither_see_nor_touch_another_tenants_records() {
     let app = spawn_app().await;
     let a = app.tenant("alpha").await;
     let b = app.tenant("beta").await;
-    let (b_ticket, b_version) = app.ticket(&b.agent, "bella@example.com").await;
-    app.invoice(&b.agent, "inv_b1", "19.00").await;
+    let (b_ticket, b_version) = app.ticket(&b.ingest, "bella@example.com").await;
+    app.invoice(&b.ingest, "inv_b1", "19.00").await;
     let raised = app
         .push(
             &b.agent,
@@ -26,7 +26,7 @@ async fn a_tenant_can_neither_see_nor_touch_another_tenants_records() {
     let b_cursor = app.changes(&b.agent, 0, 5000).await["cursor"]
         .as_i64()
         .unwrap();
-    let (a_ticket, a_version) = app.ticket(&a.agent, "anna@example.com").await;
+    let (a_ticket, a_version) = app.ticket(&a.ingest, "anna@example.com").await;
 
     let mut a_events = Events::open(&app, &a.supervisor).await;
     assert_eq!(a_events.next_cursor(Duration::from_secs(5)).await, Some(3));
@@ -73,7 +73,7 @@ async fn a_tenant_can_neither_see_nor_touch_another_tenants_records() {
     let ingest = app
         .post(
             "/v1/ingest/messages",
-            &a.agent,
+            &a.ingest,
             json!({"customer": {"email": "bella@example.com"},
             "subject": "s", "body": "b", "ticket_id": b_ticket}),
         )
@@ -107,9 +107,9 @@ async fn a_tenant_can_neither_see_nor_touch_another_tenants_records() {
             "{secret} of tenant B leaked into A's feed"
         );
     }
-    app.customer_writes(&b.agent, "bella@example.com", Some(&b_ticket), "B again")
+    app.customer_writes(&b.ingest, "bella@example.com", Some(&b_ticket), "B again")
         .await;
-    app.customer_writes(&a.agent, "anna@example.com", Some(&a_ticket), "A again")
+    app.customer_writes(&a.ingest, "anna@example.com", Some(&a_ticket), "A again")
         .await;
     let a_cursor = app.changes(&a.agent, 0, 5000).await["cursor"].as_i64();
     let first = a_events.next_cursor(Duration::from_secs(5)).await;

@@ -25,7 +25,7 @@ fn decide(seq: i64, id: &str, esc: &str, decision: &str) -> Value {
 async fn setup() -> (TestApp, Tenant, String, i64) {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    let (ticket, version) = app.ticket(&t.agent, "anna@example.com").await;
+    let (ticket, version) = app.ticket(&t.ingest, "anna@example.com").await;
     (app, t, ticket, version)
 }
 
@@ -137,7 +137,8 @@ async fn a_batch_delivered_twice_is_applied_once() {
             "a duplicate carries the first outcome"
         );
     }
-    // Same id from another device, and another id with a used (device, seq): both duplicates.
+    // The same request from another device (a desk continuing under a new identity) is a
+    // duplicate; another mutation under a used (device, seq) is refused, never taken for one.
     let by_id = app
         .push(
             &t.agent,
@@ -154,7 +155,12 @@ async fn a_batch_delivered_twice_is_applied_once() {
                                          "payload": {"ticket_id": ticket, "status": "open"}}]),
         )
         .await;
-    assert_eq!(by_seq[0]["status"], "duplicate", "dedup by (device, seq)");
+    assert_eq!(
+        (by_seq[0]["status"].as_str(), by_seq[0]["code"].as_str()),
+        (Some("rejected"), Some("sequence_reused")),
+        "a reused (device, seq) with another id: {}",
+        by_seq[0]
+    );
     assert_eq!(
         app.changes(&t.agent, 0, 5000).await["cursor"].as_i64(),
         Some(cursor),
@@ -172,7 +178,7 @@ async fn a_batch_delivered_twice_is_applied_once() {
         .unwrap();
     assert_eq!(
         status, "solved",
-        "the (device, seq) duplicate did not reopen the ticket"
+        "the mutation reusing (device, seq) did not reopen the ticket"
     );
 }
 
@@ -206,7 +212,7 @@ async fn concurrent_deliveries_of_one_mutation_apply_it_once() {
 #[tokio::test]
 async fn a_reply_is_stale_after_a_newer_customer_message_or_a_changed_invoice() {
     let (app, t, ticket, v) = setup().await;
-    app.customer_writes(&t.agent, "anna@example.com", Some(&ticket), "Any news?")
+    app.customer_writes(&t.ingest, "anna@example.com", Some(&ticket), "Any news?")
         .await;
     let r = app
         .push(
@@ -227,13 +233,13 @@ async fn a_reply_is_stale_after_a_newer_customer_message_or_a_changed_invoice() 
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    app.invoice(&t.agent, "inv_a1", "49.00").await;
+    app.invoice(&t.ingest, "inv_a1", "49.00").await;
     let mut cited = reply(2, "mut_2", &ticket, "msg_r2", now);
     cited["based_on"]["invoice:inv_a1"] = json!(1);
     let r = app.push(&t.agent, "dev-a", json!([cited.clone()])).await;
     assert_eq!(r[0]["status"], "applied", "up to date: {}", r[0]);
 
-    app.invoice(&t.agent, "inv_a1", "59.00").await;
+    app.invoice(&t.ingest, "inv_a1", "59.00").await;
     let now = now + 1;
     let mut cited = reply(3, "mut_3", &ticket, "msg_r3", now);
     cited["based_on"]["invoice:inv_a1"] = json!(1);

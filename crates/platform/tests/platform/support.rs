@@ -29,7 +29,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
 }
 
-/// A tenant with an agent and two supervisors, each with a token.
+/// A tenant with an agent and two supervisors, each with a desk token, and an integration's
+/// ingest token.
 #[derive(Debug, Clone)]
 pub struct Tenant {
     pub id: String,
@@ -37,6 +38,7 @@ pub struct Tenant {
     pub supervisor: String,
     pub supervisor2: String,
     pub agent_id: String,
+    pub ingest: String,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -162,7 +164,17 @@ impl TestApp {
             assert_eq!(k.status, 200, "create token: {}", k.body);
             tokens.push(k.body["secret"].as_str().unwrap().to_owned());
         }
+        let k = self
+            .post(
+                &format!("/v1/admin/tenants/{id}/ingest-tokens"),
+                ADMIN_TOKEN,
+                json!({"name": "billing webhook"}),
+            )
+            .await;
+        assert_eq!(k.status, 200, "create an ingest token: {}", k.body);
+        assert!(k.body["secret"].as_str().unwrap().starts_with("csi_"));
         Tenant {
+            ingest: k.body["secret"].as_str().unwrap().to_owned(),
             id,
             supervisor2: tokens.pop().unwrap(),
             supervisor: tokens.pop().unwrap(),

@@ -173,7 +173,7 @@ pub async fn settings_view(desk: State<'_, Desk>) -> Reply<SettingsView> {
 /// Changes one setting; the MCP endpoint restarts when its own settings changed.
 #[tauri::command]
 pub async fn change_setting(desk: State<'_, Desk>, req: ChangeSetting) -> Reply<SettingsView> {
-    settings::set(desk.store.pool(), &req.key, &req.value)
+    settings::set(&desk.store, &req.key, &req.value)
         .await
         .map_err(ipc)?;
     if req.key.starts_with("mcp.") {

@@ -82,13 +82,13 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<()> {
         .await?
         .is_none()
     {
-        settings::set(store.pool(), settings::PERSON_NAME, "Demo Agent").await?;
+        settings::set(&store, settings::PERSON_NAME, "Demo Agent").await?;
     }
     if settings::get(store.pool(), settings::PERSON_ROLE)
         .await?
         .is_none()
     {
-        settings::set(store.pool(), settings::PERSON_ROLE, "agent").await?;
+        settings::set(&store, settings::PERSON_ROLE, "agent").await?;
     }
     store.close().await;
     print_summary(ctx, &path, &report);

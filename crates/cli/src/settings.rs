@@ -68,7 +68,7 @@ pub async fn run(ctx: &Context, command: &SettingsCommand) -> anyhow::Result<()>
             println!("{}", settings::get(pool, key).await?.unwrap_or_default());
         }
         SettingsCommand::Set { key, value } => {
-            settings::set(pool, key, value).await?;
+            settings::set(&store, key, value).await?;
             println!(
                 "{key} = {}",
                 settings::get(pool, key).await?.unwrap_or_default()

@@ -143,6 +143,11 @@ pub async fn run(ctx: &Context, command: &SyncCommand) -> anyhow::Result<()> {
                 r.rows_changed,
                 r.cursor
             );
+            if let Some(device) = &r.pushed.new_device {
+                println!(
+                    "this desk was restored from a backup or copied; it now sends as {device} (`countersign sync notices`)"
+                );
+            }
             if r.pushed.rejected > 0 {
                 println!("the platform refused some decisions: `countersign sync notices`");
             }

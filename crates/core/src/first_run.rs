@@ -39,7 +39,7 @@ pub async fn open_profile(data_dir: &DataDir, profile: &str) -> Result<(Store, O
         (settings::PERSON_ROLE, "agent"),
     ] {
         if settings::get(store.pool(), key).await?.is_none() {
-            settings::set(store.pool(), key, value).await?;
+            settings::set(&store, key, value).await?;
         }
     }
     tracing::info!(path = %path.display(), "created the demo desk");

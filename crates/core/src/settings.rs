@@ -1,7 +1,13 @@
 //! Profile settings kept in the desk (never secrets): who the person at this desk is and in what
 //! role (for an offline profile), the agent refund cap, and the MCP endpoint.
+//!
+//! On a profile signed in to a platform, who the person is and what they may approve come from
+//! the platform alone ([`PLATFORM_OWNED`] are read-only here, and the local refund cap does not
+//! apply): a desk must not approve locally what the platform refuses. Every change of a setting
+//! is audited, in the transaction that makes it.
 
-use crate::store::Tx;
+use crate::audit::{self, ActorKind};
+use crate::store::{Store, Tx};
 use crate::{Error, Result};
 use countersign_model::workflow::{Person, Role};
 use countersign_model::{Currency, Money};
@@ -44,6 +50,19 @@ pub const KNOWN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The settings a profile signed in to a platform takes from the platform and never sets itself.
+pub const PLATFORM_OWNED: [&str; 3] = [PERSON_NAME, PERSON_ROLE, AGENT_REFUND_CAP];
+
+/// Whether the profile is connected to a platform (it has signed in once; signed out, it still
+/// holds that tenant's desk and takes its people and rules from there).
+pub(crate) async fn connected(db: impl sqlx::SqliteExecutor<'_>) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'sync.url')")
+            .fetch_one(db)
+            .await?,
+    )
+}
+
 pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
     Ok(
         sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
@@ -53,9 +72,53 @@ pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
     )
 }
 
-/// Checks `value` for `key`, then stores it.
-pub async fn set(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
+/// Checks `value` for `key`, then stores it with an audit row of who changed what, in one
+/// transaction. Refused for [`PLATFORM_OWNED`] keys on a profile connected to a platform.
+pub async fn set(store: &Store, key: &str, value: &str) -> Result<()> {
     let value = value.trim();
+    check(key, value)?;
+    let mut tx = store.write().await?;
+    if PLATFORM_OWNED.contains(&key) && connected(&mut *tx).await? {
+        return Err(Error::Forbidden(format!(
+            "{key} comes from the platform on a profile signed in to one; it changes there, \
+             by the tenant's admin, not on this desk"
+        )));
+    }
+    let before: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut *tx)
+    .await?;
+    let actor: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(PERSON_NAME)
+        .fetch_optional(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        &audit::Record {
+            actor_kind: ActorKind::Human,
+            actor: actor.as_deref().unwrap_or("Desk user"),
+            token_id: None,
+            action: "change_setting",
+            subject: Some(key),
+            arguments: &serde_json::json!({"from": before, "to": value}),
+            outcome: "ok",
+            duration_us: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether `value` is acceptable for `key`.
+fn check(key: &str, value: &str) -> Result<()> {
     match key {
         PERSON_NAME => {
             if value.is_empty() || value.chars().count() > 100 {
@@ -99,13 +162,6 @@ pub async fn set(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
             )));
         }
     }
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(pool)
-    .await?;
     Ok(())
 }
 
@@ -145,8 +201,12 @@ pub async fn mcp_rate_per_minute(pool: &SqlitePool) -> Result<u32> {
         .unwrap_or(DEFAULT_MCP_RATE_PER_MINUTE))
 }
 
-/// The agent cap expressed in `currency`; `None` when agents may approve nothing.
+/// The agent cap expressed in `currency`; `None` when agents may approve nothing. A profile
+/// connected to a platform has no local cap: the platform lets only supervisors decide.
 pub(crate) async fn agent_refund_cap(tx: &mut Tx, currency: Currency) -> Result<Option<Money>> {
+    if connected(&mut **tx).await? {
+        return Ok(None);
+    }
     let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
         .bind(AGENT_REFUND_CAP)
         .fetch_optional(&mut **tx)

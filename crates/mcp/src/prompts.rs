@@ -1,4 +1,6 @@
-//! The prompts: ready-made instructions that point an assistant at the right tools.
+//! The prompts: ready-made instructions that point an assistant at the right tools. A prompt
+//! carries desk data (names, emails, the latest messages), so it is read and audited like a
+//! tool's read, under the caller's token and rate limit.
 
 use crate::args::{TicketPromptArgs, TriagePromptArgs};
 use crate::server::DeskServer;
@@ -7,7 +9,9 @@ use countersign_core::records::tickets;
 use countersign_model::TicketId;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{GetPromptResult, PromptMessage, Role};
-use rmcp::{ErrorData as McpError, prompt, prompt_router};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, prompt, prompt_router};
+use serde_json::json;
 
 fn prompt_error(e: Error) -> McpError {
     McpError::invalid_params(
@@ -25,11 +29,31 @@ impl DeskServer {
     async fn draft_reply_for_ticket(
         &self,
         Parameters(a): Parameters<TicketPromptArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<GetPromptResult, McpError> {
-        let id = TicketId::parse(a.ticket_id.trim()).map_err(|e| prompt_error(e.into()))?;
-        let t = tickets::detail(self.store.pool(), &id)
-            .await
+        let call = self
+            .caller(
+                &ctx,
+                "draft_reply_for_ticket",
+                &json!({"ticket_id": a.ticket_id}),
+            )
             .map_err(prompt_error)?;
+        let id = TicketId::parse(a.ticket_id.trim()).map_err(|e| prompt_error(e.into()));
+        let read = id.clone();
+        let t = countersign_core::workflow::audited_read(
+            &self.store,
+            &call,
+            Some(a.ticket_id.trim()),
+            move |db| {
+                Box::pin(async move {
+                    let id = read.map_err(|_| Error::invalid("`ticket_id` is not a ticket id"))?;
+                    tickets::detail_on(db, &id).await
+                })
+            },
+        )
+        .await
+        .map_err(prompt_error)?;
+        let id = id?;
         let last = t
             .thread
             .iter()
@@ -67,7 +91,11 @@ impl DeskServer {
     async fn triage_inbox(
         &self,
         Parameters(a): Parameters<TriagePromptArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<GetPromptResult, McpError> {
+        let call = self
+            .caller(&ctx, "triage_inbox", &json!({"limit": a.limit}))
+            .map_err(prompt_error)?;
         let limit = match a.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => 20,
             Some(s) => s.parse::<i64>().map_err(|_| {
@@ -80,9 +108,11 @@ impl DeskServer {
             status: Some(countersign_model::records::TicketStatus::Open),
             ..Default::default()
         };
-        let page = tickets::list(self.store.pool(), &filter, None, limit)
-            .await
-            .map_err(prompt_error)?;
+        let page = countersign_core::workflow::audited_read(&self.store, &call, None, move |db| {
+            Box::pin(async move { tickets::list(db, &filter, None, limit).await })
+        })
+        .await
+        .map_err(prompt_error)?;
         let mut lines = String::new();
         for r in &page.items {
             lines.push_str(&format!(

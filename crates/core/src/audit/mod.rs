@@ -87,6 +87,29 @@ pub fn redact(v: &Value) -> Value {
     }
 }
 
+/// The most bytes of a call's arguments the log keeps as they are. Larger arguments (a 1 MiB
+/// note an assistant sent, refused or not) are kept as their first [`ARGUMENTS_HEAD_CHARS`]
+/// characters, their length in bytes and their SHA-256: the log still proves what was sent,
+/// and a flood cannot grow it by more than this per call.
+pub const MAX_ARGUMENTS_BYTES: usize = 4096;
+/// The characters of an oversized argument text kept in the log.
+pub const ARGUMENTS_HEAD_CHARS: usize = 512;
+
+fn bounded(arguments: String) -> String {
+    if arguments.len() <= MAX_ARGUMENTS_BYTES {
+        return arguments;
+    }
+    use sha2::{Digest, Sha256};
+    let head: String = arguments.chars().take(ARGUMENTS_HEAD_CHARS).collect();
+    serde_json::json!({
+        "truncated": true,
+        "bytes": arguments.len(),
+        "sha256": hex::encode(Sha256::digest(arguments.as_bytes())),
+        "head": head,
+    })
+    .to_string()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn row_hash(
     prev_hash: &str,
@@ -131,7 +154,7 @@ impl<'a> Prepared<'a> {
         Self {
             record,
             at: ts(now()),
-            arguments: redact(record.arguments).to_string(),
+            arguments: bounded(redact(record.arguments).to_string()),
         }
     }
 
@@ -306,6 +329,31 @@ mod tests {
         tx.rollback().await.unwrap();
         assert_eq!(verify(store.pool()).await.unwrap().rows, 1);
         store.close().await;
+    }
+
+    #[test]
+    fn oversized_arguments_are_kept_as_head_length_and_hash() {
+        let small = json!({"body": "hi"}).to_string();
+        assert_eq!(
+            bounded(small.clone()),
+            small,
+            "small arguments are kept whole"
+        );
+        let big = json!({"body": "é".repeat(600_000)}).to_string();
+        let kept: Value = serde_json::from_str(&bounded(big.clone())).unwrap();
+        assert!(
+            kept.to_string().len() < MAX_ARGUMENTS_BYTES,
+            "{} bytes",
+            kept.to_string().len()
+        );
+        assert_eq!(kept["truncated"], true);
+        assert_eq!(kept["bytes"], big.len());
+        assert_eq!(
+            kept["head"].as_str().unwrap().chars().count(),
+            ARGUMENTS_HEAD_CHARS
+        );
+        use sha2::{Digest, Sha256};
+        assert_eq!(kept["sha256"], hex::encode(Sha256::digest(big.as_bytes())));
     }
 
     #[test]

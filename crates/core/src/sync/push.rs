@@ -1,6 +1,12 @@
 //! Push: the outbox to the platform, in order, in batches. A delivered row is marked with the
 //! platform's answer in the same transaction as whatever that answer changes locally: a refused
 //! reply puts its draft back to review, a lost race leaves a notice for the person.
+//!
+//! A desk restored from a backup (or copied) numbers its new decisions with sequence numbers the
+//! platform has already seen for other mutations. The platform refuses them as
+//! `sequence_reused`, never taking them for duplicates; the desk then continues under a new push
+//! identity ([`state::PUSH_DEVICE`]) and sends its whole outbox again: what the platform had
+//! applied comes back `duplicate` (by mutation id), the rest applies. A notice tells the person.
 
 use super::client::PlatformClient;
 use super::state;
@@ -23,6 +29,9 @@ pub struct PushReport {
     pub applied: u64,
     pub duplicates: u64,
     pub rejected: u64,
+    /// The desk found it had been restored and now pushes under this new device id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_device: Option<String>,
 }
 
 struct Pending {
@@ -65,8 +74,13 @@ pub async fn push(store: &Store, client: &PlatformClient, device_id: &str) -> Re
         if batch.is_empty() {
             return Ok(report);
         }
+        // Read each time: another process of this desk (the app, `sync watch`) may have moved
+        // to a new identity since this one connected.
+        let device = state::get(store.pool(), state::PUSH_DEVICE)
+            .await?
+            .unwrap_or_else(|| device_id.to_owned());
         let request = MutationBatch {
-            device_id: device_id.to_owned(),
+            device_id: device.clone(),
             mutations: batch.iter().map(|p| p.mutation.clone()).collect(),
         };
         let results = match client.push(&request).await {
@@ -83,6 +97,26 @@ pub async fn push(store: &Store, client: &PlatformClient, device_id: &str) -> Re
                 return Err(e);
             }
         };
+        let reused = results.iter().find(|r| {
+            matches!(
+                &r.outcome,
+                MutationOutcome::Rejected {
+                    code: ErrorCode::SequenceReused,
+                    ..
+                }
+            )
+        });
+        if let Some(reused) = reused {
+            if report.new_device.is_some() {
+                // A fresh identity cannot have used a sequence number: something else is wrong.
+                return Err(crate::Error::Conflict(format!(
+                    "the platform refused seq {} under a new device id as well",
+                    reused.seq
+                )));
+            }
+            report.new_device = Some(new_identity(store, &device, reused.seq).await?);
+            continue;
+        }
         let mut tx = store.write().await?;
         let at = ts(now());
         for p in &batch {
@@ -125,6 +159,48 @@ pub async fn push(store: &Store, client: &PlatformClient, device_id: &str) -> Re
     }
 }
 
+/// Moves the desk to a new push identity (nothing is marked delivered: the caller sends the
+/// whole outbox again), with a notice and an audit row, in one transaction.
+async fn new_identity(store: &Store, old: &str, seq: i64) -> Result<String> {
+    let device = crate::new_id("dev_");
+    let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
+        .fetch_one(store.pool())
+        .await?;
+    let at = ts(now());
+    let mut tx = store.write().await?;
+    state::put(&mut *tx, state::PUSH_DEVICE, &device).await?;
+    let message = format!(
+        "This desk was restored from a backup or copied: the platform had already received \
+         another decision as its number {seq}. It now sends as {device}, and sends again the \
+         {waiting} decision(s) waiting; any the platform already applied are recognised, none \
+         is lost or applied twice."
+    );
+    sqlx::query("INSERT INTO sync_notices (at, code, subject, message) VALUES (?, ?, ?, ?)")
+        .bind(&at)
+        .bind(ErrorCode::SequenceReused.as_str())
+        .bind(format!("device {old}"))
+        .bind(&message)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        &audit::Record {
+            actor_kind: ActorKind::System,
+            actor: "platform",
+            token_id: None,
+            action: "sync_new_device",
+            subject: Some(&device),
+            arguments: &json!({"previous": old, "reused_seq": seq, "waiting": waiting}),
+            outcome: ErrorCode::SequenceReused.as_str(),
+            duration_us: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::warn!(previous = old, device = %device, seq, "the desk reused a sequence number; continuing under a new device id");
+    Ok(device)
+}
+
 /// The local side of a refusal: undo what the desk showed as done, tell the person, audit it.
 async fn refused(
     tx: &mut Tx,
@@ -165,15 +241,79 @@ async fn refused(
                 format!("The reply was not sent: {message}. The draft is back for review."),
             )
         }
-        "decide_escalation" => (
-            format!("escalation {}", field("escalation_id").unwrap_or_default()),
-            match winner {
+        "decide_escalation" => {
+            // Back to what the platform holds: the decision that won, or still pending, so a
+            // person can decide again.
+            let id = field("escalation_id").unwrap_or_default();
+            let shown = match winner {
                 Some(w) => {
-                    format!("Your decision was not recorded: {message}. It was decided as: {w}")
+                    sqlx::query(
+                        "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ?, \
+                         decision_note = ?, version = max(version, ?) WHERE id = ?",
+                    )
+                    .bind(w.get("status").and_then(Value::as_str).unwrap_or("pending"))
+                    .bind(w.get("decided_by").and_then(Value::as_str))
+                    .bind(w.get("decided_at").and_then(Value::as_str))
+                    .bind(w.get("decision_note").and_then(Value::as_str))
+                    .bind(w.get("version").and_then(Value::as_i64).unwrap_or(1))
+                    .bind(&id)
+                    .execute(&mut **tx)
+                    .await?;
+                    let by = w
+                        .get("decided_by")
+                        .and_then(Value::as_str)
+                        .unwrap_or("someone");
+                    let status = w.get("status").and_then(Value::as_str).unwrap_or("decided");
+                    format!("It was {status} by {by}.")
                 }
-                None => format!("Your decision was not recorded: {message}"),
-            },
-        ),
+                None => {
+                    sqlx::query(
+                        "UPDATE escalations SET status = 'pending', decided_by = NULL, \
+                         decided_at = NULL, decision_note = NULL WHERE id = ?",
+                    )
+                    .bind(&id)
+                    .execute(&mut **tx)
+                    .await?;
+                    "It is pending again; decide it again.".to_owned()
+                }
+            };
+            (
+                format!("escalation {id}"),
+                format!("Your decision was not recorded: {message}. {shown}"),
+            )
+        }
+        "raise_escalation" => {
+            // The platform has no such escalation: the desk must not show one.
+            let id = field("escalation_id").unwrap_or_default();
+            if code != ErrorCode::Conflict {
+                sqlx::query("DELETE FROM escalations WHERE id = ? AND status = 'pending'")
+                    .bind(&id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            (
+                format!("escalation {id}"),
+                format!(
+                    "The escalation ({}) was not raised: {message}. Raise it again if it is still needed.",
+                    field("reason").unwrap_or_default()
+                ),
+            )
+        }
+        "add_note" => {
+            // The note is not on the ticket anywhere else: take it off this desk's thread too.
+            let id = field("message_id").unwrap_or_default();
+            sqlx::query("DELETE FROM messages WHERE id = ? AND visibility = 'internal'")
+                .bind(&id)
+                .execute(&mut **tx)
+                .await?;
+            (
+                format!("note on ticket {}", field("ticket_id").unwrap_or_default()),
+                format!(
+                    "The internal note was not saved: {message}. Its text: {}",
+                    field("body").unwrap_or_default()
+                ),
+            )
+        }
         kind => (
             format!("{kind} {}", m.id),
             format!("The platform refused {kind}: {message}"),

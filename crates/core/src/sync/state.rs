@@ -7,6 +7,10 @@ use sqlx::SqlitePool;
 
 pub const URL: &str = "sync.url";
 pub const DEVICE_ID: &str = "sync.device_id";
+/// The device id this desk pushes its outbox under, once it is no longer [`DEVICE_ID`]: a desk
+/// restored from a backup reuses sequence numbers the platform has seen, and continues under a
+/// new push identity (its keyring entry stays under [`DEVICE_ID`]).
+pub const PUSH_DEVICE: &str = "sync.push_device";
 /// `model::sync::Me` as JSON: who the platform says this desk is.
 pub const ME: &str = "sync.me";
 pub const CURSOR: &str = "sync.cursor";

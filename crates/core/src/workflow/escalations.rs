@@ -9,6 +9,7 @@ use crate::records::{int, opt_text, parse, text};
 use crate::settings;
 use crate::store::{Store, now, parse_ts, parse_ts_opt, ts};
 use crate::{Error, Result, new_id};
+use countersign_model::sync::{DecideEscalation, MutationBody, RaiseEscalation};
 use countersign_model::workflow::{
     Decision, Escalation, EscalationStatus, Person, ProposedAction, Role,
 };
@@ -176,9 +177,14 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     .await?;
     enqueue(
         &mut tx,
-        "raise_escalation",
-        &json!({"escalation_id": id, "ticket_id": input.ticket_id, "reason": reason,
-                "proposed_action": action, "invoice_id": invoice_id, "amount": money}),
+        &MutationBody::RaiseEscalation(RaiseEscalation {
+            escalation_id: id.to_string(),
+            ticket_id: input.ticket_id.to_string(),
+            reason: reason.clone(),
+            proposed_action: action.as_str().to_owned(),
+            invoice_id: invoice_id.as_ref().map(ToString::to_string),
+            amount: money,
+        }),
         &json!({}),
     )
     .await?;
@@ -299,8 +305,12 @@ pub async fn decide(
     .await?;
     enqueue(
         &mut tx,
-        "decide_escalation",
-        &json!({"escalation_id": id, "decision": decision, "note": note, "decided_by": person.name, "role": person.role}),
+        &MutationBody::DecideEscalation(DecideEscalation {
+            escalation_id: id.to_string(),
+            decision: decision.as_str().to_owned(),
+            note: note.clone().unwrap_or_default(),
+            decided_by: person.name.clone(),
+        }),
         &json!({}),
     )
     .await?;

@@ -11,6 +11,7 @@ use crate::audit::{self, ActorKind};
 use crate::store::{Tx, now, ts};
 use crate::{Error, Result};
 use countersign_model::TokenId;
+use countersign_model::sync::MutationBody;
 use countersign_model::workflow::{Person, TokenScope};
 use futures_util::future::BoxFuture;
 use serde_json::Value;
@@ -136,19 +137,15 @@ pub(crate) async fn audit_person(
     Ok(())
 }
 
-/// Queues a mutation for the platform inside `tx`.
-pub(crate) async fn enqueue(
-    tx: &mut Tx,
-    kind: &str,
-    payload: &Value,
-    based_on: &Value,
-) -> Result<()> {
+/// Queues a mutation for the platform inside `tx`. It is built as the model's typed payload, the
+/// one the platform parses, so a desk cannot queue a shape the platform refuses.
+pub(crate) async fn enqueue(tx: &mut Tx, body: &MutationBody, based_on: &Value) -> Result<()> {
     sqlx::query(
         "INSERT INTO outbox (mutation_id, kind, payload, based_on, created_at) VALUES (?, ?, ?, ?, ?)",
     )
     .bind(crate::new_id("mut_"))
-    .bind(kind)
-    .bind(payload.to_string())
+    .bind(body.kind().as_str())
+    .bind(body.payload().to_string())
     .bind(based_on.to_string())
     .bind(ts(now()))
     .execute(&mut **tx)

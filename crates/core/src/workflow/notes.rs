@@ -5,6 +5,7 @@ use crate::store::{Store, now, ts};
 use crate::{Error, Result, new_id};
 use countersign_model::TicketId;
 use countersign_model::records::Message;
+use countersign_model::sync::{AddNote, MutationBody};
 use serde_json::json;
 
 /// Adds an internal note by an assistant (author kind `ai`) or a person (`agent`).
@@ -45,8 +46,13 @@ pub async fn add(
     .await?;
     enqueue(
         &mut tx,
-        "add_note",
-        &json!({"ticket_id": ticket, "message_id": id, "body": body, "author": by.name(), "author_kind": author_kind}),
+        &MutationBody::AddNote(AddNote {
+            ticket_id: ticket.to_string(),
+            message_id: id.clone(),
+            body: body.clone(),
+            author: by.name().to_owned(),
+            author_kind: author_kind.to_owned(),
+        }),
         &json!({}),
     )
     .await?;

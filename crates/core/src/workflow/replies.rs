@@ -7,6 +7,7 @@ use super::{audit_person, check_text};
 use crate::store::{Store, Tx, now, ts};
 use crate::{Error, Result, new_id};
 use countersign_model::records::Message;
+use countersign_model::sync::{MutationBody, SendReply};
 use countersign_model::workflow::Person;
 use countersign_model::{DraftId, TicketId};
 use serde_json::{Value, json};
@@ -57,10 +58,13 @@ pub(crate) async fn queue(
     };
     super::enqueue(
         tx,
-        "send_reply",
-        &json!({
-            "ticket_id": ticket, "message_id": message_id, "draft_id": draft_id,
-            "body": body, "edited": edited, "approved_by": person.name,
+        &MutationBody::SendReply(SendReply {
+            ticket_id: ticket.to_string(),
+            message_id: message_id.clone(),
+            draft_id: draft_id.map(str::to_owned),
+            body: body.to_owned(),
+            edited,
+            approved_by: person.name.clone(),
         }),
         based_on,
     )

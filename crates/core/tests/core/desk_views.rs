@@ -55,7 +55,7 @@ async fn notifications_are_on_by_default_and_can_be_turned_off() {
         view(&d.store).await.unwrap().notifications,
         "a new desk notifies of arriving drafts"
     );
-    settings::set(pool, settings::NOTIFICATIONS_ENABLED, "false")
+    settings::set(&d.store, settings::NOTIFICATIONS_ENABLED, "false")
         .await
         .expect("turn off");
     assert!(!settings::notifications_enabled(pool).await.unwrap());
@@ -63,7 +63,7 @@ async fn notifications_are_on_by_default_and_can_be_turned_off() {
         !view(&d.store).await.unwrap().notifications,
         "the settings page shows the switch off"
     );
-    settings::set(pool, settings::NOTIFICATIONS_ENABLED, " true ")
+    settings::set(&d.store, settings::NOTIFICATIONS_ENABLED, " true ")
         .await
         .expect("turn on again");
     assert!(settings::notifications_enabled(pool).await.unwrap());
@@ -74,7 +74,7 @@ async fn a_notifications_value_other_than_true_or_false_is_refused_and_not_store
     let d = empty_desk().await;
     let pool = d.store.pool();
     for bad in ["", "yes", "off", "FALSE", "0"] {
-        let e = settings::set(pool, settings::NOTIFICATIONS_ENABLED, bad)
+        let e = settings::set(&d.store, settings::NOTIFICATIONS_ENABLED, bad)
             .await
             .expect_err(bad);
         assert_eq!(e.code(), ErrorCode::InvalidArgument, "{bad:?}: {e}");

@@ -134,7 +134,7 @@ async fn only_a_supervisor_decides_by_default() {
 #[tokio::test]
 async fn an_agent_may_approve_refunds_up_to_the_cap_and_no_further() {
     let d = desk().await;
-    settings::set(d.store.pool(), settings::AGENT_REFUND_CAP, "25.00")
+    settings::set(&d.store, settings::AGENT_REFUND_CAP, "25.00")
         .await
         .unwrap();
     let small = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("25.00"))

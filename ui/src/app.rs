@@ -1,8 +1,8 @@
 //! The window: navigation, the shared UI state, live refresh and the keyboard.
 
 use crate::ipc;
-use countersign_model::TicketId;
 use countersign_model::ipc::{DESK_CHANGED_EVENT, DeskChanged};
+use countersign_model::{DraftId, TicketId};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -34,7 +34,11 @@ pub struct Ui {
     /// The inbox rows on screen, in order, for j/k.
     pub rows: RwSignal<Vec<TicketId>>,
     pub selected: RwSignal<usize>,
-    pub shortcut: RwSignal<Option<Shortcut>>,
+    /// The draft whose actions are on screen now, if any: the only thing a shortcut may act on.
+    pub draft_on_screen: RwSignal<Option<DraftId>>,
+    /// A shortcut pressed for that draft, until its card takes it. A key pressed with no draft
+    /// on screen is never stored: a decision is only taken on what the person saw.
+    pub shortcut: RwSignal<Option<(DraftId, Shortcut)>>,
     pub help: RwSignal<bool>,
     /// A transient message: (is_error, text).
     pub toast: RwSignal<Option<(bool, String)>>,
@@ -62,6 +66,7 @@ pub fn App() -> impl IntoView {
         generation: RwSignal::new(0),
         rows: RwSignal::new(Vec::new()),
         selected: RwSignal::new(0),
+        draft_on_screen: RwSignal::new(None),
         shortcut: RwSignal::new(None),
         help: RwSignal::new(false),
         toast: RwSignal::new(None),
@@ -183,10 +188,10 @@ fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
                 ui.open.set(Some(id.clone()));
             }
         }
-        "a" => ui.shortcut.set(Some(Shortcut::Approve)),
-        "e" => ui.shortcut.set(Some(Shortcut::Edit)),
-        "r" => ui.shortcut.set(Some(Shortcut::Reject)),
-        "x" => ui.shortcut.set(Some(Shortcut::Escalate)),
+        "a" => on_draft(ui, Shortcut::Approve),
+        "e" => on_draft(ui, Shortcut::Edit),
+        "r" => on_draft(ui, Shortcut::Reject),
+        "x" => on_draft(ui, Shortcut::Escalate),
         "/" => {
             ui.page.set(Page::Inbox);
             if let Some(input) = document()
@@ -200,4 +205,18 @@ fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
         _ => return,
     }
     e.prevent_default();
+}
+
+/// A draft shortcut: for the draft on screen now, or for nothing (said, and forgotten).
+fn on_draft(ui: Ui, shortcut: Shortcut) {
+    match ui.draft_on_screen.get_untracked() {
+        Some(draft) => ui.shortcut.set(Some((draft, shortcut))),
+        None => {
+            ui.shortcut.set(None);
+            ui.say(
+                false,
+                "No draft on screen: open a ticket with a draft to use a, e, r or x",
+            );
+        }
+    }
 }

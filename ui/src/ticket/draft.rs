@@ -63,12 +63,28 @@ pub fn DraftCard(draft: Draft, mode: RwSignal<Mode>) -> impl IntoView {
             )
         }
     };
-    // Keyboard shortcuts act on this draft.
+    // Keyboard shortcuts act on this draft, and only on a key pressed while it is on screen.
+    ui.draft_on_screen.set(Some(id.clone()));
+    {
+        let id = id.clone();
+        on_cleanup(move || {
+            if ui.draft_on_screen.get_untracked().as_ref() == Some(&id) {
+                ui.draft_on_screen.set(None);
+            }
+            ui.shortcut.set(None);
+        });
+    }
     {
         let approve = approve.clone();
+        let id = id.clone();
         Effect::new(move |_| {
-            let Some(s) = ui.shortcut.get() else { return };
+            let Some((target, s)) = ui.shortcut.get() else {
+                return;
+            };
             ui.shortcut.set(None);
+            if target != id {
+                return;
+            }
             match s {
                 Shortcut::Approve => approve(None),
                 Shortcut::Edit => mode.set(Mode::Edit),

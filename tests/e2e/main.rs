@@ -4,6 +4,7 @@
 mod cli;
 mod desktop;
 mod inspector;
+mod mcp_attacks;
 mod package;
 mod python_sdk;
 mod sync;

@@ -1,24 +1,39 @@
 //! The Streamable HTTP endpoint at `/mcp`: loopback by default, bearer token required (401),
 //! Host and Origin validated against allowlists (403, the DNS-rebinding defence), request
-//! bodies capped (413), TCP_NODELAY on every accepted socket, and a per-token rate limit.
+//! bodies capped (413) and read within [`BODY_TIMEOUT`] (408), a per-token rate limit on every
+//! request whatever its method (429), TCP_NODELAY on every accepted socket, and slow clients
+//! bounded by `listener`. Refused requests are audited as per-minute summaries (`refusals`);
+//! JSON-RPC batches, which MCP has not carried since 2025-06-18, get a JSON-RPC error.
 
 use crate::ratelimit::RateLimiter;
+use crate::refusals::{Reason, Refusals, UNAUTHENTICATED};
 use crate::server::{DeskServer, HttpCaller};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::serve::ListenerExt;
 use countersign_core::{Store, tokens};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::json;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// The largest JSON-RPC request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How long a client may take to send a request's body once its headers are in.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often finished minutes of refusal counts are written to the audit log.
+const REFUSALS_FLUSH: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// What the door of the endpoint keeps: the desk, the per-token limiter and the refusal counts.
+#[derive(Clone)]
+struct Door {
+    store: Store,
+    limiter: Arc<RateLimiter>,
+    refusals: Arc<Refusals>,
+}
 
 /// How the endpoint is exposed.
 #[derive(Debug, Clone)]
@@ -30,8 +45,8 @@ pub struct HttpOptions {
     pub extra_origins: Vec<String>,
 }
 
-/// The `/mcp` router for `store`; cancelling `stop` closes open sessions and event streams.
-pub fn router(store: Store, options: &HttpOptions, stop: CancellationToken) -> axum::Router {
+/// The rmcp service's configuration; cancelling `stop` closes open sessions and event streams.
+fn config(options: &HttpOptions, stop: CancellationToken) -> StreamableHttpServerConfig {
     let mut hosts = vec![
         "localhost".to_owned(),
         "127.0.0.1".to_owned(),
@@ -44,7 +59,7 @@ pub fn router(store: Store, options: &HttpOptions, stop: CancellationToken) -> a
         .into_iter()
         .map(str::to_owned)
         .chain(options.extra_origins.iter().cloned());
-    let config = StreamableHttpServerConfig::default()
+    StreamableHttpServerConfig::default()
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
         .enforce_origin_validation()
@@ -54,18 +69,31 @@ pub fn router(store: Store, options: &HttpOptions, stop: CancellationToken) -> a
         // handler run, without routing through a session task or SSE framing.
         .with_legacy_session_mode(false)
         .with_json_response(true)
-        .with_cancellation_token(stop);
-    let limiter = Arc::new(RateLimiter::per_minute(options.rate_per_minute));
-    let server = DeskServer::http(store.clone(), limiter);
+        .with_cancellation_token(stop)
+}
+
+/// The `/mcp` router for `store`, behind its door; `refusals` collects what the door refused.
+fn router(
+    store: Store,
+    config: StreamableHttpServerConfig,
+    options: &HttpOptions,
+    refusals: Arc<Refusals>,
+) -> axum::Router {
+    let server = DeskServer::http(store.clone());
     let service: StreamableHttpService<DeskServer, LocalSessionManager> =
         StreamableHttpService::new(
             move || Ok(server.clone()),
             Arc::new(LocalSessionManager::default()),
             config,
         );
+    let door = Door {
+        store,
+        limiter: Arc::new(RateLimiter::per_minute(options.rate_per_minute)),
+        refusals,
+    };
     axum::Router::new()
         .nest_service("/mcp", service)
-        .layer(axum::middleware::from_fn_with_state(store, require_token))
+        .layer(axum::middleware::from_fn_with_state(door, require_token))
 }
 
 fn unauthorized(message: &str) -> Response {
@@ -79,9 +107,56 @@ fn unauthorized(message: &str) -> Response {
     r
 }
 
-/// Authenticates `Authorization: Bearer <token>` and hands the token to the MCP layer.
-async fn require_token(State(store): State<Store>, mut request: Request, next: Next) -> Response {
+fn refused(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
+}
+
+/// The protocol revision a request says it speaks (`MCP-Protocol-Version`); a request without
+/// the header is taken as 2025-03-26, as the specification asks.
+fn protocol_version(request: &Request) -> String {
+    request
+        .headers()
+        .get("mcp-protocol-version")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("2025-03-26")
+        .to_owned()
+}
+
+/// A JSON-RPC batch (a body that is a JSON array) gets one JSON-RPC error, `-32600 Invalid
+/// Request`, that every client can read: batching left MCP with revision 2025-06-18, and this
+/// server does not take batches from a 2025-03-26 client either (none of the official SDKs
+/// sends one). Nothing is run and nothing written.
+fn batch_refused(version: &str) -> Response {
+    let message = if version.as_bytes() >= b"2025-06-18".as_slice() {
+        format!(
+            "Invalid Request: MCP {version} has no JSON-RPC batches; send one message per request"
+        )
+    } else {
+        format!(
+            "Invalid Request: this server does not accept JSON-RPC batches (MCP {version}); send one message per request"
+        )
+    };
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(
+            json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32600, "message": message}}),
+        ),
+    )
+        .into_response()
+}
+
+/// The door of `/mcp`, for every request whatever its JSON-RPC method: authenticates
+/// `Authorization: Bearer <token>`, applies the token's rate limit, reads the body within
+/// [`BODY_TIMEOUT`] and refuses batches, then hands the token to the MCP layer. Refusals of a
+/// missing or bad token and of the rate are counted for the audit log's summaries.
+async fn require_token(State(door): State<Door>, request: Request, next: Next) -> Response {
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+        door.refusals
+            .record(UNAUTHENTICATED, Reason::Unauthenticated);
         return unauthorized(
             "send Authorization: Bearer <token>; create one with `countersign token create`",
         );
@@ -93,28 +168,71 @@ async fn require_token(State(store): State<Store>, mut request: Request, next: N
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().to_owned());
     let Some(secret) = secret else {
+        door.refusals
+            .record(UNAUTHENTICATED, Reason::Unauthenticated);
         return unauthorized("the Authorization header must be `Bearer <token>`");
     };
-    match tokens::authenticate(&store, &secret).await {
-        Ok(token) => {
-            request.extensions_mut().insert(HttpCaller { token });
-            next.run(request).await
-        }
+    let token = match tokens::authenticate(&door.store, &secret).await {
+        Ok(token) => token,
         Err(e) if e.code() == countersign_model::ErrorCode::Unauthenticated => {
-            unauthorized(&e.public_message())
+            door.refusals
+                .record(UNAUTHENTICATED, Reason::Unauthenticated);
+            return unauthorized(&e.public_message());
         }
         Err(e) => {
             tracing::error!(error = %e, "token check failed");
-            (
+            return refused(
                 StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(json!({"error": {"code": e.code(), "message": e.public_message()}})),
-            )
-                .into_response()
+                e.code().as_str(),
+                &e.public_message(),
+            );
         }
+    };
+    if let Err(e) = door.limiter.check(token.id.as_str()) {
+        door.refusals.record(token.id.as_str(), Reason::RateLimited);
+        let mut r = refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            e.code().as_str(),
+            &e.public_message(),
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return r;
     }
+    let version = protocol_version(&request);
+    let (parts, body) = request.into_parts();
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES))
+        .await
+    {
+        Err(_) => {
+            return refused(
+                StatusCode::REQUEST_TIMEOUT,
+                "invalid_argument",
+                &format!(
+                    "the request body did not arrive within {} s",
+                    BODY_TIMEOUT.as_secs()
+                ),
+            );
+        }
+        Ok(Err(_)) => {
+            return refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_argument",
+                &format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+            );
+        }
+        Ok(Ok(bytes)) => bytes,
+    };
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return batch_refused(&version);
+    }
+    let mut request = Request::from_parts(parts, axum::body::Body::from(bytes));
+    request.extensions_mut().insert(HttpCaller { token });
+    next.run(request).await
 }
 
-/// Serves `/mcp` on `listener` until `shutdown` completes.
+/// Serves `/mcp` on `listener` until `shutdown` completes. Refusal summaries are written as
+/// their minutes end, and the rest when the endpoint stops.
 pub async fn serve(
     store: Store,
     listener: tokio::net::TcpListener,
@@ -122,20 +240,31 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let stop = CancellationToken::new();
-    let app = router(store, options, stop.clone());
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
-        }
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let refusals = Arc::<Refusals>::default();
+    let app = router(
+        store.clone(),
+        config(options, stop.clone()),
+        options,
+        refusals.clone(),
+    );
+    let flusher = {
+        let (store, refusals, stop) = (store.clone(), refusals.clone(), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(REFUSALS_FLUSH) => refusals.flush(&store, false).await,
+                    () = stop.cancelled() => break,
+                }
+            }
+        })
+    };
+    let result = crate::listener::serve(app, listener, async move {
         shutdown.await;
         // Event streams never end by themselves: end the sessions so shutdown completes.
         stop.cancel();
     })
-    .await
+    .await;
+    let _ = flusher.await;
+    refusals.flush(&store, true).await;
+    result
 }

@@ -8,8 +8,10 @@
 
 mod args;
 pub mod http;
+mod listener;
 mod prompts;
 pub mod ratelimit;
+mod refusals;
 mod server;
 mod tools;
 

@@ -2,7 +2,6 @@
 //! audited, how core errors become tool errors with a stable code, and the resources and
 //! prompts. The tools themselves are in `tools.rs`.
 
-use crate::ratelimit::RateLimiter;
 use countersign_core::records::{customers, invoices, tickets};
 use countersign_core::workflow::{self, AssistantCall, Connection, ReadFuture};
 use countersign_core::{Error, Result, Store};
@@ -19,7 +18,6 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, Json, RoleServer, ServerHandler, prompt_handler, tool_handler};
 use serde::Serialize;
 use serde_json::json;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// What the HTTP auth layer learnt about the caller; read back from the request's parts.
@@ -32,8 +30,8 @@ pub struct HttpCaller {
 enum Session {
     /// A local assistant that launched `countersign mcp`; its scope comes from a flag.
     Stdio { scope: TokenScope },
-    /// Callers authenticated per request by bearer token, rate-limited per token.
-    Http { limiter: Arc<RateLimiter> },
+    /// Callers authenticated (and rate-limited) per request by bearer token, at the HTTP door.
+    Http,
 }
 
 /// The MCP server over one desk. Cheap to clone: one per HTTP session.
@@ -68,8 +66,8 @@ impl DeskServer {
     }
 
     /// A server for HTTP sessions; callers are identified by their token per request.
-    pub fn http(store: Store, limiter: Arc<RateLimiter>) -> Self {
-        Self::new(store, Session::Http { limiter })
+    pub fn http(store: Store) -> Self {
+        Self::new(store, Session::Http)
     }
 
     fn new(store: Store, session: Session) -> Self {
@@ -81,8 +79,8 @@ impl DeskServer {
         }
     }
 
-    /// Who is calling `tool`, and with what rights. Refuses unauthenticated and rate-limited
-    /// calls before anything is read or written.
+    /// Who is calling `tool`, and with what rights. Refuses a call without a token before
+    /// anything is read or written (over HTTP the door has checked the token and its rate).
     pub(crate) fn caller(
         &self,
         ctx: &RequestContext<RoleServer>,
@@ -105,14 +103,13 @@ impl DeskServer {
                 arguments,
                 started,
             }),
-            Session::Http { limiter } => {
+            Session::Http => {
                 let token = ctx
                     .extensions
                     .get::<axum::http::request::Parts>()
                     .and_then(|p| p.extensions.get::<HttpCaller>())
                     .map(|c| c.token.clone())
                     .ok_or_else(|| Error::Unauthenticated("no token on this request".into()))?;
-                limiter.check(token.id.as_str())?;
                 Ok(AssistantCall {
                     client: token.name.clone(),
                     model: None,

@@ -189,9 +189,24 @@ async fn a_read_token_reads_but_cannot_draft() {
 }
 
 #[tokio::test]
-async fn a_token_over_its_rate_is_refused_and_nothing_is_written() {
+async fn a_token_over_its_rate_is_refused_for_every_method_and_summarised() {
     let desk = demo_desk().await;
-    let addr = start(&desk.store, 3).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let options = HttpOptions {
+        bind: addr.ip(),
+        // initialize, notifications/initialized and three calls.
+        rate_per_minute: 5,
+        extra_origins: vec![],
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let store = desk.store.clone();
+    let server = tokio::spawn(async move {
+        http::serve(store, listener, &options, async move {
+            let _ = stopped.await;
+        })
+        .await
+    });
     let secret = token(&desk.store, TokenScope::Read).await;
     let client = http_client(addr, &secret).await;
     let args = json!({"query": "a"}).as_object().unwrap().clone();
@@ -205,14 +220,87 @@ async fn a_token_over_its_rate_is_refused_and_nothing_is_written() {
         assert_ne!(r.is_error, Some(true), "within the rate");
     }
     let audit_before = count(&desk.store, "SELECT COUNT(*) FROM audit_log").await;
-    let r = client
+    let refused = client
         .call_tool(rmcp::model::CallToolRequestParams::new("search_kb").with_arguments(args))
-        .await
-        .unwrap();
-    assert_eq!(error_code(&r), "rate_limited");
+        .await;
+    assert!(refused.is_err(), "over the rate: {refused:?}");
+    // Every method is limited, not only tools: a prompt (which carries customers' names and
+    // messages) and a ping are refused alike.
+    let auth = format!("Bearer {secret}");
+    let prompt = r#"{"jsonrpc":"2.0","id":7,"method":"prompts/get","params":{"name":"triage_inbox","arguments":{}}}"#;
+    let ping = r#"{"jsonrpc":"2.0","id":8,"method":"ping"}"#;
+    for body in [prompt, ping].repeat(20) {
+        assert_eq!(
+            post_status(addr, &[("Authorization", &auth)], body).await,
+            429
+        );
+    }
+    for _ in 0..5 {
+        assert_eq!(
+            post_status(addr, &[("Authorization", "Bearer cst_made_up")], ping).await,
+            401
+        );
+    }
     assert_eq!(
         count(&desk.store, "SELECT COUNT(*) FROM audit_log").await,
         audit_before,
-        "a refused flood writes nothing"
+        "a refused flood writes no row per call"
     );
+    let _ = client.cancel().await;
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+    let summaries: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT actor, outcome, arguments FROM audit_log WHERE action = 'mcp_refused' ORDER BY actor",
+    )
+    .fetch_all(desk.store.pool())
+    .await
+    .unwrap();
+    assert!(
+        (2..=4).contains(&summaries.len()),
+        "one summary per caller, reason and minute: {summaries:?}"
+    );
+    let total = |outcome: &str| -> i64 {
+        summaries
+            .iter()
+            .filter(|s| s.1 == outcome)
+            .map(|s| {
+                serde_json::from_str::<serde_json::Value>(&s.2).unwrap()["count"]
+                    .as_i64()
+                    .unwrap()
+            })
+            .sum()
+    };
+    assert_eq!(
+        total("rate_limited"),
+        41,
+        "the call, 20 prompts and 20 pings"
+    );
+    assert_eq!(total("unauthenticated"), 5);
+}
+
+#[tokio::test]
+async fn prompts_are_audited_reads() {
+    let desk = demo_desk().await;
+    let addr = start(&desk.store, 600).await;
+    let secret = token(&desk.store, TokenScope::Read).await;
+    let client = http_client(addr, &secret).await;
+    let ticket = scalar(&desk.store, "SELECT id FROM tickets ORDER BY id LIMIT 1").await;
+    client
+        .get_prompt(
+            rmcp::model::GetPromptRequestParams::new("draft_reply_for_ticket")
+                .with_arguments(json!({"ticket_id": ticket}).as_object().unwrap().clone()),
+        )
+        .await
+        .unwrap();
+    client
+        .get_prompt(rmcp::model::GetPromptRequestParams::new("triage_inbox"))
+        .await
+        .unwrap();
+    let audited = scalar(
+        &desk.store,
+        "SELECT group_concat(tool, ',') FROM (SELECT action AS tool FROM audit_log \
+         WHERE action IN ('draft_reply_for_ticket', 'triage_inbox') AND token_id IS NOT NULL ORDER BY seq)",
+    )
+    .await;
+    assert_eq!(audited, "draft_reply_for_ticket,triage_inbox");
 }

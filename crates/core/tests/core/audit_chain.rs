@@ -149,3 +149,20 @@ async fn two_processes_appending_to_one_desk_keep_one_chain() {
         "interleaved writers extend one intact chain"
     );
 }
+
+#[tokio::test]
+async fn tail_finds_text_with_underscores_as_written() {
+    let d = desk_with_audit_rows(2).await;
+    let found = audit::tail(d.store.pool(), 100, Some("add_internal_note"))
+        .await
+        .unwrap();
+    assert_eq!(
+        found.len(),
+        2,
+        "`_` is an underscore, not a wildcard: {found:?}"
+    );
+    for none in ["addXinternalXnote", "add%note", "addinternalnote"] {
+        let found = audit::tail(d.store.pool(), 100, Some(none)).await.unwrap();
+        assert!(found.is_empty(), "{none:?} matched {found:?}");
+    }
+}

@@ -337,7 +337,8 @@ mod tests {
             json!({"escalation_id": "esc_1", "decision": "approve", "note": null, "decided_by": "Sue"}),
         ] {
             let MutationBody::DecideEscalation(d) =
-                MutationBody::parse("decide_escalation", &payload).expect(&payload.to_string())
+                MutationBody::parse("decide_escalation", &payload)
+                    .unwrap_or_else(|e| panic!("{payload}: {e}"))
             else {
                 panic!("a decide_escalation payload is one")
             };

@@ -87,18 +87,31 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
             <div class="card form">
                 <div class="label">"Profile"</div>
                 <div>"Profile "<strong>{v.profile.clone()}</strong></div>
-                <label>"Name"<input id="set-name" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/></label>
-                <label>"Role"
-                    <select id="set-role" on:change=move |e| change("person.role", event_target_value(&e))>
-                        <option value="agent" selected=v.person.role.as_str() == "agent">"agent"</option>
-                        <option value="supervisor" selected=v.person.role.as_str() == "supervisor">"supervisor"</option>
-                    </select>
-                </label>
-                <button class="secondary" on:click=move |_| change("person.name", name.get_untracked())>"Save name"</button>
-                <label>"Agent refund cap (0 = supervisors only)"
-                    <input id="set-cap" prop:value=move || cap.get() placeholder="25.00" on:input=move |e| cap.set(event_target_value(&e))/>
-                </label>
-                <button class="secondary" id="save-cap" on:click=move |_| change("agent.refund_cap", cap.get_untracked())>"Save cap"</button>
+                {if v.platform_owned {
+                    view! {
+                        <div id="person-from-platform">
+                            <div>"Name "<strong>{v.person.name.clone()}</strong></div>
+                            <div>"Role "<strong id="role-value">{v.person.role.as_str()}</strong></div>
+                            <div>"Agent refund cap "<strong>"none: supervisors decide"</strong></div>
+                            <div class="muted">"Set by the platform you are signed in to; they change there, not on this desk."</div>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <label>"Name"<input id="set-name" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/></label>
+                        <label>"Role"
+                            <select id="set-role" on:change=move |e| change("person.role", event_target_value(&e))>
+                                <option value="agent" selected=v.person.role.as_str() == "agent">"agent"</option>
+                                <option value="supervisor" selected=v.person.role.as_str() == "supervisor">"supervisor"</option>
+                            </select>
+                        </label>
+                        <button class="secondary" on:click=move |_| change("person.name", name.get_untracked())>"Save name"</button>
+                        <label>"Agent refund cap (0 = supervisors only)"
+                            <input id="set-cap" prop:value=move || cap.get() placeholder="25.00" on:input=move |e| cap.set(event_target_value(&e))/>
+                        </label>
+                        <button class="secondary" id="save-cap" on:click=move |_| change("agent.refund_cap", cap.get_untracked())>"Save cap"</button>
+                    }.into_any()
+                }}
             </div>
             <div class="card form">
                 <div class="label">"MCP endpoint"</div>

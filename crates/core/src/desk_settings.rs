@@ -9,10 +9,16 @@ use countersign_model::workflow::{TokenInfo, TokenScope};
 
 pub async fn view(store: &Store, profile: &str, mcp: McpStatus) -> Result<SettingsView> {
     let pool = store.pool();
+    let platform_owned = settings::connected(pool).await?;
     Ok(SettingsView {
         profile: profile.to_owned(),
         person: settings::person(pool).await?,
-        refund_cap: settings::get(pool, settings::AGENT_REFUND_CAP).await?,
+        // A signed-in profile has no local cap (see `settings`).
+        refund_cap: match platform_owned {
+            true => None,
+            false => settings::get(pool, settings::AGENT_REFUND_CAP).await?,
+        },
+        platform_owned,
         mcp,
         tokens: tokens::list(store).await?,
         notifications: settings::notifications_enabled(pool).await?,

@@ -55,7 +55,7 @@ pub const PLATFORM_OWNED: [&str; 3] = [PERSON_NAME, PERSON_ROLE, AGENT_REFUND_CA
 
 /// Whether the profile is connected to a platform (it has signed in once; signed out, it still
 /// holds that tenant's desk and takes its people and rules from there).
-pub(crate) async fn connected(db: impl sqlx::SqliteExecutor<'_>) -> Result<bool> {
+pub async fn connected(db: impl sqlx::SqliteExecutor<'_>) -> Result<bool> {
     Ok(
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'sync.url')")
             .fetch_one(db)

@@ -164,6 +164,10 @@ pub struct SettingsView {
     pub person: Person,
     /// The agent refund cap as a decimal, `None` when agents may approve no refund.
     pub refund_cap: Option<String>,
+    /// The profile is signed in to a platform: the name, role and cap are the platform's and
+    /// cannot be changed here.
+    #[serde(default)]
+    pub platform_owned: bool,
     pub mcp: McpStatus,
     pub tokens: Vec<TokenInfo>,
     /// Whether a desktop notification is raised when a draft arrives.

@@ -78,6 +78,24 @@ async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
         wrote.elapsed()
     );
     w.screenshot("desktop-synced").await?;
+
+    // Signed in, who Sam is and what he may approve are the platform's: shown, not editable
+    // (issue "Holes found by attack", item 5).
+    w.click("#nav-settings").await?;
+    w.wait_text("#person-from-platform", "Set by the platform", ACTION_LIMIT)
+        .await?;
+    w.wait_text("#role-value", "agent", ACTION_LIMIT).await?;
+    ensure!(
+        w.client
+            .find(fantoccini::Locator::Css("#set-role"))
+            .await
+            .is_err()
+            && w.client
+                .find(fantoccini::Locator::Css("#set-cap"))
+                .await
+                .is_err(),
+        "no control to change the role or the cap on a signed-in desk"
+    );
     w.close().await?;
     Ok(())
 }

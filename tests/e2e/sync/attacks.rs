@@ -9,24 +9,18 @@ use super::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supervisors_approval_without_a_note_reaches_everyone() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
-    let platform = Platform::start().expect("a platform");
-    let tenant = platform.tenant().await.unwrap();
-    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
+    let (platform, tenant, ticket) = double_charge().await;
     let desks = Desks::new(&keyring);
     desks.login("sam", &platform.url, &tenant.agent);
     desks.login("sue", &platform.url, &tenant.supervisor);
     desks.ok("sam", &["sync", "now"]);
     let escalation = desks
-        .assistant(
+        .raise_refund(
             "sam",
-            "raise_escalation",
-            json!({"ticket_id": ticket, "reason": "Charged twice for INV-2026-0002; refund one",
-                   "proposed_action": "refund", "invoice_number": "INV-2026-0002", "amount": "49.00"}),
+            &ticket,
+            "Charged twice for INV-2026-0002; refund one",
         )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .await;
     desks.ok("sam", &["sync", "now"]);
     desks.ok("sue", &["sync", "now"]);
     desks.ok("sue", &["decide", &escalation, "approve"]);
@@ -66,9 +60,7 @@ async fn a_supervisors_approval_without_a_note_reaches_everyone() {
 /// Item 4: a desk's own token cannot write billing data or speak as a customer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desk_token_cannot_ingest() {
-    let platform = Platform::start().expect("a platform");
-    let tenant = platform.tenant().await.unwrap();
-    platform.ingest_double_charge(&tenant.ingest).await.unwrap();
+    let (platform, tenant, _) = double_charge().await;
     for token in [&tenant.agent, &tenant.supervisor] {
         let refused = platform
             .customer_writes(token, "Please refund me twice.")
@@ -87,9 +79,7 @@ async fn a_desk_token_cannot_ingest() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desk_restored_from_a_backup_loses_no_decision() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
-    let platform = Platform::start().expect("a platform");
-    let tenant = platform.tenant().await.unwrap();
-    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
+    let (platform, tenant, ticket) = double_charge().await;
     let desks = Desks::new(&keyring);
     desks.login("sam", &platform.url, &tenant.agent);
     desks.ok("sam", &["sync", "now"]);
@@ -163,25 +153,18 @@ async fn a_desk_restored_from_a_backup_loses_no_decision() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_decision_is_undone_on_the_desk_and_can_be_taken_again() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
-    let platform = Platform::start().expect("a platform");
-    let tenant = platform.tenant().await.unwrap();
-    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
+    let (platform, tenant, ticket) = double_charge().await;
     let desks = Desks::new(&keyring);
     desks.login("sam", &platform.url, &tenant.agent);
     desks.login("sue", &platform.url, &tenant.supervisor);
     desks.ok("sam", &["sync", "now"]);
-    let raise = |reason: &'static str| {
-        desks.assistant(
+    let first = desks
+        .raise_refund(
             "sam",
-            "raise_escalation",
-            json!({"ticket_id": ticket, "reason": reason, "proposed_action": "refund",
-                   "invoice_number": "INV-2026-0002", "amount": "49.00"}),
+            &ticket,
+            "Charged twice for INV-2026-0002; refund one",
         )
-    };
-    let first = raise("Charged twice for INV-2026-0002; refund one").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .await;
     desks.ok("sam", &["sync", "now"]);
     desks.ok("sue", &["sync", "now"]);
 
@@ -216,10 +199,9 @@ async fn a_refused_decision_is_undone_on_the_desk_and_can_be_taken_again() {
     platform
         .sql("DELETE FROM invoices WHERE id = 'inv_feb'")
         .unwrap();
-    let second = raise("Refund the second capture as well").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let second = desks
+        .raise_refund("sam", &ticket, "Refund the second capture as well")
+        .await;
     let out = desks.ok("sam", &["sync", "now"]);
     assert!(out.contains("1 refused"), "{out}");
     let sam = desks.pool("sam").await;
@@ -243,9 +225,7 @@ async fn a_refused_decision_is_undone_on_the_desk_and_can_be_taken_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_in_desk_cannot_give_itself_a_role_or_a_cap() {
     let keyring = KeyringSession::start().expect("an OS keyring session");
-    let platform = Platform::start().expect("a platform");
-    let tenant = platform.tenant().await.unwrap();
-    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
+    let (platform, tenant, ticket) = double_charge().await;
     let desks = Desks::new(&keyring);
     desks.login("sam", &platform.url, &tenant.agent);
     desks.ok("sam", &["sync", "now"]);
@@ -272,16 +252,8 @@ async fn a_signed_in_desk_cannot_give_itself_a_role_or_a_cap() {
         );
     }
     let escalation = desks
-        .assistant(
-            "sam",
-            "raise_escalation",
-            json!({"ticket_id": ticket, "reason": "Charged twice; refund one",
-                   "proposed_action": "refund", "invoice_number": "INV-2026-0002", "amount": "49.00"}),
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .raise_refund("sam", &ticket, "Charged twice; refund one")
+        .await;
     let out = desks.run(
         "sam",
         &["decide", &escalation, "approve", "--note", "within my cap"],

@@ -60,16 +60,8 @@ async fn lost_answers_and_killed_processes_still_apply_every_decision_exactly_on
         .to_owned();
     desks.ok("sam", &["approve", &draft]);
     let escalation = desks
-        .assistant(
-            "sam",
-            "raise_escalation",
-            json!({"ticket_id": ticket, "reason": "Refund the duplicate charge pay_feb_2",
-                   "proposed_action": "refund", "invoice_number": "INV-2026-0002", "amount": "49.00"}),
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .raise_refund("sam", &ticket, "Refund the duplicate charge pay_feb_2")
+        .await;
     let reply_id = {
         let sam = desks.pool("sam").await;
         sqlx::query_scalar::<_, String>(

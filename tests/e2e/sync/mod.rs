@@ -68,6 +68,21 @@ impl<'k> Desks<'k> {
             .unwrap()
     }
 
+    /// The desk's assistant raises a refund of the double charge of INV-2026-0002 (49.00 EUR)
+    /// on `ticket`; returns the escalation's id.
+    async fn raise_refund(&self, profile: &str, ticket: &str, reason: &str) -> String {
+        self.assistant(
+            profile,
+            "raise_escalation",
+            json!({"ticket_id": ticket, "reason": reason, "proposed_action": "refund",
+                   "invoice_number": "INV-2026-0002", "amount": "49.00"}),
+        )
+        .await["id"]
+            .as_str()
+            .expect("an escalation id")
+            .to_owned()
+    }
+
     /// An assistant's MCP session on a desk (`countersign mcp`, stdio), calling one tool.
     async fn assistant(&self, profile: &str, tool_name: &str, args: Value) -> Value {
         let data_dir = self.dir.path().to_owned();
@@ -120,6 +135,15 @@ async fn scalar(pool: &SqlitePool, sql: &'static str, bind: &str) -> Option<Stri
         .fetch_optional(pool)
         .await
         .unwrap()
+}
+
+/// A platform with a tenant whose customer Anna was charged twice and wrote about it; the
+/// ticket's id.
+async fn double_charge() -> (Platform, countersign_e2e::platform::Tenant, String) {
+    let platform = Platform::start().expect("a platform");
+    let tenant = platform.tenant().await.unwrap();
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
+    (platform, tenant, ticket)
 }
 
 fn status(desks: &Desks, profile: &str) -> Value {

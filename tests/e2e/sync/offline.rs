@@ -24,16 +24,12 @@ async fn an_escalation_raised_offline_reaches_the_supervisor_and_the_decision_co
     // The platform goes down; the agent's assistant raises a refund anyway.
     platform.kill();
     let escalation = desks
-        .assistant(
+        .raise_refund(
             "sam",
-            "raise_escalation",
-            json!({"ticket_id": ticket, "reason": "Charged twice for INV-2026-0002 (pay_feb_1 and pay_feb_2); refund one",
-                   "proposed_action": "refund", "invoice_number": "INV-2026-0002", "amount": "49.00"}),
+            &ticket,
+            "Charged twice for INV-2026-0002 (pay_feb_1 and pay_feb_2); refund one",
         )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .await;
     let offline = desks.run("sam", &["sync", "now"]);
     assert!(
         !offline.status.success()

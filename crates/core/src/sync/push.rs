@@ -175,24 +175,15 @@ async fn new_identity(store: &Store, old: &str, seq: i64) -> Result<String> {
          {waiting} decision(s) waiting; any the platform already applied are recognised, none \
          is lost or applied twice."
     );
-    sqlx::query("INSERT INTO sync_notices (at, code, subject, message) VALUES (?, ?, ?, ?)")
-        .bind(&at)
-        .bind(ErrorCode::SequenceReused.as_str())
-        .bind(format!("device {old}"))
-        .bind(&message)
-        .execute(&mut *tx)
-        .await?;
-    audit::append(
+    tell(
         &mut tx,
-        &audit::Record {
-            actor_kind: ActorKind::System,
-            actor: "platform",
-            token_id: None,
+        &Told {
+            at: &at,
+            code: ErrorCode::SequenceReused,
+            subject: &format!("device {old}"),
+            message: &message,
             action: "sync_new_device",
-            subject: Some(&device),
-            arguments: &json!({"previous": old, "reused_seq": seq, "waiting": waiting}),
-            outcome: ErrorCode::SequenceReused.as_str(),
-            duration_us: None,
+            arguments: &json!({"previous": old, "device": device, "reused_seq": seq, "waiting": waiting}),
         },
     )
     .await?;
@@ -319,11 +310,36 @@ async fn refused(
             format!("The platform refused {kind}: {message}"),
         ),
     };
+    tell(
+        tx,
+        &Told {
+            at,
+            code,
+            subject: &subject,
+            message: &notice,
+            action: "sync_refused",
+            arguments: &json!({"mutation_id": m.id, "kind": m.kind, "message": message, "winner": winner}),
+        },
+    )
+    .await
+}
+
+/// What the platform told the desk, for the person: a sync notice, and its audit row.
+struct Told<'a> {
+    at: &'a str,
+    code: ErrorCode,
+    subject: &'a str,
+    message: &'a str,
+    action: &'a str,
+    arguments: &'a Value,
+}
+
+async fn tell(tx: &mut Tx, told: &Told<'_>) -> Result<()> {
     sqlx::query("INSERT INTO sync_notices (at, code, subject, message) VALUES (?, ?, ?, ?)")
-        .bind(at)
-        .bind(code.as_str())
-        .bind(&subject)
-        .bind(&notice)
+        .bind(told.at)
+        .bind(told.code.as_str())
+        .bind(told.subject)
+        .bind(told.message)
         .execute(&mut **tx)
         .await?;
     audit::append(
@@ -332,10 +348,10 @@ async fn refused(
             actor_kind: ActorKind::System,
             actor: "platform",
             token_id: None,
-            action: "sync_refused",
-            subject: Some(&subject),
-            arguments: &json!({"mutation_id": m.id, "kind": m.kind, "message": message, "winner": winner}),
-            outcome: code.as_str(),
+            action: told.action,
+            subject: Some(told.subject),
+            arguments: told.arguments,
+            outcome: told.code.as_str(),
             duration_us: None,
         },
     )

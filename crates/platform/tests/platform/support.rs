@@ -96,6 +96,24 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Another platform instance over the same database, as a load balancer spreads desks over
+    /// several; a [`TestApp`] that talks to it.
+    pub async fn another_instance(&self) -> TestApp {
+        let platform = Platform::start(self.pool.clone(), Some(ADMIN_TOKEN))
+            .await
+            .expect("start a second instance");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        tokio::spawn(platform.serve(listener, std::future::pending()));
+        TestApp {
+            addr,
+            pool: self.pool.clone(),
+            http: reqwest::Client::new(),
+        }
+    }
+
     pub async fn send(
         &self,
         method: &str,

@@ -230,10 +230,11 @@ async fn slow_clients_are_cut_off_and_others_are_served() -> Result<()> {
     Ok(())
 }
 
-/// Item 10: a JSON-RPC batch got HTTP 415. It now gets the JSON-RPC error the protocol
-/// revision gives a message it does not accept (-32600 Invalid Request), and runs nothing.
+/// Item 10: a JSON-RPC batch got HTTP 415. Now it is answered as the client's revision says:
+/// from 2025-06-18 on, MCP has no batches and one gets -32600 Invalid Request with nothing run;
+/// a 2025-03-26 client may batch, and gets one array of answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_gets_a_json_rpc_error_and_runs_nothing() -> Result<()> {
+async fn a_batch_is_answered_as_its_protocol_revision_says() -> Result<()> {
     let desk = Desk::demo(20, 100, 20)?;
     let token = desk.token("draft")?;
     let server = desk.serve()?;
@@ -263,11 +264,39 @@ async fn a_batch_gets_a_json_rpc_error_and_runs_nothing() -> Result<()> {
     assert_eq!(v["jsonrpc"], "2.0");
     assert_eq!(v["error"]["code"], -32600, "Invalid Request: {v}");
     assert!(v["id"].is_null());
-    drop(server);
     assert_eq!(
         audit(&desk, "add_internal_note")?.len(),
         before,
         "nothing in the batch ran"
+    );
+
+    let res = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/mcp"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-03-26")
+        .body(batch)
+        .send()
+        .await?;
+    assert_eq!(res.status(), 200);
+    let answers: Value = res.json().await?;
+    let ids: Vec<i64> = answers
+        .as_array()
+        .context("a 2025-03-26 batch is answered with an array")?
+        .iter()
+        .filter_map(|a| a["id"].as_i64())
+        .collect();
+    assert_eq!(ids, [2, 3], "one answer per request, in order: {answers}");
+    assert_eq!(
+        answers[0]["result"]["isError"], false,
+        "the note was filed: {answers}"
+    );
+    drop(server);
+    assert_eq!(
+        audit(&desk, "add_internal_note")?.len(),
+        before + 1,
+        "the 2025-03-26 batch ran once"
     );
     Ok(())
 }

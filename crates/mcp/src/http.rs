@@ -13,6 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use countersign_core::{Store, tokens};
+use countersign_model::workflow::TokenInfo;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::json;
@@ -126,32 +127,78 @@ fn protocol_version(request: &Request) -> String {
         .to_owned()
 }
 
-/// A JSON-RPC batch (a body that is a JSON array) gets one JSON-RPC error, `-32600 Invalid
-/// Request`, that every client can read: batching left MCP with revision 2025-06-18, and this
-/// server does not take batches from a 2025-03-26 client either (none of the official SDKs
-/// sends one). Nothing is run and nothing written.
-fn batch_refused(version: &str) -> Response {
-    let message = if version.as_bytes() >= b"2025-06-18".as_slice() {
-        format!(
-            "Invalid Request: MCP {version} has no JSON-RPC batches; send one message per request"
-        )
-    } else {
-        format!(
-            "Invalid Request: this server does not accept JSON-RPC batches (MCP {version}); send one message per request"
-        )
-    };
+/// The revision that took JSON-RPC batches out of MCP.
+const NO_BATCHES_SINCE: &str = "2025-06-18";
+
+/// A JSON-RPC batch where the revision has none (2025-06-18 on), or an empty one: one JSON-RPC
+/// error, `-32600 Invalid Request`, that every client reads. Nothing runs.
+fn batch_refused(why: String) -> Response {
     (
         StatusCode::BAD_REQUEST,
         axum::Json(
-            json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32600, "message": message}}),
+            json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32600, "message": why}}),
         ),
     )
         .into_response()
 }
 
+/// A 2025-03-26 batch: each message runs in turn as a request of its own (same headers, same
+/// caller, each counted against the rate), and the answers come back as one JSON array; a
+/// batch of notifications and responses only is `202 Accepted`. A message the endpoint refuses
+/// outright (not JSON-RPC, say) ends the batch with that refusal.
+async fn run_batch(
+    door: &Door,
+    parts: &axum::http::request::Parts,
+    token: &TokenInfo,
+    messages: Vec<serde_json::Value>,
+    next: Next,
+) -> Response {
+    if messages.is_empty() {
+        return batch_refused("Invalid Request: an empty batch".into());
+    }
+    // The first message was counted at the door.
+    for _ in 1..messages.len() {
+        if let Err(e) = door.limiter.check(token.id.as_str()) {
+            door.refusals.record(token.id.as_str(), Reason::RateLimited);
+            return refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                e.code().as_str(),
+                &e.public_message(),
+            );
+        }
+    }
+    let mut answers = Vec::new();
+    for message in messages {
+        let mut request = Request::new(axum::body::Body::from(message.to_string()));
+        *request.method_mut() = parts.method.clone();
+        *request.uri_mut() = parts.uri.clone();
+        *request.headers_mut() = parts.headers.clone();
+        request.headers_mut().remove(header::CONTENT_LENGTH);
+        request.extensions_mut().insert(HttpCaller {
+            token: token.clone(),
+        });
+        let response = next.clone().run(request).await;
+        match response.status() {
+            StatusCode::ACCEPTED => {}
+            StatusCode::OK => {
+                let body = axum::body::to_bytes(response.into_body(), 16 * MAX_BODY_BYTES).await;
+                match body.ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+                    Some(answer) => answers.push(answer),
+                    None => tracing::warn!("a batched message's answer was not JSON"),
+                }
+            }
+            _ => return response,
+        }
+    }
+    if answers.is_empty() {
+        return StatusCode::ACCEPTED.into_response();
+    }
+    axum::Json(serde_json::Value::Array(answers)).into_response()
+}
+
 /// The door of `/mcp`, for every request whatever its JSON-RPC method: authenticates
 /// `Authorization: Bearer <token>`, applies the token's rate limit, reads the body within
-/// [`BODY_TIMEOUT`] and refuses batches, then hands the token to the MCP layer. Refusals of a
+/// [`BODY_TIMEOUT`] and answers batches, then hands the token to the MCP layer. Refusals of a
 /// missing or bad token and of the rate are counted for the audit log's summaries.
 async fn require_token(State(door): State<Door>, request: Request, next: Next) -> Response {
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
@@ -224,7 +271,15 @@ async fn require_token(State(door): State<Door>, request: Request, next: Next) -
         Ok(Ok(bytes)) => bytes,
     };
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return batch_refused(&version);
+        if version.as_bytes() >= NO_BATCHES_SINCE.as_bytes() {
+            return batch_refused(format!(
+                "Invalid Request: MCP {version} has no JSON-RPC batches; send one message per request"
+            ));
+        }
+        return match serde_json::from_slice::<Vec<serde_json::Value>>(&bytes) {
+            Ok(messages) => run_batch(&door, &parts, &token, messages, next).await,
+            Err(e) => batch_refused(format!("Invalid Request: not a JSON-RPC batch ({e})")),
+        };
     }
     let mut request = Request::from_parts(parts, axum::body::Body::from(bytes));
     request.extensions_mut().insert(HttpCaller { token });

@@ -69,7 +69,7 @@ impl Peers {
                 .position(|s| !s.served.load(Ordering::Relaxed))?;
             let slot = slots.remove(idle);
             slot.evict.notify_one();
-            tracing::info!(%ip, "connection cap reached: closed the oldest half-sent connection");
+            tracing::debug!(%ip, "connection cap reached: closed the oldest half-sent connection");
         }
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let served = Arc::new(AtomicBool::new(false));
@@ -112,7 +112,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let Some(admitted) = peers.admit(peer.ip()) else {
-            tracing::warn!(%peer, "connection cap reached and every connection busy: refused");
+            tracing::debug!(%peer, "connection cap reached and every connection busy: refused");
             continue;
         };
         if let Err(e) = tcp.set_nodelay(true) {

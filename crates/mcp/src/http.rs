@@ -145,7 +145,8 @@ fn batch_refused(why: String) -> Response {
 /// A 2025-03-26 batch: each message runs in turn as a request of its own (same headers, same
 /// caller, each counted against the rate), and the answers come back as one JSON array; a
 /// batch of notifications and responses only is `202 Accepted`. A message the endpoint refuses
-/// outright (not JSON-RPC, say) ends the batch with that refusal.
+/// outright (not JSON-RPC, say) gets a JSON-RPC error under its id, and the rest still run:
+/// every request that ran is answered.
 async fn run_batch(
     door: &Door,
     parts: &axum::http::request::Parts,
@@ -169,6 +170,7 @@ async fn run_batch(
     }
     let mut answers = Vec::new();
     for message in messages {
+        let id = message.get("id").cloned();
         let mut request = Request::new(axum::body::Body::from(message.to_string()));
         *request.method_mut() = parts.method.clone();
         *request.uri_mut() = parts.uri.clone();
@@ -178,16 +180,34 @@ async fn run_batch(
             token: token.clone(),
         });
         let response = next.clone().run(request).await;
-        match response.status() {
-            StatusCode::ACCEPTED => {}
-            StatusCode::OK => {
-                let body = axum::body::to_bytes(response.into_body(), 16 * MAX_BODY_BYTES).await;
-                match body.ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-                    Some(answer) => answers.push(answer),
-                    None => tracing::warn!("a batched message's answer was not JSON"),
-                }
+        let status = response.status();
+        if status == StatusCode::ACCEPTED {
+            continue;
+        }
+        let body = axum::body::to_bytes(response.into_body(), 16 * MAX_BODY_BYTES)
+            .await
+            .ok();
+        let answer = body
+            .as_deref()
+            .filter(|_| status == StatusCode::OK)
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
+        match (answer, id) {
+            (Some(answer), _) => answers.push(answer),
+            // A notification refused: nobody waits for an answer.
+            (None, None) => {}
+            (None, Some(id)) => {
+                let why = body
+                    .as_deref()
+                    .map(String::from_utf8_lossy)
+                    .unwrap_or_default()
+                    .chars()
+                    .take(300)
+                    .collect::<String>();
+                answers.push(json!({"jsonrpc": "2.0", "id": id, "error": {
+                    "code": -32600,
+                    "message": format!("Invalid Request: refused with HTTP {status}: {why}"),
+                }}));
             }
-            _ => return response,
         }
     }
     if answers.is_empty() {

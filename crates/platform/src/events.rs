@@ -28,6 +28,8 @@ pub const REVOKED_CHANNEL: &str = "countersign_revoked";
 
 /// Sent on [`Hub::revoked`] when revocations may have been missed: every stream checks its token.
 const RECHECK: &str = "*";
+/// However a revocation might be missed, an open stream checks its token this often.
+const TOKEN_RECHECK: Duration = Duration::from_secs(30);
 
 /// Each tenant's latest cursor, for the tenants that have a stream open.
 type Cursors = Arc<Mutex<HashMap<String, watch::Sender<i64>>>>;
@@ -96,9 +98,18 @@ async fn forward(
 ) {
     let cursors = &hub.cursors;
     loop {
+        // `try_recv`, not `recv`: it says when the connection was lost (`Ok(None)`) before it
+        // reconnects, where `recv` would reconnect silently and lose what was sent meanwhile.
         let received = tokio::select! {
-            r = listener.recv() => r,
+            r = listener.try_recv() => r,
             _ = shutdown.wait_for(|stop| *stop) => return,
+        };
+        let received = match received {
+            Ok(Some(n)) => Ok(n),
+            Ok(None) => Err(sqlx::Error::Protocol(
+                "the LISTEN connection was lost".into(),
+            )),
+            Err(e) => Err(e),
         };
         match received {
             Ok(n) if n.channel() == REVOKED_CHANNEL => {
@@ -114,9 +125,11 @@ async fn forward(
                 advance(cursors, tenant, cursor);
             }
             Err(e) => {
-                // The listener reconnects on the next recv; what was sent meanwhile is lost, so
-                // every listened-to tenant's cursor is read again, and every stream checks that
-                // its token still stands.
+                // The listener reconnects on the next try_recv; what was sent meanwhile is lost,
+                // so every listened-to tenant's cursor is read again, and every stream checks
+                // that its token still stands (and does so on its own every
+                // `TOKEN_RECHECK`, which covers a revocation between this check and the
+                // LISTEN again).
                 tracing::warn!(error = %e, "change listener lost its connection; reconnecting");
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_millis(500)) => {}
@@ -165,6 +178,8 @@ struct Subscription {
     revoked: tokio::sync::broadcast::Receiver<String>,
     token_id: String,
     pool: PgPool,
+    /// Ticks every [`TOKEN_RECHECK`], however busy the tenant's feed.
+    recheck: tokio::time::Interval,
     sent: i64,
 }
 
@@ -178,6 +193,7 @@ impl Subscription {
                 r = self.cursor.changed() => { r.ok()?; None }
                 _ = self.shutdown.wait_for(|stop| *stop) => return None,
                 r = self.revoked.recv() => Some(r),
+                _ = self.recheck.tick() => Some(Ok(RECHECK.to_owned())),
             };
             if let Some(r) = revocation {
                 let recheck = match r {
@@ -224,6 +240,10 @@ pub async fn get_events(
         revoked,
         token_id: caller.token_id.clone(),
         pool: state.pool.clone(),
+        recheck: tokio::time::interval_at(
+            tokio::time::Instant::now() + TOKEN_RECHECK,
+            TOKEN_RECHECK,
+        ),
         sent: cursor,
     };
     let rest = stream::unfold(subscription, |mut s| async move {

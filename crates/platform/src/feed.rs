@@ -145,24 +145,45 @@ type ChangeRow = (i64, String, String, i64, String);
 /// Up to `limit` changes after `after`, in seq order, as the JSON body of a
 /// [`countersign_model::sync::RawChangesPage`].
 pub async fn page(pool: &PgPool, tenant_id: &str, after: i64, limit: i64) -> Result<String> {
-    let rows: Vec<ChangeRow> = sqlx::query_as(
-        "SELECT seq, entity, entity_id, version, data::text FROM changes
-         WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    // The byte bound is applied in the query too, so that the platform never holds more than a
+    // page's worth of records in memory: of the next `limit + 1` changes, those that start
+    // within the budget (the first always does); `total` says how many there were.
+    let rows: Vec<(i64, String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT seq, entity, entity_id, version, data, total FROM (
+             SELECT w.*, sum(octet_length(w.data)) OVER (ORDER BY w.seq) AS upto,
+                    count(*) OVER () AS total
+             FROM (SELECT seq, entity, entity_id, version, data::text AS data FROM changes
+                   WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) w) p
+         WHERE p.upto - octet_length(p.data) < $4
+         ORDER BY seq",
     )
     .bind(tenant_id)
     .bind(after)
     .bind(limit + 1)
+    .bind(MAX_PAGE_BYTES as i64)
     .fetch_all(pool)
     .await?;
-    page_body(rows, after, limit, MAX_PAGE_BYTES)
+    let cut = rows.first().is_some_and(|r| (rows.len() as i64) < r.5);
+    let rows: Vec<ChangeRow> = rows
+        .into_iter()
+        .map(|(seq, entity, id, version, data, _)| (seq, entity, id, version, data))
+        .collect();
+    page_body(rows, after, limit, MAX_PAGE_BYTES, cut)
 }
 
 /// Writes the page's body. The records go in as PostgreSQL stored them: a `json` column holds
 /// only valid JSON, so they are neither parsed nor rendered again here.
-fn page_body(rows: Vec<ChangeRow>, after: i64, limit: i64, max_bytes: usize) -> Result<String> {
+/// `cut`: changes after `rows` were left out already (by the query's byte bound).
+fn page_body(
+    rows: Vec<ChangeRow>,
+    after: i64,
+    limit: i64,
+    max_bytes: usize,
+    cut: bool,
+) -> Result<String> {
     use std::fmt::Write;
     let corrupt = |what: String| Error::Database(sqlx::Error::Decode(what.into()));
-    let mut has_more = rows.len() as i64 > limit;
+    let mut has_more = cut || rows.len() as i64 > limit;
     let mut rows = &rows[..rows.len().min(limit as usize)];
     // The changes that fit in `max_bytes` (each row's envelope is under 200 bytes more than its
     // record and id).
@@ -264,7 +285,8 @@ mod tests {
             row(9, "ticket", "tkt_1", "{}"),
         ];
         let page: RawChangesPage =
-            serde_json::from_str(&page_body(rows.clone(), 6, 2, MAX_PAGE_BYTES).unwrap()).unwrap();
+            serde_json::from_str(&page_body(rows.clone(), 6, 2, MAX_PAGE_BYTES, false).unwrap())
+                .unwrap();
         assert_eq!(
             (page.cursor, page.has_more, page.changes.len()),
             (8, true, 2)
@@ -278,12 +300,21 @@ mod tests {
         assert_eq!(page.changes[1].entity, Entity::KbArticle);
 
         let last: RawChangesPage =
-            serde_json::from_str(&page_body(vec![], 9, 2, MAX_PAGE_BYTES).unwrap()).unwrap();
+            serde_json::from_str(&page_body(vec![], 9, 2, MAX_PAGE_BYTES, false).unwrap()).unwrap();
         assert_eq!(
             (last.cursor, last.has_more, last.changes.len()),
             (9, false, 0)
         );
-        assert!(page_body(vec![row(1, "refund", "x", "{}")], 0, 5, MAX_PAGE_BYTES).is_err());
+        assert!(
+            page_body(
+                vec![row(1, "refund", "x", "{}")],
+                0,
+                5,
+                MAX_PAGE_BYTES,
+                false
+            )
+            .is_err()
+        );
 
         // Bounded in bytes: a page stops before the change that would overflow it, and says
         // there is more; a single change larger than the bound still travels, alone.
@@ -300,16 +331,24 @@ mod tests {
             })
             .collect();
         let page: RawChangesPage =
-            serde_json::from_str(&page_body(rows.clone(), 0, 10, 2600).unwrap()).unwrap();
+            serde_json::from_str(&page_body(rows.clone(), 0, 10, 2600, false).unwrap()).unwrap();
         assert_eq!(
             (page.changes.len(), page.cursor, page.has_more),
             (2, 2, true)
         );
         let page: RawChangesPage =
-            serde_json::from_str(&page_body(rows, 0, 10, 10).unwrap()).unwrap();
+            serde_json::from_str(&page_body(rows, 0, 10, 10, false).unwrap()).unwrap();
         assert_eq!(
             (page.changes.len(), page.cursor, page.has_more),
             (1, 1, true)
+        );
+        let one = vec![(1, "message".to_owned(), "msg_1".to_owned(), 1, big.clone())];
+        let page: RawChangesPage =
+            serde_json::from_str(&page_body(one, 0, 10, MAX_PAGE_BYTES, true).unwrap()).unwrap();
+        assert_eq!(
+            (page.changes.len(), page.cursor, page.has_more),
+            (1, 1, true),
+            "a page the query cut by bytes says there is more, and still moves on"
         );
     }
 

@@ -132,6 +132,17 @@ pub async fn push(store: &Store, client: &PlatformClient, device_id: &str) -> Re
                 o => o,
             };
             if let MutationOutcome::Rejected {
+                code: ErrorCode::KeyReused,
+                message,
+                ..
+            } = outcome
+            {
+                // Not a refusal of the decision: the platform would not look at this id again
+                // (another agent of this profile sent it first, say). Whether it was applied is
+                // not known here, so nothing is undone; the person is asked to look.
+                report.rejected += 1;
+                unconfirmed(&mut tx, &p.mutation, message, &at).await?;
+            } else if let MutationOutcome::Rejected {
                 code,
                 message,
                 winner,
@@ -190,6 +201,27 @@ async fn new_identity(store: &Store, old: &str, seq: i64) -> Result<String> {
     tx.commit().await?;
     tracing::warn!(previous = old, device = %device, seq, "the desk reused a sequence number; continuing under a new device id");
     Ok(device)
+}
+
+/// A decision the platform neither applied nor refused as such (`key_reused`): kept as the desk
+/// shows it, with a notice to check it on the platform.
+async fn unconfirmed(tx: &mut Tx, m: &Mutation, message: &str, at: &str) -> Result<()> {
+    let subject = format!("{} {}", m.kind, m.id);
+    tell(
+        tx,
+        &Told {
+            at,
+            code: ErrorCode::KeyReused,
+            subject: &subject,
+            message: &format!(
+                "The platform could not confirm this decision: {message}. It may have been \
+                 applied under another sign-in of this desk; check the ticket before acting again."
+            ),
+            action: "sync_unconfirmed",
+            arguments: &json!({"mutation_id": m.id, "kind": m.kind, "message": message}),
+        },
+    )
+    .await
 }
 
 /// The local side of a refusal: undo what the desk showed as done, tell the person, audit it.
@@ -258,11 +290,20 @@ async fn refused(
                     format!("It was {status} by {by}.")
                 }
                 None => {
+                    // Only this desk's own decision is undone: one the feed brought meanwhile
+                    // (another supervisor's) is what the platform holds.
+                    let decided = match field("decision").as_deref() {
+                        Some("approve") => "approved",
+                        _ => "denied",
+                    };
                     sqlx::query(
                         "UPDATE escalations SET status = 'pending', decided_by = NULL, \
-                         decided_at = NULL, decision_note = NULL WHERE id = ?",
+                         decided_at = NULL, decision_note = NULL \
+                         WHERE id = ? AND status = ? AND decided_by IS ?",
                     )
                     .bind(&id)
+                    .bind(decided)
+                    .bind(field("decided_by"))
                     .execute(&mut **tx)
                     .await?;
                     "It is pending again; decide it again.".to_owned()
@@ -276,8 +317,10 @@ async fn refused(
         "raise_escalation" => {
             // The platform has no such escalation: the desk must not show one.
             let id = field("escalation_id").unwrap_or_default();
+            // Whatever this desk did with it since (decided it offline, say): the platform has
+            // no such escalation, and a decision on it is refused in turn.
             if code != ErrorCode::Conflict {
-                sqlx::query("DELETE FROM escalations WHERE id = ? AND status = 'pending'")
+                sqlx::query("DELETE FROM escalations WHERE id = ?")
                     .bind(&id)
                     .execute(&mut **tx)
                     .await?;

@@ -132,8 +132,11 @@ async fn lock_tickets_in_order(
     tenant_id: &str,
     mutations: &[Mutation],
 ) -> Result<()> {
+    // Only mutations whose envelope is sound: a NUL in one ticket id would fail this statement,
+    // and with it the whole transaction, where that one mutation alone must be refused.
     let mut tickets: Vec<&str> = mutations
         .iter()
+        .filter(|m| envelope::check(m).is_ok())
         .filter_map(|m| m.payload.get("ticket_id")?.as_str())
         .collect();
     tickets.sort_unstable();

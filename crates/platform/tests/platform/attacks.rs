@@ -228,6 +228,10 @@ async fn nul_bytes_and_impossible_dates_are_refused_without_blocking_anything() 
     nul_id["id"] = json!("mut_\u{0}4");
     let mut nul_key = note(5, "mut_5", &ticket, "fine");
     nul_key["based_on"] = json!({"ticket:\u{0}": 1});
+    // Mutations on more than one ticket lock their tickets first: a NUL ticket id must not
+    // take that statement, and the whole batch, down with it.
+    let (other, _) = app.ticket(&t.ingest, "bob@example.com").await;
+    let nul_ticket = note(7, "mut_7", "tkt_\u{0}", "fine");
     let results = app
         .push(
             &t.agent,
@@ -239,6 +243,8 @@ async fn nul_bytes_and_impossible_dates_are_refused_without_blocking_anything() 
                 nul_id,
                 nul_key,
                 note(6, "mut_6", &ticket, "after"),
+                nul_ticket,
+                note(8, "mut_8", &other, "on another ticket"),
             ]),
         )
         .await;
@@ -258,6 +264,8 @@ async fn nul_bytes_and_impossible_dates_are_refused_without_blocking_anything() 
             ("rejected", "invalid_argument"),
             ("rejected", "invalid_argument"),
             ("rejected", "invalid_argument"),
+            ("rejected", "invalid_argument"),
+            ("applied", ""),
             ("rejected", "invalid_argument"),
             ("applied", ""),
         ],
@@ -551,4 +559,40 @@ async fn a_revoked_tokens_event_stream_is_closed() {
     );
     let r = app.get("/v1/sync/events", &t.supervisor).await;
     assert_eq!(r.status, 401, "and it cannot open another");
+}
+
+/// Item 15, when the platform's LISTEN connection is lost as a token is revoked: the
+/// notification is gone, but the stream still closes (every stream checks its token when the
+/// listener reconnects, and on its own every 30 s).
+#[tokio::test]
+async fn a_revocation_during_a_lost_listen_connection_still_closes_the_stream() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let token_id: String = sqlx::query_scalar(
+        "SELECT t.id FROM api_tokens t JOIN agents a ON a.id = t.agent_id
+         WHERE a.tenant_id = $1 AND a.role = 'supervisor' ORDER BY a.email LIMIT 1",
+    )
+    .bind(&t.id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let mut events = Events::open(&app, &t.supervisor).await;
+    assert!(events.next_cursor(Duration::from_secs(5)).await.is_some());
+    let killed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND query LIKE 'LISTEN%') k",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(killed >= 1, "the platform's LISTEN connection was found");
+    sqlx::query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1")
+        .bind(&token_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        events.ended(Duration::from_secs(40)).await,
+        "the revoked token's stream is closed though its notification was never heard"
+    );
 }

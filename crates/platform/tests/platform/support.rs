@@ -61,6 +61,11 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("connect to the test database");
     countersign_platform::migrate(&pool).await.expect("migrate");
+    serve(pool).await
+}
+
+/// A platform instance over `pool` (migrated), on a loopback port.
+async fn serve(pool: PgPool) -> TestApp {
     let platform = Platform::start(pool.clone(), Some(ADMIN_TOKEN))
         .await
         .expect("start the platform");
@@ -99,19 +104,7 @@ impl TestApp {
     /// Another platform instance over the same database, as a load balancer spreads desks over
     /// several; a [`TestApp`] that talks to it.
     pub async fn another_instance(&self) -> TestApp {
-        let platform = Platform::start(self.pool.clone(), Some(ADMIN_TOKEN))
-            .await
-            .expect("start a second instance");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        tokio::spawn(platform.serve(listener, std::future::pending()));
-        TestApp {
-            addr,
-            pool: self.pool.clone(),
-            http: reqwest::Client::new(),
-        }
+        serve(self.pool.clone()).await
     }
 
     pub async fn send(

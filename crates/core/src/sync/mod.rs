@@ -12,6 +12,7 @@ mod page;
 mod pull;
 mod push;
 mod record;
+mod refusal;
 pub mod state;
 mod watch;
 

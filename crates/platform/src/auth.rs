@@ -85,7 +85,7 @@ impl FromRequestParts<AppState> for Caller {
         .await?;
         let Some((tenant_id, tenant_name, agent_id, agent_name, agent_email, role, token_id)) = row
         else {
-            if live_token(state, "ingest_tokens", secret).await? {
+            if live_token(state, TokenKind::Ingest, secret).await? {
                 return Err(Error::forbidden(
                     "an ingest token only feeds the ingest routes; a desk signs in with its \
                      agent's API token",
@@ -107,14 +107,23 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Whether `secret` is a token of `table` that is not revoked (to say why a token of the other
-/// kind is refused).
-async fn live_token(state: &AppState, table: &'static str, secret: &str) -> Result<bool> {
-    let sql = match table {
-        "ingest_tokens" => {
+/// The two kinds of token the platform issues.
+#[derive(Debug, Clone, Copy)]
+enum TokenKind {
+    /// A desk's (an agent's) API token.
+    Desk,
+    /// An integration's ingest token.
+    Ingest,
+}
+
+/// Whether `secret` is a live token of `kind` (to say why a token of the other kind is
+/// refused).
+async fn live_token(state: &AppState, kind: TokenKind, secret: &str) -> Result<bool> {
+    let sql = match kind {
+        TokenKind::Ingest => {
             "SELECT EXISTS (SELECT 1 FROM ingest_tokens WHERE secret_hash = $1 AND revoked_at IS NULL)"
         }
-        _ => {
+        TokenKind::Desk => {
             "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL)"
         }
     };
@@ -151,7 +160,7 @@ impl FromRequestParts<AppState> for Integration {
                 tenant_id,
                 token_id,
             }),
-            None if live_token(state, "api_tokens", secret).await? => Err(Error::forbidden(
+            None if live_token(state, TokenKind::Desk, secret).await? => Err(Error::forbidden(
                 "a desk's API token cannot ingest; create an ingest token for the integration \
                  (`countersign-platform admin create-ingest-token`)",
             )),

@@ -90,8 +90,16 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<()> {
     {
         settings::set(&store, settings::PERSON_ROLE, "agent").await?;
     }
+    let drafting = countersign_core::drafting::waiting_count(store.pool()).await?;
+    if drafting > 0 {
+        eprint!("drafting replies to {drafting} tickets waiting for one… ");
+    }
+    let swept = countersign_core::drafting::sweep(&store, 100).await?;
+    if drafting > 0 {
+        eprintln!("{} drafted", swept.drafted);
+    }
     store.close().await;
-    print_summary(ctx, &path, &report);
+    print_summary(ctx, &path, &report, swept.drafted);
     Ok(())
 }
 
@@ -125,7 +133,7 @@ fn delete_desk(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_summary(ctx: &Context, path: &Path, r: &SeedReport) {
+fn print_summary(ctx: &Context, path: &Path, r: &SeedReport, drafts: usize) {
     println!(
         "demo desk ready: profile `{}` at {}",
         ctx.profile,
@@ -141,6 +149,7 @@ fn print_summary(ctx: &Context, path: &Path, r: &SeedReport) {
         ("tickets", r.tickets),
         ("messages", r.messages),
         ("kb articles", r.articles),
+        ("drafts", drafts as u64),
     ];
     for (what, n) in counts {
         println!("  {what:<14} {n:>10}");

@@ -12,6 +12,7 @@ mod cpu;
 mod demo;
 mod desk;
 mod doctor;
+mod drafting;
 mod error;
 mod output;
 mod review;
@@ -31,6 +32,7 @@ const AFTER_HELP: &str = "Quick start:
   countersign connect claude-desktop        print the Claude Desktop config (stdio)
   countersign serve --new-token cursor      serve MCP over HTTP with a fresh token
   countersign drafts list                   drafts waiting for you
+  countersign draft tkt_…                   draft a reply to a ticket now
   countersign doctor                        check this machine";
 
 #[derive(Debug, Parser)]
@@ -71,6 +73,8 @@ enum Command {
     /// Create, list and revoke MCP tokens for the HTTP endpoint.
     #[command(subcommand)]
     Token(tokens::TokenCommand),
+    /// Draft a reply to a ticket now (the offline drafter) and file it for review.
+    Draft(drafting::DraftArgs),
     /// Drafts the assistants proposed that wait for a person.
     #[command(subcommand)]
     Drafts(review::DraftsCommand),
@@ -228,6 +232,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mcp(args) => serve::mcp(&ctx, &args).await?,
         Command::Serve(args) => serve::serve(&ctx, &args).await?,
         Command::Token(command) => tokens::run(&ctx, &command).await?,
+        Command::Draft(args) => drafting::run(&ctx, &args).await?,
         Command::Drafts(command) => review::drafts(&ctx, &command).await?,
         Command::Approve(args) => review::approve(&ctx, &args).await?,
         Command::Reject { id, reason } => review::reject(&ctx, &id, &reason).await?,

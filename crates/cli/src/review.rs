@@ -78,7 +78,8 @@ pub async fn drafts(ctx: &Context, command: &DraftsCommand) -> anyhow::Result<()
                 "TICKET",
                 "STATUS",
                 "CONFIDENCE",
-                "CLIENT",
+                "AUTHOR",
+                "FLAGS",
                 "CREATED",
                 "STALE BECAUSE",
             ]);
@@ -89,6 +90,10 @@ pub async fn drafts(ctx: &Context, command: &DraftsCommand) -> anyhow::Result<()
                     d.status.to_string(),
                     format!("{:.2}", d.confidence),
                     d.author.client.clone(),
+                    match d.ungrounded().count() {
+                        0 => "-".to_owned(),
+                        n => format!("{n} unbacked"),
+                    },
                     when(d.created_at),
                     preview(d.stale_reason.as_deref().unwrap_or("-"), 60),
                 ]);
@@ -106,6 +111,14 @@ pub async fn drafts(ctx: &Context, command: &DraftsCommand) -> anyhow::Result<()
     }
     store.close().await;
     Ok(())
+}
+
+/// "the figure matches" or "all N figures match" the records.
+pub fn all_backed(n: usize) -> String {
+    match n {
+        1 => "the one figure stated matches the records".to_owned(),
+        n => format!("all {n} figures stated match the records"),
+    }
 }
 
 /// A draft for a person to read.
@@ -132,6 +145,44 @@ pub fn render_draft(d: &Draft) -> String {
         .unwrap_or_default();
     line(format!("author     {}{model}", d.author.client));
     line(format!("confidence {:.2}", d.confidence));
+    if let Some(g) = &d.generation {
+        let tokens = match (g.input_tokens, g.output_tokens) {
+            (Some(i), Some(o)) => format!(", {i} tokens in, {o} out"),
+            _ => String::new(),
+        };
+        let intent = g
+            .intent
+            .as_deref()
+            .map(|i| format!(", read as {i}"))
+            .unwrap_or_default();
+        line(format!(
+            "generated  in {} ms{tokens}{intent}",
+            g.duration_ms
+        ));
+        for f in &g.fallbacks {
+            line(format!("fell back  {f}"));
+        }
+    }
+    if !d.claims.is_empty() {
+        let failed: Vec<String> = d
+            .ungrounded()
+            .map(|c| format!("{} {:?}", c.kind, c.text))
+            .collect();
+        if failed.is_empty() {
+            line(format!("grounding  {}", all_backed(d.claims.len())));
+        } else {
+            line(format!(
+                "grounding  NOT BACKED BY ANY RECORD: {}",
+                failed.join(", ")
+            ));
+        }
+    }
+    if let Some(e) = &d.suggested_escalation {
+        line(format!(
+            "approving  also raises a {} of {} on invoice {}",
+            e.proposed_action, e.amount, e.invoice_id
+        ));
+    }
     line(format!("created    {}", when(d.created_at)));
     if let Some(by) = &d.decided_by {
         line(format!("decided    by {by} at {}", when_opt(d.decided_at)));

@@ -16,6 +16,7 @@ pub mod customer_panel;
 pub mod demo;
 pub mod desk_settings;
 pub mod desk_status;
+pub mod drafting;
 mod error;
 pub mod escalation_queue;
 pub mod first_run;

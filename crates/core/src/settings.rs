@@ -24,6 +24,9 @@ pub const MCP_RATE_PER_MINUTE: &str = "mcp.rate_per_minute";
 /// `true` or `false`: whether the desktop app raises a notification when a draft arrives.
 pub const NOTIFICATIONS_ENABLED: &str = "notifications.enabled";
 
+/// Whether the desk drafts a reply by itself when a customer writes (default on: the offline
+/// drafter needs no network and no key).
+pub const DRAFTING_AUTO: &str = "drafting.auto";
 pub const DEFAULT_MCP_PORT: u16 = 7431;
 pub const DEFAULT_MCP_RATE_PER_MINUTE: u32 = 600;
 
@@ -47,6 +50,10 @@ pub const KNOWN: &[(&str, &str)] = &[
     (
         NOTIFICATIONS_ENABLED,
         "true or false: a desktop notification when a draft arrives",
+    ),
+    (
+        DRAFTING_AUTO,
+        "true or false: draft a reply by itself when a customer writes",
     ),
 ];
 
@@ -141,7 +148,7 @@ fn check(key: &str, value: &str) -> Result<()> {
                 .filter(|p| *p > 0)
                 .ok_or_else(|| Error::invalid(format!("{value:?} is not a TCP port (1-65535)")))?;
         }
-        MCP_ENABLED | NOTIFICATIONS_ENABLED => {
+        MCP_ENABLED | NOTIFICATIONS_ENABLED | DRAFTING_AUTO => {
             if !matches!(value, "true" | "false") {
                 return Err(Error::invalid(format!("{value:?} is not true or false")));
             }
@@ -192,6 +199,11 @@ pub async fn mcp_enabled(pool: &SqlitePool) -> Result<bool> {
 /// Whether the desktop app notifies of arriving drafts (on unless set to `false`).
 pub async fn notifications_enabled(pool: &SqlitePool) -> Result<bool> {
     Ok(get(pool, NOTIFICATIONS_ENABLED).await?.as_deref() != Some("false"))
+}
+
+/// Whether the desk drafts by itself when a customer writes (on unless set to `false`).
+pub async fn drafting_auto(pool: &SqlitePool) -> Result<bool> {
+    Ok(get(pool, DRAFTING_AUTO).await?.as_deref() != Some("false"))
 }
 
 pub async fn mcp_rate_per_minute(pool: &SqlitePool) -> Result<u32> {

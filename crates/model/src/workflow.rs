@@ -41,6 +41,10 @@ string_enum!(
         Other = "other",
     }
 );
+string_enum!(
+    /// What a sentence of a draft states that a record must back.
+    ClaimKind { Amount = "amount", InvoiceNumber = "invoice_number", Date = "date" }
+);
 string_enum!(EscalationStatus { Pending = "pending", Approved = "approved", Denied = "denied" });
 string_enum!(
     /// A person's decision on an escalation.
@@ -79,6 +83,31 @@ pub struct AssistantInfo {
     pub model: Option<String>,
 }
 
+/// A figure a draft states (an amount, an invoice number, a date), and whether a record in the
+/// ticket's context backs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Claim {
+    pub kind: ClaimKind,
+    /// As written in the draft, e.g. `1.990,00 €`.
+    pub text: String,
+    pub grounded: bool,
+}
+
+/// How a draft was produced by a provider or the offline drafter (absent for an assistant's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Generation {
+    /// Wall time from asking to filing, in milliseconds.
+    pub duration_ms: i64,
+    /// Tokens read and written, when the provider reports them.
+    pub input_tokens: Option<i64>,
+    pub output_tokens: Option<i64>,
+    /// The request the drafter recognised, e.g. `duplicate_charge`.
+    pub intent: Option<String>,
+    /// What went wrong with the providers tried before the one that answered, in order.
+    #[serde(default)]
+    pub fallbacks: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Draft {
     pub id: DraftId,
@@ -99,6 +128,32 @@ pub struct Draft {
     pub decision_note: Option<String>,
     /// The text actually sent: the body, or the reviewer's edit of it.
     pub final_body: Option<String>,
+    /// Every figure the body states, each checked against the records (the grounding check).
+    #[serde(default)]
+    pub claims: Vec<Claim>,
+    /// How the draft was generated, when the desk wrote it.
+    #[serde(default)]
+    pub generation: Option<Generation>,
+    /// The escalation approving this draft raises, because the reply promises that money moves.
+    #[serde(default)]
+    pub suggested_escalation: Option<SuggestedEscalation>,
+}
+
+/// An escalation a draft's reply depends on ("I have asked for a refund of …"): raised by the
+/// person who approves the draft, in the same transaction, never by the drafter itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SuggestedEscalation {
+    pub proposed_action: ProposedAction,
+    pub invoice_id: InvoiceId,
+    pub amount: Money,
+    pub reason: String,
+}
+
+impl Draft {
+    /// The figures the records do not back.
+    pub fn ungrounded(&self) -> impl Iterator<Item = &Claim> {
+        self.claims.iter().filter(|c| !c.grounded)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -340,3 +340,32 @@ async fn the_small_demo_seeds_its_promised_sizes() {
         "invoice numbers are unique"
     );
 }
+
+/// The drafting engine recognises what each demo thread asks for, in every language: the demo
+/// is the drafter's first audience, and a topic it misreads gets a wrong reply.
+#[test]
+fn the_drafter_recognises_every_demo_topic_in_every_language() {
+    use super::people::Lang;
+    use super::phrases::{Topic, phrases};
+    use countersign_drafting::Intent;
+    let topics = [
+        (Topic::DoubleCharge, Intent::DuplicateCharge),
+        (Topic::CardDeclined, Intent::FailedPayment),
+        (Topic::Refund, Intent::Refund),
+        (Topic::InvoiceCopy, Intent::InvoiceCopy),
+        (Topic::PlanChange, Intent::PlanChange),
+        (Topic::Cancellation, Intent::Cancel),
+        (Topic::Overdue, Intent::Overdue),
+        (Topic::Vat, Intent::Vat),
+    ];
+    for lang in Lang::ALL {
+        for (topic, want) in topics {
+            let t = &phrases(lang).threads[topic.index()];
+            let opening = countersign_drafting::intent::classify(t.subject, t.opening).0;
+            let both = format!("{}\n{}", t.opening, t.follow_up);
+            let chased = countersign_drafting::intent::classify(t.subject, &both).0;
+            assert_eq!(opening, want, "{} {topic:?}: {:?}", lang.code(), t.subject);
+            assert_eq!(chased, want, "{} {topic:?} with its follow-up", lang.code());
+        }
+    }
+}

@@ -7,7 +7,7 @@ use super::{Proposer, audit_person, check_text, enqueue};
 use crate::records::invoices::InvoiceRef;
 use crate::records::{int, opt_text, parse, text};
 use crate::settings;
-use crate::store::{Store, now, parse_ts, parse_ts_opt, ts};
+use crate::store::{Store, Tx, now, parse_ts, parse_ts_opt, ts};
 use crate::{Error, Result, new_id};
 use countersign_model::sync::{DecideEscalation, MutationBody, RaiseEscalation};
 use countersign_model::workflow::{
@@ -76,6 +76,19 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     if let Proposer::Assistant(call) = by {
         call.require_draft_scope()?;
     }
+    let mut tx = store.write().await?;
+    let id = raise_in(&mut tx, by, input).await?;
+    tx.commit().await?;
+    find(store.pool(), &id).await
+}
+
+/// Raises an escalation inside `tx`, with its outbox and audit rows: for a decision that raises
+/// one as part of itself (approving a draft whose reply promises a refund).
+pub(crate) async fn raise_in(
+    tx: &mut Tx,
+    by: Proposer<'_>,
+    input: &NewEscalation,
+) -> Result<EscalationId> {
     let reason = check_text("reason", &input.reason)?;
     let action = input.proposed_action;
     match (action, &input.invoice, &input.amount) {
@@ -94,11 +107,10 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
         }
         _ => {}
     }
-    let mut tx = store.write().await?;
     let ticket_customer: String =
         sqlx::query_scalar("SELECT customer_id FROM tickets WHERE id = ?")
             .bind(input.ticket_id.as_str())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| Error::not_found("ticket", &input.ticket_id))?;
     let mut money = None;
@@ -108,13 +120,13 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
             InvoiceRef::Id(id) => {
                 sqlx::query(concat!(invoice_facts!(), "WHERE id = ?"))
                     .bind(id.as_str())
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut **tx)
                     .await?
             }
             InvoiceRef::Number(n) => {
                 sqlx::query(concat!(invoice_facts!(), "WHERE invoice_number = ?"))
                     .bind(n.trim())
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut **tx)
                     .await?
             }
         }
@@ -173,10 +185,10 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     .bind(by.name())
     .bind(token_id)
     .bind(ts(created_at))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     enqueue(
-        &mut tx,
+        tx,
         &MutationBody::RaiseEscalation(RaiseEscalation {
             escalation_id: id.to_string(),
             ticket_id: input.ticket_id.to_string(),
@@ -189,10 +201,10 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     )
     .await?;
     match by {
-        Proposer::Assistant(call) => call.audit(&mut tx, Some(id.as_str()), "ok").await?,
+        Proposer::Assistant(call) => call.audit(tx, Some(id.as_str()), "ok").await?,
         Proposer::Person(p) => {
             audit_person(
-                &mut tx,
+                tx,
                 p,
                 "raise_escalation",
                 id.as_str(),
@@ -202,8 +214,7 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
             .await?;
         }
     }
-    tx.commit().await?;
-    find(store.pool(), &id).await
+    Ok(id)
 }
 
 /// Whether `person` may take `decision` on `e`, given the agent refund cap.

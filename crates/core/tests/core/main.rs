@@ -3,6 +3,7 @@
 mod audit_chain;
 mod bad_input;
 mod desk_views;
+mod drafting;
 mod drafts;
 mod escalations;
 mod inbox;

@@ -1,9 +1,11 @@
 //! A person's decisions on a draft: approve (as is or edited), reject, re-review when stale.
 
 use super::load;
+use crate::records::invoices::InvoiceRef;
 use crate::store::{Store, now, ts};
+use crate::workflow::escalations::{self, NewEscalation};
 use crate::workflow::replies::{self, Origin};
-use crate::workflow::{audit_person, check_text};
+use crate::workflow::{Proposer, audit_person, check_text};
 use crate::{Error, Result};
 use countersign_model::DraftId;
 use countersign_model::workflow::{Draft, DraftStatus, Person};
@@ -90,12 +92,25 @@ pub async fn approve(
         &serde_json::Value::Object(based_on),
     )
     .await?;
+    let escalation = match &draft.suggested_escalation {
+        Some(s) => {
+            let input = NewEscalation {
+                ticket_id: draft.ticket_id.clone(),
+                reason: s.reason.clone(),
+                proposed_action: s.proposed_action,
+                invoice: Some(InvoiceRef::Id(s.invoice_id.clone())),
+                amount: Some(s.amount.amount_string()),
+            };
+            Some(escalations::raise_in(&mut tx, Proposer::Person(person), &input).await?)
+        }
+        None => None,
+    };
     audit_person(
         &mut tx,
         person,
         "approve_draft",
         id.as_str(),
-        &json!({"edited": edited.is_some(), "message_id": message_id}),
+        &json!({"edited": edited.is_some(), "message_id": message_id, "escalation_id": escalation}),
         "ok",
     )
     .await?;

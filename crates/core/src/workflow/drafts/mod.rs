@@ -11,7 +11,8 @@ mod decide;
 mod propose;
 
 pub use decide::{approve, reject, rereview};
-pub use propose::propose;
+pub(crate) use propose::file;
+pub use propose::{Extras, propose};
 
 use crate::records::{int, opt_text, parse, text};
 use crate::store::{parse_ts, parse_ts_opt};
@@ -45,7 +46,7 @@ macro_rules! draft_columns {
     () => {
         "SELECT d.id, d.ticket_id, d.body, d.confidence, d.status, d.author_client, d.author_model, \
          d.ticket_version, d.seen_customer_message, d.created_at, d.stale_reason, d.decided_by, \
-         d.decided_at, d.decision_note, d.final_body, \
+         d.decided_at, d.decision_note, d.final_body, d.claims, d.generation, d.suggested_escalation, \
          (SELECT MAX(rowid) FROM messages m WHERE m.ticket_id = d.ticket_id AND m.author_kind = 'customer') AS last_customer_message \
          FROM drafts d "
     };
@@ -129,7 +130,17 @@ fn draft_from_row(row: &SqliteRow, citations: Vec<Citation>) -> Result<Draft> {
         decided_at: parse_ts_opt(opt_text(row, "decided_at")?.as_deref())?,
         decision_note: opt_text(row, "decision_note")?,
         final_body: opt_text(row, "final_body")?,
+        claims: json_column(row, "claims")?.unwrap_or_default(),
+        generation: json_column(row, "generation")?,
+        suggested_escalation: json_column(row, "suggested_escalation")?,
     })
+}
+
+/// A JSON column the desk wrote; `None` when NULL.
+fn json_column<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<Option<T>> {
+    opt_text(row, col)?
+        .map(|json| serde_json::from_str(&json).map_err(crate::store::corrupt))
+        .transpose()
 }
 
 /// The drafts of a ticket, newest first, with staleness evaluated now. Two queries.

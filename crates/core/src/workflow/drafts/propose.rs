@@ -1,12 +1,16 @@
 //! Filing a draft: checked, bound to the versions of the ticket and of every cited record.
 
 use super::{CitationRef, MAX_CITATIONS, NewDraft};
+use crate::drafting::context;
 use crate::store::{Store, Tx, now, ts};
 use crate::workflow::{AssistantCall, check_text};
 use crate::{Error, Result, new_id};
+use countersign_drafting::grounding;
 use countersign_model::DraftId;
 use countersign_model::workflow::CitedKind;
-use countersign_model::workflow::{AssistantInfo, Citation, Draft, DraftStatus};
+use countersign_model::workflow::{
+    AssistantInfo, Citation, Draft, DraftStatus, Generation, SuggestedEscalation,
+};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 /// A cited record as it is now: its version and the customer it belongs to (if any).
@@ -82,6 +86,10 @@ async fn ticket_now(tx: &mut Tx, id: &str) -> Result<Option<TicketNow>> {
     .transpose()
 }
 
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot encode a draft: {e}")))
+}
+
 fn check_draft(input: &NewDraft) -> Result<String> {
     let body = check_text("body", &input.body)?;
     if !input.confidence.is_finite() || !(0.0..=1.0).contains(&input.confidence) {
@@ -99,9 +107,30 @@ fn check_draft(input: &NewDraft) -> Result<String> {
     Ok(body)
 }
 
+/// What the desk's own drafting adds to a draft: how it was made, and the escalation its
+/// approval raises.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub generation: Option<Generation>,
+    pub suggested_escalation: Option<SuggestedEscalation>,
+}
+
 /// Files an assistant's draft reply as `pending_review`.
 pub async fn propose(store: &Store, call: &AssistantCall, input: &NewDraft) -> Result<Draft> {
     call.require_draft_scope()?;
+    file(store, call, input, Extras::default()).await
+}
+
+/// Files a draft, whoever wrote it, after the grounding check: every amount, invoice number and
+/// date the body states is checked against the ticket's records. A draft whose claims do not
+/// all hold is filed with them flagged and its confidence lowered to at most
+/// [`grounding::UNGROUNDED_CONFIDENCE`]; a draft citing another customer's record is refused.
+pub(crate) async fn file(
+    store: &Store,
+    call: &AssistantCall,
+    input: &NewDraft,
+    extras: Extras,
+) -> Result<Draft> {
     let body = check_draft(input)?;
     let mut tx = store.write().await?;
     let ticket = ticket_now(&mut tx, input.ticket_id.as_str())
@@ -150,23 +179,41 @@ pub async fn propose(store: &Store, call: &AssistantCall, input: &NewDraft) -> R
             current_version: None,
         });
     }
+    let cited: Vec<&str> = citations.iter().map(|c| c.id.as_str()).collect();
+    let ctx = context::load(&mut tx, input.ticket_id.as_str(), &body, &cited).await?;
+    let claims = grounding::check(&ctx, &body);
+    let confidence = if grounding::holds(&claims) {
+        input.confidence
+    } else {
+        input.confidence.min(grounding::UNGROUNDED_CONFIDENCE)
+    };
     let id = DraftId::from_suffix(new_id(""));
     let created_at = now();
     sqlx::query(
         "INSERT INTO drafts (id, ticket_id, body, confidence, status, author_client, author_model, \
-         token_id, ticket_version, seen_customer_message, created_at) \
-         VALUES (?, ?, ?, ?, 'pending_review', ?, ?, ?, ?, ?, ?)",
+         token_id, ticket_version, seen_customer_message, created_at, claims, generation, \
+         suggested_escalation) \
+         VALUES (?, ?, ?, ?, 'pending_review', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id.as_str())
     .bind(input.ticket_id.as_str())
     .bind(&body)
-    .bind(input.confidence)
+    .bind(confidence)
     .bind(&call.client)
     .bind(&call.model)
     .bind(call.token_id.as_ref().map(|t| t.as_str()))
     .bind(ticket.version)
     .bind(ticket.last_customer_message)
     .bind(ts(created_at))
+    .bind(to_json(&claims)?)
+    .bind(extras.generation.as_ref().map(to_json).transpose()?)
+    .bind(
+        extras
+            .suggested_escalation
+            .as_ref()
+            .map(to_json)
+            .transpose()?,
+    )
     .execute(&mut *tx)
     .await?;
     if !citations.is_empty() {
@@ -188,7 +235,7 @@ pub async fn propose(store: &Store, call: &AssistantCall, input: &NewDraft) -> R
         id,
         ticket_id: input.ticket_id.clone(),
         body,
-        confidence: input.confidence,
+        confidence,
         status: DraftStatus::PendingReview,
         author: AssistantInfo {
             client: call.client.clone(),
@@ -202,5 +249,8 @@ pub async fn propose(store: &Store, call: &AssistantCall, input: &NewDraft) -> R
         decided_at: None,
         decision_note: None,
         final_body: None,
+        claims,
+        generation: extras.generation,
+        suggested_escalation: extras.suggested_escalation,
     })
 }

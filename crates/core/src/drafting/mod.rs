@@ -1,0 +1,160 @@
+//! The desk drafts on its own. A ticket whose customer is waiting gets a draft from the drafting
+//! engine (`countersign-drafting`): its context read from the cache, a proposal written, then
+//! filed through the one path every draft takes ([`crate::workflow::drafts::file`]: the
+//! grounding check, the staleness binding, the audit row). A generated draft is a proposal like
+//! an assistant's: a person approves, edits or rejects it.
+
+pub mod context;
+
+use crate::store::Store;
+use crate::workflow::AssistantCall;
+use crate::workflow::drafts::{self, CitationRef, Extras, NewDraft};
+use crate::{Result, settings};
+use countersign_drafting::offline;
+use countersign_model::workflow::{Draft, Generation, Person, SuggestedEscalation, TokenScope};
+use countersign_model::{InvoiceId, TicketId};
+use serde_json::json;
+use sqlx::SqlitePool;
+use std::time::Instant;
+
+/// Who asked for a draft.
+#[derive(Debug, Clone, Copy)]
+pub enum Trigger<'a> {
+    /// A person pressed "Draft with AI" or ran `countersign draft`.
+    Person(&'a Person),
+    /// The customer wrote and the profile drafts automatically.
+    Automatic,
+}
+
+impl Trigger<'_> {
+    fn tool(&self) -> &'static str {
+        match self {
+            Trigger::Person(_) => "draft_with_ai",
+            Trigger::Automatic => "auto_draft",
+        }
+    }
+}
+
+/// Drafts a reply to `ticket` and files it as `pending_review`.
+pub async fn draft_ticket(store: &Store, ticket: &TicketId, trigger: Trigger<'_>) -> Result<Draft> {
+    let started = Instant::now();
+    let ctx = {
+        let mut conn = store.pool().acquire().await?;
+        context::load(&mut conn, ticket.as_str(), "", &[]).await?
+    };
+    let proposal = offline::draft(&ctx);
+    let generation = Generation {
+        duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        input_tokens: None,
+        output_tokens: None,
+        intent: Some(proposal.intent.as_str().to_owned()),
+        fallbacks: Vec::new(),
+    };
+    let suggested_escalation = match proposal.escalation {
+        Some(e) => Some(SuggestedEscalation {
+            proposed_action: e.action,
+            invoice_id: crate::records::parse(InvoiceId::parse(&e.invoice_id))?,
+            amount: e.amount,
+            reason: e.reason,
+        }),
+        None => None,
+    };
+    let arguments = match trigger {
+        Trigger::Person(p) => json!({"ticket_id": ticket, "requested_by": p.name}),
+        Trigger::Automatic => json!({"ticket_id": ticket}),
+    };
+    let call = AssistantCall::new(
+        offline::AUTHOR,
+        TokenScope::Draft,
+        trigger.tool(),
+        arguments,
+    );
+    let input = NewDraft {
+        ticket_id: ticket.clone(),
+        body: proposal.body,
+        confidence: proposal.confidence,
+        citations: proposal
+            .citations
+            .into_iter()
+            .map(|(kind, id)| CitationRef { kind, id })
+            .collect(),
+    };
+    let extras = Extras {
+        generation: Some(generation),
+        suggested_escalation,
+    };
+    drafts::file(store, &call, &input, extras).await
+}
+
+/// Which tickets wait for a draft: open or pending, the newest public message is the
+/// customer's, and no draft (whatever became of it) answers that message.
+macro_rules! waiting_where {
+    () => {
+        "FROM tickets t \
+         WHERE t.status IN ('open', 'pending') \
+           AND (SELECT m.author_kind FROM messages m WHERE m.ticket_id = t.id AND m.visibility = 'public' \
+                ORDER BY m.rowid DESC LIMIT 1) = 'customer' \
+           AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id AND d.seen_customer_message >= \
+                (SELECT MAX(m.rowid) FROM messages m WHERE m.ticket_id = t.id AND m.author_kind = 'customer')) "
+    };
+}
+
+/// How many tickets wait for a draft.
+pub async fn waiting_count(pool: &SqlitePool) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(concat!("SELECT COUNT(*) ", waiting_where!()))
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// The tickets waiting for a draft (see [`waiting_count`]), most recently updated first.
+pub async fn waiting(pool: &SqlitePool, limit: i64) -> Result<Vec<TicketId>> {
+    let ids: Vec<String> = sqlx::query_scalar(concat!(
+        "SELECT t.id ",
+        waiting_where!(),
+        "ORDER BY t.updated_at DESC, t.id DESC LIMIT ?"
+    ))
+    .bind(crate::records::clamp_limit(limit))
+    .fetch_all(pool)
+    .await?;
+    ids.iter()
+        .map(|id| crate::records::parse(TicketId::parse(id)))
+        .collect()
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sweep {
+    pub drafted: usize,
+    pub failed: usize,
+}
+
+/// Drafts every ticket waiting for one, if the profile drafts automatically; tickets are taken
+/// in batches of `batch` so a person's decisions never wait long for the write lock.
+pub async fn sweep(store: &Store, batch: i64) -> Result<Sweep> {
+    let mut done = Sweep::default();
+    if !settings::drafting_auto(store.pool()).await? {
+        return Ok(done);
+    }
+    loop {
+        let tickets = waiting(store.pool(), batch).await?;
+        if tickets.is_empty() {
+            return Ok(done);
+        }
+        let before = done;
+        for ticket in &tickets {
+            match draft_ticket(store, ticket, Trigger::Automatic).await {
+                Ok(_) => done.drafted += 1,
+                Err(e) => {
+                    done.failed += 1;
+                    tracing::warn!(%ticket, error = %e, "cannot draft automatically");
+                }
+            }
+        }
+        // A batch that drafted nothing would be waiting again next time: stop.
+        if done.drafted == before.drafted {
+            return Ok(done);
+        }
+    }
+}

@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "ticket",
     "approve_draft",
     "reject_draft",
+    "draft_with_ai",
     "rereview_draft",
     "write_reply",
     "add_note",

@@ -2,6 +2,7 @@
 //! `{code, message}` (driver details are logged, never shown).
 
 use crate::Desk;
+use countersign_core::drafting::{self, Trigger};
 use countersign_core::records::invoices::{self, InvoiceRef};
 use countersign_core::records::{kb, tickets};
 use countersign_core::workflow::{Proposer, drafts, escalations, notes, replies};
@@ -79,6 +80,15 @@ pub async fn reject_draft(desk: State<'_, Desk>, req: RejectDraft) -> Reply<Draf
     )
     .await
     .map_err(ipc)
+}
+
+/// "Draft with AI": the desk drafts a reply to the ticket now.
+#[tauri::command]
+pub async fn draft_with_ai(desk: State<'_, Desk>, req: DraftWithAi) -> Reply<Draft> {
+    let person = desk.person().await?;
+    drafting::draft_ticket(&desk.store, &req.ticket_id, Trigger::Person(&person))
+        .await
+        .map_err(ipc)
 }
 
 #[tauri::command]

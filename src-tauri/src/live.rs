@@ -6,10 +6,12 @@
 use countersign_core::changes::{ChangeWatch, POLL_INTERVAL};
 use countersign_core::{Store, settings};
 use countersign_model::ipc::{DESK_CHANGED_EVENT, DeskChanged};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::Notify;
 
-pub fn spawn(app: AppHandle, store: Store) {
+pub fn spawn(app: AppHandle, store: Store, drafter: Arc<Notify>) {
     tauri::async_runtime::spawn(async move {
         let mut watch = match ChangeWatch::open(&store).await {
             Ok(w) => w,
@@ -22,6 +24,7 @@ pub fn spawn(app: AppHandle, store: Store) {
             tokio::time::sleep(POLL_INTERVAL).await;
             match watch.poll().await {
                 Ok(Some(change)) => {
+                    drafter.notify_one();
                     let notify =
                         !change.drafts_arrived.is_empty() && notifications_on(&store).await;
                     announce(&app, change, notify);

@@ -7,6 +7,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod auto_draft;
 mod background_sync;
 mod commands;
 mod live;
@@ -85,7 +86,8 @@ fn run(args: Args) -> anyhow::Result<()> {
     tauri::Builder::default()
         .manage(desk)
         .setup(move |app| {
-            live::spawn(app.handle().clone(), store.clone());
+            let drafter = auto_draft::spawn(store.clone());
+            live::spawn(app.handle().clone(), store.clone(), drafter);
             background_sync::spawn(app.handle().clone(), store.clone());
             Ok(())
         })
@@ -96,6 +98,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::ticket,
             commands::approve_draft,
             commands::reject_draft,
+            commands::draft_with_ai,
             commands::rereview_draft,
             commands::write_reply,
             commands::add_note,

@@ -24,7 +24,9 @@ async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Resul
         w.started_in
     );
 
-    let filed = propose(dir.path(), &["draft"])?;
+    // The desk drafts waiting tickets by itself; the assistant answers one nobody drafts.
+    let quiet = quiet_ticket(dir.path()).await?;
+    let filed = propose(dir.path(), &["draft", "--ticket", &quiet])?;
     let (ticket, draft) = (field(&filed, "ticket_id"), field(&filed, "draft_id"));
     let live = w
         .wait_css(&format!("#row-{ticket} .badge-draft"), LIVE_LIMIT)
@@ -200,6 +202,14 @@ async fn a_refund_above_the_cap_is_refused_for_an_agent_and_approved_by_a_superv
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_draft_cannot_be_approved() -> Result<()> {
     let desk = Desk::demo(60, 600, 60)?;
+    // The desk would answer the customer's new message with a fresh draft; this test is about
+    // the stale one, so the profile does not draft by itself.
+    let off = desk.cli(&["settings", "set", "drafting.auto", "false"])?;
+    assert!(
+        off.status.success(),
+        "{}",
+        String::from_utf8_lossy(&off.stderr)
+    );
     let filed = propose(desk.data_dir(), &["draft"])?;
     let (ticket, draft) = (field(&filed, "ticket_id"), field(&filed, "draft_id"));
     // The customer writes again after the draft was filed (as a sync would deliver it).
@@ -298,4 +308,96 @@ async fn a_shortcut_with_nothing_to_act_on_is_forgotten() -> Result<()> {
         "no approval was audited: {approvals:?}"
     );
     Ok(())
+}
+
+/// Issue 14: a ticket nobody drafted → Draft with AI (`d`, the offline drafter) → the draft
+/// shows who wrote it, that its figures match the records, and what it cites → approve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draft_with_ai_then_approve() -> Result<()> {
+    let desk = Desk::demo(60, 600, 60)?;
+    let ticket = quiet_ticket(desk.data_dir()).await?;
+
+    let w = Window::open(desk.data_dir()).await?;
+    w.click(&format!("#row-{ticket}")).await?;
+    w.wait_css("#draft-with-ai", ACTION_LIMIT)
+        .await
+        .context("a ticket without a draft offers Draft with AI")?;
+    w.press("d").await?;
+    w.wait_css(".card.draft", ACTION_LIMIT)
+        .await
+        .context("the draft appears in the ticket")?;
+    w.wait_text(".author", "countersign/offline", ACTION_LIMIT)
+        .await
+        .context("the draft says who wrote it")?;
+    w.wait_css("#generation", ACTION_LIMIT).await?;
+    w.wait_css(".citations .cite", ACTION_LIMIT)
+        .await
+        .context("the draft cites the records it used")?;
+    w.wait_css("#grounding-ok", ACTION_LIMIT)
+        .await
+        .context("the offline drafter states only what the records show")?;
+    let text = w
+        .client
+        .find(Locator::Css("#draft-text"))
+        .await?
+        .text()
+        .await?;
+    w.screenshot("desktop-draft-with-ai").await?;
+    w.click("#approve").await?;
+    let first_line = text
+        .lines()
+        .find(|l| l.len() > 20)
+        .unwrap_or(&text)
+        .to_owned();
+    w.wait_text("#thread", &first_line[..20], ACTION_LIMIT)
+        .await
+        .context("the approved reply joins the thread")?;
+    w.close().await?;
+
+    let store = open_desk(desk.data_dir()).await;
+    let (author, status): (String, String) = sqlx::query_as(
+        "SELECT author_client, status FROM drafts WHERE ticket_id = ? ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(&ticket)
+    .fetch_one(store.pool())
+    .await?;
+    assert_eq!(
+        (author.as_str(), status.as_str()),
+        ("countersign/offline", "approved")
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'draft_with_ai' AND actor = 'countersign/offline'",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    assert_eq!(
+        audited, 1,
+        "asking for a draft is audited like any proposal"
+    );
+    Ok(())
+}
+
+/// A ticket pending on the customer (the agent answered last), so no draft exists and none is made by itself, moved
+/// to the top of the inbox: a place where only what the test does can put a draft.
+async fn quiet_ticket(data_dir: &std::path::Path) -> Result<String> {
+    let store = open_desk(data_dir).await;
+    let ticket: String = sqlx::query_scalar(
+        "SELECT t.id FROM tickets t WHERE t.status = 'pending' \
+           AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id) \
+           AND (SELECT author_kind FROM messages m WHERE m.ticket_id = t.id AND m.visibility = 'public' \
+                ORDER BY m.rowid DESC LIMIT 1) = 'agent' \
+           AND EXISTS (SELECT 1 FROM invoices i WHERE i.customer_id = t.customer_id) \
+         ORDER BY t.id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .context("the demo has a ticket pending on the customer")?;
+    sqlx::query(
+        "UPDATE tickets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+    )
+    .bind(&ticket)
+    .execute(store.pool())
+    .await?;
+    store.close().await;
+    Ok(ticket)
 }

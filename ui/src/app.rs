@@ -22,7 +22,19 @@ pub enum Shortcut {
     Edit,
     Reject,
     Escalate,
+    DraftWithAi,
 }
+
+/// What the open ticket's keys act on: its draft, or the offer to draft one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnScreen {
+    Draft(DraftId),
+    NoDraft(TicketId),
+}
+
+/// Tells the cards that claim the keys apart, including two cards for the same draft (a
+/// refresh builds the new one before the old one goes).
+static NEXT_STAMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// State every component shares, provided as context.
 #[derive(Debug, Clone, Copy)]
@@ -34,11 +46,12 @@ pub struct Ui {
     /// The inbox rows on screen, in order, for j/k.
     pub rows: RwSignal<Vec<TicketId>>,
     pub selected: RwSignal<usize>,
-    /// The draft whose actions are on screen now, if any: the only thing a shortcut may act on.
-    pub draft_on_screen: RwSignal<Option<DraftId>>,
-    /// A shortcut pressed for that draft, until its card takes it. A key pressed with no draft
-    /// on screen is never stored: a decision is only taken on what the person saw.
-    pub shortcut: RwSignal<Option<(DraftId, Shortcut)>>,
+    /// The card whose actions are on screen now (stamped), if any: the only thing a shortcut
+    /// may act on.
+    pub on_screen: RwSignal<Option<(u64, OnScreen)>>,
+    /// A shortcut pressed for that card, until it takes it. A key pressed with nothing on screen
+    /// to act on is never stored: a decision is only taken on what the person saw.
+    pub shortcut: RwSignal<Option<(u64, Shortcut)>>,
     pub help: RwSignal<bool>,
     /// A transient message: (is_error, text).
     pub toast: RwSignal<Option<(bool, String)>>,
@@ -51,6 +64,36 @@ impl Ui {
 
     pub fn say(&self, error: bool, text: impl Into<String>) {
         self.toast.set(Some((error, text.into())));
+    }
+
+    /// A card on screen takes the keys for `what` until it goes; returns its stamp.
+    pub fn claim_keys(&self, what: OnScreen) -> u64 {
+        let stamp = NEXT_STAMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.on_screen.set(Some((stamp, what)));
+        let ui = *self;
+        on_cleanup(move || {
+            if ui
+                .on_screen
+                .get_untracked()
+                .is_some_and(|(s, _)| s == stamp)
+            {
+                ui.on_screen.set(None);
+            }
+            if ui.shortcut.get_untracked().is_some_and(|(s, _)| s == stamp) {
+                ui.shortcut.set(None);
+            }
+        });
+        stamp
+    }
+
+    /// The shortcut pressed for the card with `stamp`, taken once (tracked: call in an effect).
+    pub fn take_shortcut(&self, stamp: u64) -> Option<Shortcut> {
+        let (target, s) = self.shortcut.get()?;
+        if target != stamp {
+            return None;
+        }
+        self.shortcut.set(None);
+        Some(s)
     }
 }
 
@@ -66,7 +109,7 @@ pub fn App() -> impl IntoView {
         generation: RwSignal::new(0),
         rows: RwSignal::new(Vec::new()),
         selected: RwSignal::new(0),
-        draft_on_screen: RwSignal::new(None),
+        on_screen: RwSignal::new(None),
         shortcut: RwSignal::new(None),
         help: RwSignal::new(false),
         toast: RwSignal::new(None),
@@ -129,6 +172,7 @@ fn Help() -> impl IntoView {
         ("e", "edit the draft, then approve"),
         ("r", "reject the draft (with a reason)"),
         ("x", "escalate the ticket"),
+        ("d", "draft a reply with AI (ticket without a draft)"),
         ("/", "search the inbox"),
         ("Esc", "close the ticket or this help"),
         ("?", "show or hide these shortcuts"),
@@ -188,10 +232,11 @@ fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
                 ui.open.set(Some(id.clone()));
             }
         }
-        "a" => on_draft(ui, Shortcut::Approve),
-        "e" => on_draft(ui, Shortcut::Edit),
-        "r" => on_draft(ui, Shortcut::Reject),
-        "x" => on_draft(ui, Shortcut::Escalate),
+        "a" => on_shortcut(ui, Shortcut::Approve),
+        "e" => on_shortcut(ui, Shortcut::Edit),
+        "r" => on_shortcut(ui, Shortcut::Reject),
+        "x" => on_shortcut(ui, Shortcut::Escalate),
+        "d" => on_shortcut(ui, Shortcut::DraftWithAi),
         "/" => {
             ui.page.set(Page::Inbox);
             if let Some(input) = document()
@@ -207,16 +252,33 @@ fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
     e.prevent_default();
 }
 
-/// A draft shortcut: for the draft on screen now, or for nothing (said, and forgotten).
-fn on_draft(ui: Ui, shortcut: Shortcut) {
-    match ui.draft_on_screen.get_untracked() {
-        Some(draft) => ui.shortcut.set(Some((draft, shortcut))),
-        None => {
-            ui.shortcut.set(None);
+/// A shortcut for what is on screen now, or for nothing (said, and forgotten).
+fn on_shortcut(ui: Ui, shortcut: Shortcut) {
+    let on_screen = ui.on_screen.get_untracked();
+    let fits = match (&on_screen, shortcut) {
+        (Some((_, OnScreen::NoDraft(_))), Shortcut::DraftWithAi) => true,
+        (Some((_, OnScreen::Draft(_))), Shortcut::DraftWithAi) => {
+            ui.say(false, "This ticket already has a draft waiting");
+            false
+        }
+        (Some((_, OnScreen::Draft(_))), _) => true,
+        (_, Shortcut::DraftWithAi) => {
+            ui.say(
+                false,
+                "Open a ticket without a draft to draft a reply with d",
+            );
+            false
+        }
+        _ => {
             ui.say(
                 false,
                 "No draft on screen: open a ticket with a draft to use a, e, r or x",
             );
+            false
         }
+    };
+    match on_screen {
+        Some((stamp, _)) if fits => ui.shortcut.set(Some((stamp, shortcut))),
+        _ => ui.shortcut.set(None),
     }
 }

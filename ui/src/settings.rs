@@ -66,6 +66,7 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
     let token_scope = RwSignal::new(TokenScope::Draft);
     let mcp_on = v.mcp.enabled;
     let notify_on = v.notifications;
+    let auto_on = v.auto_draft;
     let create = move |_| {
         let req = CreateToken {
             name: token_name.get_untracked(),
@@ -142,6 +143,21 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
                         {if notify_on { "Turn off" } else { "Turn on" }}
                     </button>
                 </div>
+            </div>
+            <div class="card form">
+                <div class="label">"Drafting"</div>
+                <div id="auto-draft-state">{if auto_on {
+                    "When a customer writes, the desk drafts a reply by itself for you to review."
+                } else {
+                    "Off: press Draft with AI (d) on a ticket to get a draft."
+                }}</div>
+                <div class="actions">
+                    <button class="secondary" id="toggle-auto-draft"
+                        on:click=move |_| change("drafting.auto", (!auto_on).to_string())>
+                        {if auto_on { "Turn off" } else { "Turn on" }}
+                    </button>
+                </div>
+                <p class="muted small">"The offline drafter needs no network and no key: it writes only the figures the records show."</p>
             </div>
             <div class="card form wide-card">
                 <div class="label">"MCP tokens"</div>

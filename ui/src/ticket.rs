@@ -111,7 +111,7 @@ fn TicketBody(detail: TicketDetail) -> impl IntoView {
             <aside class="side-col">
                 {match current {
                     Some(d) => view! { <DraftCard draft=d mode=mode/> }.into_any(),
-                    None => view! { <div class="card muted" id="no-draft">"No draft waiting. Assistants file drafts over MCP; they appear here live."</div> }.into_any(),
+                    None => view! { <draft::NoDraft ticket=t.id.clone()/> }.into_any(),
                 }}
                 {(!decided.is_empty()).then(|| view! { <DecidedDrafts drafts=decided/> })}
                 <Escalations items=detail.escalations.clone()/>

@@ -22,6 +22,7 @@ pub async fn view(store: &Store, profile: &str, mcp: McpStatus) -> Result<Settin
         mcp,
         tokens: tokens::list(store).await?,
         notifications: settings::notifications_enabled(pool).await?,
+        auto_draft: settings::drafting_auto(pool).await?,
     })
 }
 

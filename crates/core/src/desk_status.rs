@@ -21,13 +21,15 @@ pub async fn load(store: &Store, profile: &str, mcp: McpStatus) -> Result<DeskSt
     })
 }
 
-/// Assistants (MCP client names) that called the desk within [`ACTIVE_WINDOW`], by name.
+/// Assistants (MCP client names) that called the desk within [`ACTIVE_WINDOW`], by name. The
+/// desk's own drafter (its audit actions are [`crate::drafting::Trigger`]'s) is not an MCP client.
 pub async fn assistants_active(pool: &SqlitePool) -> Result<Vec<String>> {
     let since = crate::store::ts(crate::store::now() - ACTIVE_WINDOW);
     // The audit log is append-only in time order: reading its recent tail by seq is bounded.
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT actor FROM (SELECT actor, at, actor_kind FROM audit_log ORDER BY seq DESC LIMIT 2000) \
-         WHERE actor_kind = 'assistant' AND at >= ? ORDER BY actor",
+         WHERE actor_kind = 'assistant' AND at >= ? AND action NOT IN ('draft_with_ai', 'auto_draft') \
+         ORDER BY actor",
     )
     .bind(since)
     .fetch_all(pool)

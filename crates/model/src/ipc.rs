@@ -68,6 +68,12 @@ pub struct RejectDraft {
     pub reason: String,
 }
 
+/// Ask the desk to draft a reply to a ticket now ("Draft with AI").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftWithAi {
+    pub ticket_id: TicketId,
+}
+
 /// A public reply a person writes by hand (no draft).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WriteReply {
@@ -172,10 +178,13 @@ pub struct SettingsView {
     pub tokens: Vec<TokenInfo>,
     /// Whether a desktop notification is raised when a draft arrives.
     pub notifications: bool,
+    /// Whether the desk drafts a reply by itself when a customer writes.
+    #[serde(default)]
+    pub auto_draft: bool,
 }
 
 /// Change one setting (`person.name`, `person.role`, `agent.refund_cap`, `mcp.port`, `mcp.enabled`,
-/// `notifications.enabled`).
+/// `notifications.enabled`, `drafting.auto`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeSetting {
     pub key: String,

@@ -2,13 +2,140 @@
 //! re-review — and the drafts decided earlier, an edited one with what the person changed.
 
 use super::{Mode, act};
-use crate::app::{Shortcut, use_ui};
+use crate::app::{OnScreen, Shortcut, use_ui};
 use crate::diff::{self, Span};
 use crate::format;
-use countersign_model::ipc::{ApproveDraft, RejectDraft};
-use countersign_model::workflow::{Citation, CitedKind, Draft, DraftStatus};
+use crate::ipc;
+use countersign_model::TicketId;
+use countersign_model::ipc::{ApproveDraft, DraftWithAi, RejectDraft};
+use countersign_model::workflow::{Citation, CitedKind, Claim, ClaimKind, Draft, DraftStatus};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use serde_json::json;
+
+/// A ticket with no draft waiting: "Draft with AI" (or `d`) asks the desk to draft one now;
+/// the button says so while the drafter works.
+#[component]
+pub fn NoDraft(ticket: TicketId) -> impl IntoView {
+    let ui = use_ui();
+    let working = RwSignal::new(false);
+    let run = {
+        let ticket = ticket.clone();
+        move || {
+            if working.get_untracked() {
+                return;
+            }
+            working.set(true);
+            let req = DraftWithAi {
+                ticket_id: ticket.clone(),
+            };
+            spawn_local(async move {
+                match ipc::call::<_, Draft>("draft_with_ai", &json!({ "req": req })).await {
+                    Ok(d) => {
+                        let flagged = d.ungrounded().count();
+                        ui.say(
+                            flagged > 0,
+                            match flagged {
+                                0 => format!("Drafted by {}", d.author.client),
+                                n => format!(
+                                    "Drafted by {}: {n} figure(s) match no record, check them",
+                                    d.author.client
+                                ),
+                            },
+                        );
+                        ui.refresh();
+                    }
+                    Err(e) => ui.say(true, format!("Could not draft: {e}")),
+                }
+                working.set(false);
+            });
+        }
+    };
+    let stamp = ui.claim_keys(OnScreen::NoDraft(ticket));
+    {
+        let run = run.clone();
+        Effect::new(move |_| {
+            if ui.take_shortcut(stamp) == Some(Shortcut::DraftWithAi) {
+                run();
+            }
+        });
+    }
+    view! {
+        <div class="card no-draft" id="no-draft">
+            <div class="muted">"No draft waiting."</div>
+            <button class="primary" id="draft-with-ai" disabled=move || working.get()
+                on:click=move |_| run()>
+                {move || if working.get() { "Drafting…" } else { "Draft with AI  d" }}
+            </button>
+            <p class="muted small">"The desk's drafter writes from this customer's records; assistants connected over MCP can file drafts too."</p>
+        </div>
+    }
+}
+
+/// Who wrote a draft and how: the author, the time it took, tokens, what it fell back from.
+#[component]
+fn Provenance(draft: Draft) -> impl IntoView {
+    let model = draft
+        .author
+        .model
+        .clone()
+        .unwrap_or_else(|| "model not given".into());
+    let how = draft.generation.clone().map(|g| {
+        let mut parts = vec![format!("{} ms", g.duration_ms)];
+        if let (Some(i), Some(o)) = (g.input_tokens, g.output_tokens) {
+            parts.push(format!("{i} + {o} tokens"));
+        }
+        if let Some(intent) = g.intent {
+            parts.push(format!("read as {}", intent.replace('_', " ")));
+        }
+        (parts.join(" · "), g.fallbacks)
+    });
+    let generated = how.is_some();
+    view! {
+        <div class="author muted">
+            {draft.author.client.clone()}
+            {(!generated).then(|| format!(" · {model}"))}
+            " · confidence "<strong>{format::confidence(draft.confidence)}</strong>
+            {how.clone().map(|(text, _)| view! { <span id="generation">" · "{text}</span> })}
+        </div>
+        {how.map(|(_, fallbacks)| fallbacks.into_iter().map(|f| view! {
+            <div class="fallback small" >"Fell back: "{f}</div>
+        }).collect_view())}
+    }
+}
+
+/// The grounding check beside the text: the figures no record backs, or that all do.
+#[component]
+fn Grounding(claims: Vec<Claim>) -> impl IntoView {
+    let failed: Vec<Claim> = claims.iter().filter(|c| !c.grounded).cloned().collect();
+    let total = claims.len();
+    if total == 0 {
+        return ().into_any();
+    }
+    if failed.is_empty() {
+        let text = match total {
+            1 => "The one figure stated matches the records.".to_owned(),
+            n => format!("All {n} figures stated match the records."),
+        };
+        return view! { <div class="grounded small" id="grounding-ok">"✓ "{text}</div> }.into_any();
+    }
+    view! {
+        <div class="ungrounded" id="grounding-flags">
+            <strong>"Not backed by any record — check before sending:"</strong>
+            <ul>
+                {failed.into_iter().map(|c| {
+                    let what = match c.kind {
+                        ClaimKind::Amount => "amount",
+                        ClaimKind::InvoiceNumber => "invoice number",
+                        ClaimKind::Date => "date",
+                    };
+                    view! { <li><code>{c.text}</code>" ("{what}")"</li> }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
+}
 
 #[component]
 pub fn DraftCard(draft: Draft, mode: RwSignal<Mode>) -> impl IntoView {
@@ -64,51 +191,27 @@ pub fn DraftCard(draft: Draft, mode: RwSignal<Mode>) -> impl IntoView {
         }
     };
     // Keyboard shortcuts act on this draft, and only on a key pressed while it is on screen.
-    ui.draft_on_screen.set(Some(id.clone()));
-    {
-        let id = id.clone();
-        on_cleanup(move || {
-            if ui.draft_on_screen.get_untracked().as_ref() == Some(&id) {
-                ui.draft_on_screen.set(None);
-            }
-            ui.shortcut.set(None);
-        });
-    }
+    let stamp = ui.claim_keys(OnScreen::Draft(id.clone()));
     {
         let approve = approve.clone();
-        let id = id.clone();
-        Effect::new(move |_| {
-            let Some((target, s)) = ui.shortcut.get() else {
-                return;
-            };
-            ui.shortcut.set(None);
-            if target != id {
-                return;
-            }
-            match s {
-                Shortcut::Approve => approve(None),
-                Shortcut::Edit => mode.set(Mode::Edit),
-                Shortcut::Reject => mode.set(Mode::Reject),
-                Shortcut::Escalate => mode.set(Mode::Escalate),
-            }
+        Effect::new(move |_| match ui.take_shortcut(stamp) {
+            Some(Shortcut::Approve) => approve(None),
+            Some(Shortcut::Edit) => mode.set(Mode::Edit),
+            Some(Shortcut::Reject) => mode.set(Mode::Reject),
+            Some(Shortcut::Escalate) => mode.set(Mode::Escalate),
+            Some(Shortcut::DraftWithAi) | None => {}
         });
     }
     let approve_plain = approve.clone();
     let approve_edited = approve.clone();
-    let model = draft
-        .author
-        .model
-        .clone()
-        .unwrap_or_else(|| "model not given".into());
+    let suggested = draft.suggested_escalation.clone();
     view! {
         <div class="card draft" class:stale=stale id=format!("draft-{id}")>
             <div class="draft-head">
                 <span class="label">"AI draft"</span>
                 <span id="draft-status" class=format!("draft-status {}", draft.status)>{format::draft_status_label(draft.status)}</span>
             </div>
-            <div class="author muted">
-                {draft.author.client.clone()}" · "{model}" · confidence "<strong>{format::confidence(draft.confidence)}</strong>
-            </div>
+            <Provenance draft=draft.clone()/>
             {draft.stale_reason.clone().map(|why| view! {
                 <div class="stale-why" id="stale-reason"><strong>"Stale: "</strong>{why}</div>
             })}
@@ -120,6 +223,13 @@ pub fn DraftCard(draft: Draft, mode: RwSignal<Mode>) -> impl IntoView {
                     prop:value=move || body.get()
                     on:input=move |e| body.set(event_target_value(&e))></textarea>
             </Show>
+            <Grounding claims=draft.claims.clone()/>
+            {suggested.map(|e| view! {
+                <div class="suggested small" id="suggested-escalation">
+                    "Approving also raises a "<strong>{e.proposed_action.as_str().replace('_', " ")}</strong>
+                    " of "<strong>{format::money(&e.amount)}</strong>" for a supervisor to decide."
+                </div>
+            })}
             <Citations items=draft.citations.clone() cited=cited/>
             {move || cited.get().map(|c| view! { <crate::customer::CitedRecord citation=c on_close=move || cited.set(None)/> })}
             <div class="actions">

@@ -86,7 +86,7 @@ pub async fn reject_draft(desk: State<'_, Desk>, req: RejectDraft) -> Reply<Draf
 #[tauri::command]
 pub async fn draft_with_ai(desk: State<'_, Desk>, req: DraftWithAi) -> Reply<Draft> {
     let person = desk.person().await?;
-    drafting::draft_ticket(&desk.store, &req.ticket_id, Trigger::Person(&person))
+    drafting::draft_ticket(&desk.store, &req.ticket_id, Trigger::Person(&person), None)
         .await
         .map_err(ipc)
 }

@@ -6,5 +6,6 @@ mod desktop;
 mod inspector;
 mod mcp_attacks;
 mod package;
+mod providers;
 mod python_sdk;
 mod sync;

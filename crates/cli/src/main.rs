@@ -33,6 +33,7 @@ const AFTER_HELP: &str = "Quick start:
   countersign serve --new-token cursor      serve MCP over HTTP with a fresh token
   countersign drafts list                   drafts waiting for you
   countersign draft tkt_…                   draft a reply to a ticket now
+  countersign providers add …               draft with an AI provider, offline as fallback
   countersign doctor                        check this machine";
 
 #[derive(Debug, Parser)]
@@ -75,6 +76,9 @@ enum Command {
     Token(tokens::TokenCommand),
     /// Draft a reply to a ticket now (the offline drafter) and file it for review.
     Draft(drafting::DraftArgs),
+    /// The AI providers the desk drafts with (the offline drafter always answers last).
+    #[command(subcommand)]
+    Providers(drafting::ProvidersCommand),
     /// Drafts the assistants proposed that wait for a person.
     #[command(subcommand)]
     Drafts(review::DraftsCommand),
@@ -233,6 +237,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::serve(&ctx, &args).await?,
         Command::Token(command) => tokens::run(&ctx, &command).await?,
         Command::Draft(args) => drafting::run(&ctx, &args).await?,
+        Command::Providers(command) => drafting::providers(&ctx, &command).await?,
         Command::Drafts(command) => review::drafts(&ctx, &command).await?,
         Command::Approve(args) => review::approve(&ctx, &args).await?,
         Command::Reject { id, reason } => review::reject(&ctx, &id, &reason).await?,

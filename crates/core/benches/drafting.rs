@@ -125,7 +125,7 @@ async fn run(path: &std::path::Path) {
     let mut whole = Vec::new();
     for t in &sample {
         let started = Instant::now();
-        match drafting::draft_ticket(&store, t, Trigger::Automatic).await {
+        match drafting::draft_ticket(&store, t, Trigger::Automatic, None).await {
             Ok(_) => whole.push(started.elapsed()),
             Err(e) if e.code() == ErrorCode::InvalidArgument => {}
             Err(e) => panic!("drafting {t} failed: {e}"),

@@ -27,7 +27,7 @@ pub async fn assistants_active(pool: &SqlitePool) -> Result<Vec<String>> {
     let since = crate::store::ts(crate::store::now() - ACTIVE_WINDOW);
     // The audit log is append-only in time order: reading its recent tail by seq is bounded.
     Ok(sqlx::query_scalar(
-        "SELECT DISTINCT actor FROM (SELECT actor, at, actor_kind FROM audit_log ORDER BY seq DESC LIMIT 2000) \
+        "SELECT DISTINCT actor FROM (SELECT actor, at, actor_kind, action FROM audit_log ORDER BY seq DESC LIMIT 2000) \
          WHERE actor_kind = 'assistant' AND at >= ? AND action NOT IN ('draft_with_ai', 'auto_draft') \
          ORDER BY actor",
     )

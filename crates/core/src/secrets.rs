@@ -1,6 +1,6 @@
 //! The OS keyring (keyring crate): where platform tokens and AI provider keys live — never in
-//! SQLite, config files or logs. This module probes the keyring and keeps each
-//! profile's platform token; it must never print or log a secret.
+//! SQLite, config files or logs. This module probes the keyring and keeps each profile's
+//! platform token and provider keys; it must never print or log a secret.
 
 /// The keyring service name every Countersign secret is stored under.
 pub const SERVICE: &str = "countersign";
@@ -76,29 +76,50 @@ fn keyring_error(e: keyring::Error) -> crate::Error {
     })
 }
 
-/// Keeps the platform token of a device in the OS keyring. Blocking: call from a blocking thread.
-pub fn store_platform_token(device_id: &str, token: &str) -> crate::Result<()> {
-    keyring::Entry::new(SERVICE, &platform_account(device_id))
-        .and_then(|e| e.set_password(token))
+/// Keeps `secret` in the OS keyring under `account`. Blocking: call from a blocking thread.
+pub fn store_secret(account: &str, secret: &str) -> crate::Result<()> {
+    keyring::Entry::new(SERVICE, account)
+        .and_then(|e| e.set_password(secret))
         .map_err(keyring_error)
 }
 
-/// The platform token of a device, `None` when signed out. Blocking.
-pub fn platform_token(device_id: &str) -> crate::Result<Option<String>> {
-    match keyring::Entry::new(SERVICE, &platform_account(device_id)).and_then(|e| e.get_password())
-    {
+/// The secret kept under `account`, `None` when there is none. Blocking.
+pub fn secret(account: &str) -> crate::Result<Option<String>> {
+    match keyring::Entry::new(SERVICE, account).and_then(|e| e.get_password()) {
         Ok(t) => Ok(Some(t)),
         Err(keyring::Error::NoEntry) => Ok(None),
         Err(e) => Err(keyring_error(e)),
     }
 }
 
-/// Forgets the platform token of a device (signing out). Blocking.
-pub fn delete_platform_token(device_id: &str) -> crate::Result<()> {
-    match keyring::Entry::new(SERVICE, &platform_account(device_id))
-        .and_then(|e| e.delete_credential())
-    {
+/// Forgets the secret kept under `account`; none kept is fine. Blocking.
+pub fn delete_secret(account: &str) -> crate::Result<()> {
+    match keyring::Entry::new(SERVICE, account).and_then(|e| e.delete_credential()) {
         Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
         Err(e) => Err(keyring_error(e)),
     }
+}
+
+/// Runs a keyring call on a blocking thread.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> crate::Result<T> + Send + 'static,
+) -> crate::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| crate::Error::Internal(format!("keyring task failed: {e}")))?
+}
+
+/// Keeps the platform token of a device in the OS keyring. Blocking: call from a blocking thread.
+pub fn store_platform_token(device_id: &str, token: &str) -> crate::Result<()> {
+    store_secret(&platform_account(device_id), token)
+}
+
+/// The platform token of a device, `None` when signed out. Blocking.
+pub fn platform_token(device_id: &str) -> crate::Result<Option<String>> {
+    secret(&platform_account(device_id))
+}
+
+/// Forgets the platform token of a device (signing out). Blocking.
+pub fn delete_platform_token(device_id: &str) -> crate::Result<()> {
+    delete_secret(&platform_account(device_id))
 }

@@ -27,6 +27,9 @@ pub const NOTIFICATIONS_ENABLED: &str = "notifications.enabled";
 /// Whether the desk drafts a reply by itself when a customer writes (default on: the offline
 /// drafter needs no network and no key).
 pub const DRAFTING_AUTO: &str = "drafting.auto";
+/// Whether drafting by itself also asks the profile's AI providers (default off: they may cost
+/// money); off, automatic drafts come from the offline drafter.
+pub const DRAFTING_AUTO_PROVIDERS: &str = "drafting.auto_providers";
 pub const DEFAULT_MCP_PORT: u16 = 7431;
 pub const DEFAULT_MCP_RATE_PER_MINUTE: u32 = 600;
 
@@ -54,6 +57,10 @@ pub const KNOWN: &[(&str, &str)] = &[
     (
         DRAFTING_AUTO,
         "true or false: draft a reply by itself when a customer writes",
+    ),
+    (
+        DRAFTING_AUTO_PROVIDERS,
+        "true or false: drafting by itself also asks the AI providers (they may cost money)",
     ),
 ];
 
@@ -148,7 +155,7 @@ fn check(key: &str, value: &str) -> Result<()> {
                 .filter(|p| *p > 0)
                 .ok_or_else(|| Error::invalid(format!("{value:?} is not a TCP port (1-65535)")))?;
         }
-        MCP_ENABLED | NOTIFICATIONS_ENABLED | DRAFTING_AUTO => {
+        MCP_ENABLED | NOTIFICATIONS_ENABLED | DRAFTING_AUTO | DRAFTING_AUTO_PROVIDERS => {
             if !matches!(value, "true" | "false") {
                 return Err(Error::invalid(format!("{value:?} is not true or false")));
             }
@@ -204,6 +211,11 @@ pub async fn notifications_enabled(pool: &SqlitePool) -> Result<bool> {
 /// Whether the desk drafts by itself when a customer writes (on unless set to `false`).
 pub async fn drafting_auto(pool: &SqlitePool) -> Result<bool> {
     Ok(get(pool, DRAFTING_AUTO).await?.as_deref() != Some("false"))
+}
+
+/// Whether drafting by itself also asks the AI providers (off unless set to `true`).
+pub async fn drafting_auto_providers(pool: &SqlitePool) -> Result<bool> {
+    Ok(get(pool, DRAFTING_AUTO_PROVIDERS).await?.as_deref() == Some("true"))
 }
 
 pub async fn mcp_rate_per_minute(pool: &SqlitePool) -> Result<u32> {

@@ -153,6 +153,16 @@ impl Context {
         text
     }
 
+    /// What the customer asks for, read from the subject and their messages.
+    pub fn intent(&self) -> crate::Intent {
+        let mut body = String::new();
+        for m in self.customer_messages() {
+            body.push_str(&m.body);
+            body.push('\n');
+        }
+        crate::intent::classify(&self.ticket.subject, &body).0
+    }
+
     /// The prefixes this desk's invoice numbers start with.
     pub fn invoice_prefixes(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -10,6 +10,7 @@
 //! the [`Context`] from its cache, passes a provider's key in with its configuration, and files
 //! what comes out through its one `propose` path.
 
+pub mod chain;
 pub mod context;
 #[doc(hidden)]
 pub mod fixture;
@@ -19,6 +20,8 @@ pub mod lang;
 pub mod mentions;
 pub mod offline;
 pub mod providers;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use context::Context;
 pub use intent::Intent;

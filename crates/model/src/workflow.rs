@@ -139,6 +139,24 @@ pub struct Draft {
     pub suggested_escalation: Option<SuggestedEscalation>,
 }
 
+/// An AI provider of the profile's drafting chain, as a person sees it (never its key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ProviderInfo {
+    /// The name a person gave it.
+    pub name: String,
+    /// `openai-compatible` or `anthropic`.
+    pub kind: String,
+    pub base_url: String,
+    pub model: String,
+    pub timeout_secs: i64,
+    /// 1 is tried first; the offline drafter comes after the last.
+    pub position: i64,
+    /// Whether a key is kept for it in the OS keyring.
+    pub has_key: bool,
+    /// Who its drafts are signed as, e.g. `openai-compatible/gpt-4o-mini`.
+    pub author: String,
+}
+
 /// An escalation a draft's reply depends on ("I have asked for a refund of …"): raised by the
 /// person who approves the draft, in the same transaction, never by the drafter itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -5,17 +5,37 @@
 //! an assistant's: a person approves, edits or rejects it.
 
 pub mod context;
+pub mod providers;
 
 use crate::store::Store;
 use crate::workflow::AssistantCall;
 use crate::workflow::drafts::{self, CitationRef, Extras, NewDraft};
 use crate::{Result, settings};
-use countersign_drafting::offline;
+use countersign_drafting::chain;
+use countersign_drafting::providers::{Breaker, RetryPolicy};
 use countersign_model::workflow::{Draft, Generation, Person, SuggestedEscalation, TokenScope};
 use countersign_model::{InvoiceId, TicketId};
 use serde_json::json;
 use sqlx::SqlitePool;
+use std::sync::OnceLock;
 use std::time::Instant;
+
+/// What drafting keeps for the life of the process: one HTTP client (its connections are
+/// reused), and the circuit breaker that skips a provider that keeps failing.
+pub(crate) struct Engine {
+    pub http: reqwest::Client,
+    pub breaker: Breaker,
+    pub policy: RetryPolicy,
+}
+
+pub(crate) fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine {
+        http: reqwest::Client::new(),
+        breaker: Breaker::default(),
+        policy: RetryPolicy::default(),
+    })
+}
 
 /// Who asked for a draft.
 #[derive(Debug, Clone, Copy)]
@@ -35,20 +55,42 @@ impl Trigger<'_> {
     }
 }
 
-/// Drafts a reply to `ticket` and files it as `pending_review`.
-pub async fn draft_ticket(store: &Store, ticket: &TicketId, trigger: Trigger<'_>) -> Result<Draft> {
+/// Drafts a reply to `ticket` and files it as `pending_review`: the profile's providers in
+/// order (only `provider` when named; `offline` names the offline drafter), then the offline
+/// drafter. A person's request uses the providers; an automatic one only when the profile says
+/// so (`drafting.auto_providers`: they may cost money).
+pub async fn draft_ticket(
+    store: &Store,
+    ticket: &TicketId,
+    trigger: Trigger<'_>,
+    provider: Option<&str>,
+) -> Result<Draft> {
     let started = Instant::now();
     let ctx = {
         let mut conn = store.pool().acquire().await?;
         context::load(&mut conn, ticket.as_str(), "", &[]).await?
     };
-    let proposal = offline::draft(&ctx);
+    let use_providers = match trigger {
+        Trigger::Person(_) => true,
+        Trigger::Automatic => settings::drafting_auto_providers(store.pool()).await?,
+    };
+    let chain_of = if use_providers || provider.is_some() {
+        providers::chain(store.pool(), provider).await?
+    } else {
+        Vec::new()
+    };
+    let e = engine();
+    let outcome = chain::draft(&e.http, &chain_of, &e.breaker, &e.policy, &ctx).await;
+    for f in &outcome.fallbacks {
+        tracing::info!(%ticket, "drafting fell back: {f}");
+    }
+    let proposal = outcome.proposal;
     let generation = Generation {
         duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
-        input_tokens: None,
-        output_tokens: None,
+        input_tokens: outcome.input_tokens,
+        output_tokens: outcome.output_tokens,
         intent: Some(proposal.intent.as_str().to_owned()),
-        fallbacks: Vec::new(),
+        fallbacks: outcome.fallbacks,
     };
     let suggested_escalation = match proposal.escalation {
         Some(e) => Some(SuggestedEscalation {
@@ -60,15 +102,13 @@ pub async fn draft_ticket(store: &Store, ticket: &TicketId, trigger: Trigger<'_>
         None => None,
     };
     let arguments = match trigger {
-        Trigger::Person(p) => json!({"ticket_id": ticket, "requested_by": p.name}),
+        Trigger::Person(p) => {
+            json!({"ticket_id": ticket, "requested_by": p.name, "provider": provider})
+        }
         Trigger::Automatic => json!({"ticket_id": ticket}),
     };
-    let call = AssistantCall::new(
-        offline::AUTHOR,
-        TokenScope::Draft,
-        trigger.tool(),
-        arguments,
-    );
+    let mut call = AssistantCall::new(outcome.author, TokenScope::Draft, trigger.tool(), arguments);
+    call.model = outcome.model;
     let input = NewDraft {
         ticket_id: ticket.clone(),
         body: proposal.body,
@@ -144,7 +184,7 @@ pub async fn sweep(store: &Store, batch: i64) -> Result<Sweep> {
         }
         let before = done;
         for ticket in &tickets {
-            match draft_ticket(store, ticket, Trigger::Automatic).await {
+            match draft_ticket(store, ticket, Trigger::Automatic, None).await {
                 Ok(_) => done.drafted += 1,
                 Err(e) => {
                     done.failed += 1;

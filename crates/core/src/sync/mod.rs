@@ -56,12 +56,6 @@ fn known_signed_in(device: &str) -> Option<bool> {
         .map(|(_, signed_in)| *signed_in)
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Internal(format!("keyring task failed: {e}")))?
-}
-
 /// This profile's device id, created on first use. It names the desk to the platform (dedup key)
 /// and its keyring entry.
 pub async fn device_id(store: &Store) -> Result<String> {
@@ -97,7 +91,7 @@ pub async fn login(store: &Store, url: &str, token: &str) -> Result<Me> {
     let device = device_id(store).await?;
     let secret = token.trim().to_owned();
     let dev = device.clone();
-    blocking(move || secrets::store_platform_token(&dev, &secret)).await?;
+    secrets::blocking(move || secrets::store_platform_token(&dev, &secret)).await?;
     remember_signed_in(&device, true);
     let mut tx = store.write().await?;
     state::put(&mut *tx, state::URL, client.base()).await?;
@@ -132,7 +126,7 @@ pub async fn login(store: &Store, url: &str, token: &str) -> Result<Me> {
 pub async fn logout(store: &Store) -> Result<()> {
     let device = device_id(store).await?;
     let dev = device.clone();
-    blocking(move || secrets::delete_platform_token(&dev)).await?;
+    secrets::blocking(move || secrets::delete_platform_token(&dev)).await?;
     remember_signed_in(&device, false);
     let name = settings::person(store.pool()).await?.name;
     let mut tx = store.write().await?;
@@ -163,7 +157,7 @@ pub async fn connect(store: &Store) -> Result<(PlatformClient, String)> {
     })?;
     let device = device_id(store).await?;
     let dev = device.clone();
-    let token = blocking(move || secrets::platform_token(&dev)).await?;
+    let token = secrets::blocking(move || secrets::platform_token(&dev)).await?;
     remember_signed_in(&device, token.is_some());
     let token = token.ok_or_else(|| {
             Error::Unauthenticated(
@@ -264,7 +258,7 @@ pub async fn status(store: &Store) -> Result<SyncStatus> {
                 Some(known) => Some(known),
                 None => {
                     let dev = device.clone();
-                    let found = blocking(move || {
+                    let found = secrets::blocking(move || {
                         Ok(secrets::platform_token(&dev).ok().map(|t| t.is_some()))
                     })
                     .await?;

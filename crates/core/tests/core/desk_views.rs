@@ -28,6 +28,19 @@ async fn a_local_only_desk_reports_no_platform_and_counts_its_outbox() {
     assert_eq!(s.sync.online, None, "never tried to reach a platform");
     assert_eq!((s.sync.outbox_depth, s.sync.unread_notices), (0, 0));
     assert!(s.assistants_active.is_empty());
+    // The desk's own drafter is not an MCP client.
+    countersign_core::drafting::draft_ticket(
+        &d.store,
+        &TicketId::parse("tkt_anna").unwrap(),
+        countersign_core::drafting::Trigger::Automatic,
+        None,
+    )
+    .await
+    .unwrap();
+    let s = desk_status::load(&d.store, "demo", mcp_off())
+        .await
+        .unwrap();
+    assert!(s.assistants_active.is_empty(), "{:?}", s.assistants_active);
 
     replies::write(
         &d.store,

@@ -341,7 +341,7 @@ async fn approving_a_refund_draft_raises_its_escalation_and_rejecting_does_not()
     .await
     .unwrap();
     let bob = TicketId::parse("tkt_bob").unwrap();
-    let draft = drafting::draft_ticket(&d.store, &bob, Trigger::Person(&agent()))
+    let draft = drafting::draft_ticket(&d.store, &bob, Trigger::Person(&agent()), None)
         .await
         .unwrap();
     let suggestion = draft
@@ -383,7 +383,7 @@ async fn approving_a_refund_draft_raises_its_escalation_and_rejecting_does_not()
     // The same draft rejected instead raises nothing.
     let d = desk().await;
     let anna = TicketId::parse("tkt_anna").unwrap();
-    let draft = drafting::draft_ticket(&d.store, &anna, Trigger::Automatic)
+    let draft = drafting::draft_ticket(&d.store, &anna, Trigger::Automatic, None)
         .await
         .unwrap();
     drafts::reject(&d.store, &agent(), &draft.id, "not now")
@@ -443,7 +443,7 @@ async fn a_profile_that_does_not_draft_automatically_drafts_nothing() {
     assert_eq!(count(&d.store, "drafts").await, 0);
     // A person can still ask.
     let t = TicketId::parse("tkt_anna").unwrap();
-    let draft = drafting::draft_ticket(&d.store, &t, Trigger::Person(&agent()))
+    let draft = drafting::draft_ticket(&d.store, &t, Trigger::Person(&agent()), None)
         .await
         .unwrap();
     assert_eq!(draft.author.client, "countersign/offline");

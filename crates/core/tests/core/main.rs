@@ -8,6 +8,7 @@ mod drafts;
 mod escalations;
 mod inbox;
 mod one_statement_reads;
+mod providers;
 mod reads;
 mod replies;
 mod support;

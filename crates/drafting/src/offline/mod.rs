@@ -7,7 +7,7 @@
 mod texts;
 
 use crate::context::{Context, InvoiceFacts, PaymentFacts, SubscriptionFacts, refundable};
-use crate::intent::{self, Intent};
+use crate::intent::Intent;
 use crate::lang::{Lang, date_text, money_text};
 use crate::mentions;
 use chrono::NaiveDate;
@@ -40,12 +40,7 @@ pub struct SuggestedEscalation {
 
 /// Drafts a reply to the ticket in `ctx`.
 pub fn draft(ctx: &Context) -> Proposal {
-    let mut body_text = String::new();
-    for m in ctx.customer_messages() {
-        body_text.push_str(&m.body);
-        body_text.push('\n');
-    }
-    let (intent, _) = intent::classify(&ctx.ticket.subject, &body_text);
+    let intent = ctx.intent();
     let mut w = Writer {
         ctx,
         lang: ctx.ticket.language,

@@ -1,10 +1,10 @@
 //! The Anthropic Messages client: every shared scenario, the request's shape, the 529 overload
 //! retried, and an answer cut off at the token limit.
 
-use crate::fake::{Fake, Reply};
-use crate::flavor::{ANTHROPIC, DRAFT, MODEL};
 use countersign_drafting::fixture;
 use countersign_drafting::providers::{self, ProviderError, RetryPolicy};
+use countersign_drafting::testing::fake::{Fake, Reply};
+use countersign_drafting::testing::flavor::{ANTHROPIC, DRAFT, MODEL};
 use serde_json::json;
 use std::time::Duration;
 

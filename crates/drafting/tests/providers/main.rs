@@ -2,9 +2,8 @@
 //! from the published API shapes, one server per test, scripted request by request.
 
 mod anthropic;
+mod chain;
 mod config;
-mod fake;
-mod flavor;
 mod openai;
 mod scenarios;
 

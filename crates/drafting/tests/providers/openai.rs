@@ -1,10 +1,10 @@
 //! The OpenAI-compatible client: every shared scenario, the request's shape, and the answers
 //! local servers give (fenced JSON, no usage).
 
-use crate::fake::Fake;
-use crate::flavor::{DRAFT, MODEL, OPENAI};
 use countersign_drafting::fixture;
 use countersign_drafting::providers::{self, RetryPolicy};
+use countersign_drafting::testing::fake::Fake;
+use countersign_drafting::testing::flavor::{DRAFT, MODEL, OPENAI};
 
 crate::scenario_tests!(OPENAI =>
     success_reads_reply_citations_escalation_and_tokens,
@@ -73,7 +73,7 @@ async fn fenced_content_without_usage_is_read() {
         "choices": [{"index": 0, "message": {"role": "assistant", "content": format!("```json\n{DRAFT}\n```")}, "finish_reason": "stop"}]
     });
     reply["model"] = MODEL.into();
-    let fake = Fake::start(vec![crate::fake::Reply::ok(reply)]).await;
+    let fake = Fake::start(vec![countersign_drafting::testing::fake::Reply::ok(reply)]).await;
     let cfg = OPENAI.config(&fake, None);
     let g = providers::generate(
         &reqwest::Client::new(),

@@ -2,10 +2,10 @@
 //! answers read into typed proposals, transient failures retried within the policy, permanent
 //! ones reported at once with the provider's own words, hung calls cut at the timeout.
 
-use crate::fake::Fake;
-use crate::flavor::{DRAFT, Flavor};
 use countersign_drafting::fixture;
 use countersign_drafting::providers::{self, ProviderError, RetryPolicy};
+use countersign_drafting::testing::fake::Fake;
+use countersign_drafting::testing::flavor::{DRAFT, Flavor};
 use countersign_model::workflow::{CitedKind, ProposedAction};
 use std::time::{Duration, Instant};
 
@@ -198,7 +198,10 @@ pub async fn ping_makes_one_tiny_call(f: Flavor) {
         (1..=5).contains(&max_tokens),
         "a ping asks for {max_tokens} tokens"
     );
-    assert_eq!(r.body["model"], crate::flavor::MODEL);
+    assert_eq!(
+        r.body["model"],
+        countersign_drafting::testing::flavor::MODEL
+    );
 
     let refused = Fake::start(vec![f.error(401, "invalid key")]).await;
     let err = providers::ping(&reqwest::Client::new(), &f.config(&refused, Some("bad"))).await;

@@ -2,8 +2,8 @@
 //! its successful answer and its error bodies look like, and where it expects the key. The
 //! scenarios run against either through this one description.
 
-use crate::fake::{Fake, Received, Reply};
-use countersign_drafting::providers::{ProviderConfig, ProviderKind};
+use super::fake::{Fake, Received, Reply};
+use crate::providers::{ProviderConfig, ProviderKind};
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 //! Drafting in the background while the window is open: at start, and whenever the desk changes
 //! (a customer message synced in, a ticket reopened), every ticket waiting for a draft gets one
-//! from the desk's drafting engine. Tickets are drafted one short transaction at a time, so the
-//! inbox paints and a person's decisions go through while it works. The profile's
+//! from the desk's drafting engine. Tickets are drafted one short transaction at a time, resting
+//! as long as each took (`Pace::Background`), so the inbox paints and a person's decisions go
+//! through while it works. The profile's
 //! `drafting.auto` setting turns it off.
 
 use countersign_core::{Store, drafting};
@@ -17,7 +18,7 @@ pub fn spawn(store: Store) -> Arc<Notify> {
     let woken = wake.clone();
     tauri::async_runtime::spawn(async move {
         loop {
-            match drafting::sweep(&store, BATCH).await {
+            match drafting::sweep(&store, BATCH, drafting::Pace::Background).await {
                 Ok(s) if s.drafted + s.failed > 0 => {
                     tracing::info!(drafted = s.drafted, failed = s.failed, "drafted replies");
                 }

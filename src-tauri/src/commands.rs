@@ -2,7 +2,7 @@
 //! `{code, message}` (driver details are logged, never shown).
 
 use crate::Desk;
-use countersign_core::drafting::{self, Trigger};
+use countersign_core::drafting::{self, Trigger, providers};
 use countersign_core::records::invoices::{self, InvoiceRef};
 use countersign_core::records::{kb, tickets};
 use countersign_core::workflow::{Proposer, drafts, escalations, notes, replies};
@@ -13,7 +13,9 @@ use countersign_core::{
 use countersign_model::ipc::*;
 use countersign_model::records::{Article, InvoiceDetail, Message, Page, TicketRow};
 use countersign_model::sync::SyncNotice;
-use countersign_model::workflow::{Draft, Escalation, Person, TicketDetail, TokenInfo};
+use countersign_model::workflow::{
+    Draft, Escalation, Person, ProviderInfo, TicketDetail, TokenInfo,
+};
 use countersign_model::{ArticleId, CustomerId, DraftId, InvoiceId, TicketId};
 use tauri::State;
 
@@ -87,6 +89,42 @@ pub async fn reject_draft(desk: State<'_, Desk>, req: RejectDraft) -> Reply<Draf
 pub async fn draft_with_ai(desk: State<'_, Desk>, req: DraftWithAi) -> Reply<Draft> {
     let person = desk.person().await?;
     drafting::draft_ticket(&desk.store, &req.ticket_id, Trigger::Person(&person), None)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn add_provider(desk: State<'_, Desk>, req: AddProvider) -> Reply<ProviderInfo> {
+    let person = desk.person().await?;
+    providers::add(&desk.store, &person, &req)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn remove_provider(desk: State<'_, Desk>, name: String) -> Reply<()> {
+    let person = desk.person().await?;
+    providers::remove(&desk.store, &person, &name)
+        .await
+        .map_err(ipc)
+}
+
+/// One tiny call to the provider; how long it took, in milliseconds.
+#[tauri::command]
+pub async fn test_provider(desk: State<'_, Desk>, name: String) -> Reply<u64> {
+    let took = providers::test(desk.store.pool(), &name)
+        .await
+        .map_err(ipc)?;
+    Ok(u64::try_from(took.as_millis()).unwrap_or(u64::MAX))
+}
+
+#[tauri::command]
+pub async fn order_providers(
+    desk: State<'_, Desk>,
+    names: Vec<String>,
+) -> Reply<Vec<ProviderInfo>> {
+    let person = desk.person().await?;
+    providers::reorder(&desk.store, &person, &names)
         .await
         .map_err(ipc)
 }

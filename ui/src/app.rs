@@ -43,6 +43,12 @@ pub struct Ui {
     pub open: RwSignal<Option<TicketId>>,
     /// Bumped whenever the desk changed: resources that read it refetch.
     pub generation: RwSignal<u64>,
+    /// Bumped when a setting changed (the settings page does not follow every desk change).
+    pub settings_generation: RwSignal<u64>,
+    /// A text field has the focus: the person is typing.
+    pub typing: RwSignal<bool>,
+    /// The desk changed while the person was typing: the views reload when they stop.
+    pub missed_change: RwSignal<bool>,
     /// The inbox rows on screen, in order, for j/k.
     pub rows: RwSignal<Vec<TicketId>>,
     pub selected: RwSignal<usize>,
@@ -58,8 +64,10 @@ pub struct Ui {
 }
 
 impl Ui {
+    /// After the person's own action: everything on screen reloads.
     pub fn refresh(&self) {
         self.generation.update(|g| *g += 1);
+        self.settings_generation.update(|g| *g += 1);
     }
 
     pub fn say(&self, error: bool, text: impl Into<String>) {
@@ -107,6 +115,9 @@ pub fn App() -> impl IntoView {
         page: RwSignal::new(Page::Inbox),
         open: RwSignal::new(None),
         generation: RwSignal::new(0),
+        settings_generation: RwSignal::new(0),
+        typing: RwSignal::new(false),
+        missed_change: RwSignal::new(false),
         rows: RwSignal::new(Vec::new()),
         selected: RwSignal::new(0),
         on_screen: RwSignal::new(None),
@@ -115,7 +126,28 @@ pub fn App() -> impl IntoView {
         toast: RwSignal::new(None),
     };
     provide_context(ui);
-    ipc::on_event::<DeskChanged>(DESK_CHANGED_EVENT, move |_| ui.refresh());
+    // The desk changed by itself (a draft filed, a sync): the live views reload, not the forms —
+    // and not while the person types: a reload rebuilds the field they type in, and the keys
+    // that follow would land on the page as shortcuts (`a` approves).
+    ipc::on_event::<DeskChanged>(DESK_CHANGED_EVENT, move |_| {
+        if ui.typing.get_untracked() {
+            ui.missed_change.set(true);
+        } else {
+            ui.generation.update(|g| *g += 1);
+        }
+    });
+    let _focus_in = window_event_listener(ev::focusin, move |e| {
+        if typing(&e) {
+            ui.typing.set(true);
+        }
+    });
+    let _focus_out = window_event_listener(ev::focusout, move |_| {
+        ui.typing.set(false);
+        if ui.missed_change.get_untracked() {
+            ui.missed_change.set(false);
+            ui.generation.update(|g| *g += 1);
+        }
+    });
     let _keys = window_event_listener(ev::keydown, move |e| on_key(ui, &e));
 
     let nav = move |page: Page, id: &'static str, label: &'static str| {
@@ -190,7 +222,7 @@ fn Help() -> impl IntoView {
 }
 
 /// Typing in a field is not a shortcut.
-fn typing(e: &web_sys::KeyboardEvent) -> bool {
+fn typing(e: &web_sys::Event) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))

@@ -24,6 +24,8 @@ mod inbox;
 #[cfg(target_arch = "wasm32")]
 mod ipc;
 #[cfg(target_arch = "wasm32")]
+mod providers;
+#[cfg(target_arch = "wasm32")]
 mod settings;
 #[cfg(target_arch = "wasm32")]
 mod status;

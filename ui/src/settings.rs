@@ -1,6 +1,6 @@
 //! Settings: the person and role (offline profile), the agent refund cap, the in-process MCP
-//! endpoint (on/off, port), desktop notifications (on/off) and MCP tokens with ready-to-paste
-//! client configurations.
+//! endpoint (on/off, port), desktop notifications (on/off), drafting and its AI providers
+//! ([`crate::providers`]) and MCP tokens with ready-to-paste client configurations.
 
 use crate::app::use_ui;
 use crate::format;
@@ -14,8 +14,10 @@ use serde_json::json;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let ui = use_ui();
+    // Not `ui.generation`: the desk changes by itself (drafts, sync) while a person types here;
+    // the page reloads after its own changes only.
     let data = LocalResource::new(move || {
-        ui.generation.track();
+        ui.settings_generation.track();
         async move { ipc::call::<_, SettingsView>("settings_view", &json!({})).await }
     });
     let created = RwSignal::new(None::<CreatedToken>);
@@ -36,7 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-fn change(key: &'static str, value: String) {
+pub(crate) fn change(key: &'static str, value: String) {
     let ui = use_ui();
     spawn_local(async move {
         let req = ChangeSetting {
@@ -66,7 +68,6 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
     let token_scope = RwSignal::new(TokenScope::Draft);
     let mcp_on = v.mcp.enabled;
     let notify_on = v.notifications;
-    let auto_on = v.auto_draft;
     let create = move |_| {
         let req = CreateToken {
             name: token_name.get_untracked(),
@@ -144,21 +145,7 @@ fn SettingsBody(v: SettingsView, created: RwSignal<Option<CreatedToken>>) -> imp
                     </button>
                 </div>
             </div>
-            <div class="card form">
-                <div class="label">"Drafting"</div>
-                <div id="auto-draft-state">{if auto_on {
-                    "When a customer writes, the desk drafts a reply by itself for you to review."
-                } else {
-                    "Off: press Draft with AI (d) on a ticket to get a draft."
-                }}</div>
-                <div class="actions">
-                    <button class="secondary" id="toggle-auto-draft"
-                        on:click=move |_| change("drafting.auto", (!auto_on).to_string())>
-                        {if auto_on { "Turn off" } else { "Turn on" }}
-                    </button>
-                </div>
-                <p class="muted small">"The offline drafter needs no network and no key: it writes only the figures the records show."</p>
-            </div>
+            <crate::providers::DraftingCards auto_draft=v.auto_draft auto_providers=v.auto_providers providers=v.providers.clone()/>
             <div class="card form wide-card">
                 <div class="label">"MCP tokens"</div>
                 <table class="mini" id="tokens">

@@ -49,6 +49,9 @@ pub(crate) enum Mode {
 #[component]
 pub fn TicketView(id: TicketId) -> impl IntoView {
     let ui = use_ui();
+    // Kept outside the part a live refresh rebuilds: what the person is doing survives it.
+    let mode = RwSignal::new(Mode::Read);
+    let edit = RwSignal::new(None::<(countersign_model::DraftId, String)>);
     let ticket = {
         let id = id.clone();
         LocalResource::new(move || {
@@ -65,7 +68,7 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
                 }>
                     {move || Suspend::new(async move {
                         let detail = ticket.await?;
-                        Ok::<_, UiError>(view! { <TicketBody detail=detail/> })
+                        Ok::<_, UiError>(view! { <TicketBody detail=detail mode=mode edit=edit/> })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -74,7 +77,11 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
 }
 
 #[component]
-fn TicketBody(detail: TicketDetail) -> impl IntoView {
+fn TicketBody(
+    detail: TicketDetail,
+    mode: RwSignal<Mode>,
+    edit: RwSignal<Option<(countersign_model::DraftId, String)>>,
+) -> impl IntoView {
     let ui = use_ui();
     let t = detail.ticket.clone();
     let customer_id = detail.customer.id.clone();
@@ -89,7 +96,6 @@ fn TicketBody(detail: TicketDetail) -> impl IntoView {
         .filter(|d| matches!(d.status, DraftStatus::Approved | DraftStatus::Rejected))
         .cloned()
         .collect();
-    let mode = RwSignal::new(Mode::Read);
     view! {
         <header class="ticket-head">
             <button class="close" title="Close (Esc)" on:click=move |_| ui.open.set(None)>"×"</button>
@@ -110,7 +116,7 @@ fn TicketBody(detail: TicketDetail) -> impl IntoView {
             </div>
             <aside class="side-col">
                 {match current {
-                    Some(d) => view! { <DraftCard draft=d mode=mode/> }.into_any(),
+                    Some(d) => view! { <DraftCard draft=d mode=mode edit=edit/> }.into_any(),
                     None => view! { <draft::NoDraft ticket=t.id.clone()/> }.into_any(),
                 }}
                 {(!decided.is_empty()).then(|| view! { <DecidedDrafts drafts=decided/> })}

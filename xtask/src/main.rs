@@ -69,8 +69,14 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("target"))
 }
 
+/// Announces a step with the time since the first one, so a CI log shows where its time went.
 pub fn step(what: &str) {
-    eprintln!("\x1b[1m==> {what}\x1b[0m");
+    static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let t = STARTED
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs();
+    eprintln!("\x1b[1m==> [{}m{:02}s] {what}\x1b[0m", t / 60, t % 60);
 }
 
 /// Runs a command in the repository root, failing with its exit status.

@@ -94,7 +94,9 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<()> {
     if drafting > 0 {
         eprint!("drafting replies to {drafting} tickets waiting for one… ");
     }
-    let swept = countersign_core::drafting::sweep(&store, 100).await?;
+    let swept =
+        countersign_core::drafting::sweep(&store, 100, countersign_core::drafting::Pace::Full)
+            .await?;
     if drafting > 0 {
         eprintln!("{} drafted", swept.drafted);
     }

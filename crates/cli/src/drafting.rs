@@ -7,9 +7,10 @@ use crate::error::CliError;
 use crate::output::Table;
 use crate::review::{all_backed, render_draft};
 use clap::{Args, Subcommand};
-use countersign_core::drafting::providers::{self, NewProvider};
+use countersign_core::drafting::providers;
 use countersign_core::drafting::{self, Trigger};
 use countersign_model::TicketId;
+use countersign_model::ipc::AddProvider;
 use std::io::Read;
 
 #[derive(Debug, Args)]
@@ -138,7 +139,7 @@ async fn run_providers(
             let p = providers::add(
                 store,
                 person,
-                &NewProvider {
+                &AddProvider {
                     name: name.clone(),
                     kind: kind.as_str().to_owned(),
                     base_url: base_url.clone(),

@@ -23,6 +23,8 @@ pub async fn view(store: &Store, profile: &str, mcp: McpStatus) -> Result<Settin
         tokens: tokens::list(store).await?,
         notifications: settings::notifications_enabled(pool).await?,
         auto_draft: settings::drafting_auto(pool).await?,
+        auto_providers: settings::drafting_auto_providers(pool).await?,
+        providers: crate::drafting::providers::list(pool).await?,
     })
 }
 

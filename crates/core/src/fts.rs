@@ -11,14 +11,26 @@ pub const MAX_QUERY_LEN: usize = 512;
 /// Builds an FTS5 MATCH expression in which every word must match (as a prefix).
 /// Returns `None` when the text has no searchable word.
 pub fn match_all_words(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| c.is_whitespace())
+    let words = quoted_words(text, |_| true);
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Builds an FTS5 MATCH expression any of whose words may match (ranked by how well): the words
+/// of four letters or more, numbers left out. For "what is this text about" lookups.
+pub fn match_any_word(text: &str) -> Option<String> {
+    let words = quoted_words(text, |w| {
+        w.chars().count() >= 4 && !w.chars().any(|c| c.is_ascii_digit())
+    });
+    (!words.is_empty()).then(|| words.join(" OR "))
+}
+
+fn quoted_words(text: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace())
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| w.chars().any(char::is_alphanumeric) && keep(w))
         .take(MAX_WORDS)
         .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+        .collect()
 }
 
 #[cfg(test)]
@@ -44,6 +56,15 @@ mod tests {
             match_all_words("anna.schmidt@example.com").as_deref(),
             Some("\"anna.schmidt@example.com\"*")
         );
+    }
+
+    #[test]
+    fn any_word_leaves_out_short_words_and_numbers() {
+        assert_eq!(
+            match_any_word("Charged twice for INV-2026-000123").as_deref(),
+            Some("\"Charged\"* OR \"twice\"*")
+        );
+        assert_eq!(match_any_word("a or 12"), None);
     }
 
     #[test]

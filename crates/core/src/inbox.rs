@@ -41,12 +41,14 @@ pub async fn page(pool: &SqlitePool, person: &Person, q: &InboxQuery) -> Result<
     Ok(page)
 }
 
-/// For each of `tickets`, how many of its pending drafts are stale now.
+/// For each of `tickets`, how many of its pending drafts are stale now. The page's tickets lead
+/// the search (`+d.status` keeps SQLite off the status index, which on a desk with thousands of
+/// pending drafts scanned them all: the 100k desk's first page went from 1 ms to 11 ms).
 async fn stale_now(pool: &SqlitePool, tickets: &[&str]) -> Result<HashMap<String, i64>> {
     let ids = serde_json::to_string(tickets).unwrap_or_else(|_| "[]".into());
     let rows = sqlx::query(
         "SELECT d.ticket_id, COUNT(*) AS n FROM drafts d \
-         WHERE d.status = 'pending_review' AND d.ticket_id IN (SELECT value FROM json_each(?)) AND ( \
+         WHERE +d.status = 'pending_review' AND d.ticket_id IN (SELECT value FROM json_each(?)) AND ( \
            COALESCE((SELECT MAX(m.rowid) FROM messages m WHERE m.ticket_id = d.ticket_id AND m.author_kind = 'customer'), 0) \
              > COALESCE(d.seen_customer_message, 0) \
            OR EXISTS (SELECT 1 FROM draft_citations c WHERE c.draft_id = d.id AND c.record_version IS NOT (CASE c.kind \

@@ -35,7 +35,8 @@ impl Lang {
         }
     }
 
-    const fn index(self) -> usize {
+    /// The language's place in [`Lang::ALL`], for tables indexed by language.
+    pub const fn index(self) -> usize {
         self as usize
     }
 }

@@ -201,7 +201,7 @@ impl DeskServer {
     }
 
     #[tool(
-        description = "Propose a reply to a ticket, in the customer's language, citing the records it relies on. It is NOT sent: it waits for a person to approve, edit or reject it. If the customer writes again or a cited record changes before then, the draft goes stale.",
+        description = "Propose a reply to a ticket, in the customer's language, citing the records it relies on. It is NOT sent: it waits for a person to approve, edit or reject it. If the customer writes again or a cited record changes before then, the draft goes stale. Every amount, invoice number and date in the text is checked against this customer's records: figures no record shows come back flagged in `claims` (grounded: false), lower the draft's confidence and are shown to the reviewer.",
         annotations(
             title = "Draft a reply",
             read_only_hint = false,

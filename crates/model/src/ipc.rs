@@ -181,10 +181,43 @@ pub struct SettingsView {
     /// Whether the desk drafts a reply by itself when a customer writes.
     #[serde(default)]
     pub auto_draft: bool,
+    /// Whether drafting by itself also asks the AI providers.
+    #[serde(default)]
+    pub auto_providers: bool,
+    /// The AI providers of the drafting chain, first tried first (the offline drafter follows).
+    #[serde(default)]
+    pub providers: Vec<crate::workflow::ProviderInfo>,
+}
+
+/// Add an AI provider at the end of the chain. The key goes to the OS keyring.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddProvider {
+    pub name: String,
+    /// `openai-compatible` or `anthropic`.
+    pub kind: String,
+    /// Empty: the kind's public endpoint.
+    pub base_url: String,
+    pub model: String,
+    pub timeout_secs: Option<u64>,
+    /// Empty or absent: no key (a local server).
+    pub key: Option<String>,
+}
+
+impl std::fmt::Debug for AddProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddProvider")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// Change one setting (`person.name`, `person.role`, `agent.refund_cap`, `mcp.port`, `mcp.enabled`,
-/// `notifications.enabled`, `drafting.auto`).
+/// `notifications.enabled`, `drafting.auto`, `drafting.auto_providers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeSetting {
     pub key: String,

@@ -87,3 +87,53 @@ async fn settings_create_and_revoke_a_token_and_switch_notifications_off() -> Re
     w.close().await?;
     Ok(())
 }
+
+/// Issue 14: a provider added from Settings (a local server needs no key), listed before the
+/// offline drafter, tested (nothing listens: the error names the provider), then the switch to
+/// let drafting by itself ask it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_add_a_provider_test_it_and_let_drafting_use_it() -> Result<()> {
+    let desk = Desk::demo(20, 100, 20)?;
+    let w = Window::open(desk.data_dir()).await?;
+    w.click("#nav-settings").await?;
+    w.wait_css("#providers", ACTION_LIMIT).await?;
+    w.type_into("#provider-name", "ollama").await?;
+    w.type_into("#provider-url", "http://127.0.0.1:9/v1")
+        .await?;
+    w.type_into("#provider-model", "llama3.1").await?;
+    w.click("#add-provider").await?;
+    w.wait_text(
+        "#provider-ollama",
+        "openai-compatible/llama3.1",
+        ACTION_LIMIT,
+    )
+    .await
+    .context("the provider added in the window is listed")?;
+    w.wait_text("#provider-ollama", "no key", ACTION_LIMIT)
+        .await?;
+    w.click("#provider-ollama button.secondary").await?;
+    w.wait_text("#toast", "ollama", ACTION_LIMIT)
+        .await
+        .context("a failed test names the provider and why")?;
+    w.wait_text("#auto-providers-state", "offline drafter", ACTION_LIMIT)
+        .await?;
+    w.click("#toggle-auto-providers").await?;
+    w.wait_text(
+        "#auto-providers-state",
+        "asks the AI providers",
+        ACTION_LIMIT,
+    )
+    .await?;
+    w.screenshot("desktop-settings-providers").await?;
+    w.close().await?;
+
+    let store = open_desk(desk.data_dir()).await;
+    let listed = countersign_core::drafting::providers::list(store.pool()).await?;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].name.as_str(), listed[0].has_key),
+        ("ollama", false)
+    );
+    assert!(countersign_core::settings::drafting_auto_providers(store.pool()).await?);
+    Ok(())
+}

@@ -226,22 +226,55 @@ impl Window {
         bail!("after {limit:?}, `{css}` is still there")
     }
 
+    /// Clicks what matches `css`. The window is live (the desk drafts, syncs and refreshes by
+    /// itself), so an element found may be replaced before the click lands: find it again.
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait_css(css, ACTION_LIMIT).await?;
-        self.client
-            .find(Locator::Css(css))
-            .await?
-            .click()
+        self.retry(css, |el| async move { el.click().await.map(|_| ()) })
             .await
-            .with_context(|| format!("click {css}"))
     }
 
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
-        self.wait_css(css, ACTION_LIMIT).await?;
-        let el = self.client.find(Locator::Css(css)).await?;
-        el.clear().await?;
-        el.send_keys(text).await?;
-        Ok(())
+        let text = text.to_owned();
+        self.retry(css, move |el| {
+            let text = text.clone();
+            async move {
+                el.clear().await?;
+                el.send_keys(&text).await
+            }
+        })
+        .await
+    }
+
+    async fn retry<F, Fut>(&self, css: &str, act: F) -> Result<()>
+    where
+        F: Fn(fantoccini::elements::Element) -> Fut,
+        Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+    {
+        let started = Instant::now();
+        loop {
+            self.wait_css(css, ACTION_LIMIT).await?;
+            let outcome = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => {
+                    // WebKitWebDriver acts only on what is in view, as a person does.
+                    let arg = serde_json::to_value(&el).unwrap_or_default();
+                    let _ = self
+                        .client
+                        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+                        .await;
+                    act(el).await
+                }
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(()) => return Ok(()),
+                Err(e)
+                    if started.elapsed() < ACTION_LIMIT && e.to_string().contains("not found") =>
+                {
+                    tokio::time::sleep(Duration::from_millis(25)).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("act on {css}")),
+            }
+        }
     }
 
     /// Presses a shortcut key on the page (as a person would, focus outside any field).

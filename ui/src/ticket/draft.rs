@@ -33,16 +33,20 @@ pub fn NoDraft(ticket: TicketId) -> impl IntoView {
                 match ipc::call::<_, Draft>("draft_with_ai", &json!({ "req": req })).await {
                     Ok(d) => {
                         let flagged = d.ungrounded().count();
-                        ui.say(
-                            flagged > 0,
-                            match flagged {
-                                0 => format!("Drafted by {}", d.author.client),
-                                n => format!(
-                                    "Drafted by {}: {n} figure(s) match no record, check them",
-                                    d.author.client
-                                ),
-                            },
-                        );
+                        let fell_back = d
+                            .generation
+                            .as_ref()
+                            .and_then(|g| g.fallbacks.first().cloned());
+                        let mut text = format!("Drafted by {}", d.author.client);
+                        if let Some(why) = &fell_back {
+                            text.push_str(&format!(" — {why}"));
+                        }
+                        if flagged > 0 {
+                            text.push_str(&format!(
+                                " — {flagged} figure(s) match no record, check them"
+                            ));
+                        }
+                        ui.say(flagged > 0 || fell_back.is_some(), text);
                         ui.refresh();
                     }
                     Err(e) => ui.say(true, format!("Could not draft: {e}")),
@@ -138,11 +142,24 @@ fn Grounding(claims: Vec<Claim>) -> impl IntoView {
 }
 
 #[component]
-pub fn DraftCard(draft: Draft, mode: RwSignal<Mode>) -> impl IntoView {
+pub fn DraftCard(
+    draft: Draft,
+    mode: RwSignal<Mode>,
+    /// The person's edit of a draft, kept by the ticket view across live refreshes.
+    edit: RwSignal<Option<(countersign_model::DraftId, String)>>,
+) -> impl IntoView {
     let ui = use_ui();
     let stale = draft.status == DraftStatus::Stale;
     let id = draft.id.clone();
-    let body = RwSignal::new(draft.body.clone());
+    let kept = edit
+        .get_untracked()
+        .filter(|(d, _)| *d == id)
+        .map(|(_, text)| text);
+    let body = RwSignal::new(kept.unwrap_or_else(|| draft.body.clone()));
+    {
+        let id = id.clone();
+        Effect::new(move |_| edit.set(Some((id.clone(), body.get()))));
+    }
     let reason = RwSignal::new(String::new());
     let cited = RwSignal::new(None::<Citation>);
 

@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(money_text(Lang::Fr, Cur::Eur, 4_900), "49,00 €");
         assert_eq!(money_text(Lang::Es, Cur::Usd, 100_000), "1.000,00 US$");
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        assert_eq!(date_text(Lang::En, d), "1 Mar 2026");
+        assert_eq!(date_text(Lang::En, d), "1 March 2026");
         assert_eq!(date_text(Lang::Es, d), "1 de marzo de 2026");
         assert_eq!(date_text(Lang::Fr, d), "1er mars 2026");
         assert_eq!(date_text(Lang::De, d), "1. März 2026");

@@ -7,31 +7,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Lang {
-    En,
-    Es,
-    Fr,
-    De,
-}
-
-impl Lang {
-    pub(super) const ALL: [Lang; 4] = [Lang::En, Lang::Es, Lang::Fr, Lang::De];
-
-    /// The BCP 47 code stored in `tickets.language` and `kb_articles.language`.
-    pub(super) const fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Es => "es",
-            Lang::Fr => "fr",
-            Lang::De => "de",
-        }
-    }
-
-    pub(super) const fn index(self) -> usize {
-        self as usize
-    }
-}
+/// The demo's languages are the drafting engine's: one list, one way to write money and dates.
+pub(super) use countersign_drafting::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Cur {
@@ -46,6 +23,14 @@ impl Cur {
             Cur::Eur => "EUR",
             Cur::Usd => "USD",
             Cur::Gbp => "GBP",
+        }
+    }
+
+    pub(super) const fn currency(self) -> countersign_model::Currency {
+        match self {
+            Cur::Eur => countersign_model::Currency::EUR,
+            Cur::Usd => countersign_model::Currency::USD,
+            Cur::Gbp => countersign_model::Currency::GBP,
         }
     }
 

@@ -1,13 +1,16 @@
-//! A ticket's drafting context read from the desk in one statement: the ticket, its customer,
-//! the thread, the invoices the thread (or a draft) names plus the customer's recent ones, their
-//! payments and the customer's recent payments, and the customer's subscriptions. Bounded: at
-//! most [`RECENT`] recent invoices and payments and [`THREAD`] messages, whatever the desk holds.
+//! A ticket's drafting context read from the desk in two statements. The first reads the ticket,
+//! its customer, the thread, the invoices the thread (or a draft) names plus the customer's
+//! recent ones, their payments and the customer's recent payments, and the customer's
+//! subscriptions; the second, the knowledge-base articles in the ticket's language that best
+//! match its subject (full text). Bounded: at most [`RECENT`] recent invoices and payments,
+//! [`THREAD`] messages and [`ARTICLES`] articles, whatever the desk holds.
 
 use crate::records::{JsonRecord, currency, int, json_records, money, opt_text, text};
 use crate::store::{parse_date, parse_date_opt, parse_ts, parse_ts_opt};
 use crate::{Error, Result};
 use countersign_drafting::context::{
-    Author, CustomerFacts, InvoiceFacts, MessageFacts, PaymentFacts, SubscriptionFacts, TicketFacts,
+    ArticleFacts, Author, CustomerFacts, InvoiceFacts, MessageFacts, PaymentFacts,
+    SubscriptionFacts, TicketFacts,
 };
 use countersign_drafting::{Context, Lang};
 use sqlx::SqliteConnection;
@@ -17,6 +20,8 @@ use sqlx::SqliteConnection;
 pub const RECENT: i64 = 24;
 /// How many of the thread's newest messages the context holds.
 pub const THREAD: i64 = 50;
+/// How many knowledge-base articles the context holds, best match first.
+pub const ARTICLES: i64 = 3;
 
 /// The context of `ticket`. `also_named` is text whose invoice numbers must be in the context
 /// too (a draft being checked); `cited` are record ids a draft cites.
@@ -67,7 +72,7 @@ pub async fn load(
     .bind(cited)
     .bind(RECENT)
     .bind(THREAD)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| Error::not_found("ticket", ticket))?;
 
@@ -81,11 +86,17 @@ pub async fn load(
         .map(invoice)
         .collect::<Result<_>>()?;
     invoices.sort_by(|a, b| (b.issue_date, &b.id).cmp(&(a.issue_date, &a.id)));
+    let language = text(&row, "language")?;
+    let subject = text(&row, "subject")?;
+    let articles = match crate::fts::match_any_word(&subject) {
+        Some(expr) => articles(conn, &expr, &language).await?,
+        None => Vec::new(),
+    };
     Ok(Context {
         ticket: TicketFacts {
             id: text(&row, "id")?,
-            subject: text(&row, "subject")?,
-            language: Lang::from_tag(&text(&row, "language")?),
+            subject,
+            language: Lang::from_tag(&language),
         },
         customer: CustomerFacts {
             id: text(&row, "customer_id")?,
@@ -102,8 +113,29 @@ pub async fn load(
             .iter()
             .map(subscription)
             .collect::<Result<_>>()?,
-        articles: Vec::new(),
+        articles,
     })
+}
+
+/// The knowledge-base articles in the ticket's language that best match `expr`.
+async fn articles(
+    conn: &mut SqliteConnection,
+    expr: &str,
+    language: &str,
+) -> Result<Vec<ArticleFacts>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT a.id, a.title, a.body FROM kb_fts JOIN kb_articles a ON a.rowid = kb_fts.rowid \
+         WHERE kb_fts MATCH ?1 AND a.language = ?2 ORDER BY rank LIMIT ?3",
+    )
+    .bind(expr)
+    .bind(language)
+    .bind(ARTICLES)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, body)| ArticleFacts { id, title, body })
+        .collect())
 }
 
 fn message(m: &JsonRecord) -> Result<MessageFacts> {

@@ -170,9 +170,19 @@ pub struct Sweep {
     pub failed: usize,
 }
 
+/// How hard a sweep works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// As fast as it can (`countersign demo`: nobody is waiting on the desk).
+    Full,
+    /// Behind a person at work (the desktop app): after each ticket it rests as long as the
+    /// ticket took, so the inbox and decisions always find the desk half idle.
+    Background,
+}
+
 /// Drafts every ticket waiting for one, if the profile drafts automatically; tickets are taken
 /// in batches of `batch` so a person's decisions never wait long for the write lock.
-pub async fn sweep(store: &Store, batch: i64) -> Result<Sweep> {
+pub async fn sweep(store: &Store, batch: i64, pace: Pace) -> Result<Sweep> {
     let mut done = Sweep::default();
     if !settings::drafting_auto(store.pool()).await? {
         return Ok(done);
@@ -184,12 +194,16 @@ pub async fn sweep(store: &Store, batch: i64) -> Result<Sweep> {
         }
         let before = done;
         for ticket in &tickets {
+            let started = Instant::now();
             match draft_ticket(store, ticket, Trigger::Automatic, None).await {
                 Ok(_) => done.drafted += 1,
                 Err(e) => {
                     done.failed += 1;
                     tracing::warn!(%ticket, error = %e, "cannot draft automatically");
                 }
+            }
+            if pace == Pace::Background {
+                tokio::time::sleep(started.elapsed()).await;
             }
         }
         // A batch that drafted nothing would be waiting again next time: stop.

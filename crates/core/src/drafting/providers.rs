@@ -2,11 +2,12 @@
 //! change audited. The configuration is a row; the key is in the OS keyring under an account
 //! named in that row, and is never returned, logged or written to SQLite.
 
-use crate::audit::{self, ActorKind};
 use crate::secrets;
 use crate::store::{Store, now, ts};
+use crate::workflow::audit_person;
 use crate::{Error, Result, new_id};
 use countersign_drafting::providers::{self as llm, ProviderConfig, ProviderKind};
+use countersign_model::ipc::AddProvider;
 use countersign_model::workflow::{Person, ProviderInfo};
 use serde_json::json;
 use sqlx::{Row, SqlitePool};
@@ -16,24 +17,6 @@ use std::time::Duration;
 pub const OFFLINE: &str = "offline";
 /// A provider's time limit per attempt when none is given.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
-
-/// A provider as a person describes it.
-#[derive(Debug, Clone, Default)]
-pub struct NewProvider {
-    pub name: String,
-    pub kind: String,
-    /// Empty: the kind's public endpoint.
-    pub base_url: String,
-    pub model: String,
-    pub timeout_secs: Option<u64>,
-    pub key: Option<String>,
-}
-
-impl std::fmt::Display for NewProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({} {})", self.name, self.kind, self.model)
-    }
-}
 
 fn check_name(name: &str) -> Result<String> {
     let name = name.trim();
@@ -113,33 +96,9 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<ProviderInfo>> {
         .collect()
 }
 
-async fn audit_change(
-    tx: &mut crate::store::Tx,
-    person: &Person,
-    action: &str,
-    subject: &str,
-    arguments: &serde_json::Value,
-) -> Result<()> {
-    audit::append(
-        tx,
-        &audit::Record {
-            actor_kind: ActorKind::Human,
-            actor: &person.name,
-            token_id: None,
-            action,
-            subject: Some(subject),
-            arguments,
-            outcome: "ok",
-            duration_us: None,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 /// Adds a provider at the end of the chain (before the offline drafter). Its key, if any, goes
 /// to the keyring first: a row never points at a key that was not kept.
-pub async fn add(store: &Store, person: &Person, p: &NewProvider) -> Result<ProviderInfo> {
+pub async fn add(store: &Store, person: &Person, p: &AddProvider) -> Result<ProviderInfo> {
     let name = check_name(&p.name)?;
     let kind = ProviderKind::parse(&p.kind).ok_or_else(|| {
         Error::invalid(format!(
@@ -195,7 +154,7 @@ pub async fn add(store: &Store, person: &Person, p: &NewProvider) -> Result<Prov
     .await?;
     let arguments = json!({"kind": kind.as_str(), "base_url": base_url, "model": model,
         "timeout_secs": timeout, "key": account.is_some()});
-    audit_change(&mut tx, person, "add_provider", &name, &arguments).await?;
+    audit_person(&mut tx, person, "add_provider", &name, &arguments, "ok").await?;
     tx.commit().await?;
     list(store.pool())
         .await?
@@ -215,7 +174,7 @@ pub async fn remove(store: &Store, person: &Person, name: &str) -> Result<()> {
     let Some(account) = account else {
         return Err(not_configured(name));
     };
-    audit_change(&mut tx, person, "remove_provider", name, &json!({})).await?;
+    audit_person(&mut tx, person, "remove_provider", name, &json!({}), "ok").await?;
     tx.commit().await?;
     if let Some(a) = account {
         secrets::blocking(move || secrets::delete_secret(&a)).await?;
@@ -256,12 +215,14 @@ pub async fn reorder(
             .execute(&mut *tx)
             .await?;
     }
-    audit_change(
+    let order = json!({"order": names});
+    audit_person(
         &mut tx,
         person,
         "order_providers",
         "providers",
-        &json!({"order": names}),
+        &order,
+        "ok",
     )
     .await?;
     tx.commit().await?;

@@ -3,7 +3,7 @@
 
 use crate::support::{TestDesk, agent, assistant, count, desk, empty_desk};
 use countersign_core::demo::{self, DemoConfig};
-use countersign_core::drafting::{self, Trigger};
+use countersign_core::drafting::{self, Pace, Trigger};
 use countersign_core::settings;
 use countersign_core::workflow::drafts::{self, CitationRef, NewDraft};
 use countersign_drafting::mentions;
@@ -149,7 +149,7 @@ async fn the_demo_desk_opens_with_grounded_drafts_in_four_languages() {
         waiting > 20 && (waiting as i64) < open,
         "a realistic share of open tickets waits for a draft: {waiting} of {open}"
     );
-    let swept = drafting::sweep(&d.store, 50).await.unwrap();
+    let swept = drafting::sweep(&d.store, 50, Pace::Full).await.unwrap();
     assert_eq!(
         swept.drafted, waiting,
         "every waiting ticket is drafted: {swept:?}"
@@ -250,7 +250,7 @@ async fn the_demo_desk_opens_with_grounded_drafts_in_four_languages() {
         all.len()
     );
 
-    let again = drafting::sweep(&d.store, 50).await.unwrap();
+    let again = drafting::sweep(&d.store, 50, Pace::Full).await.unwrap();
     assert_eq!(
         again.drafted, 0,
         "a ticket already answered is not drafted again"
@@ -401,7 +401,7 @@ async fn a_ticket_waits_again_when_the_customer_writes_again_and_not_before() {
         2,
         "both fixture tickets end with the customer"
     );
-    drafting::sweep(&d.store, 10).await.unwrap();
+    drafting::sweep(&d.store, 10, Pace::Full).await.unwrap();
     let drafted = drafts::awaiting_review(d.store.pool(), 10).await.unwrap();
     assert_eq!(drafted.len(), 2);
     drafts::reject(&d.store, &agent(), &drafted[0].id, "wrong")
@@ -423,7 +423,7 @@ async fn a_ticket_waits_again_when_the_customer_writes_again_and_not_before() {
     .unwrap();
     let again = drafting::waiting(d.store.pool(), 10).await.unwrap();
     assert_eq!(again, [TicketId::parse("tkt_anna").unwrap()]);
-    let swept = drafting::sweep(&d.store, 10).await.unwrap();
+    let swept = drafting::sweep(&d.store, 10, Pace::Full).await.unwrap();
     assert_eq!(swept.drafted, 1);
     let anna = drafts::awaiting_review(d.store.pool(), 10).await.unwrap();
     assert!(
@@ -438,7 +438,7 @@ async fn a_profile_that_does_not_draft_automatically_drafts_nothing() {
     settings::set(&d.store, settings::DRAFTING_AUTO, "false")
         .await
         .unwrap();
-    let swept = drafting::sweep(&d.store, 10).await.unwrap();
+    let swept = drafting::sweep(&d.store, 10, Pace::Full).await.unwrap();
     assert_eq!(swept.drafted, 0);
     assert_eq!(count(&d.store, "drafts").await, 0);
     // A person can still ask.
@@ -448,4 +448,32 @@ async fn a_profile_that_does_not_draft_automatically_drafts_nothing() {
         .unwrap();
     assert_eq!(draft.author.client, "countersign/offline");
     assert_eq!(draft.status, DraftStatus::PendingReview);
+}
+
+#[tokio::test]
+async fn the_context_holds_the_thread_the_named_invoice_and_matching_articles() {
+    let d = desk().await;
+    let mut conn = d.store.pool().acquire().await.unwrap();
+    let ctx = countersign_core::drafting::context::load(&mut conn, "tkt_anna", "", &[])
+        .await
+        .unwrap();
+    assert_eq!(ctx.customer.id, "cus_anna");
+    assert_eq!(ctx.messages.len(), 1);
+    let invoices: Vec<&str> = ctx.invoices.iter().map(|i| i.number.as_str()).collect();
+    assert_eq!(
+        invoices,
+        ["INV-2", "INV-1"],
+        "the customer's invoices, newest first"
+    );
+    assert!(
+        ctx.invoices.iter().all(|i| i.id != "inv_b1"),
+        "never another customer's"
+    );
+    assert_eq!(ctx.payments.len(), 2);
+    let articles: Vec<&str> = ctx.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(
+        articles,
+        ["kb_refunds"],
+        "the article about double charges matches the subject"
+    );
 }

@@ -2,12 +2,13 @@
 //! by the chain in that order before the offline drafter, which answers when they cannot.
 
 use crate::support::{agent, count, desk};
-use countersign_core::drafting::providers::{self, NewProvider};
+use countersign_core::drafting::providers;
 use countersign_core::drafting::{self, Trigger};
+use countersign_model::ipc::AddProvider;
 use countersign_model::{ErrorCode, TicketId};
 
-fn local(name: &str, port: u16) -> NewProvider {
-    NewProvider {
+fn local(name: &str, port: u16) -> AddProvider {
+    AddProvider {
         name: name.into(),
         kind: "openai-compatible".into(),
         base_url: format!("http://127.0.0.1:{port}/v1"),
@@ -27,11 +28,13 @@ async fn providers_are_added_ordered_and_removed_with_an_audit_row_each() {
         (a.position, a.author.as_str(), a.has_key),
         (1, "openai-compatible/llama3.1", false)
     );
-    let b = NewProvider {
+    let b = AddProvider {
         name: "claude".into(),
         kind: "anthropic".into(),
         model: "claude-sonnet-4-5".into(),
-        ..NewProvider::default()
+        base_url: String::new(),
+        timeout_secs: None,
+        key: None,
     };
     let b = providers::add(&d.store, &agent(), &b).await.unwrap();
     assert_eq!(
@@ -70,32 +73,32 @@ async fn providers_are_added_ordered_and_removed_with_an_audit_row_each() {
 async fn a_bad_provider_is_refused_with_the_reason() {
     let d = desk().await;
     let cases = [
-        NewProvider {
+        AddProvider {
             name: "offline".into(),
             ..local("x", 9)
         },
-        NewProvider {
+        AddProvider {
             name: "has space".into(),
             ..local("x", 9)
         },
-        NewProvider {
+        AddProvider {
             kind: "gemini".into(),
             ..local("x", 9)
         },
-        NewProvider {
+        AddProvider {
             base_url: "ftp://example.com".into(),
             ..local("x", 9)
         },
-        NewProvider {
+        AddProvider {
             model: " ".into(),
             ..local("x", 9)
         },
-        NewProvider {
+        AddProvider {
             timeout_secs: Some(0),
             ..local("x", 9)
         },
         // A key would cross the network in clear text.
-        NewProvider {
+        AddProvider {
             base_url: "http://10.0.0.5:11434/v1".into(),
             key: Some("sk-1".into()),
             ..local("x", 9)
@@ -103,7 +106,7 @@ async fn a_bad_provider_is_refused_with_the_reason() {
     ];
     for case in cases {
         let err = providers::add(&d.store, &agent(), &case).await.unwrap_err();
-        assert_eq!(err.code(), ErrorCode::InvalidArgument, "{case}: {err}");
+        assert_eq!(err.code(), ErrorCode::InvalidArgument, "{case:?}: {err}");
     }
     assert_eq!(count(&d.store, "providers").await, 0);
     providers::add(&d.store, &agent(), &local("ollama", 9))

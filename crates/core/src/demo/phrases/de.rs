@@ -104,20 +104,6 @@ pub(super) static PHRASES: Phrases = Phrases {
         "Danke, damit ist alles geklärt!",
         "Super, vielen Dank für die schnelle Hilfe.",
     ],
-    months: [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ],
     articles: &[
         Article {
             title: "Warum sehe ich zwei Abbuchungen für eine Rechnung?",

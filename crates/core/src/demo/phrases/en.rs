@@ -103,9 +103,6 @@ pub(super) static PHRASES: Phrases = Phrases {
         "Perfect, thank you for the quick help.",
         "Got it, thanks a lot.",
     ],
-    months: [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ],
     articles: &[
         Article {
             title: "Why do I see two charges for one invoice?",

@@ -103,20 +103,6 @@ pub(super) static PHRASES: Phrases = Phrases {
         "¡Gracias, solucionado!",
         "Perfecto, muchas gracias por la rapidez.",
     ],
-    months: [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
     articles: &[
         Article {
             title: "¿Por qué veo dos cargos por una sola factura?",

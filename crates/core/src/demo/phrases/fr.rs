@@ -103,20 +103,6 @@ pub(super) static PHRASES: Phrases = Phrases {
         "Merci, c'est réglé !",
         "Parfait, merci pour votre réactivité.",
     ],
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
     articles: &[
         Article {
             title: "Que faire en cas d'échec de paiement par carte ?",

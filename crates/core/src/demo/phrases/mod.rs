@@ -10,7 +10,7 @@ mod es;
 mod fr;
 
 use super::people::{Cur, Lang};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Topic {
@@ -59,7 +59,6 @@ pub(super) struct Phrases {
     pub threads: [Thread; 8],
     /// Short customer thank-you notes that close a thread.
     pub thanks: &'static [&'static str],
-    pub months: [&'static str; 12],
     pub articles: &'static [Article],
 }
 
@@ -73,40 +72,15 @@ pub(super) fn phrases(lang: Lang) -> &'static Phrases {
 }
 
 /// An amount as a customer writing in `lang` would: `€1,990.00` in English, `1.990,00 €` in
-/// Spanish and German, `1 990,00 €` in French.
+/// Spanish and German, `1 990,00 €` in French (the drafting engine's notation).
 pub(super) fn money_text(lang: Lang, cur: Cur, minor: i64) -> String {
-    let (major, cents) = (minor / 100, (minor % 100).abs());
-    let digits = major.to_string();
-    let separator = match lang {
-        Lang::En => ',',
-        Lang::Es | Lang::De => '.',
-        Lang::Fr => ' ',
-    };
-    let mut grouped = String::with_capacity(digits.len() + 4);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && c.is_ascii_digit() {
-            grouped.push(separator);
-        }
-        grouped.push(c);
-    }
-    match (lang, cur) {
-        (Lang::En, Cur::Eur) => format!("€{grouped}.{cents:02}"),
-        (Lang::En, Cur::Usd) => format!("${grouped}.{cents:02}"),
-        (Lang::En, Cur::Gbp) => format!("£{grouped}.{cents:02}"),
-        (_, Cur::Eur) => format!("{grouped},{cents:02} €"),
-        (_, Cur::Usd) => format!("{grouped},{cents:02} US$"),
-        (_, Cur::Gbp) => format!("{grouped},{cents:02} £"),
-    }
+    countersign_drafting::lang::money_text(
+        lang,
+        countersign_model::Money::from_minor(minor, cur.currency()),
+    )
 }
 
-/// A date as written in `lang`: `3 Mar 2026`, `3 de marzo de 2026`, `3 mars 2026`, `3. März 2026`.
+/// A date as written in `lang`: `3 March 2026`, `3 de marzo de 2026`, `3 mars 2026`, `3. März 2026`.
 pub(super) fn date_text(lang: Lang, d: NaiveDate) -> String {
-    let month = phrases(lang).months[d.month0() as usize];
-    match lang {
-        Lang::En => format!("{} {month} {}", d.day(), d.year()),
-        Lang::Es => format!("{} de {month} de {}", d.day(), d.year()),
-        Lang::Fr if d.day() == 1 => format!("1er {month} {}", d.year()),
-        Lang::Fr => format!("{} {month} {}", d.day(), d.year()),
-        Lang::De => format!("{}. {month} {}", d.day(), d.year()),
-    }
+    countersign_drafting::lang::date_text(lang, d)
 }

@@ -1,8 +1,9 @@
 //! Noticing that the desk changed, whoever changed it: this process, a `countersign mcp` child
 //! writing the same file, or a sync. One read-only connection of its own polls SQLite's
 //! `PRAGMA data_version`, which moves whenever another connection commits; a poll costs one
-//! statement. When it moves, the drafts filed since the last poll are reported so the desktop
-//! can refresh and notify.
+//! statement. When it moves, the drafts assistants filed since the last poll are reported so the
+//! desktop can refresh and notify (the desk's own drafts, thousands at a first start, notify
+//! nobody: they are waiting in the inbox).
 
 use crate::{Result, Store};
 use countersign_model::ipc::{DeskChanged, DraftArrived};
@@ -55,7 +56,8 @@ impl ChangeWatch {
         let rows = sqlx::query(
             "SELECT d.rowid AS rid, d.id, d.ticket_id, d.author_client, t.subject, t.priority \
              FROM drafts d JOIN tickets t ON t.id = d.ticket_id \
-             WHERE d.rowid > ? AND d.status = 'pending_review' ORDER BY d.rowid LIMIT 50",
+             WHERE d.rowid > ? AND d.status = 'pending_review' AND d.generation IS NULL \
+             ORDER BY d.rowid LIMIT 50",
         )
         .bind(self.last_draft_rowid)
         .fetch_all(&mut self.conn)

@@ -66,6 +66,7 @@ pub async fn draft_ticket(
     provider: Option<&str>,
 ) -> Result<Draft> {
     let started = Instant::now();
+    let seen = drafts::Seen::now(store.pool(), ticket.as_str()).await?;
     let ctx = {
         let mut conn = store.pool().acquire().await?;
         context::load(&mut conn, ticket.as_str(), "", &[]).await?
@@ -74,13 +75,14 @@ pub async fn draft_ticket(
         Trigger::Person(_) => true,
         Trigger::Automatic => settings::drafting_auto_providers(store.pool()).await?,
     };
-    let chain_of = if use_providers || provider.is_some() {
+    let (chain_of, skipped) = if use_providers || provider.is_some() {
         providers::chain(store.pool(), provider).await?
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let e = engine();
-    let outcome = chain::draft(&e.http, &chain_of, &e.breaker, &e.policy, &ctx).await;
+    let mut outcome = chain::draft(&e.http, &chain_of, &e.breaker, &e.policy, &ctx).await;
+    outcome.fallbacks.splice(0..0, skipped);
     for f in &outcome.fallbacks {
         tracing::info!(%ticket, "drafting fell back: {f}");
     }
@@ -122,6 +124,7 @@ pub async fn draft_ticket(
     let extras = Extras {
         generation: Some(generation),
         suggested_escalation,
+        seen: Some(seen),
     };
     drafts::file(store, &call, &input, extras).await
 }

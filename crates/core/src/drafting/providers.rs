@@ -230,11 +230,16 @@ pub async fn reorder(
 }
 
 /// The chain's providers as the engine calls them, keys read from the keyring; only `only` when
-/// given (`offline` gives none).
-pub async fn chain(pool: &SqlitePool, only: Option<&str>) -> Result<Vec<ProviderConfig>> {
+/// given (`offline` gives none). A provider whose key cannot be read (a locked keyring) is left
+/// out with the reason, second in the pair: the chain goes on without it.
+pub async fn chain(
+    pool: &SqlitePool,
+    only: Option<&str>,
+) -> Result<(Vec<ProviderConfig>, Vec<String>)> {
     if only.is_some_and(|o| o.eq_ignore_ascii_case(OFFLINE)) {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
+    let mut skipped = Vec::new();
     let rows = sqlx::query("SELECT * FROM providers ORDER BY position, name")
         .fetch_all(pool)
         .await?;
@@ -247,7 +252,15 @@ pub async fn chain(pool: &SqlitePool, only: Option<&str>) -> Result<Vec<Provider
         let kind: String = row.try_get("kind")?;
         let account: Option<String> = row.try_get("key_account")?;
         let key = match account {
-            Some(a) => secrets::blocking(move || secrets::secret(&a)).await?,
+            Some(a) => match secrets::blocking(move || secrets::secret(&a)).await {
+                Ok(key) => key,
+                Err(e) => {
+                    skipped.push(format!(
+                        "{kind} ({name}) skipped: its key cannot be read: {e}"
+                    ));
+                    continue;
+                }
+            },
             None => None,
         };
         let timeout_ms: i64 = row.try_get("timeout_ms")?;
@@ -264,18 +277,20 @@ pub async fn chain(pool: &SqlitePool, only: Option<&str>) -> Result<Vec<Provider
     }
     if let Some(o) = only
         && out.is_empty()
+        && skipped.is_empty()
     {
         return Err(not_configured(o));
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// Makes one tiny call to a provider; returns how long it took to answer.
 pub async fn test(pool: &SqlitePool, name: &str) -> Result<Duration> {
-    let cfg = chain(pool, Some(name))
-        .await?
-        .pop()
-        .ok_or_else(|| not_configured(name))?;
+    let (mut found, skipped) = chain(pool, Some(name)).await?;
+    let cfg = match found.pop() {
+        Some(cfg) => cfg,
+        None => return Err(Error::Unavailable(skipped.join("; "))),
+    };
     llm::ping(&super::engine().http, &cfg)
         .await
         .map_err(|e| Error::Unavailable(format!("{} ({name}): {e}", cfg.author())))

@@ -477,3 +477,62 @@ async fn the_context_holds_the_thread_the_named_invoice_and_matching_articles() 
         "the article about double charges matches the subject"
     );
 }
+
+/// Review finding: the customer chases ("any news?") after a refund reply was approved; the new
+/// draft repeats the promise and its approval raised the same refund a second time.
+#[tokio::test]
+async fn approving_a_repeated_refund_promise_does_not_ask_for_the_money_twice() {
+    let d = desk().await;
+    sqlx::raw_sql(
+        "INSERT INTO messages (id, ticket_id, author_kind, author_name, body, visibility, created_at) \
+         VALUES ('msg_b2', 'tkt_bob', 'customer', 'Bob Jones', 'Please refund invoice INV-3.', 'public', '2025-02-05T00:00:00.000Z'); \
+         UPDATE tickets SET subject = 'Refund' WHERE id = 'tkt_bob'; \
+         UPDATE invoices SET amount_paid = 1900, amount_remaining = 0, payment_status = 'SUCCEEDED', \
+           paid_at = '2025-02-02T10:00:00.000Z' WHERE id = 'inv_b1';",
+    )
+    .execute(d.store.pool())
+    .await
+    .unwrap();
+    let bob = TicketId::parse("tkt_bob").unwrap();
+    let first = drafting::draft_ticket(&d.store, &bob, Trigger::Automatic, None)
+        .await
+        .unwrap();
+    drafts::approve(&d.store, &agent(), &first.id, None)
+        .await
+        .unwrap();
+    countersign_core::demo::customer_message(&d.store, &bob, "Any news on my refund of INV-3?")
+        .await
+        .unwrap();
+    let second = drafting::draft_ticket(&d.store, &bob, Trigger::Automatic, None)
+        .await
+        .unwrap();
+    assert!(
+        second.suggested_escalation.is_some(),
+        "the chased reply repeats the promise"
+    );
+    drafts::approve(&d.store, &agent(), &second.id, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&d.store, "escalations").await,
+        1,
+        "the refund is raised once, whatever the number of replies promising it"
+    );
+}
+
+/// Review finding: the desk's own drafts (thousands at a first start) raised a desktop
+/// notification per poll; only drafts an assistant filed are announced.
+#[tokio::test]
+async fn the_desks_own_drafts_do_not_raise_notifications() {
+    let d = desk().await;
+    let mut watch = countersign_core::changes::ChangeWatch::open(&d.store)
+        .await
+        .unwrap();
+    drafting::sweep(&d.store, 10, Pace::Full).await.unwrap();
+    let change = watch.poll().await.unwrap().expect("the desk changed");
+    assert!(
+        change.drafts_arrived.is_empty(),
+        "{:?}",
+        change.drafts_arrived
+    );
+}

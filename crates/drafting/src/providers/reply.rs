@@ -131,6 +131,24 @@ fn escalation(e: WireEscalation, ctx: &Context) -> Result<SuggestedEscalation, P
     if reason.is_empty() {
         return Err(malformed("the escalation gives no reason".into()));
     }
+    // What the desk will accept when a person approves: a refund up to what was paid and not
+    // refunded, a credit note up to the total; a refund or credit the invoice cannot carry is
+    // not a proposal a person could approve.
+    let ceiling = match action {
+        ProposedAction::Refund => crate::context::refundable(invoice.amount_paid, invoice.refunded),
+        ProposedAction::CreditNote | ProposedAction::WaiveFee => Some(invoice.total),
+        _ => None,
+    };
+    if let Some(max) = ceiling
+        && amount.minor() > max.minor()
+    {
+        return Err(malformed(format!(
+            "the escalation asks for {} {currency}, more than invoice {} allows ({} {currency})",
+            amount.amount_string(),
+            invoice.number,
+            max.amount_string()
+        )));
+    }
     Ok(SuggestedEscalation {
         action,
         invoice_id: invoice.id.clone(),
@@ -232,6 +250,9 @@ mod tests {
         );
         assert!(malformed(&esc("inv_42", "\"49.901\"")).contains("amount"));
         assert!(malformed(&esc("inv_42", "\"-1.00\"")).contains("positive"));
+        // Invoice inv_42 was paid 49.90 and not refunded: a refund above that cannot be
+        // approved, so it is not a proposal (review finding: the approval used to fail).
+        assert!(malformed(&esc("inv_42", "\"49.91\"")).contains("more than invoice"));
         assert!(malformed("{\"reply\":\"x\",\"escalation\":{\"action\":\"teleport\",\"invoice_id\":\"inv_42\",\"amount\":\"1.00\",\"reason\":\"r\"}}").contains("teleport"));
         let cut = Answer {
             text: "{\"reply\":\"Hel".into(),

@@ -92,14 +92,21 @@ pub async fn approve(
         &serde_json::Value::Object(based_on),
     )
     .await?;
+    // The escalation the reply promises, unless the ticket already has the same one open or
+    // approved (the customer chased, and the new reply repeats the promise): raising it again
+    // would ask for the same money twice.
     let escalation = match &draft.suggested_escalation {
+        Some(s) if already_raised(&mut tx, &draft.ticket_id, s).await? => None,
         Some(s) => {
             let input = NewEscalation {
                 ticket_id: draft.ticket_id.clone(),
                 reason: s.reason.clone(),
                 proposed_action: s.proposed_action,
                 invoice: Some(InvoiceRef::Id(s.invoice_id.clone())),
-                amount: Some(s.amount.amount_string()),
+                amount: s
+                    .proposed_action
+                    .moves_money()
+                    .then(|| s.amount.amount_string()),
             };
             Some(escalations::raise_in(&mut tx, Proposer::Person(person), &input).await?)
         }
@@ -117,6 +124,25 @@ pub async fn approve(
     tx.commit().await?;
     tracing::info!(draft = %id, by = %person.name, edited = edited.is_some(), "draft approved");
     super::find(store.pool(), id).await
+}
+
+/// Whether the ticket has a pending or approved escalation with the same action on the same
+/// invoice.
+async fn already_raised(
+    tx: &mut crate::store::Tx,
+    ticket: &countersign_model::TicketId,
+    s: &countersign_model::workflow::SuggestedEscalation,
+) -> crate::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM escalations WHERE ticket_id = ? AND invoice_id = ? \
+         AND proposed_action = ? AND status IN ('pending', 'approved')",
+    )
+    .bind(ticket.as_str())
+    .bind(s.invoice_id.as_str())
+    .bind(s.proposed_action.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
 }
 
 /// A person rejects a draft with a reason.

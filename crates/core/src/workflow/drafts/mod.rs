@@ -12,7 +12,7 @@ mod propose;
 
 pub use decide::{approve, reject, rereview};
 pub(crate) use propose::file;
-pub use propose::{Extras, propose};
+pub use propose::{Extras, Seen, propose};
 
 use crate::records::{int, opt_text, parse, text};
 use crate::store::{parse_ts, parse_ts_opt};

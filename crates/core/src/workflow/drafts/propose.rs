@@ -113,6 +113,36 @@ fn check_draft(input: &NewDraft) -> Result<String> {
 pub struct Extras {
     pub generation: Option<Generation>,
     pub suggested_escalation: Option<SuggestedEscalation>,
+    /// What the drafter saw when it started (ticket version, newest customer message): a draft
+    /// that took a provider seconds is bound to that, not to what arrived meanwhile — if the
+    /// customer wrote in between, the draft is stale as soon as it is filed.
+    pub seen: Option<Seen>,
+}
+
+/// A ticket as the drafter read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub ticket_version: i64,
+    pub last_customer_message: Option<i64>,
+}
+
+impl Seen {
+    /// The ticket `id` as it is now.
+    pub async fn now(pool: &sqlx::SqlitePool, id: &str) -> Result<Seen> {
+        let mut conn = pool.acquire().await?;
+        let row = sqlx::query(
+            "SELECT version, (SELECT MAX(rowid) FROM messages WHERE ticket_id = t.id AND author_kind = 'customer') AS last \
+             FROM tickets t WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::not_found("ticket", id))?;
+        Ok(Seen {
+            ticket_version: row.try_get("version")?,
+            last_customer_message: row.try_get("last")?,
+        })
+    }
 }
 
 /// Files an assistant's draft reply as `pending_review`.
@@ -133,9 +163,13 @@ pub(crate) async fn file(
 ) -> Result<Draft> {
     let body = check_draft(input)?;
     let mut tx = store.write().await?;
-    let ticket = ticket_now(&mut tx, input.ticket_id.as_str())
+    let mut ticket = ticket_now(&mut tx, input.ticket_id.as_str())
         .await?
         .ok_or_else(|| Error::not_found("ticket", &input.ticket_id))?;
+    if let Some(seen) = extras.seen {
+        ticket.version = seen.ticket_version;
+        ticket.last_customer_message = seen.last_customer_message;
+    }
     if ticket.status == "closed" {
         return Err(Error::invalid(format!(
             "ticket {} is closed; reopen it before drafting a reply",

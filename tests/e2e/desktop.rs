@@ -12,7 +12,7 @@ mod window;
 use anyhow::{Context, Result, bail};
 use countersign_e2e::Desk;
 use fantoccini::Locator;
-use window::{ACTION_LIMIT, LIVE_LIMIT, Window, field, open_desk, propose};
+use window::{ACTION_LIMIT, LIVE_LIMIT, Window, field, open_desk, propose, quiet_ticket};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Result<()> {
@@ -375,29 +375,4 @@ async fn draft_with_ai_then_approve() -> Result<()> {
         "asking for a draft is audited like any proposal"
     );
     Ok(())
-}
-
-/// A ticket pending on the customer (the agent answered last), so no draft exists and none is made by itself, moved
-/// to the top of the inbox: a place where only what the test does can put a draft.
-async fn quiet_ticket(data_dir: &std::path::Path) -> Result<String> {
-    let store = open_desk(data_dir).await;
-    let ticket: String = sqlx::query_scalar(
-        "SELECT t.id FROM tickets t WHERE t.status = 'pending' \
-           AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id) \
-           AND (SELECT author_kind FROM messages m WHERE m.ticket_id = t.id AND m.visibility = 'public' \
-                ORDER BY m.rowid DESC LIMIT 1) = 'agent' \
-           AND EXISTS (SELECT 1 FROM invoices i WHERE i.customer_id = t.customer_id) \
-         ORDER BY t.id LIMIT 1",
-    )
-    .fetch_one(store.pool())
-    .await
-    .context("the demo has a ticket pending on the customer")?;
-    sqlx::query(
-        "UPDATE tickets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-    )
-    .bind(&ticket)
-    .execute(store.pool())
-    .await?;
-    store.close().await;
-    Ok(ticket)
 }

@@ -345,3 +345,28 @@ pub(super) async fn open_desk(data_dir: &Path) -> countersign_core::Store {
         .await
         .expect("open desk")
 }
+
+/// A ticket pending on the customer (the agent answered last), so no draft exists and none is made by itself, moved
+/// to the top of the inbox: a place where only what the test does can put a draft.
+pub(super) async fn quiet_ticket(data_dir: &std::path::Path) -> Result<String> {
+    let store = open_desk(data_dir).await;
+    let ticket: String = sqlx::query_scalar(
+        "SELECT t.id FROM tickets t WHERE t.status = 'pending' \
+           AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id) \
+           AND (SELECT author_kind FROM messages m WHERE m.ticket_id = t.id AND m.visibility = 'public' \
+                ORDER BY m.rowid DESC LIMIT 1) = 'agent' \
+           AND EXISTS (SELECT 1 FROM invoices i WHERE i.customer_id = t.customer_id) \
+         ORDER BY t.id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .context("the demo has a ticket pending on the customer")?;
+    sqlx::query(
+        "UPDATE tickets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+    )
+    .bind(&ticket)
+    .execute(store.pool())
+    .await?;
+    store.close().await;
+    Ok(ticket)
+}

@@ -4,6 +4,7 @@ mod audit_chain;
 mod bad_input;
 mod desk_views;
 mod drafting;
+mod drafting_refunds;
 mod drafts;
 mod escalations;
 mod inbox;

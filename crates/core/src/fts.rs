@@ -15,6 +15,15 @@ pub fn match_all_words(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// Each searchable word of `text` on its own: (the word as typed, its FTS5 prefix query). For
+/// searches in which every word must match somewhere, not all in the same column.
+pub fn each_word(text: &str) -> Vec<(String, String)> {
+    words(text)
+        .take(MAX_WORDS)
+        .map(|w| (w.to_owned(), quote(w)))
+        .collect()
+}
+
 /// Builds an FTS5 MATCH expression any of whose words may match (ranked by how well): the words
 /// of four letters or more, numbers left out. For "what is this text about" lookups.
 pub fn match_any_word(text: &str) -> Option<String> {
@@ -25,12 +34,23 @@ pub fn match_any_word(text: &str) -> Option<String> {
 }
 
 fn quoted_words(text: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    words(text)
+        .filter(|w| keep(w))
+        .take(MAX_WORDS)
+        .map(quote)
+        .collect()
+}
+
+/// The words of `text`, punctuation trimmed from their ends.
+fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c.is_whitespace())
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().any(char::is_alphanumeric) && keep(w))
-        .take(MAX_WORDS)
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+}
+
+/// A word as an FTS5 prefix query, its quotes doubled: always text, never syntax.
+fn quote(w: &str) -> String {
+    format!("\"{}\"*", w.replace('"', "\"\""))
 }
 
 #[cfg(test)]

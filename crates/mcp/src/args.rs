@@ -170,7 +170,8 @@ pub struct ListTicketsArgs {
     /// Only tickets with a draft waiting for a person's review.
     #[serde(default)]
     pub needs_review: bool,
-    /// Words to find in the subject or any message.
+    /// Words to find; each must match the subject, a message, the customer's name, e-mail or
+    /// company, or the start of one of the customer's invoice numbers.
     #[serde(default)]
     pub query: Option<String>,
     /// The `next_cursor` of the previous page.

@@ -110,7 +110,8 @@ pub async fn verify(pool: &SqlitePool) -> Result<Verification> {
 /// The newest `limit` rows, newest first, optionally only those whose action or actor contains `filter`.
 pub async fn tail(pool: &SqlitePool, limit: i64, filter: Option<&str>) -> Result<Vec<AuditEntry>> {
     let limit = limit.clamp(1, 1000);
-    // The filter is text to find, not a pattern: `_` in `approve_draft` is an underscore.
+    // The filter is text to find, not a pattern: `_` in `approve_draft` is an underscore. It
+    // is looked for in the arguments too: a decision's ticket id is there, not in the subject.
     let pattern = filter.map(|f| {
         format!(
             "%{}%",
@@ -122,7 +123,7 @@ pub async fn tail(pool: &SqlitePool, limit: i64, filter: Option<&str>) -> Result
     sqlx::query(
         "SELECT seq, at, actor_kind, actor, token_id, action, subject, arguments, outcome, duration_us, hash \
          FROM audit_log WHERE (?1 IS NULL OR action LIKE ?1 ESCAPE '\\' OR actor LIKE ?1 ESCAPE '\\' \
-         OR subject LIKE ?1 ESCAPE '\\') ORDER BY seq DESC LIMIT ?2",
+         OR subject LIKE ?1 ESCAPE '\\' OR arguments LIKE ?1 ESCAPE '\\') ORDER BY seq DESC LIMIT ?2",
     )
     .bind(pattern)
     .bind(limit)

@@ -103,17 +103,42 @@ pub async fn list(
                 fts::MAX_QUERY_LEN
             )));
         }
-        let expr = fts::match_all_words(text)
-            .ok_or_else(|| Error::invalid("query has no searchable word"))?;
-        // Bounded: a common word cannot make the inbox scan every message of the desk.
-        q.push(" AND (t.rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
-            .push_bind(expr.clone())
-            .push(
-                " LIMIT 5000) OR t.id IN (SELECT ticket_id FROM messages WHERE rowid IN \
-                   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ",
-            )
-            .push_bind(expr)
-            .push(" LIMIT 5000)))");
+        let words = fts::each_word(text);
+        if words.is_empty() {
+            return Err(Error::invalid("query has no searchable word"));
+        }
+        // Every word must match somewhere: the subject, a message, the customer's name, e-mail
+        // or company, or the start of one of the customer's invoice numbers. Each lookup is
+        // bounded, so a common word cannot make the inbox scan the whole desk.
+        for (word, expr) in words {
+            q.push(" AND (t.rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
+                .push_bind(expr.clone())
+                .push(
+                    " LIMIT 5000) OR t.id IN (SELECT ticket_id FROM messages WHERE rowid IN \
+                       (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ",
+                )
+                .push_bind(expr.clone())
+                .push(
+                    " LIMIT 5000)) OR t.customer_id IN (SELECT id FROM customers WHERE rowid IN \
+                       (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ",
+                )
+                .push_bind(expr)
+                .push(" LIMIT 5000))");
+            if word.chars().any(|c| c.is_ascii_digit()) {
+                // Invoice numbers are upper case (`INV-2026-000123`); a prefix range keeps
+                // to the unique index.
+                let prefix = word.to_uppercase();
+                q.push(
+                    " OR t.customer_id IN (SELECT customer_id FROM invoices \
+                       WHERE invoice_number >= ",
+                )
+                .push_bind(prefix.clone())
+                .push(" AND invoice_number < ")
+                .push_bind(format!("{prefix}\u{10FFFF}"))
+                .push(" LIMIT 5000)");
+            }
+            q.push(")");
+        }
     }
     if let Some(cursor) = cursor {
         let (at, id) = decode_cursor(cursor)?;

@@ -161,7 +161,20 @@ async fn tail_finds_text_with_underscores_as_written() {
         2,
         "`_` is an underscore, not a wildcard: {found:?}"
     );
-    for none in ["addXinternalXnote", "add%note", "addinternalnote"] {
+    let by_ticket = audit::tail(d.store.pool(), 100, Some("tkt_anna"))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_ticket.len(),
+        2,
+        "a ticket id finds the decisions on it, though the subject is the note's id"
+    );
+    for none in [
+        "addXinternalXnote",
+        "add%note",
+        "addinternalnote",
+        "tktXanna",
+    ] {
         let found = audit::tail(d.store.pool(), 100, Some(none)).await.unwrap();
         assert!(found.is_empty(), "{none:?} matched {found:?}");
     }

@@ -129,3 +129,144 @@ async fn paging_through_ten_thousand_tickets_visits_each_once_in_order() {
         "Mine pages through all the person's tickets"
     );
 }
+
+/// The inbox ids found for `text`.
+async fn search(d: &TestDesk, text: &str) -> HashSet<String> {
+    let q = InboxQuery {
+        text: Some(text.into()),
+        limit: 100,
+        ..InboxQuery::default()
+    };
+    let (rows, _) = walk(d, &q).await;
+    rows.into_iter().map(|(_, id)| id).collect()
+}
+
+/// The tickets of the customers `sql` picks (one customer id per row).
+async fn tickets_of(d: &TestDesk, sql: &'static str, bind: &str) -> HashSet<String> {
+    let customers: Vec<String> = sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_all(d.store.pool())
+        .await
+        .expect("customers");
+    let mut out = HashSet::new();
+    for c in customers {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM tickets WHERE customer_id = ?")
+            .bind(&c)
+            .fetch_all(d.store.pool())
+            .await
+            .expect("tickets");
+        out.extend(ids);
+    }
+    out
+}
+
+/// Issue 15: "Edwards" and "Ibáñez" found nothing, and only the subject and messages were
+/// searched. A customer's name (with or without its accents), e-mail, and invoice number find
+/// their tickets; words from different places narrow the search together.
+#[tokio::test]
+async fn the_inbox_finds_tickets_by_customer_name_email_invoice_number_and_text() {
+    let d = empty_desk().await;
+    let mut cfg = DemoConfig::small(chrono::Utc::now().date_naive());
+    (cfg.customers, cfg.invoices, cfg.tickets) = (300, 900, 600);
+    demo::seed(&d.store, &cfg, &mut |_, _, _| {})
+        .await
+        .expect("seed");
+    let pool = d.store.pool();
+
+    // A customer with tickets whose surname carries an accent.
+    let (customer, name, email): (String, String, String) = sqlx::query_as(
+        "SELECT c.id, c.name, c.email FROM customers c WHERE EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = c.id) \
+         AND (c.name LIKE '%á%' OR c.name LIKE '%é%' OR c.name LIKE '%ñ%' OR c.name LIKE '%ü%' OR c.name LIKE '%ö%') \
+         ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("the demo has customers with accented names and tickets");
+    let surname = name.rsplit(' ').next().unwrap().to_owned();
+    let same_surname = tickets_of(
+        &d,
+        "SELECT id FROM customers WHERE name LIKE '%' || ?",
+        &surname,
+    )
+    .await;
+    let found = search(&d, &surname).await;
+    assert!(
+        !found.is_empty() && found.is_superset(&same_surname),
+        "{surname:?}: every ticket of every customer so named is found ({} of {})",
+        found.intersection(&same_surname).count(),
+        same_surname.len()
+    );
+    let plain: String = surname
+        .chars()
+        .map(|c| match c {
+            'á' => 'a',
+            'é' => 'e',
+            'í' => 'i',
+            'ó' => 'o',
+            'ú' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ö' => 'o',
+            other => other,
+        })
+        .collect();
+    assert_ne!(plain, surname);
+    assert_eq!(
+        search(&d, &plain).await,
+        found,
+        "{plain:?} typed without accents finds the same tickets as {surname:?}"
+    );
+    let lower = surname.to_lowercase();
+    let prefix: String = lower.chars().take(lower.chars().count() - 1).collect();
+    assert!(
+        search(&d, &prefix).await.is_superset(&same_surname),
+        "a prefix, in lower case, finds them as it is typed"
+    );
+
+    let theirs = tickets_of(&d, "SELECT ?", &customer).await;
+    assert_eq!(
+        search(&d, &email).await,
+        theirs,
+        "the e-mail address finds exactly that customer's tickets"
+    );
+
+    let number: String =
+        sqlx::query_scalar("SELECT invoice_number FROM invoices WHERE customer_id = ? LIMIT 1")
+            .bind(&customer)
+            .fetch_one(pool)
+            .await
+            .expect("the customer has an invoice");
+    assert_eq!(
+        search(&d, &number).await,
+        theirs,
+        "{number}: an invoice number finds its customer's tickets"
+    );
+    assert_eq!(
+        search(&d, &number.to_lowercase()).await,
+        theirs,
+        "typed in lower case too"
+    );
+
+    // A name and a word of a subject together: only that customer's tickets about it.
+    let subject: String =
+        sqlx::query_scalar("SELECT subject FROM tickets WHERE customer_id = ? LIMIT 1")
+            .bind(&customer)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let word = subject
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .unwrap()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_owned();
+    let both = search(&d, &format!("{surname} {word}")).await;
+    assert!(!both.is_empty(), "{surname} {word}");
+    assert!(
+        both.is_subset(&found) && both.is_subset(&search(&d, &word).await),
+        "every word must match somewhere"
+    );
+    assert!(
+        search(&d, "zzqxv").await.is_empty(),
+        "a word found nowhere finds nothing"
+    );
+}

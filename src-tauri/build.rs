@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "activity",
     "settings_view",
     "change_setting",
+    "test_mcp",
     "create_token",
     "revoke_token",
 ];

@@ -213,9 +213,12 @@ pub async fn activity(desk: State<'_, Desk>, filter: Option<String>) -> Reply<Ac
 
 #[tauri::command]
 pub async fn settings_view(desk: State<'_, Desk>) -> Reply<SettingsView> {
-    desk_settings::view(&desk.store, &desk.profile, desk.mcp.status().await)
+    let mut v = desk_settings::view(&desk.store, &desk.profile, desk.mcp.status().await)
         .await
-        .map_err(ipc)
+        .map_err(ipc)?;
+    v.connect = countersign_core::client_config::stdio_snippets(&desk.launch);
+    v.system_languages = crate::system_languages();
+    Ok(v)
 }
 
 /// Changes one setting; the MCP endpoint restarts when its own settings changed.
@@ -228,6 +231,27 @@ pub async fn change_setting(desk: State<'_, Desk>, req: ChangeSetting) -> Reply<
         desk.mcp.restart().await;
     }
     settings_view(desk).await
+}
+
+/// "Test the connection": whether the MCP endpoint answers as an assistant would reach it;
+/// how long it took, in milliseconds.
+#[tauri::command]
+pub async fn test_mcp(desk: State<'_, Desk>) -> Reply<u64> {
+    let status = desk.mcp.status().await;
+    let unavailable = |message: String| IpcError {
+        code: countersign_model::ErrorCode::Unavailable,
+        message,
+    };
+    if status.url.is_none() {
+        return Err(unavailable(status.error.unwrap_or_else(|| {
+            "the MCP endpoint is off; turn it on first".into()
+        })));
+    }
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], status.port));
+    let took = countersign_mcp::probe::probe(addr, std::time::Duration::from_secs(5))
+        .await
+        .map_err(unavailable)?;
+    Ok(u64::try_from(took.as_millis()).unwrap_or(u64::MAX))
 }
 
 #[tauri::command]

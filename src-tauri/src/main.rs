@@ -15,6 +15,7 @@ mod mcp_endpoint;
 
 use clap::Parser;
 use countersign_core::Store;
+use countersign_core::client_config::StdioLaunch;
 use countersign_core::first_run::{self, Opened};
 use countersign_core::profile::{DEMO_PROFILE, DataDir};
 use mcp_endpoint::McpEndpoint;
@@ -46,6 +47,49 @@ pub struct Desk {
     pub store: Store,
     pub profile: String,
     pub mcp: McpEndpoint,
+    /// How an assistant starts this desk's stdio MCP server (shown in Settings).
+    pub launch: StdioLaunch,
+}
+
+/// The session's preferred languages, most preferred first, as GLib reads them (`LANGUAGE`,
+/// a colon-separated list, then `LC_ALL`, `LC_MESSAGES`, `LANG`). Read here rather than left to
+/// the webview: WebKit takes the language from the C library's locale, which stays `C` (English)
+/// when the session's locale is not generated on the machine.
+pub fn system_languages() -> Vec<String> {
+    languages_from(|k| std::env::var(k).ok())
+}
+
+fn languages_from(var: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut out: Vec<String> = var("LANGUAGE")
+        .map(|l| l.split(':').map(str::to_owned).collect())
+        .unwrap_or_default();
+    out.extend(
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(&var),
+    );
+    out.retain(|l| !l.is_empty() && l != "C" && l != "POSIX" && !l.starts_with("C."));
+    out
+}
+
+/// `countersign mcp` on this profile: the `countersign` beside this executable (both are in
+/// `/usr/bin` from the package, in `target/<profile>` from a build), else the one on `PATH`.
+fn stdio_launch(data_dir: &DataDir, profile: &str) -> StdioLaunch {
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::canonicalize(exe).ok())
+        .and_then(|exe| Some(exe.parent()?.join("countersign")))
+        .filter(|p| p.is_file());
+    StdioLaunch {
+        command: beside.map_or_else(|| "countersign".into(), |p| p.display().to_string()),
+        args: vec![
+            "mcp".into(),
+            "--profile".into(),
+            profile.into(),
+            "--data-dir".into(),
+            data_dir.root().display().to_string(),
+        ],
+    }
 }
 
 fn main() {
@@ -80,6 +124,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     ));
     let desk = Desk {
         store: store.clone(),
+        launch: stdio_launch(&data_dir, &args.profile),
         profile: args.profile,
         mcp,
     };
@@ -115,9 +160,35 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::activity,
             commands::settings_view,
             commands::change_setting,
+            commands::test_mcp,
             commands::create_token,
             commands::revoke_token,
         ])
         .run(tauri::generate_context!())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_session_languages_are_read_as_glib_reads_them_and_c_is_no_language() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(
+            super::languages_from(env(&[("LANGUAGE", "fr_CA:fr"), ("LANG", "es_ES.UTF-8")])),
+            ["fr_CA", "fr", "es_ES.UTF-8"]
+        );
+        assert_eq!(
+            super::languages_from(env(&[("LC_ALL", "C.UTF-8"), ("LANG", "de_DE.UTF-8")])),
+            ["de_DE.UTF-8"]
+        );
+        assert!(super::languages_from(env(&[("LANG", "C")])).is_empty());
+        assert!(super::languages_from(env(&[])).is_empty());
+    }
 }

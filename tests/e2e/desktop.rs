@@ -5,6 +5,7 @@
 //!
 //! Every test has its own X display and its own driver ports, so they may run in parallel.
 
+mod languages;
 mod settings;
 mod syncing;
 mod window;
@@ -169,7 +170,7 @@ async fn a_refund_above_the_cap_is_refused_for_an_agent_and_approved_by_a_superv
     w.wait_text("#toast", "forbidden", ACTION_LIMIT)
         .await
         .context("the core refuses an agent's approval above the cap")?;
-    w.wait_text(&format!("#escq-{esc} .esc-status"), "pending", ACTION_LIMIT)
+    w.wait_text(&format!("#escq-{esc} .esc-status"), "Pending", ACTION_LIMIT)
         .await?;
     w.screenshot("desktop-escalation-refused").await?;
     w.close().await?;
@@ -177,7 +178,7 @@ async fn a_refund_above_the_cap_is_refused_for_an_agent_and_approved_by_a_superv
     set("person.name", "Sam Okafor")?;
     set("person.role", "supervisor")?;
     let w = Window::open(desk.data_dir()).await?;
-    w.wait_text("#statusbar", "supervisor", ACTION_LIMIT)
+    w.wait_text("#statusbar", "Supervisor", ACTION_LIMIT)
         .await?;
     w.click("#nav-escalations").await?;
     w.type_into(
@@ -190,7 +191,7 @@ async fn a_refund_above_the_cap_is_refused_for_an_agent_and_approved_by_a_superv
     w.click(".chip:last-child").await?; // "All": decided ones too
     w.wait_text(
         &format!("#escq-{esc} .esc-status"),
-        "approved",
+        "Approved",
         ACTION_LIMIT,
     )
     .await?;

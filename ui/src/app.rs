@@ -1,7 +1,8 @@
 //! The window: navigation, the shared UI state, live refresh and the keyboard.
 
+use crate::i18n::{self, Locale};
 use crate::ipc;
-use countersign_model::ipc::{DESK_CHANGED_EVENT, DeskChanged};
+use countersign_model::ipc::{DESK_CHANGED_EVENT, DeskChanged, SettingsView};
 use countersign_model::{DraftId, TicketId};
 use leptos::ev;
 use leptos::prelude::*;
@@ -61,17 +62,61 @@ pub struct Ui {
     pub help: RwSignal<bool>,
     /// A transient message: (is_error, text).
     pub toast: RwSignal<Option<(bool, String)>>,
+    /// The language the window reads in; the views rebuild when it changes.
+    pub locale: RwSignal<Locale>,
+    /// The profile has no platform: its records were never synced from anywhere (the status
+    /// bar learns it).
+    pub local_only: RwSignal<bool>,
+    /// The first-start welcome, until read: `Some(connected)` (a desk on a platform is not a
+    /// demo).
+    pub welcome: RwSignal<Option<bool>>,
+    /// The desktop's preferred languages, as the shell read them from the session.
+    pub system_languages: StoredValue<Vec<String>>,
 }
 
 impl Ui {
+    /// The first of the desktop's preferred languages we speak (the session's, then the
+    /// webview's), English otherwise.
+    pub fn system_locale(&self) -> Locale {
+        let mut tags = self.system_languages.get_value();
+        tags.extend(browser_languages());
+        Locale::first_spoken(tags.iter().map(String::as_str))
+    }
+
     /// After the person's own action: everything on screen reloads.
     pub fn refresh(&self) {
         self.generation.update(|g| *g += 1);
         self.settings_generation.update(|g| *g += 1);
     }
 
+    /// Shows `text` for a moment (an error longer), or until clicked.
     pub fn say(&self, error: bool, text: impl Into<String>) {
-        self.toast.set(Some((error, text.into())));
+        let text = text.into();
+        self.toast.set(Some((error, text.clone())));
+        let toast = self.toast;
+        let shown = if error { 8 } else { 4 };
+        set_timeout(
+            move || {
+                // Only this message goes: a newer one stays its own time.
+                if toast
+                    .get_untracked()
+                    .is_some_and(|(e, t)| e == error && t == text)
+                {
+                    toast.set(None);
+                }
+            },
+            std::time::Duration::from_secs(shown),
+        );
+    }
+
+    /// Reads the window in `choice` (`system`, `en`, `es`, `fr` or `de`).
+    pub fn use_language(&self, choice: &str) {
+        let l = Locale::parse(choice).unwrap_or_else(|| self.system_locale());
+        if l != self.locale.get_untracked() {
+            // At once, for what is said right after (the views rebuild a moment later).
+            i18n::set_locale(l);
+            self.locale.set(l);
+        }
     }
 
     /// A card on screen takes the keys for `what` until it goes; returns its stamp.
@@ -124,8 +169,22 @@ pub fn App() -> impl IntoView {
         shortcut: RwSignal::new(None),
         help: RwSignal::new(false),
         toast: RwSignal::new(None),
+        locale: RwSignal::new(browser_locale()),
+        local_only: RwSignal::new(false),
+        welcome: RwSignal::new(None),
+        system_languages: StoredValue::new(Vec::new()),
     };
     provide_context(ui);
+    // The person's choice of language, if any, over the system's.
+    leptos::task::spawn_local(async move {
+        if let Ok(v) = ipc::call::<_, SettingsView>("settings_view", &serde_json::json!({})).await {
+            ui.system_languages.set_value(v.system_languages.clone());
+            ui.use_language(&v.language);
+            if !v.welcomed {
+                ui.welcome.set(Some(v.platform_owned));
+            }
+        }
+    });
     // The desk changed by itself (a draft filed, a sync): the live views reload, not the forms —
     // and not while the person types: a reload rebuilds the field they type in, and the keys
     // that follow would land on the page as shortcuts (`a` approves).
@@ -150,7 +209,21 @@ pub fn App() -> impl IntoView {
     });
     let _keys = window_event_listener(ev::keydown, move |e| on_key(ui, &e));
 
-    let nav = move |page: Page, id: &'static str, label: &'static str| {
+    move || {
+        let l = ui.locale.get();
+        i18n::set_locale(l);
+        document()
+            .document_element()
+            .map(|html| html.set_attribute("lang", l.tag()));
+        view! { <Shell/> }
+    }
+}
+
+/// The window's frame, built again when the language changes.
+#[component]
+fn Shell() -> impl IntoView {
+    let ui = use_ui();
+    let nav = move |page: Page, id: &'static str, label: String| {
         view! {
             <button id=id class="nav" class:active=move || ui.page.get() == page
                 on:click=move |_| ui.page.set(page)>{label}</button>
@@ -160,12 +233,12 @@ pub fn App() -> impl IntoView {
         <div class="shell">
             <nav class="sidebar">
                 <div class="brand"><span class="mark">"✓"</span>" Countersign"</div>
-                {nav(Page::Inbox, "nav-inbox", "Inbox")}
-                {nav(Page::Escalations, "nav-escalations", "Escalations")}
-                {nav(Page::Activity, "nav-activity", "Activity")}
-                {nav(Page::Settings, "nav-settings", "Settings")}
+                {nav(Page::Inbox, "nav-inbox", tr!("nav-inbox"))}
+                {nav(Page::Escalations, "nav-escalations", tr!("nav-escalations"))}
+                {nav(Page::Activity, "nav-activity", tr!("nav-activity"))}
+                {nav(Page::Settings, "nav-settings", tr!("nav-settings"))}
                 <div class="grow"></div>
-                <button class="nav subtle" on:click=move |_| ui.help.update(|h| *h = !*h)>"Shortcuts  ?"</button>
+                <button class="nav subtle" on:click=move |_| ui.help.update(|h| *h = !*h)>{tr!("nav-shortcuts")}"  ?"</button>
             </nav>
             <main class="main">
                 {move || match ui.page.get() {
@@ -182,13 +255,25 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The first of the webview's preferred languages we speak, English otherwise: what the window
+/// shows until the shell says what the desktop's are.
+fn browser_locale() -> Locale {
+    Locale::first_spoken(browser_languages().iter().map(String::as_str))
+}
+
+fn browser_languages() -> Vec<String> {
+    let languages = window().navigator().languages();
+    languages.iter().filter_map(|v| v.as_string()).collect()
+}
+
 #[component]
 fn Toast() -> impl IntoView {
     let ui = use_ui();
     move || {
         ui.toast.get().map(|(error, text)| {
             view! {
-                <div id="toast" class="toast" class:error=error on:click=move |_| ui.toast.set(None)>{text}</div>
+                <div id="toast" class="toast" class:error=error title=tr!("toast-close")
+                    on:click=move |_| ui.toast.set(None)>{text}</div>
             }
         })
     }
@@ -198,21 +283,21 @@ fn Toast() -> impl IntoView {
 fn Help() -> impl IntoView {
     let ui = use_ui();
     let keys = [
-        ("j / k", "next / previous ticket"),
-        ("Enter", "open the selected ticket"),
-        ("a", "approve the draft and send"),
-        ("e", "edit the draft, then approve"),
-        ("r", "reject the draft (with a reason)"),
-        ("x", "escalate the ticket"),
-        ("d", "draft a reply with AI (ticket without a draft)"),
-        ("/", "search the inbox"),
-        ("Esc", "close the ticket or this help"),
-        ("?", "show or hide these shortcuts"),
+        ("j / k", tr!("key-next-previous")),
+        ("Enter", tr!("key-open")),
+        ("a", tr!("key-approve")),
+        ("e", tr!("key-edit")),
+        ("r", tr!("key-reject")),
+        ("x", tr!("key-escalate")),
+        ("d", tr!("key-draft-with-ai")),
+        ("/", tr!("key-search")),
+        ("Esc", tr!("key-escape")),
+        ("?", tr!("key-help")),
     ];
     view! {
         <div class="overlay" on:click=move |_| ui.help.set(false)>
             <div class="dialog" id="help">
-                <h2>"Keyboard shortcuts"</h2>
+                <h2>{tr!("shortcuts-title")}</h2>
                 <dl class="keys">
                     {keys.into_iter().map(|(k, what)| view! { <dt><kbd>{k}</kbd></dt><dd>{what}</dd> }).collect_view()}
                 </dl>
@@ -254,6 +339,16 @@ fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
         let i = ui.selected.get_untracked() as isize + d;
         ui.selected
             .set(i.clamp(0, rows.len() as isize - 1) as usize);
+        // Once the row shows the highlight, keep it on screen.
+        request_animation_frame(|| {
+            if let Some(row) = document()
+                .query_selector("#inbox-rows .row.selected")
+                .ok()
+                .flatten()
+            {
+                scroll_nearest(&row);
+            }
+        });
     };
     match e.key().as_str() {
         "j" => move_by(1),
@@ -284,28 +379,50 @@ fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
     e.prevent_default();
 }
 
+/// An `input` handler that calls `f` with the field's text once the person pauses typing: a
+/// search runs as they type, not on every keystroke.
+pub fn on_pause(f: impl Fn(String) + Copy + 'static) -> impl Fn(web_sys::Event) + 'static {
+    let keystrokes = StoredValue::new(0u64);
+    move |e| {
+        let typed = event_target_value(&e);
+        let n = keystrokes.get_value() + 1;
+        keystrokes.set_value(n);
+        set_timeout(
+            move || {
+                if keystrokes.get_value() == n {
+                    f(typed);
+                }
+            },
+            std::time::Duration::from_millis(200),
+        );
+    }
+}
+
+/// Scrolls the least needed to show `el` (`scrollIntoView({block: "nearest"})`).
+fn scroll_nearest(el: &web_sys::Element) {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+    if let Ok(f) = js_sys::Reflect::get(el, &"scrollIntoView".into()) {
+        let _ = f.unchecked_into::<js_sys::Function>().call1(el, &options);
+    }
+}
+
 /// A shortcut for what is on screen now, or for nothing (said, and forgotten).
 fn on_shortcut(ui: Ui, shortcut: Shortcut) {
     let on_screen = ui.on_screen.get_untracked();
     let fits = match (&on_screen, shortcut) {
-        (Some((_, OnScreen::NoDraft(_))), Shortcut::DraftWithAi) => true,
+        (Some((_, OnScreen::NoDraft(_))), Shortcut::DraftWithAi | Shortcut::Escalate) => true,
         (Some((_, OnScreen::Draft(_))), Shortcut::DraftWithAi) => {
-            ui.say(false, "This ticket already has a draft waiting");
+            ui.say(false, tr!("shortcut-draft-exists"));
             false
         }
         (Some((_, OnScreen::Draft(_))), _) => true,
         (_, Shortcut::DraftWithAi) => {
-            ui.say(
-                false,
-                "Open a ticket without a draft to draft a reply with d",
-            );
+            ui.say(false, tr!("shortcut-no-ticket-for-d"));
             false
         }
         _ => {
-            ui.say(
-                false,
-                "No draft on screen: open a ticket with a draft to use a, e, r or x",
-            );
+            ui.say(false, tr!("shortcut-no-draft"));
             false
         }
     };

@@ -2,8 +2,9 @@
 //! the agent refund cap); agents see where their escalations stand.
 
 use crate::app::use_ui;
-use crate::format;
+use crate::intl;
 use crate::ipc::{self, UiError};
+use crate::labels;
 use crate::ticket::act;
 use countersign_model::ipc::{DecideEscalation, EscalationQuery, EscalationRow};
 use countersign_model::workflow::{Decision, EscalationStatus};
@@ -21,7 +22,7 @@ pub fn EscalationsPage() -> impl IntoView {
         ui.generation.track();
         async move { ipc::call::<_, Vec<EscalationRow>>("escalations", &json!({ "req": req })).await }
     });
-    let tab = move |s: Option<EscalationStatus>, label: &'static str| {
+    let tab = move |s: Option<EscalationStatus>, label: String| {
         view! {
             <button class="chip" class:on=move || status.get() == s on:click=move |_| status.set(s)>{label}</button>
         }
@@ -29,22 +30,22 @@ pub fn EscalationsPage() -> impl IntoView {
     view! {
         <section class="page" id="escalations-page">
             <header class="page-head">
-                <h1>"Escalations"</h1>
+                <h1>{tr!("nav-escalations")}</h1>
                 <div class="chips">
-                    {tab(Some(EscalationStatus::Pending), "Pending")}
-                    {tab(Some(EscalationStatus::Approved), "Approved")}
-                    {tab(Some(EscalationStatus::Denied), "Denied")}
-                    {tab(None, "All")}
+                    {tab(Some(EscalationStatus::Pending), labels::escalation_status(EscalationStatus::Pending))}
+                    {tab(Some(EscalationStatus::Approved), labels::escalation_status(EscalationStatus::Approved))}
+                    {tab(Some(EscalationStatus::Denied), labels::escalation_status(EscalationStatus::Denied))}
+                    {tab(None, tr!("inbox-all"))}
                 </div>
             </header>
-            <Transition fallback=|| view! { <p class="muted pad">"Loading escalations…"</p> }>
+            <Transition fallback=|| view! { <p class="muted pad">{tr!("escalations-loading")}</p> }>
                 <ErrorBoundary fallback=|errors| view! {
                     <p class="error pad">{move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join("; ")}</p>
                 }>
                     {move || Suspend::new(async move {
                         let rows = rows.await?;
                         Ok::<_, UiError>(if rows.is_empty() {
-                            view! { <p class="empty pad">"Nothing here."</p> }.into_any()
+                            view! { <p class="empty pad">{tr!("nothing-here")}</p> }.into_any()
                         } else {
                             view! { <div class="esc-list">{rows.into_iter().map(|r| view! { <EscalationCard row=r/> }).collect_view()}</div> }.into_any()
                         })
@@ -69,9 +70,9 @@ fn EscalationCard(row: EscalationRow) -> impl IntoView {
                 note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
             };
             let done = if decision == Decision::Approve {
-                "Escalation approved"
+                tr!("escalation-approved")
             } else {
-                "Escalation denied"
+                tr!("escalation-denied")
             };
             act(ui, "decide_escalation", json!({ "req": req }), done, || ());
         }
@@ -81,24 +82,27 @@ fn EscalationCard(row: EscalationRow) -> impl IntoView {
     view! {
         <div class=format!("card esc-card esc-{}", e.status) id=format!("escq-{}", e.id)>
             <div class="esc-top">
-                <strong>{e.proposed_action.as_str()}</strong>
-                {e.amount.map(|a| view! { <span class="amount">{format::money(&a)}</span> })}
-                {row.invoice_number.clone().map(|n| view! { <span class="muted">"invoice "{n}</span> })}
-                <span class=format!("esc-status {}", e.status)>{e.status.as_str()}</span>
+                <strong>{labels::proposed_action(e.proposed_action)}</strong>
+                {e.amount.map(|a| view! { <span class="amount">{intl::money(&a)}</span> })}
+                {row.invoice_number.clone().map(|n| view! { <span class="muted">{tr!("invoice-ref", number = n)}</span> })}
+                <span class=format!("esc-status {}", e.status)>{labels::escalation_status(e.status)}</span>
             </div>
             <a href="#" class="subject" on:click=move |ev| {
                 ev.prevent_default();
                 ui.page.set(crate::app::Page::Inbox);
                 ui.open.set(Some(ticket.clone()));
             }>{row.ticket_subject.clone()}" — "{row.customer_name.clone()}</a>
+            {(row.others_pending_on_invoice > 0 && e.status == EscalationStatus::Pending).then(|| view! {
+                <div class="stale-why small esc-also-pending">{tr!("esc-also-pending", count = row.others_pending_on_invoice)}</div>
+            })}
             <div class="small">{e.reason.clone()}</div>
-            <div class="muted small">"raised by "{e.raised_by.clone()}" · "{format::ago(e.created_at, ipc::now())}</div>
-            {e.decided_by.clone().map(|by| view! { <div class="small">"decided by "{by}{e.decision_note.clone().map(|n| format!(": {n}"))}</div> })}
+            <div class="muted small" title=intl::date_time(e.created_at)>{tr!("raised-by", who = e.raised_by.clone(), ago = intl::ago(e.created_at, ipc::now()))}</div>
+            {e.decided_by.clone().map(|by| view! { <div class="small">{tr!("decided-by-person", who = by)}{e.decision_note.clone().map(|n| format!(": {n}"))}</div> })}
             {(e.status == EscalationStatus::Pending).then(|| view! {
                 <div class="actions">
-                    <input class="esc-note" placeholder="Note (required to deny)" on:input=move |ev| note.set(event_target_value(&ev))/>
-                    <button class="primary esc-approve" on:click=move |_| approve(Decision::Approve)>"Approve"</button>
-                    <button class="danger esc-deny" on:click=move |_| decide(Decision::Deny)>"Deny"</button>
+                    <input class="esc-note" placeholder=tr!("esc-note-placeholder") on:input=move |ev| note.set(event_target_value(&ev))/>
+                    <button class="primary esc-approve" on:click=move |_| approve(Decision::Approve)>{tr!("esc-approve")}</button>
+                    <button class="danger esc-deny" on:click=move |_| decide(Decision::Deny)>{tr!("esc-deny")}</button>
                 </div>
             })}
         </div>

@@ -1,10 +1,11 @@
 //! The inbox: filters, full-text search and a cursor-paged list (a page of 50 rows at a time,
 //! so 10 000 tickets cost the same as 50), with the open ticket beside it.
 
-use crate::app::use_ui;
+use crate::app::{on_pause, use_ui};
 use crate::format;
 use crate::ipc::{self, UiError};
-use countersign_model::ipc::{InboxQuery, InboxScope};
+use crate::labels;
+use countersign_model::ipc::{ChangeSetting, InboxQuery, InboxScope};
 use countersign_model::records::{Page, TicketRow, TicketStatus};
 use leptos::prelude::*;
 use serde_json::json;
@@ -29,7 +30,8 @@ pub fn InboxPage() -> impl IntoView {
         let req = InboxQuery {
             scope: scope.get(),
             status: status.get(),
-            text: Some(text.get()).filter(|t| !t.trim().is_empty()),
+            // From two letters on: one letter would match most of the desk.
+            text: Some(text.get()).filter(|t| t.trim().chars().count() >= 2),
             needs_review: review.get(),
             cursor: cursors.with(|c| c.last().cloned().flatten()),
             limit: PAGE_SIZE,
@@ -38,7 +40,7 @@ pub fn InboxPage() -> impl IntoView {
         async move { ipc::call::<_, Page<TicketRow>>("inbox", &json!({ "req": req })).await }
     });
 
-    let chip = move |s: InboxScope, label: &'static str| {
+    let chip = move |s: InboxScope, label: String| {
         view! {
             <button class="chip" id=format!("scope-{s}") class:on=move || scope.get() == s
                 on:click=move |_| { scope.set(s); reset(); }>{label}</button>
@@ -48,40 +50,47 @@ pub fn InboxPage() -> impl IntoView {
         <div class="inbox-layout" class:with-ticket=move || ui.open.get().is_some()>
             <section class="inbox">
                 <header class="filters">
-                    <input id="search" type="search" placeholder="Search tickets  /"
+                    <input id="search" type="search" placeholder=tr!("inbox-search-placeholder")
                         prop:value=move || text.get()
-                        on:change=move |e| { text.set(event_target_value(&e)); reset(); }/>
+                        on:input=on_pause(move |typed| { text.set(typed); reset(); })/>
                     <div class="chips">
-                        {chip(InboxScope::Mine, "Mine")}
-                        {chip(InboxScope::Unassigned, "Unassigned")}
-                        {chip(InboxScope::All, "All")}
+                        {chip(InboxScope::Mine, tr!("inbox-mine"))}
+                        {chip(InboxScope::Unassigned, tr!("inbox-unassigned"))}
+                        {chip(InboxScope::All, tr!("inbox-all"))}
                         <button class="chip" id="needs-review" class:on=move || review.get()
-                            on:click=move |_| { review.update(|r| *r = !*r); reset(); }>"Needs review"</button>
+                            on:click=move |_| { review.update(|r| *r = !*r); reset(); }>{tr!("inbox-needs-review")}</button>
                         <select id="status-filter" on:change=move |e| {
                             status.set(TicketStatus::parse(&event_target_value(&e)).ok());
                             reset();
                         }>
-                            <option value="">"Any status"</option>
-                            {TicketStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+                            <option value="">{tr!("inbox-any-status")}</option>
+                            {TicketStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{labels::ticket_status(*s)}</option> }).collect_view()}
                         </select>
                     </div>
                 </header>
-                <Transition fallback=|| view! { <p class="muted pad">"Loading the inbox…"</p> }>
+                {move || ui.welcome.get().map(|connected| view! { <Welcome connected=connected/> })}
+                <Transition fallback=|| view! { <p class="muted pad">{tr!("inbox-loading")}</p> }>
                     <ErrorBoundary fallback=|errors| view! {
                         <p class="error pad">{move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join("; ")}</p>
                     }>
                         {move || Suspend::new(async move {
                             let page: Page<TicketRow> = rows.await?;
-                            ui.rows.set(page.items.iter().map(|r| r.ticket.id.clone()).collect());
+                            let ids: Vec<_> = page.items.iter().map(|r| r.ticket.id.clone()).collect();
+                            // The highlight follows the open ticket when the list reorders
+                            // (an action moves its ticket to the top).
+                            if let Some(i) = ui.open.with_untracked(|o| o.as_ref().and_then(|o| ids.iter().position(|id| id == o))) {
+                                ui.selected.set(i);
+                            }
+                            ui.rows.set(ids);
                             let next = page.next_cursor.clone();
                             let first = cursors.with(|c| c.len() == 1);
                             Ok::<_, UiError>(view! {
                                 <TicketList rows=page.items/>
                                 <footer class="pager">
                                     <button id="page-prev" disabled=first
-                                        on:click=move |_| { cursors.update(|c| { c.pop(); }); ui.selected.set(0); }>"← Newer"</button>
+                                        on:click=move |_| { cursors.update(|c| { c.pop(); }); ui.selected.set(0); }>{tr!("inbox-newer")}</button>
                                     <button id="page-next" disabled=next.is_none()
-                                        on:click=move |_| { cursors.update(|c| c.push(next.clone())); ui.selected.set(0); }>"Older →"</button>
+                                        on:click=move |_| { cursors.update(|c| c.push(next.clone())); ui.selected.set(0); }>{tr!("inbox-older")}</button>
                                 </footer>
                             })
                         })}
@@ -97,7 +106,7 @@ pub fn InboxPage() -> impl IntoView {
 fn TicketList(rows: Vec<TicketRow>) -> impl IntoView {
     let ui = use_ui();
     if rows.is_empty() {
-        return view! { <p class="empty pad" id="inbox-empty">"No tickets match. Try another filter."</p> }.into_any();
+        return view! { <p class="empty pad" id="inbox-empty">{tr!("inbox-empty")}</p> }.into_any();
     }
     let now = ipc::now();
     view! {
@@ -118,12 +127,12 @@ fn TicketList(rows: Vec<TicketRow>) -> impl IntoView {
                         on:click=move |_| { ui.selected.set(i); ui.open.set(Some(open_id.clone())); }>
                         <div class="row-top">
                             <span class="customer">{row.customer_name.clone()}</span>
-                            <span class=format::priority_class(row.ticket.priority)>{row.ticket.priority.as_str()}</span>
+                            <span class=format::priority_class(row.ticket.priority)>{labels::priority(row.ticket.priority)}</span>
                         </div>
                         <div class="subject">{row.ticket.subject.clone()}</div>
                         <div class="row-bottom">
-                            <span class=format!("status status-{}", row.ticket.status)>{row.ticket.status.as_str()}</span>
-                            {sla.map(|(text, state)| view! { <span class=state.class() title="SLA">{text}</span> })}
+                            <span class=format!("status status-{}", row.ticket.status)>{labels::ticket_status(row.ticket.status)}</span>
+                            {sla.map(|(text, state)| view! { <span class=state.class() title=tr!("sla-title")>{text}</span> })}
                             {badges.into_iter().map(|b| view! { <span class=b.class>{b.text}</span> }).collect_view()}
                         </div>
                     </li>
@@ -131,4 +140,34 @@ fn TicketList(rows: Vec<TicketRow>) -> impl IntoView {
             }).collect_view()}
         </ol>
     }.into_any()
+}
+
+/// Said once, on the first start: what this desk is, what the drafts are, how to connect an
+/// assistant. Above the list, never in the way of it.
+#[component]
+fn Welcome(connected: bool) -> impl IntoView {
+    let ui = use_ui();
+    let close = move |_| {
+        ui.welcome.set(None);
+        let req = ChangeSetting {
+            key: "ui.welcomed".into(),
+            value: "true".into(),
+        };
+        leptos::task::spawn_local(async move {
+            if let Err(e) =
+                ipc::call::<_, serde_json::Value>("change_setting", &json!({ "req": req })).await
+            {
+                ui.say(true, e.to_string());
+            }
+        });
+    };
+    view! {
+        <div class="card welcome" id="welcome">
+            <strong>{tr!("welcome-title")}</strong>
+            {(!connected).then(|| view! { <p>{tr!("welcome-demo")}</p> })}
+            <p>{tr!("welcome-drafts")}</p>
+            <p>{tr!("welcome-assistant")}</p>
+            <button class="primary" id="welcome-ok" on:click=close>{tr!("welcome-ok")}</button>
+        </div>
+    }
 }

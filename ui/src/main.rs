@@ -8,19 +8,26 @@
 
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+#[macro_use]
+mod i18n;
 mod diff;
 mod format;
+mod labels;
 
 #[cfg(target_arch = "wasm32")]
 mod activity;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod copy;
+#[cfg(target_arch = "wasm32")]
 mod customer;
 #[cfg(target_arch = "wasm32")]
 mod escalations;
 #[cfg(target_arch = "wasm32")]
 mod inbox;
+#[cfg(target_arch = "wasm32")]
+mod intl;
 #[cfg(target_arch = "wasm32")]
 mod ipc;
 #[cfg(target_arch = "wasm32")]

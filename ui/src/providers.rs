@@ -19,27 +19,27 @@ pub fn DraftingCards(
 ) -> impl IntoView {
     view! {
         <div class="card form">
-            <div class="label">"Drafting"</div>
+            <div class="label">{tr!("drafting-title")}</div>
             <div id="auto-draft-state">{if auto_draft {
-                "When a customer writes, the desk drafts a reply by itself for you to review."
+                tr!("auto-draft-on")
             } else {
-                "Off: press Draft with AI (d) on a ticket to get a draft."
+                tr!("auto-draft-off")
             }}</div>
             <div class="actions">
                 <button class="secondary" id="toggle-auto-draft"
                     on:click=move |_| change("drafting.auto", (!auto_draft).to_string())>
-                    {if auto_draft { "Turn off" } else { "Turn on" }}
+                    {if auto_draft { tr!("turn-off") } else { tr!("turn-on") }}
                 </button>
             </div>
             <div id="auto-providers-state" class="small">{if auto_providers {
-                "Drafting by itself asks the AI providers below first (they may cost money)."
+                tr!("auto-providers-on")
             } else {
-                "Drafting by itself uses the offline drafter; Draft with AI asks the providers below first."
+                tr!("auto-providers-off")
             }}</div>
             <div class="actions">
                 <button class="secondary" id="toggle-auto-providers"
                     on:click=move |_| change("drafting.auto_providers", (!auto_providers).to_string())>
-                    {if auto_providers { "Offline only when drafting by itself" } else { "Use providers when drafting by itself" }}
+                    {if auto_providers { tr!("auto-providers-turn-off") } else { tr!("auto-providers-turn-on") }}
                 </button>
             </div>
         </div>
@@ -85,13 +85,16 @@ fn ProvidersCard(providers: Vec<ProviderInfo>) -> impl IntoView {
         };
         key.set(String::new());
         run("add_provider", json!({ "req": req }), |v| {
-            format!("Added {}", v["name"].as_str().unwrap_or("the provider"))
+            tr!(
+                "provider-added",
+                name = v["name"].as_str().unwrap_or_default().to_owned()
+            )
         });
     };
     view! {
         <div class="card form wide-card" id="providers">
-            <div class="label">"AI providers"</div>
-            <p class="muted small">"Draft with AI asks these in order; when one fails, the next answers, and the offline drafter always answers last. Keys are kept in the OS keyring."</p>
+            <div class="label">{tr!("providers-title")}</div>
+            <p class="muted small">{tr!("providers-help")}</p>
             <table class="mini" id="provider-rows">
                 <tbody>
                     {providers.into_iter().enumerate().map(|(i, p)| {
@@ -103,13 +106,13 @@ fn ProvidersCard(providers: Vec<ProviderInfo>) -> impl IntoView {
                                 <td><strong>{p.name.clone()}</strong></td>
                                 <td>{p.author.clone()}</td>
                                 <td class="muted">{p.base_url.clone()}</td>
-                                <td>{if p.has_key { "key in keyring" } else { "no key" }}</td>
+                                <td>{if p.has_key { tr!("provider-key-in-keyring") } else { tr!("provider-no-key") }}</td>
                                 <td class="actions">
-                                    <button class="ghost" disabled=i == 0 title="Ask this one earlier"
+                                    <button class="ghost" disabled=i == 0 title=tr!("provider-up")
                                         on:click=move |_| {
                                             let mut names = up.clone();
                                             names.swap(i, i.saturating_sub(1));
-                                            run("order_providers", json!({ "names": names }), |_| "Order saved".into());
+                                            run("order_providers", json!({ "names": names }), |_| tr!("provider-order-saved"));
                                         }>"↑"</button>
                                     <button class="secondary" disabled=move || testing.get().is_some()
                                         on:click=move |_| {
@@ -118,36 +121,36 @@ fn ProvidersCard(providers: Vec<ProviderInfo>) -> impl IntoView {
                                             let ui = use_ui();
                                             spawn_local(async move {
                                                 match ipc::call::<_, u64>("test_provider", &json!({ "name": name })).await {
-                                                    Ok(ms) => ui.say(false, format!("{name} answered in {ms} ms")),
+                                                    Ok(ms) => ui.say(false, tr!("provider-answered", name = name.clone(), ms = ms)),
                                                     Err(e) => ui.say(true, e.to_string()),
                                                 }
                                                 testing.set(None);
                                             });
-                                        }>{move || if testing.get().is_some() { "Testing…" } else { "Test" }}</button>
+                                        }>{move || if testing.get().is_some() { tr!("provider-testing") } else { tr!("provider-test") }}</button>
                                     <button class="ghost" on:click=move |_| {
-                                        run("remove_provider", json!({ "name": remove_name.clone() }), |_| "Removed; its key is forgotten".into());
-                                    }>"Remove"</button>
+                                        run("remove_provider", json!({ "name": remove_name.clone() }), |_| tr!("provider-removed"));
+                                    }>{tr!("provider-remove")}</button>
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
-                    <tr class="muted"><td>"last"</td><td><strong>"offline"</strong></td><td>"countersign/offline"</td><td>"on this machine"</td><td>"no key needed"</td><td></td></tr>
+                    <tr class="muted"><td>{tr!("provider-last")}</td><td><strong>"offline"</strong></td><td>"countersign/offline"</td><td>{tr!("provider-on-this-machine")}</td><td>{tr!("provider-no-key-needed")}</td><td></td></tr>
                 </tbody>
             </table>
             <div class="provider-form">
-                <input id="provider-name" placeholder="Name, e.g. claude" prop:value=move || name.get()
+                <input id="provider-name" placeholder=tr!("provider-name-placeholder") prop:value=move || name.get()
                     on:input=move |e| name.set(event_target_value(&e))/>
                 <select id="provider-kind" on:change=move |e| kind.set(event_target_value(&e))>
-                    <option value="openai-compatible">"OpenAI-compatible (OpenAI, Azure, OpenRouter, Ollama, llama.cpp, vLLM, LM Studio)"</option>
+                    <option value="openai-compatible">{tr!("provider-kind-openai")}</option>
                     <option value="anthropic">"Anthropic"</option>
                 </select>
-                <input id="provider-url" placeholder="Base URL (empty: the public endpoint)" prop:value=move || base_url.get()
+                <input id="provider-url" placeholder=tr!("provider-url-placeholder") prop:value=move || base_url.get()
                     on:input=move |e| base_url.set(event_target_value(&e))/>
-                <input id="provider-model" placeholder="Model, e.g. gpt-4o-mini" prop:value=move || model.get()
+                <input id="provider-model" placeholder=tr!("provider-model-placeholder") prop:value=move || model.get()
                     on:input=move |e| model.set(event_target_value(&e))/>
-                <input id="provider-key" type="password" placeholder="API key (none for a local server)" prop:value=move || key.get()
+                <input id="provider-key" type="password" placeholder=tr!("provider-key-placeholder") prop:value=move || key.get()
                     on:input=move |e| key.set(event_target_value(&e))/>
-                <button class="primary" id="add-provider" on:click=add>"Add provider"</button>
+                <button class="primary" id="add-provider" on:click=add>{tr!("provider-add")}</button>
             </div>
         </div>
     }

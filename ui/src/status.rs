@@ -4,7 +4,9 @@
 
 use crate::app::use_ui;
 use crate::format;
+use crate::intl;
 use crate::ipc::{self, UiError};
+use crate::labels;
 use countersign_model::ipc::DeskStatus;
 use countersign_model::sync::SyncNotice;
 use leptos::prelude::*;
@@ -35,27 +37,29 @@ pub fn StatusBar() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) => {
+                            ui.local_only.set(s.sync.platform.is_none());
                             let mcp = match (&s.mcp.url, &s.mcp.error) {
-                                (Some(url), _) => view! { <span class="ok" id="mcp-status" title=url.clone()>"MCP on :"{s.mcp.port}</span> }.into_any(),
-                                (None, Some(e)) => view! { <span class="warn" id="mcp-status" title=e.clone()>"MCP off: "{e.clone()}</span> }.into_any(),
-                                (None, None) => view! { <span class="muted" id="mcp-status">"MCP disabled"</span> }.into_any(),
+                                (Some(url), _) => view! { <span class="ok" id="mcp-status" title=url.clone()>{tr!("status-mcp-on", port = s.mcp.port)}</span> }.into_any(),
+                                (None, Some(e)) => view! { <span class="warn" id="mcp-status" title=e.clone()>{tr!("status-mcp-off", error = e.clone())}</span> }.into_any(),
+                                (None, None) => view! { <span class="muted" id="mcp-status">{tr!("status-mcp-disabled")}</span> }.into_any(),
                             };
                             let assistants = match s.assistants_active.len() {
-                                0 => "no MCP client connected".to_owned(),
-                                n => format!("{n} MCP client{}: {}", if n == 1 { "" } else { "s" }, s.assistants_active.join(", ")),
+                                0 => tr!("status-no-client"),
+                                n => tr!("status-clients", count = n, names = s.assistants_active.join(", ")),
                             };
-                            let sync = format::sync_label(&s.sync, ipc::now());
+                            let now = ipc::now();
+                            let sync = format::sync_label(&s.sync, |t| intl::ago(t, now));
                             let unread = s.sync.unread_notices;
                             view! {
-                                <span>{s.person.name.clone()}" · "<strong>{s.person.role.as_str()}</strong>" · profile "{s.profile.clone()}</span>
+                                <span>{s.person.name.clone()}" · "<strong>{labels::role(s.person.role)}</strong>" · "{tr!("status-profile", profile = s.profile.clone())}</span>
                                 <span class=format!("sync {}", sync.class) id="sync-status" title=sync.title>
                                     <span class="dot"></span>{sync.text}
                                 </span>
-                                <span id="outbox" title="Decisions queued for the platform, not yet delivered">"outbox "{s.sync.outbox_depth}</span>
+                                <span id="outbox" title=tr!("status-outbox-title")>{tr!("status-outbox", count = s.sync.outbox_depth)}</span>
                                 {(unread > 0).then(|| view! {
                                     <button class="notice-badge" id="notices-badge" on:click=open_notices
-                                        title="The platform refused or changed something you did">
-                                        {unread}" sync notice"{if unread == 1 { "" } else { "s" }}
+                                        title=tr!("status-notices-title")>
+                                        {tr!("status-notices", count = unread)}
                                     </button>
                                 })}
                                 {mcp}
@@ -80,7 +84,7 @@ fn NoticeList(
     let body = match list {
         Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
         Ok(items) if items.is_empty() => {
-            view! { <p class="muted">"No sync notices."</p> }.into_any()
+            view! { <p class="muted">{tr!("notices-none")}</p> }.into_any()
         }
         Ok(items) => view! {
             <ol class="notices">
@@ -101,8 +105,8 @@ fn NoticeList(
     view! {
         <div class="notice-panel" id="sync-notices">
             <div class="notice-panel-head">
-                <strong>"Sync notices"</strong>
-                <button class="close" title="Close" on:click=move |_| on_close()>"×"</button>
+                <strong>{tr!("notices-title")}</strong>
+                <button class="close" title=tr!("close") on:click=move |_| on_close()>"×"</button>
             </div>
             {body}
         </div>
@@ -112,6 +116,6 @@ fn NoticeList(
 /// `5 min ago` for a notice's time stamp; the stamp itself when it does not parse.
 fn when(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| format::ago(t.with_timezone(&chrono::Utc), ipc::now()))
+        .map(|t| intl::ago(t.with_timezone(&chrono::Utc), ipc::now()))
         .unwrap_or_else(|_| at.to_owned())
 }

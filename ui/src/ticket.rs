@@ -7,7 +7,9 @@ mod draft;
 
 use crate::app::{Ui, use_ui};
 use crate::format;
+use crate::intl;
 use crate::ipc::{self, UiError};
+use crate::labels;
 use compose::{Composer, EscalateForm};
 use countersign_model::TicketId;
 use countersign_model::records::{AuthorKind, Message, Visibility};
@@ -23,7 +25,7 @@ pub fn act<A: Serialize + 'static>(
     ui: Ui,
     cmd: &'static str,
     args: A,
-    done: &'static str,
+    done: String,
     after: impl FnOnce() + 'static,
 ) {
     spawn_local(async move {
@@ -62,7 +64,7 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
     };
     view! {
         <section class="ticket" id="ticket-view">
-            <Transition fallback=|| view! { <p class="muted pad">"Opening the ticket…"</p> }>
+            <Transition fallback=|| view! { <p class="muted pad">{tr!("ticket-opening")}</p> }>
                 <ErrorBoundary fallback=|errors| view! {
                     <p class="error pad">{move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join("; ")}</p>
                 }>
@@ -98,15 +100,15 @@ fn TicketBody(
         .collect();
     view! {
         <header class="ticket-head">
-            <button class="close" title="Close (Esc)" on:click=move |_| ui.open.set(None)>"×"</button>
+            <button class="close" title=tr!("ticket-close") on:click=move |_| ui.open.set(None)>"×"</button>
             <h1 id="ticket-subject">{t.subject.clone()}</h1>
             <div class="meta">
                 <span class="customer">{detail.customer.name.clone()}</span>
                 <span class="muted">{detail.customer.email.clone()}</span>
-                <span class=format!("status status-{}", t.status)>{t.status.as_str()}</span>
-                <span class=format::priority_class(t.priority)>{t.priority.as_str()}</span>
-                {format::sla(t.sla_due_at, ipc::now()).map(|(text, s)| view! { <span class=s.class()>"SLA "{text}</span> })}
-                <span class="muted">{t.channel.as_str()}" · "{t.language.clone()}</span>
+                <span class=format!("status status-{}", t.status)>{labels::ticket_status(t.status)}</span>
+                <span class=format::priority_class(t.priority)>{labels::priority(t.priority)}</span>
+                {format::sla(t.sla_due_at, ipc::now()).map(|(text, s)| view! { <span class=s.class() title=tr!("sla-title")>{tr!("ticket-sla", left = text)}</span> })}
+                <span class="muted">{labels::channel(t.channel)}" · "{t.language.clone()}</span>
             </div>
         </header>
         <div class="ticket-cols">
@@ -117,12 +119,12 @@ fn TicketBody(
             <aside class="side-col">
                 {match current {
                     Some(d) => view! { <DraftCard draft=d mode=mode edit=edit/> }.into_any(),
-                    None => view! { <draft::NoDraft ticket=t.id.clone()/> }.into_any(),
+                    None => view! { <draft::NoDraft ticket=t.id.clone() mode=mode/> }.into_any(),
                 }}
                 {(!decided.is_empty()).then(|| view! { <DecidedDrafts drafts=decided/> })}
                 <Escalations items=detail.escalations.clone()/>
                 <Show when=move || mode.get() == Mode::Escalate fallback=move || view! {
-                    <button class="secondary wide" id="escalate" on:click=move |_| mode.set(Mode::Escalate)>"Escalate…  x"</button>
+                    <button class="secondary wide" id="escalate" on:click=move |_| mode.set(Mode::Escalate)>{tr!("ticket-escalate")}"  x"</button>
                 }>
                     <EscalateForm ticket=t.id.clone() mode=mode/>
                 </Show>
@@ -149,8 +151,8 @@ fn Thread(messages: Vec<Message>) -> impl IntoView {
                     <li class=format!("msg {} from-{who}", if internal { "internal" } else { "public" }) id=format!("msg-{}", m.id)>
                         <div class="msg-head">
                             <strong>{m.author_name.clone()}</strong>
-                            {internal.then(|| view! { <span class="tag">"internal note"</span> })}
-                            <span class="muted">{format::ago(m.created_at, now)}</span>
+                            {internal.then(|| view! { <span class="tag">{tr!("ticket-internal-note")}</span> })}
+                            <span class="muted" title=intl::date_time(m.created_at)>{intl::ago(m.created_at, now)}</span>
                         </div>
                         <div class="msg-body">{m.body.clone()}</div>
                     </li>
@@ -164,12 +166,12 @@ fn Thread(messages: Vec<Message>) -> impl IntoView {
 fn Escalations(items: Vec<Escalation>) -> impl IntoView {
     (!items.is_empty()).then(|| view! {
         <div class="card">
-            <div class="label">"Escalations"</div>
+            <div class="label">{tr!("nav-escalations")}</div>
             {items.into_iter().map(|e| view! {
                 <div class=format!("esc-row esc-{}", e.status) id=format!("esc-{}", e.id)>
-                    <strong>{e.proposed_action.as_str()}</strong>
-                    {e.amount.map(|a| format!(" {}", format::money(&a)))}
-                    " · "<span class=format!("esc-status {}", e.status)>{e.status.as_str()}</span>
+                    <strong>{labels::proposed_action(e.proposed_action)}</strong>
+                    {e.amount.map(|a| format!(" {}", intl::money(&a)))}
+                    " · "<span class=format!("esc-status {}", e.status)>{labels::escalation_status(e.status)}</span>
                     <div class="muted small">{e.reason.clone()}</div>
                     {e.decision_note.clone().map(|n| view! { <div class="small">{e.decided_by.clone().unwrap_or_default()}": "{n}</div> })}
                 </div>

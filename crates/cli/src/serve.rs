@@ -82,7 +82,7 @@ pub async fn serve(ctx: &Context, args: &ServeArgs) -> anyhow::Result<()> {
         );
     }
     let url = if args.bind.is_loopback() || args.bind.is_unspecified() {
-        connect::mcp_url(port)
+        countersign_core::client_config::mcp_url(port)
     } else {
         format!("http://{}/mcp", SocketAddr::new(args.bind, port))
     };

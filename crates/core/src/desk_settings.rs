@@ -25,6 +25,10 @@ pub async fn view(store: &Store, profile: &str, mcp: McpStatus) -> Result<Settin
         auto_draft: settings::drafting_auto(pool).await?,
         auto_providers: settings::drafting_auto_providers(pool).await?,
         providers: crate::drafting::providers::list(pool).await?,
+        language: settings::ui_language(pool).await?,
+        welcomed: settings::ui_welcomed(pool).await?,
+        connect: Vec::new(),
+        system_languages: Vec::new(),
     })
 }
 

@@ -1,5 +1,6 @@
 //! The escalation queue: escalations with the context a supervisor decides on — the ticket's
-//! subject, the customer, the invoice's printed number — in one query.
+//! subject, the customer, the invoice's printed number, the other escalations pending on the
+//! same invoice — in one query.
 
 use crate::Result;
 use crate::workflow::escalations;
@@ -20,7 +21,9 @@ pub async fn list(
     let ids: Vec<&str> = items.iter().map(|e| e.id.as_str()).collect();
     // One statement for the context of every row (no N+1): ids travel as a JSON array.
     let rows = sqlx::query(
-        "SELECT e.id, t.subject, c.name, i.invoice_number FROM escalations e \
+        "SELECT e.id, t.subject, c.name, i.invoice_number, \
+           (SELECT COUNT(*) FROM escalations o WHERE o.invoice_id = e.invoice_id AND o.id <> e.id \
+              AND o.status = 'pending') AS others FROM escalations e \
          JOIN tickets t ON t.id = e.ticket_id JOIN customers c ON c.id = t.customer_id \
          LEFT JOIN invoices i ON i.id = e.invoice_id \
          WHERE e.id IN (SELECT value FROM json_each(?))",
@@ -28,7 +31,7 @@ pub async fn list(
     .bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
     .fetch_all(pool)
     .await?;
-    let mut context: HashMap<String, (String, String, Option<String>)> = HashMap::new();
+    let mut context: HashMap<String, (String, String, Option<String>, i64)> = HashMap::new();
     for row in &rows {
         context.insert(
             row.try_get("id")?,
@@ -36,19 +39,21 @@ pub async fn list(
                 row.try_get("subject")?,
                 row.try_get("name")?,
                 row.try_get("invoice_number")?,
+                row.try_get("others")?,
             ),
         );
     }
     Ok(items
         .into_iter()
         .map(|escalation| {
-            let (ticket_subject, customer_name, invoice_number) =
+            let (ticket_subject, customer_name, invoice_number, others_pending_on_invoice) =
                 context.remove(escalation.id.as_str()).unwrap_or_default();
             EscalationRow {
                 escalation,
                 ticket_subject,
                 customer_name,
                 invoice_number,
+                others_pending_on_invoice,
             }
         })
         .collect())

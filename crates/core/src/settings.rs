@@ -30,6 +30,13 @@ pub const DRAFTING_AUTO: &str = "drafting.auto";
 /// Whether drafting by itself also asks the profile's AI providers (default off: they may cost
 /// money); off, automatic drafts come from the offline drafter.
 pub const DRAFTING_AUTO_PROVIDERS: &str = "drafting.auto_providers";
+/// The language of the desktop window: `system` (the desktop's; the default) or one of
+/// [`LANGUAGES`].
+pub const UI_LANGUAGE: &str = "ui.language";
+/// `true` once the person has read the window's first-start welcome.
+pub const UI_WELCOMED: &str = "ui.welcomed";
+/// The languages the desktop window speaks.
+pub const LANGUAGES: [&str; 4] = ["en", "es", "fr", "de"];
 pub const DEFAULT_MCP_PORT: u16 = 7431;
 pub const DEFAULT_MCP_RATE_PER_MINUTE: u32 = 600;
 
@@ -61,6 +68,14 @@ pub const KNOWN: &[(&str, &str)] = &[
     (
         DRAFTING_AUTO_PROVIDERS,
         "true or false: drafting by itself also asks the AI providers (they may cost money)",
+    ),
+    (
+        UI_LANGUAGE,
+        "system, en, es, fr or de: the language of the desktop window",
+    ),
+    (
+        UI_WELCOMED,
+        "true or false: the desktop window's first-start welcome was read",
     ),
 ];
 
@@ -155,9 +170,21 @@ fn check(key: &str, value: &str) -> Result<()> {
                 .filter(|p| *p > 0)
                 .ok_or_else(|| Error::invalid(format!("{value:?} is not a TCP port (1-65535)")))?;
         }
-        MCP_ENABLED | NOTIFICATIONS_ENABLED | DRAFTING_AUTO | DRAFTING_AUTO_PROVIDERS => {
+        MCP_ENABLED
+        | NOTIFICATIONS_ENABLED
+        | DRAFTING_AUTO
+        | DRAFTING_AUTO_PROVIDERS
+        | UI_WELCOMED => {
             if !matches!(value, "true" | "false") {
                 return Err(Error::invalid(format!("{value:?} is not true or false")));
+            }
+        }
+        UI_LANGUAGE => {
+            if value != "system" && !LANGUAGES.contains(&value) {
+                return Err(Error::invalid(format!(
+                    "{value:?} is not a language of the window: system, {}",
+                    LANGUAGES.join(", ")
+                )));
             }
         }
         MCP_RATE_PER_MINUTE => {
@@ -216,6 +243,18 @@ pub async fn drafting_auto(pool: &SqlitePool) -> Result<bool> {
 /// Whether drafting by itself also asks the AI providers (off unless set to `true`).
 pub async fn drafting_auto_providers(pool: &SqlitePool) -> Result<bool> {
     Ok(get(pool, DRAFTING_AUTO_PROVIDERS).await?.as_deref() == Some("true"))
+}
+
+/// The language of the desktop window: `system` unless one was chosen.
+pub async fn ui_language(pool: &SqlitePool) -> Result<String> {
+    Ok(get(pool, UI_LANGUAGE)
+        .await?
+        .unwrap_or_else(|| "system".into()))
+}
+
+/// Whether the person has read the first-start welcome (off until they close it).
+pub async fn ui_welcomed(pool: &SqlitePool) -> Result<bool> {
+    Ok(get(pool, UI_WELCOMED).await?.as_deref() == Some("true"))
 }
 
 pub async fn mcp_rate_per_minute(pool: &SqlitePool) -> Result<u32> {

@@ -9,6 +9,7 @@
 mod args;
 pub mod http;
 mod listener;
+pub mod probe;
 mod prompts;
 pub mod ratelimit;
 mod refusals;

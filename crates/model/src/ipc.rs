@@ -113,6 +113,10 @@ pub struct EscalationRow {
     pub ticket_subject: String,
     pub customer_name: String,
     pub invoice_number: Option<String>,
+    /// Other escalations pending on the same invoice (two refunds of one charge, from two
+    /// tickets or two agents): the supervisor is warned before approving both.
+    #[serde(default)]
+    pub others_pending_on_invoice: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,6 +191,24 @@ pub struct SettingsView {
     /// The AI providers of the drafting chain, first tried first (the offline drafter follows).
     #[serde(default)]
     pub providers: Vec<crate::workflow::ProviderInfo>,
+    /// The language the window reads in: `system` (the desktop's) or `en`, `es`, `fr`, `de`.
+    #[serde(default = "system_language")]
+    pub language: String,
+    /// The person has read the window's first-start welcome.
+    #[serde(default)]
+    pub welcomed: bool,
+    /// The desktop's preferred languages, most preferred first (`es_ES.UTF-8`, `fr`…), from
+    /// the session's locale settings: what `system` means. Filled by the shell.
+    #[serde(default)]
+    pub system_languages: Vec<String>,
+    /// How each MCP client starts this desk's stdio server (the recommended way: no token, no
+    /// server), filled by the shell that knows where `countersign` is.
+    #[serde(default)]
+    pub connect: Vec<ConfigSnippet>,
+}
+
+fn system_language() -> String {
+    "system".into()
 }
 
 /// Add an AI provider at the end of the chain. The key goes to the OS keyring.

@@ -67,6 +67,23 @@ string_enum!(BillingPeriod { Monthly = "monthly", Annual = "annual" });
 string_enum!(PaymentMethod { Card = "card", SepaDebit = "sepa_debit", BankTransfer = "bank_transfer", Wallet = "wallet" });
 string_enum!(TicketStatus { Open = "open", Pending = "pending", Solved = "solved", Closed = "closed" });
 string_enum!(TicketPriority { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" });
+
+impl TicketStatus {
+    /// Whether a person may move a ticket from this status to `next`: open, pending (waiting on
+    /// the customer) and solved move among themselves (solved → open reopens); only a solved
+    /// ticket closes; a closed ticket is final (a customer writing again starts a new one).
+    /// The one rule the desk checks before queueing a change and the platform before applying it.
+    pub fn may_become(self, next: TicketStatus) -> bool {
+        use TicketStatus::*;
+        match (self, next) {
+            (a, b) if a == b => false,
+            (Closed, _) => false,
+            (Solved, Closed) => true,
+            (_, Closed) => false,
+            _ => true,
+        }
+    }
+}
 string_enum!(Channel { Email = "email", Chat = "chat", Web = "web", Phone = "phone" });
 string_enum!(AuthorKind { Customer = "customer", Agent = "agent", Ai = "ai", System = "system" });
 string_enum!(Visibility { Public = "public", Internal = "internal" });
@@ -352,4 +369,36 @@ pub struct ArticleHit {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TicketStatus::{self, *};
+
+    #[test]
+    fn a_ticket_moves_open_pending_solved_then_closes_and_closed_is_final() {
+        let may = |a: TicketStatus, b: TicketStatus| a.may_become(b);
+        for (a, b) in [
+            (Open, Pending),
+            (Pending, Open),
+            (Open, Solved),
+            (Pending, Solved),
+            (Solved, Open),
+            (Solved, Pending),
+            (Solved, Closed),
+        ] {
+            assert!(may(a, b), "{a} → {b}");
+        }
+        for (a, b) in [
+            (Open, Closed),
+            (Pending, Closed),
+            (Closed, Open),
+            (Closed, Solved),
+        ] {
+            assert!(!may(a, b), "{a} → {b} must be refused");
+        }
+        for s in TicketStatus::ALL {
+            assert!(!may(*s, *s), "{s} → {s} changes nothing");
+        }
+    }
 }

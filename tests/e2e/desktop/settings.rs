@@ -31,11 +31,28 @@ async fn settings_create_and_revoke_a_token_and_switch_notifications_off() -> Re
         .select_by_value("read")
         .await?;
     w.click("#create-token").await?;
-    for client in ["Claude Desktop", "Cursor", "VS Code"] {
+    for client in ["Cursor", "VS Code"] {
         w.wait_text("#created-token", client, ACTION_LIMIT)
             .await
             .with_context(|| format!("a ready-to-paste configuration for {client}"))?;
     }
+    // The recommended way, one for every client: stdio on this very desk, no token.
+    for expected in [
+        "Claude Desktop",
+        "Cursor",
+        "VS Code",
+        "\"mcp\"",
+        "--data-dir",
+        &desk.data_dir().display().to_string(),
+    ] {
+        w.wait_text("#connect", expected, ACTION_LIMIT)
+            .await
+            .with_context(|| format!("Settings › Connect an assistant shows {expected}"))?;
+    }
+    w.click("#test-mcp").await?;
+    w.wait_text("#toast", "The endpoint answers", ACTION_LIMIT)
+        .await
+        .context("Test the connection reaches the desk's own endpoint")?;
     w.wait_text("#created-token", "cst_", ACTION_LIMIT)
         .await
         .context("the secret is shown once")?;

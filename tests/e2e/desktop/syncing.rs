@@ -84,7 +84,7 @@ async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
     w.click("#nav-settings").await?;
     w.wait_text("#person-from-platform", "Set by the platform", ACTION_LIMIT)
         .await?;
-    w.wait_text("#role-value", "agent", ACTION_LIMIT).await?;
+    w.wait_text("#role-value", "Agent", ACTION_LIMIT).await?;
     ensure!(
         w.client
             .find(fantoccini::Locator::Css("#set-role"))

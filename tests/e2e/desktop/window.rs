@@ -32,7 +32,7 @@ impl Xvfb {
                 "1",
                 "-screen",
                 "0",
-                "1280x800x24",
+                "1920x1080x24",
                 "-nolisten",
                 "tcp",
             ])
@@ -51,6 +51,16 @@ impl Xvfb {
             display: format!(":{n}"),
         })
     }
+}
+
+/// The element went between finding it and acting on it: a live refresh rebuilt it (a draft
+/// filed, a sync). A person would act on the new one; so does the test, from the start (a
+/// field is cleared again before typing).
+fn replaced(e: &fantoccini::error::CmdError) -> bool {
+    e.is_stale_element_reference()
+        || e.is_no_such_element()
+        || e.is_element_not_interactable()
+        || e.to_string().contains("not found")
 }
 
 impl Drop for Xvfb {
@@ -107,6 +117,12 @@ impl Driver {
             .env_remove("WAYLAND_DISPLAY")
             // The app's own notifications must not find a session bus of the machine's.
             .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            // The window reads in the desktop's language: English unless a test says otherwise,
+            // whatever the machine's locale is.
+            .env("LANG", "en_US.UTF-8")
+            .env("LANGUAGE", "en_US")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -267,12 +283,16 @@ impl Window {
             };
             match outcome {
                 Ok(()) => return Ok(()),
-                Err(e)
-                    if started.elapsed() < ACTION_LIMIT && e.to_string().contains("not found") =>
-                {
+                Err(e) if started.elapsed() < ACTION_LIMIT && replaced(&e) => {
                     tokio::time::sleep(Duration::from_millis(25)).await;
                 }
-                Err(e) => return Err(e).with_context(|| format!("act on {css}")),
+                Err(e) => {
+                    let kind = match &e {
+                        fantoccini::error::CmdError::Standard(w) => format!("{:?}", w.error),
+                        other => format!("{other:?}"),
+                    };
+                    return Err(e).with_context(|| format!("act on {css} ({kind})"));
+                }
             }
         }
     }

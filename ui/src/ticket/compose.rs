@@ -3,6 +3,7 @@
 
 use super::{Mode, act};
 use crate::app::use_ui;
+use crate::labels;
 use countersign_model::TicketId;
 use countersign_model::ipc::{AddNote, RaiseEscalation, WriteReply};
 use countersign_model::workflow::ProposedAction;
@@ -35,7 +36,7 @@ pub fn Composer(ticket: TicketId) -> impl IntoView {
                     ui,
                     "write_reply",
                     json!({ "req": req }),
-                    "Reply queued to send",
+                    tr!("reply-queued"),
                     clear,
                 );
             }
@@ -48,13 +49,13 @@ pub fn Composer(ticket: TicketId) -> impl IntoView {
                     ui,
                     "add_note",
                     json!({ "req": req }),
-                    "Internal note added",
+                    tr!("note-added"),
                     clear,
                 );
             }
         }
     };
-    let tab = move |k: Kind, id: &'static str, label: &'static str| {
+    let tab = move |k: Kind, id: &'static str, label: String| {
         view! {
             <button class="tab" id=id class:on=move || kind.get() == k
                 on:click=move |_| kind.set(k)>{label}</button>
@@ -63,19 +64,19 @@ pub fn Composer(ticket: TicketId) -> impl IntoView {
     view! {
         <div class="composer" class:note=move || kind.get() == Kind::Note id="composer">
             <div class="tabs">
-                {tab(Kind::Reply, "compose-reply", "Reply to customer")}
-                {tab(Kind::Note, "compose-note", "Internal note")}
+                {tab(Kind::Reply, "compose-reply", tr!("compose-reply"))}
+                {tab(Kind::Note, "compose-note", tr!("compose-note"))}
             </div>
             <textarea id="compose-body" rows="3"
                 placeholder=move || match kind.get() {
-                    Kind::Reply => "Write a reply — it is queued to send to the customer",
-                    Kind::Note => "Internal note — the customer never sees it",
+                    Kind::Reply => tr!("compose-reply-placeholder"),
+                    Kind::Note => tr!("compose-note-placeholder"),
                 }
                 prop:value=move || body.get() on:input=move |e| body.set(event_target_value(&e))></textarea>
             <button class="secondary" id="compose-send" on:click=send>
                 {move || match kind.get() {
-                    Kind::Reply => "Send reply",
-                    Kind::Note => "Add note",
+                    Kind::Reply => tr!("compose-send-reply"),
+                    Kind::Note => tr!("compose-add-note"),
                 }}
             </button>
         </div>
@@ -95,30 +96,33 @@ pub fn EscalateForm(ticket: TicketId, mode: RwSignal<Mode>) -> impl IntoView {
             reason: reason.get_untracked(),
             proposed_action: action.get_untracked(),
             invoice: Some(invoice.get_untracked()),
-            amount: Some(amount.get_untracked()),
+            amount: Some(crate::format::amount_input(
+                &amount.get_untracked(),
+                crate::i18n::locale(),
+            )),
         };
         act(
             ui,
             "raise_escalation",
             json!({ "req": req }),
-            "Escalation raised",
+            tr!("escalation-raised"),
             move || mode.set(Mode::Read),
         );
     };
     view! {
         <div class="card form" id="escalate-form">
-            <div class="label">"Escalate"</div>
+            <div class="label">{tr!("escalate")}</div>
             <select id="esc-action" on:change=move |e| {
                 if let Ok(a) = ProposedAction::parse(&event_target_value(&e)) { action.set(a) }
             }>
-                {ProposedAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{a.as_str()}</option> }).collect_view()}
+                {ProposedAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{labels::proposed_action(*a)}</option> }).collect_view()}
             </select>
-            <input id="esc-invoice" placeholder="Invoice number or id" on:input=move |e| invoice.set(event_target_value(&e))/>
-            <input id="esc-amount" placeholder="Amount, e.g. 19.99" on:input=move |e| amount.set(event_target_value(&e))/>
-            <textarea id="esc-reason" rows="3" placeholder="Reason" on:input=move |e| reason.set(event_target_value(&e))></textarea>
+            <input id="esc-invoice" placeholder=tr!("esc-invoice-placeholder") on:input=move |e| invoice.set(event_target_value(&e))/>
+            <input id="esc-amount" placeholder=tr!("esc-amount-placeholder") on:input=move |e| amount.set(event_target_value(&e))/>
+            <textarea id="esc-reason" rows="3" placeholder=tr!("esc-reason-placeholder") on:input=move |e| reason.set(event_target_value(&e))></textarea>
             <div class="actions">
-                <button class="primary" id="escalate-submit" on:click=submit>"Raise escalation"</button>
-                <button class="ghost" on:click=move |_| mode.set(Mode::Read)>"Cancel"</button>
+                <button class="primary" id="escalate-submit" on:click=submit>{tr!("esc-raise")}</button>
+                <button class="ghost" on:click=move |_| mode.set(Mode::Read)>{tr!("cancel")}</button>
             </div>
         </div>
     }

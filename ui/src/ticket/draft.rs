@@ -4,11 +4,12 @@
 use super::{Mode, act};
 use crate::app::{OnScreen, Shortcut, use_ui};
 use crate::diff::{self, Span};
-use crate::format;
+use crate::intl;
 use crate::ipc;
+use crate::labels;
 use countersign_model::TicketId;
 use countersign_model::ipc::{ApproveDraft, DraftWithAi, RejectDraft};
-use countersign_model::workflow::{Citation, CitedKind, Claim, ClaimKind, Draft, DraftStatus};
+use countersign_model::workflow::{Citation, Claim, Draft, DraftStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
@@ -16,7 +17,7 @@ use serde_json::json;
 /// A ticket with no draft waiting: "Draft with AI" (or `d`) asks the desk to draft one now;
 /// the button says so while the drafter works.
 #[component]
-pub fn NoDraft(ticket: TicketId) -> impl IntoView {
+pub fn NoDraft(ticket: TicketId, mode: RwSignal<Mode>) -> impl IntoView {
     let ui = use_ui();
     let working = RwSignal::new(false);
     let run = {
@@ -37,19 +38,18 @@ pub fn NoDraft(ticket: TicketId) -> impl IntoView {
                             .generation
                             .as_ref()
                             .and_then(|g| g.fallbacks.first().cloned());
-                        let mut text = format!("Drafted by {}", d.author.client);
+                        let mut text = tr!("drafted-by", author = d.author.client.clone());
                         if let Some(why) = &fell_back {
                             text.push_str(&format!(" — {why}"));
                         }
                         if flagged > 0 {
-                            text.push_str(&format!(
-                                " — {flagged} figure(s) match no record, check them"
-                            ));
+                            text.push_str(" — ");
+                            text.push_str(&tr!("drafted-flagged", count = flagged));
                         }
                         ui.say(flagged > 0 || fell_back.is_some(), text);
                         ui.refresh();
                     }
-                    Err(e) => ui.say(true, format!("Could not draft: {e}")),
+                    Err(e) => ui.say(true, tr!("draft-failed", error = e.to_string())),
                 }
                 working.set(false);
             });
@@ -58,20 +58,20 @@ pub fn NoDraft(ticket: TicketId) -> impl IntoView {
     let stamp = ui.claim_keys(OnScreen::NoDraft(ticket));
     {
         let run = run.clone();
-        Effect::new(move |_| {
-            if ui.take_shortcut(stamp) == Some(Shortcut::DraftWithAi) {
-                run();
-            }
+        Effect::new(move |_| match ui.take_shortcut(stamp) {
+            Some(Shortcut::DraftWithAi) => run(),
+            Some(Shortcut::Escalate) => mode.set(Mode::Escalate),
+            _ => {}
         });
     }
     view! {
         <div class="card no-draft" id="no-draft">
-            <div class="muted">"No draft waiting."</div>
+            <div class="muted">{tr!("no-draft")}</div>
             <button class="primary" id="draft-with-ai" disabled=move || working.get()
                 on:click=move |_| run()>
-                {move || if working.get() { "Drafting…" } else { "Draft with AI  d" }}
+                {move || if working.get() { tr!("drafting") } else { tr!("draft-with-ai") + "  d" }}
             </button>
-            <p class="muted small">"The desk's drafter writes from this customer's records; assistants connected over MCP can file drafts too."</p>
+            <p class="muted small">{tr!("no-draft-help")}</p>
         </div>
     }
 }
@@ -83,14 +83,14 @@ fn Provenance(draft: Draft) -> impl IntoView {
         .author
         .model
         .clone()
-        .unwrap_or_else(|| "model not given".into());
+        .unwrap_or_else(|| tr!("model-not-given"));
     let how = draft.generation.clone().map(|g| {
-        let mut parts = vec![format!("{} ms", g.duration_ms)];
+        let mut parts = vec![tr!("generation-ms", ms = g.duration_ms)];
         if let (Some(i), Some(o)) = (g.input_tokens, g.output_tokens) {
-            parts.push(format!("{i} + {o} tokens"));
+            parts.push(tr!("generation-tokens", input = i, output = o));
         }
         if let Some(intent) = g.intent {
-            parts.push(format!("read as {}", intent.replace('_', " ")));
+            parts.push(tr!("generation-intent", intent = labels::intent(&intent)));
         }
         (parts.join(" · "), g.fallbacks)
     });
@@ -99,11 +99,11 @@ fn Provenance(draft: Draft) -> impl IntoView {
         <div class="author muted">
             {draft.author.client.clone()}
             {(!generated).then(|| format!(" · {model}"))}
-            " · confidence "<strong>{format::confidence(draft.confidence)}</strong>
+            " · "{tr!("confidence")}" "<strong>{intl::percent(draft.confidence)}</strong>
             {how.clone().map(|(text, _)| view! { <span id="generation">" · "{text}</span> })}
         </div>
         {how.map(|(_, fallbacks)| fallbacks.into_iter().map(|f| view! {
-            <div class="fallback small" >"Fell back: "{f}</div>
+            <div class="fallback small">{tr!("fell-back", why = f)}</div>
         }).collect_view())}
     }
 }
@@ -117,23 +117,15 @@ fn Grounding(claims: Vec<Claim>) -> impl IntoView {
         return ().into_any();
     }
     if failed.is_empty() {
-        let text = match total {
-            1 => "The one figure stated matches the records.".to_owned(),
-            n => format!("All {n} figures stated match the records."),
-        };
+        let text = tr!("grounding-ok", count = total);
         return view! { <div class="grounded small" id="grounding-ok">"✓ "{text}</div> }.into_any();
     }
     view! {
         <div class="ungrounded" id="grounding-flags">
-            <strong>"Not backed by any record — check before sending:"</strong>
+            <strong>{tr!("grounding-flags")}</strong>
             <ul>
                 {failed.into_iter().map(|c| {
-                    let what = match c.kind {
-                        ClaimKind::Amount => "amount",
-                        ClaimKind::InvoiceNumber => "invoice number",
-                        ClaimKind::Date => "date",
-                    };
-                    view! { <li><code>{c.text}</code>" ("{what}")"</li> }
+                    view! { <li><code>{c.text}</code>" ("{labels::claim_kind(c.kind)}")"</li> }
                 }).collect_view()}
             </ul>
         </div>
@@ -174,7 +166,7 @@ pub fn DraftCard(
                 ui,
                 "approve_draft",
                 json!({ "req": req }),
-                "Approved — the reply is queued to send",
+                tr!("approved-queued"),
                 move || mode.set(Mode::Read),
             );
         }
@@ -190,7 +182,7 @@ pub fn DraftCard(
                 ui,
                 "reject_draft",
                 json!({ "req": req }),
-                "Draft rejected",
+                tr!("draft-rejected"),
                 move || mode.set(Mode::Read),
             );
         }
@@ -202,7 +194,7 @@ pub fn DraftCard(
                 ui,
                 "rereview_draft",
                 json!({ "id": id.clone() }),
-                "Re-reviewed: the draft is bound to the current records",
+                tr!("rereviewed"),
                 || (),
             )
         }
@@ -225,12 +217,12 @@ pub fn DraftCard(
     view! {
         <div class="card draft" class:stale=stale id=format!("draft-{id}")>
             <div class="draft-head">
-                <span class="label">"AI draft"</span>
-                <span id="draft-status" class=format!("draft-status {}", draft.status)>{format::draft_status_label(draft.status)}</span>
+                <span class="label">{tr!("ai-draft")}</span>
+                <span id="draft-status" class=format!("draft-status {}", draft.status)>{labels::draft_status(draft.status)}</span>
             </div>
             <Provenance draft=draft.clone()/>
             {draft.stale_reason.clone().map(|why| view! {
-                <div class="stale-why" id="stale-reason"><strong>"Stale: "</strong>{why}</div>
+                <div class="stale-why" id="stale-reason"><strong>{tr!("stale")}" "</strong>{why}</div>
             })}
             <Show when=move || mode.get() == Mode::Edit fallback={
                 let text = draft.body.clone();
@@ -243,8 +235,7 @@ pub fn DraftCard(
             <Grounding claims=draft.claims.clone()/>
             {suggested.map(|e| view! {
                 <div class="suggested small" id="suggested-escalation">
-                    "Approving also raises a "<strong>{e.proposed_action.as_str().replace('_', " ")}</strong>
-                    " of "<strong>{format::money(&e.amount)}</strong>" for a supervisor to decide."
+                    {tr!("suggested-escalation", action = labels::proposed_action(e.proposed_action), amount = intl::money(&e.amount))}
                 </div>
             })}
             <Citations items=draft.citations.clone() cited=cited/>
@@ -255,30 +246,30 @@ pub fn DraftCard(
                         let approve_edited = approve_edited.clone();
                         view! {
                             <button class="primary" id="approve-edited" disabled=stale
-                                on:click=move |_| approve_edited(Some(body.get_untracked()))>"Approve edited & send"</button>
-                            <button class="ghost" on:click=move |_| mode.set(Mode::Read)>"Cancel"</button>
+                                on:click=move |_| approve_edited(Some(body.get_untracked()))>{tr!("approve-edited")}</button>
+                            <button class="ghost" on:click=move |_| mode.set(Mode::Read)>{tr!("cancel")}</button>
                         }.into_any()
                     }
                     Mode::Reject => {
                         let reject = reject.clone();
                         view! {
-                            <input id="reject-reason" placeholder="Why? (kept with the decision)"
+                            <input id="reject-reason" placeholder=tr!("reject-reason")
                                 on:input=move |e| reason.set(event_target_value(&e))/>
-                            <button class="danger" id="reject-confirm" on:click=move |_| reject()>"Reject"</button>
-                            <button class="ghost" on:click=move |_| mode.set(Mode::Read)>"Cancel"</button>
+                            <button class="danger" id="reject-confirm" on:click=move |_| reject()>{tr!("reject")}</button>
+                            <button class="ghost" on:click=move |_| mode.set(Mode::Read)>{tr!("cancel")}</button>
                         }.into_any()
                     }
                     _ if stale => view! {
-                        <button class="primary" id="approve" disabled=true title="A stale draft must be re-reviewed first">"Approve & send"</button>
-                        <button class="secondary" id="rereview" on:click=rereview.clone()>"Re-review against current records"</button>
-                        <button class="ghost" id="reject" on:click=move |_| mode.set(Mode::Reject)>"Reject  r"</button>
+                        <button class="primary" id="approve" disabled=true title=tr!("stale-approve-title")>{tr!("approve")}</button>
+                        <button class="secondary" id="rereview" on:click=rereview.clone()>{tr!("rereview")}</button>
+                        <button class="ghost" id="reject" on:click=move |_| mode.set(Mode::Reject)>{tr!("reject")}"  r"</button>
                     }.into_any(),
                     _ => {
                         let approve_plain = approve_plain.clone();
                         view! {
-                            <button class="primary" id="approve" on:click=move |_| approve_plain(None)>"Approve & send  a"</button>
-                            <button class="secondary" id="edit" on:click=move |_| mode.set(Mode::Edit)>"Edit  e"</button>
-                            <button class="ghost" id="reject" on:click=move |_| mode.set(Mode::Reject)>"Reject  r"</button>
+                            <button class="primary" id="approve" on:click=move |_| approve_plain(None)>{tr!("approve")}"  a"</button>
+                            <button class="secondary" id="edit" on:click=move |_| mode.set(Mode::Edit)>{tr!("edit")}"  e"</button>
+                            <button class="ghost" id="reject" on:click=move |_| mode.set(Mode::Reject)>{tr!("reject")}"  r"</button>
                         }.into_any()
                     }
                 }}
@@ -290,19 +281,13 @@ pub fn DraftCard(
 #[component]
 fn Citations(items: Vec<Citation>, cited: RwSignal<Option<Citation>>) -> impl IntoView {
     if items.is_empty() {
-        return view! { <p class="muted small">"No citations."</p> }.into_any();
+        return view! { <p class="muted small">{tr!("no-citations")}</p> }.into_any();
     }
     view! {
         <div class="citations">
-            <span class="muted small">"Cites "</span>
+            <span class="muted small">{tr!("cites")}" "</span>
             {items.into_iter().map(|c| {
-                let label = match c.kind {
-                    CitedKind::Customer => "customer",
-                    CitedKind::Invoice => "invoice",
-                    CitedKind::Payment => "payment",
-                    CitedKind::Message => "message",
-                    CitedKind::KbArticle => "article",
-                };
+                let label = labels::cited_kind(c.kind);
                 let changed = c.current_version.is_some();
                 let text = format!("{label} {}", c.id);
                 let c2 = c.clone();
@@ -321,7 +306,7 @@ fn Citations(items: Vec<Citation>, cited: RwSignal<Option<Citation>>) -> impl In
 pub fn DecidedDrafts(drafts: Vec<Draft>) -> impl IntoView {
     view! {
         <div class="card decided">
-            <div class="label">"Earlier drafts"</div>
+            <div class="label">{tr!("earlier-drafts")}</div>
             {drafts.into_iter().map(|d| {
                 let who = d.decided_by.clone().unwrap_or_default();
                 let note = d.decision_note.clone();
@@ -333,9 +318,9 @@ pub fn DecidedDrafts(drafts: Vec<Draft>) -> impl IntoView {
                 let edited = changes.is_some();
                 view! {
                     <div class=format!("decided-row {}", d.status) id=format!("decided-{}", d.id)>
-                        <span class=format!("draft-status {}", d.status)>{format::draft_status_label(d.status)}</span>
-                        " by "{who}
-                        {edited.then(|| view! { <span class="tag">"edited"</span> })}
+                        <span class=format!("draft-status {}", d.status)>{labels::draft_status(d.status)}</span>
+                        " "{tr!("decided-by", who = who)}
+                        {edited.then(|| view! { <span class="tag">{tr!("edited")}</span> })}
                         {note.map(|n| view! { <div class="muted small">"“"{n}"”"</div> })}
                         {changes.map(|spans| view! { <EditDiff id=d.id.to_string() spans=spans/> })}
                     </div>
@@ -350,12 +335,12 @@ pub fn DecidedDrafts(drafts: Vec<Draft>) -> impl IntoView {
 fn EditDiff(id: String, spans: Vec<Span>) -> impl IntoView {
     view! {
         <details class="diff" id=format!("diff-{id}") open=true>
-            <summary class="muted small">"Changes to the AI draft before sending"</summary>
+            <summary class="muted small">{tr!("diff-title")}</summary>
             <div class="diff-body">
                 {spans.into_iter().map(|s| match s {
                     Span::Same(t) => view! { <span>{t}</span> }.into_any(),
-                    Span::Removed(t) => view! { <del title="in the AI draft, not sent">{t}</del> }.into_any(),
-                    Span::Added(t) => view! { <ins title="added by the reviewer">{t}</ins> }.into_any(),
+                    Span::Removed(t) => view! { <del title=tr!("diff-removed")>{t}</del> }.into_any(),
+                    Span::Added(t) => view! { <ins title=tr!("diff-added")>{t}</ins> }.into_any(),
                 }).collect_view()}
             </div>
         </details>

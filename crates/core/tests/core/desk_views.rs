@@ -83,6 +83,46 @@ async fn notifications_are_on_by_default_and_can_be_turned_off() {
 }
 
 #[tokio::test]
+async fn the_window_reads_the_system_language_until_one_is_chosen() {
+    let d = empty_desk().await;
+    let view = |store| desk_settings::view(store, "demo", mcp_off());
+    assert_eq!(view(&d.store).await.unwrap().language, "system");
+    settings::set(&d.store, settings::UI_LANGUAGE, "es")
+        .await
+        .expect("Spanish");
+    assert_eq!(view(&d.store).await.unwrap().language, "es");
+    for bad in ["pt", "ES", "spanish", ""] {
+        let e = settings::set(&d.store, settings::UI_LANGUAGE, bad)
+            .await
+            .expect_err(bad);
+        assert_eq!(e.code(), ErrorCode::InvalidArgument, "{bad:?}: {e}");
+    }
+    assert_eq!(
+        view(&d.store).await.unwrap().language,
+        "es",
+        "a refused value changes nothing"
+    );
+    settings::set(&d.store, settings::UI_LANGUAGE, "system")
+        .await
+        .expect("back to the system's");
+    assert_eq!(view(&d.store).await.unwrap().language, "system");
+}
+
+#[tokio::test]
+async fn the_welcome_shows_until_it_was_read() {
+    let d = empty_desk().await;
+    let view = |store| desk_settings::view(store, "demo", mcp_off());
+    assert!(
+        !view(&d.store).await.unwrap().welcomed,
+        "a new desk welcomes"
+    );
+    settings::set(&d.store, settings::UI_WELCOMED, "true")
+        .await
+        .expect("read");
+    assert!(view(&d.store).await.unwrap().welcomed);
+}
+
+#[tokio::test]
 async fn a_notifications_value_other_than_true_or_false_is_refused_and_not_stored() {
     let d = empty_desk().await;
     let pool = d.store.pool();

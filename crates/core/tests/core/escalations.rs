@@ -171,3 +171,55 @@ async fn denying_needs_a_note() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidArgument);
 }
+
+/// Issue 15: two refunds pending on one invoice raised no warning; the queue now tells the
+/// supervisor of the other one on each, and stops once one is decided.
+#[tokio::test]
+async fn the_queue_warns_of_another_escalation_pending_on_the_same_invoice() {
+    let d = desk().await;
+    let first = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("49"))
+        .await
+        .unwrap();
+    let others = |rows: Vec<countersign_model::ipc::EscalationRow>| {
+        rows.into_iter()
+            .map(|r| (r.escalation.id.to_string(), r.others_pending_on_invoice))
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+    let queue = countersign_core::escalation_queue::list(d.store.pool(), None)
+        .await
+        .unwrap();
+    assert_eq!(others(queue)[first.id.as_str()], 0, "alone: no warning");
+    let call = assistant(TokenScope::Draft, "raise_escalation");
+    let second = escalations::raise(&d.store, Proposer::Assistant(&call), &refund("49"))
+        .await
+        .expect("a second refund is not refused: the supervisor decides, warned");
+    let queue = others(
+        countersign_core::escalation_queue::list(d.store.pool(), Some(EscalationStatus::Pending))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (queue[first.id.as_str()], queue[second.id.as_str()]),
+        (1, 1),
+        "each names the other"
+    );
+    escalations::decide(
+        &d.store,
+        &supervisor(),
+        &first.id,
+        Decision::Approve,
+        Some("the duplicate"),
+    )
+    .await
+    .unwrap();
+    let queue = others(
+        countersign_core::escalation_queue::list(d.store.pool(), None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        queue[second.id.as_str()],
+        0,
+        "a decided one no longer counts as pending"
+    );
+}

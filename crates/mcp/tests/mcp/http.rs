@@ -304,3 +304,40 @@ async fn prompts_are_audited_reads() {
     .await;
     assert_eq!(audited, "draft_reply_for_ticket,triage_inbox");
 }
+
+/// Settings' "Test the connection": a live endpoint answers as ours (401 without a token), a
+/// closed port and a server that is not ours are told apart.
+#[tokio::test]
+async fn the_connection_test_tells_a_live_endpoint_from_a_closed_port_or_another_server() {
+    use countersign_mcp::probe::probe;
+    use std::time::Duration;
+    let desk = demo_desk().await;
+    let addr = start(&desk.store, 600).await;
+    let took = probe(addr, Duration::from_secs(5))
+        .await
+        .expect("the endpoint answers");
+    assert!(took < Duration::from_secs(5));
+
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_addr = closed.local_addr().unwrap();
+    drop(closed);
+    let e = probe(closed_addr, Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    assert!(e.contains("cannot reach"), "{e}");
+
+    // Something else on the port: an HTTP server that answers 200 to anything.
+    let other = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let other_addr = other.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = other.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                .await;
+        }
+    });
+    let e = probe(other_addr, Duration::from_secs(5)).await.unwrap_err();
+    assert!(e.contains("answered 200"), "{e}");
+}

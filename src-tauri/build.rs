@@ -22,6 +22,8 @@ const COMMANDS: &[&str] = &[
     "order_providers",
     "rereview_draft",
     "write_reply",
+    "set_ticket_status",
+    "set_ticket_priority",
     "add_note",
     "raise_escalation",
     "decide_escalation",

@@ -5,7 +5,7 @@ use crate::Desk;
 use countersign_core::drafting::{self, Trigger, providers};
 use countersign_core::records::invoices::{self, InvoiceRef};
 use countersign_core::records::{kb, tickets};
-use countersign_core::workflow::{Proposer, drafts, escalations, notes, replies};
+use countersign_core::workflow::{Proposer, drafts, escalations, notes, replies, ticket_actions};
 use countersign_core::{
     activity, customer_panel, desk_settings, desk_status, escalation_queue, inbox, ipc_inputs,
     settings, sync,
@@ -146,6 +146,29 @@ pub async fn write_reply(desk: State<'_, Desk>, req: WriteReply) -> Reply<Messag
     )
     .await
     .map_err(ipc)
+}
+
+/// Moves a ticket to another status, as the person saw it.
+#[tauri::command]
+pub async fn set_ticket_status(desk: State<'_, Desk>, req: SetTicketStatus) -> Reply<()> {
+    let person = desk.person().await?;
+    ticket_actions::set_status(
+        &desk.store,
+        &person,
+        &req.ticket_id,
+        req.status,
+        req.seen_version,
+    )
+    .await
+    .map_err(ipc)
+}
+
+#[tauri::command]
+pub async fn set_ticket_priority(desk: State<'_, Desk>, req: SetTicketPriority) -> Reply<()> {
+    let person = desk.person().await?;
+    ticket_actions::set_priority(&desk.store, &person, &req.ticket_id, req.priority)
+        .await
+        .map_err(ipc)
 }
 
 #[tauri::command]

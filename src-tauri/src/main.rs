@@ -150,6 +150,8 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::order_providers,
             commands::rereview_draft,
             commands::write_reply,
+            commands::set_ticket_status,
+            commands::set_ticket_priority,
             commands::add_note,
             commands::raise_escalation,
             commands::decide_escalation,

@@ -8,6 +8,7 @@
 mod languages;
 mod settings;
 mod syncing;
+mod ticket_actions;
 mod window;
 
 use anyhow::{Context, Result, bail};

@@ -163,6 +163,14 @@ ticket-close = Schließen (Esc)
 ticket-sla = SLA { $left }
 ticket-escalate = Eskalieren…
 ticket-internal-note = interne Notiz
+move-open = Wieder öffnen
+move-pending = Wartet auf Kunden
+move-solved = Lösen
+move-closed = Schließen
+closed-final = Geschlossen: Schreibt der Kunde erneut, entsteht ein neues Ticket.
+priority-field = Priorität
+status-set = Status: { $status }
+priority-set = Priorität: { $priority }
 
 ## Der Entwurf
 

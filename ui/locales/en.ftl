@@ -163,6 +163,14 @@ ticket-close = Close (Esc)
 ticket-sla = SLA { $left }
 ticket-escalate = Escalate…
 ticket-internal-note = internal note
+move-open = Reopen
+move-pending = Waiting on customer
+move-solved = Solve
+move-closed = Close
+closed-final = Closed: a customer writing again opens a new ticket.
+priority-field = Priority
+status-set = Status: { $status }
+priority-set = Priority: { $priority }
 
 ## The draft
 

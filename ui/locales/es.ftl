@@ -163,6 +163,14 @@ ticket-close = Cerrar (Esc)
 ticket-sla = SLA { $left }
 ticket-escalate = Escalar…
 ticket-internal-note = nota interna
+move-open = Reabrir
+move-pending = Esperando al cliente
+move-solved = Resolver
+move-closed = Cerrar
+closed-final = Cerrado: si el cliente vuelve a escribir, se abre un ticket nuevo.
+priority-field = Prioridad
+status-set = Estado: { $status }
+priority-set = Prioridad: { $priority }
 
 ## El borrador
 

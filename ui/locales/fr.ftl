@@ -163,6 +163,14 @@ ticket-close = Fermer (Échap)
 ticket-sla = SLA { $left }
 ticket-escalate = Escalader…
 ticket-internal-note = note interne
+move-open = Rouvrir
+move-pending = En attente du client
+move-solved = Résoudre
+move-closed = Fermer
+closed-final = Fermé : si le client écrit à nouveau, un nouveau ticket s'ouvre.
+priority-field = Priorité
+status-set = Statut : { $status }
+priority-set = Priorité : { $priority }
 
 ## Le brouillon
 

@@ -2,6 +2,7 @@
 //! under it, the AI draft beside it ([`draft`]), escalations and the customer panel. What a
 //! person writes is in [`compose`].
 
+mod actions;
 mod compose;
 mod draft;
 
@@ -110,6 +111,7 @@ fn TicketBody(
                 {format::sla(t.sla_due_at, ipc::now()).map(|(text, s)| view! { <span class=s.class() title=tr!("sla-title")>{tr!("ticket-sla", left = text)}</span> })}
                 <span class="muted">{labels::channel(t.channel)}" · "{t.language.clone()}</span>
             </div>
+            <actions::TicketActions ticket=t.clone()/>
         </header>
         <div class="ticket-cols">
             <div class="thread-col">

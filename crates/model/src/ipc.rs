@@ -119,6 +119,22 @@ pub struct EscalationRow {
     pub others_pending_on_invoice: i64,
 }
 
+/// Move a ticket to another status (open, pending, solved, closed), as the person saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetTicketStatus {
+    pub ticket_id: TicketId,
+    pub status: TicketStatus,
+    /// The ticket's version on screen: a customer message since then makes the change stale.
+    pub seen_version: i64,
+}
+
+/// Give a ticket another priority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetTicketPriority {
+    pub ticket_id: TicketId,
+    pub priority: TicketPriority,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EscalationQuery {
     pub status: Option<EscalationStatus>,

@@ -172,6 +172,17 @@ async fn the_layout_works_from_the_smallest_window_to_a_wide_screen() -> Result<
         width(&w, ".side-col").await? > 400.0,
         "a wide screen gives the side column room"
     );
+    // An invoice row opens the invoice (it could not be opened).
+    let number = w
+        .client
+        .find(Locator::Css("#invoices tr td"))
+        .await?
+        .text()
+        .await?;
+    w.click("#invoices tr td:nth-child(3)").await?;
+    w.wait_text("#cited-record h3", &number, ACTION_LIMIT)
+        .await
+        .context("the invoice opens from its row")?;
     w.close().await?;
     Ok(())
 }

@@ -32,6 +32,44 @@ pub(super) async fn unconfirmed(tx: &mut Tx, m: &Mutation, message: &str, at: &s
     .await
 }
 
+/// Puts a refused change to a ticket's `column` back to what it replaced, unless the ticket has
+/// moved on since (a later change or the platform's own value stays). Returns the value put back.
+async fn undo_ticket_change(
+    tx: &mut Tx,
+    mutation_id: &str,
+    column: &str,
+) -> Result<Option<String>> {
+    let undo: Option<String> = sqlx::query_scalar("SELECT undo FROM outbox WHERE mutation_id = ?")
+        .bind(mutation_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
+    let Some(undo) = undo.and_then(|u| serde_json::from_str::<Value>(&u).ok()) else {
+        return Ok(None);
+    };
+    let text = |k: &str| {
+        undo.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if text("column") != column {
+        return Ok(None);
+    }
+    // The column is one of two names, never text from outside.
+    let sql = match column {
+        "status" => "UPDATE tickets SET status = ?1 WHERE id = ?2 AND status = ?3",
+        _ => "UPDATE tickets SET priority = ?1 WHERE id = ?2 AND priority = ?3",
+    };
+    let done = sqlx::query(sql)
+        .bind(text("was"))
+        .bind(text("ticket_id"))
+        .bind(text("set"))
+        .execute(&mut **tx)
+        .await?;
+    Ok((done.rows_affected() == 1).then(|| text("was")))
+}
+
 /// The local side of a refusal: undo what the desk showed as done, tell the person, audit it.
 pub(super) async fn refused(
     tx: &mut Tx,
@@ -156,6 +194,23 @@ pub(super) async fn refused(
                 ),
             )
         }
+        "set_status" | "set_priority" => {
+            let column = if m.kind == "set_status" {
+                "status"
+            } else {
+                "priority"
+            };
+            let put_back = undo_ticket_change(tx, &m.id, column).await?;
+            (
+                format!("ticket {}", field("ticket_id").unwrap_or_default()),
+                match put_back {
+                    Some(was) => format!(
+                        "The {column} change was not made: {message}. The ticket is back to {was}."
+                    ),
+                    None => format!("The {column} change was not made: {message}."),
+                },
+            )
+        }
         kind => (
             format!("{kind} {}", m.id),
             format!("The platform refused {kind}: {message}"),
@@ -208,4 +263,117 @@ pub(super) async fn tell(tx: &mut Tx, told: &Told<'_>) -> Result<()> {
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+    use crate::workflow::ticket_actions;
+    use countersign_model::TicketId;
+    use countersign_model::records::TicketStatus;
+    use countersign_model::workflow::{Person, Role};
+
+    /// A desk whose first ticket is open, and the person at it.
+    async fn desk() -> (tempfile::TempDir, Store, TicketId, i64, Person) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).await.unwrap();
+        let mut cfg = crate::demo::DemoConfig::small(chrono::Utc::now().date_naive());
+        (cfg.customers, cfg.invoices, cfg.tickets) = (5, 20, 5);
+        crate::demo::seed(&store, &cfg, &mut |_, _, _| {})
+            .await
+            .unwrap();
+        let (id, version): (String, i64) =
+            sqlx::query_as("SELECT id, version FROM tickets WHERE status = 'open' LIMIT 1")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        let person = Person {
+            name: "Alex Morgan".into(),
+            role: Role::Agent,
+        };
+        (dir, store, TicketId::parse(&id).unwrap(), version, person)
+    }
+
+    async fn last_queued(store: &Store) -> Mutation {
+        let (seq, id, kind, payload): (i64, String, String, String) = sqlx::query_as(
+            "SELECT seq, mutation_id, kind, payload FROM outbox ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        Mutation {
+            seq,
+            id,
+            kind,
+            payload: serde_json::from_str(&payload).unwrap(),
+            based_on: Default::default(),
+        }
+    }
+
+    async fn status(store: &Store, ticket: &TicketId) -> String {
+        sqlx::query_scalar("SELECT status FROM tickets WHERE id = ?")
+            .bind(ticket.as_str())
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// A status change the platform refuses (stale: the customer wrote meanwhile) does not stay
+    /// on the desk as if made: the ticket goes back to what it was, with a notice.
+    #[tokio::test]
+    async fn a_refused_status_change_puts_the_ticket_back() {
+        let (_dir, store, ticket, v, person) = desk().await;
+        ticket_actions::set_status(&store, &person, &ticket, TicketStatus::Solved, v)
+            .await
+            .unwrap();
+        assert_eq!(status(&store, &ticket).await, "solved", "shown at once");
+        let m = last_queued(&store).await;
+        assert_eq!(m.kind, "set_status");
+        let mut tx = store.write().await.unwrap();
+        refused(
+            &mut tx,
+            &m,
+            ErrorCode::Stale,
+            "the customer wrote again",
+            None,
+            "2026-12-07T00:00:00.000Z",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(status(&store, &ticket).await, "open", "put back");
+        let notice: String =
+            sqlx::query_scalar("SELECT message FROM sync_notices ORDER BY id DESC LIMIT 1")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert!(notice.contains("back to open"), "{notice}");
+    }
+
+    /// A later change stands: undoing a refused one never overwrites what came after it.
+    #[tokio::test]
+    async fn a_refusal_does_not_undo_a_later_change() {
+        let (_dir, store, ticket, v, person) = desk().await;
+        ticket_actions::set_status(&store, &person, &ticket, TicketStatus::Pending, v)
+            .await
+            .unwrap();
+        let first = last_queued(&store).await;
+        ticket_actions::set_status(&store, &person, &ticket, TicketStatus::Solved, v)
+            .await
+            .unwrap();
+        let mut tx = store.write().await.unwrap();
+        refused(
+            &mut tx,
+            &first,
+            ErrorCode::Conflict,
+            "no",
+            None,
+            "2026-12-07T00:00:00.000Z",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(status(&store, &ticket).await, "solved");
+    }
 }

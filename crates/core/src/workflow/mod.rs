@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod escalations;
 pub mod notes;
 pub mod replies;
+pub mod ticket_actions;
 
 use crate::audit::{self, ActorKind};
 use crate::store::{Tx, now, ts};
@@ -140,14 +141,35 @@ pub(crate) async fn audit_person(
 /// Queues a mutation for the platform inside `tx`. It is built as the model's typed payload, the
 /// one the platform parses, so a desk cannot queue a shape the platform refuses.
 pub(crate) async fn enqueue(tx: &mut Tx, body: &MutationBody, based_on: &Value) -> Result<()> {
+    insert_outbox(tx, body, based_on, None).await
+}
+
+/// [`enqueue`] for a change to a ticket's own field, with what it replaced (`undo`: the
+/// ticket, the column, the value set and the value it was), for a refusal to put back.
+pub(crate) async fn enqueue_undoable(
+    tx: &mut Tx,
+    body: &MutationBody,
+    based_on: &Value,
+    undo: &Value,
+) -> Result<()> {
+    insert_outbox(tx, body, based_on, Some(undo)).await
+}
+
+async fn insert_outbox(
+    tx: &mut Tx,
+    body: &MutationBody,
+    based_on: &Value,
+    undo: Option<&Value>,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO outbox (mutation_id, kind, payload, based_on, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (mutation_id, kind, payload, based_on, created_at, undo) VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(crate::new_id("mut_"))
     .bind(body.kind().as_str())
     .bind(body.payload().to_string())
     .bind(based_on.to_string())
     .bind(ts(now()))
+    .bind(undo.map(Value::to_string))
     .execute(&mut **tx)
     .await?;
     Ok(())

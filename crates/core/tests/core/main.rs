@@ -13,4 +13,5 @@ mod providers;
 mod reads;
 mod replies;
 mod support;
+mod ticket_actions;
 mod tokens;

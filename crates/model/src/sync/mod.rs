@@ -73,16 +73,18 @@ pub enum MutationKind {
     DecideEscalation,
     Assign,
     SetStatus,
+    SetPriority,
 }
 
 impl MutationKind {
-    pub const ALL: [MutationKind; 6] = [
+    pub const ALL: [MutationKind; 7] = [
         Self::SendReply,
         Self::AddNote,
         Self::RaiseEscalation,
         Self::DecideEscalation,
         Self::Assign,
         Self::SetStatus,
+        Self::SetPriority,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +95,7 @@ impl MutationKind {
             Self::DecideEscalation => "decide_escalation",
             Self::Assign => "assign",
             Self::SetStatus => "set_status",
+            Self::SetPriority => "set_priority",
         }
     }
 
@@ -168,11 +171,20 @@ pub struct Assign {
     pub assignee: Option<String>,
 }
 
-/// `set_status`: open | pending | solved | closed.
+/// `set_status`: open | pending | solved | closed, as [`TicketStatus::may_become`] allows.
+///
+/// [`TicketStatus::may_become`]: crate::records::TicketStatus::may_become
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SetStatus {
     pub ticket_id: String,
     pub status: String,
+}
+
+/// `set_priority`: low | normal | high | urgent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetPriority {
+    pub ticket_id: String,
+    pub priority: String,
 }
 
 /// A mutation's payload, parsed by kind.
@@ -184,6 +196,7 @@ pub enum MutationBody {
     DecideEscalation(DecideEscalation),
     Assign(Assign),
     SetStatus(SetStatus),
+    SetPriority(SetPriority),
 }
 
 impl MutationBody {
@@ -198,6 +211,7 @@ impl MutationBody {
             MutationKind::DecideEscalation => Self::DecideEscalation(typed(payload)?),
             MutationKind::Assign => Self::Assign(typed(payload)?),
             MutationKind::SetStatus => Self::SetStatus(typed(payload)?),
+            MutationKind::SetPriority => Self::SetPriority(typed(payload)?),
         })
     }
 
@@ -211,6 +225,7 @@ impl MutationBody {
             Self::DecideEscalation(p) => serde_json::to_value(p),
             Self::Assign(p) => serde_json::to_value(p),
             Self::SetStatus(p) => serde_json::to_value(p),
+            Self::SetPriority(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, numbers and options always serialise.
         v.unwrap_or(Value::Null)
@@ -224,6 +239,7 @@ impl MutationBody {
             Self::DecideEscalation(_) => MutationKind::DecideEscalation,
             Self::Assign(_) => MutationKind::Assign,
             Self::SetStatus(_) => MutationKind::SetStatus,
+            Self::SetPriority(_) => MutationKind::SetPriority,
         }
     }
 }

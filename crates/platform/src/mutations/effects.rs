@@ -7,8 +7,9 @@ use super::stale::check_not_stale;
 use crate::auth::Caller;
 use crate::error::Error;
 use crate::feed::Changed;
+use countersign_model::records::{TicketPriority, TicketStatus};
 use countersign_model::sync::{
-    AddNote, Assign, Entity, Mutation, MutationBody, SendReply, SetStatus,
+    AddNote, Assign, Entity, Mutation, MutationBody, SendReply, SetPriority, SetStatus,
 };
 use countersign_model::{ErrorCode, MessageId, TicketId};
 use serde_json::{Value, json};
@@ -77,7 +78,8 @@ pub(super) async fn apply(tx: &mut PgConnection, caller: &Caller, m: &Mutation) 
         MutationBody::RaiseEscalation(p) => raise_escalation(tx, caller, &p).await,
         MutationBody::DecideEscalation(p) => decide_escalation(tx, caller, &p).await,
         MutationBody::Assign(p) => assign(tx, caller, &p).await,
-        MutationBody::SetStatus(p) => set_status(tx, caller, &p).await,
+        MutationBody::SetStatus(p) => set_status(tx, caller, &p, m).await,
+        MutationBody::SetPriority(p) => set_priority(tx, caller, &p).await,
     }
 }
 
@@ -262,28 +264,70 @@ async fn assign(tx: &mut PgConnection, caller: &Caller, p: &Assign) -> Effect {
     ))
 }
 
-async fn set_status(tx: &mut PgConnection, caller: &Caller, p: &SetStatus) -> Effect {
-    if !matches!(p.status.as_str(), "open" | "pending" | "solved" | "closed") {
-        return Err(invalid(format!(
-            "status must be open, pending, solved or closed, got {:?}",
-            p.status
-        )));
+async fn set_status(tx: &mut PgConnection, caller: &Caller, p: &SetStatus, m: &Mutation) -> Effect {
+    let next = TicketStatus::parse(&p.status)?;
+    let t = &caller.tenant_id;
+    let version = lock_ticket(tx, t, &p.ticket_id).await?;
+    let current: String =
+        sqlx::query_scalar("SELECT status FROM tickets WHERE tenant_id = $1 AND id = $2")
+            .bind(t)
+            .bind(&p.ticket_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let current = TicketStatus::parse(&current)?;
+    // The same rule the desk checked before queueing it: a desk's view may be old.
+    if !current.may_become(next) {
+        return Err(reject(
+            ErrorCode::Conflict,
+            format!(
+                "ticket {} is {current} and cannot be moved to {next}",
+                p.ticket_id
+            ),
+        ));
     }
+    // Solving or closing a ticket the customer wrote on since is a decision on what they did
+    // not read; a desk that says what it saw is held to it.
+    if m.based_on.contains_key(&format!("ticket:{}", p.ticket_id)) {
+        check_not_stale(tx, t, &p.ticket_id, version, m).await?;
+    }
+    set_ticket_field(tx, t, &p.ticket_id, "status", next.as_str()).await
+}
+
+async fn set_priority(tx: &mut PgConnection, caller: &Caller, p: &SetPriority) -> Effect {
+    let next = TicketPriority::parse(&p.priority)?;
     let t = &caller.tenant_id;
     lock_ticket(tx, t, &p.ticket_id).await?;
-    let version: i64 = sqlx::query_scalar(
-        "UPDATE tickets SET status = $3, version = version + 1, updated_at = now()
-         WHERE tenant_id = $1 AND id = $2 RETURNING version",
-    )
-    .bind(t)
-    .bind(&p.ticket_id)
-    .bind(&p.status)
-    .fetch_one(&mut *tx)
-    .await?;
+    set_ticket_field(tx, t, &p.ticket_id, "priority", next.as_str()).await
+}
+
+/// Writes one of a ticket's own fields (a closed set of names) and moves its version.
+async fn set_ticket_field(
+    tx: &mut PgConnection,
+    t: &str,
+    ticket_id: &str,
+    column: &'static str,
+    value: &str,
+) -> Effect {
+    let sql = match column {
+        "status" => {
+            "UPDATE tickets SET status = $3, version = version + 1, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 RETURNING version"
+        }
+        _ => {
+            "UPDATE tickets SET priority = $3, version = version + 1, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 RETURNING version"
+        }
+    };
+    let version: i64 = sqlx::query_scalar(sql)
+        .bind(t)
+        .bind(ticket_id)
+        .bind(value)
+        .fetch_one(&mut *tx)
+        .await?;
     let mut changed = Changed::default();
-    changed.push(Entity::Ticket, &p.ticket_id);
+    changed.push(Entity::Ticket, ticket_id);
     Ok((
-        json!({"ticket_id": p.ticket_id, "status": p.status, "ticket_version": version}),
+        json!({"ticket_id": ticket_id, column: value, "ticket_version": version}),
         changed,
     ))
 }

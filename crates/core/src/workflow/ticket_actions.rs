@@ -1,0 +1,128 @@
+//! What a person does to a ticket itself: move its status (open → pending → solved → closed,
+//! solved → open to reopen) and set its priority. Each is a decision like a reply: checked here
+//! (the one transition rule is the model's [`TicketStatus::may_become`]), shown on the desk at
+//! once, audited and queued for the platform in one transaction. What it replaced is kept with
+//! the queued change, so a refusal by the platform puts the ticket back.
+
+use super::{audit_person, enqueue_undoable};
+use crate::store::{Store, now, ts};
+use crate::{Error, Result};
+use countersign_model::TicketId;
+use countersign_model::records::{TicketPriority, TicketStatus};
+use countersign_model::sync::{MutationBody, SetPriority, SetStatus};
+use countersign_model::workflow::Person;
+use serde_json::json;
+
+/// Moves `ticket` to `next`, as seen at `seen_version`: refused if the ticket changed since (a
+/// customer wrote, a colleague acted) or the move is not one a ticket makes.
+pub async fn set_status(
+    store: &Store,
+    person: &Person,
+    ticket: &TicketId,
+    next: TicketStatus,
+    seen_version: i64,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    let (status, version): (String, i64) =
+        sqlx::query_as("SELECT status, version FROM tickets WHERE id = ?")
+            .bind(ticket.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("ticket", ticket))?;
+    let status = TicketStatus::parse(&status).map_err(crate::store::corrupt)?;
+    if version != seen_version {
+        return Err(Error::Stale(format!(
+            "ticket {ticket} changed since it was opened (version {seen_version}, now {version}); \
+             read it again before moving it to {next}"
+        )));
+    }
+    if !status.may_become(next) {
+        return Err(Error::invalid(format!(
+            "a {status} ticket cannot be moved to {next}{}",
+            match status {
+                TicketStatus::Closed => ": a closed ticket is final",
+                _ if next == TicketStatus::Closed => ": solve it first",
+                _ => "",
+            }
+        )));
+    }
+    sqlx::query("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?")
+        .bind(next.as_str())
+        .bind(ts(now()))
+        .bind(ticket.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let change = json!({"ticket_id": ticket, "column": "status", "set": next, "was": status});
+    enqueue_undoable(
+        &mut tx,
+        &MutationBody::SetStatus(SetStatus {
+            ticket_id: ticket.to_string(),
+            status: next.to_string(),
+        }),
+        &json!({ format!("ticket:{ticket}"): version }),
+        &change,
+    )
+    .await?;
+    audit_person(
+        &mut tx,
+        person,
+        "set_status",
+        ticket.as_str(),
+        &change,
+        "ok",
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(ticket = %ticket, from = %status, to = %next, by = %person.name, "status set");
+    Ok(())
+}
+
+/// Gives `ticket` the priority `next` (a no-op change is refused: nothing would be decided).
+pub async fn set_priority(
+    store: &Store,
+    person: &Person,
+    ticket: &TicketId,
+    next: TicketPriority,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    let (priority, version): (String, i64) =
+        sqlx::query_as("SELECT priority, version FROM tickets WHERE id = ?")
+            .bind(ticket.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("ticket", ticket))?;
+    let priority = TicketPriority::parse(&priority).map_err(crate::store::corrupt)?;
+    if priority == next {
+        return Err(Error::invalid(format!(
+            "ticket {ticket} is already {next} priority"
+        )));
+    }
+    sqlx::query("UPDATE tickets SET priority = ?, updated_at = ? WHERE id = ?")
+        .bind(next.as_str())
+        .bind(ts(now()))
+        .bind(ticket.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let change = json!({"ticket_id": ticket, "column": "priority", "set": next, "was": priority});
+    enqueue_undoable(
+        &mut tx,
+        &MutationBody::SetPriority(SetPriority {
+            ticket_id: ticket.to_string(),
+            priority: next.to_string(),
+        }),
+        &json!({ format!("ticket:{ticket}"): version }),
+        &change,
+    )
+    .await?;
+    audit_person(
+        &mut tx,
+        person,
+        "set_priority",
+        ticket.as_str(),
+        &change,
+        "ok",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! Issue 15: a person moves a ticket's status and priority as a decision — checked by the one
+//! transition rule, bound to the version they saw, shown at once, audited and queued together.
+
+use crate::support::*;
+use countersign_core::workflow::ticket_actions::{set_priority, set_status};
+use countersign_model::records::{TicketPriority, TicketStatus};
+use countersign_model::{ErrorCode, TicketId};
+
+fn anna() -> TicketId {
+    TicketId::parse("tkt_anna").unwrap()
+}
+
+async fn ticket(d: &TestDesk) -> (String, String, i64) {
+    sqlx::query_as("SELECT status, priority, version FROM tickets WHERE id = 'tkt_anna'")
+        .fetch_one(d.store.pool())
+        .await
+        .unwrap()
+}
+
+async fn queued(d: &TestDesk) -> Vec<(String, String, String, Option<String>)> {
+    sqlx::query_as("SELECT kind, payload, based_on, undo FROM outbox ORDER BY seq")
+        .fetch_all(d.store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn solving_a_ticket_is_shown_audited_and_queued_with_what_it_replaced() {
+    let d = desk().await;
+    let (_, _, v) = ticket(&d).await;
+    set_status(&d.store, &agent(), &anna(), TicketStatus::Pending, v)
+        .await
+        .expect("open → pending");
+    set_status(&d.store, &agent(), &anna(), TicketStatus::Solved, v)
+        .await
+        .expect("pending → solved");
+    assert_eq!(ticket(&d).await.0, "solved");
+    let q = queued(&d).await;
+    assert_eq!(q.len(), 2);
+    let (kind, payload, based_on, undo) = &q[1];
+    assert_eq!(kind, "set_status");
+    let payload: serde_json::Value = serde_json::from_str(payload).unwrap();
+    assert_eq!(payload["status"], "solved");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(based_on).unwrap()["ticket:tkt_anna"],
+        v,
+        "bound to the version the person saw"
+    );
+    let undo: serde_json::Value = serde_json::from_str(undo.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        (undo["set"].as_str(), undo["was"].as_str()),
+        (Some("solved"), Some("pending"))
+    );
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT arguments FROM audit_log WHERE action = 'set_status' AND subject = 'tkt_anna' ORDER BY seq",
+    )
+    .fetch_all(d.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 2, "each move audited");
+    assert!(audited[1].contains("\"was\":\"pending\""), "{}", audited[1]);
+}
+
+#[tokio::test]
+async fn a_move_the_rule_forbids_or_on_a_changed_ticket_is_refused_and_nothing_is_queued() {
+    let d = desk().await;
+    let (_, _, v) = ticket(&d).await;
+    let e = set_status(&d.store, &agent(), &anna(), TicketStatus::Closed, v)
+        .await
+        .expect_err("open → closed skips solving");
+    assert_eq!(e.code(), ErrorCode::InvalidArgument, "{e}");
+    assert!(e.to_string().contains("solve it first"), "{e}");
+    let e = set_status(&d.store, &agent(), &anna(), TicketStatus::Open, v)
+        .await
+        .expect_err("open → open changes nothing");
+    assert_eq!(e.code(), ErrorCode::InvalidArgument, "{e}");
+    countersign_core::demo::customer_message(&d.store, &anna(), "Any news?")
+        .await
+        .unwrap();
+    let e = set_status(&d.store, &agent(), &anna(), TicketStatus::Solved, v)
+        .await
+        .expect_err("the customer wrote since the person looked");
+    assert_eq!(e.code(), ErrorCode::Stale, "{e}");
+    assert!(queued(&d).await.is_empty(), "no refused move is queued");
+    let e = set_status(
+        &d.store,
+        &agent(),
+        &TicketId::parse("tkt_nope").unwrap(),
+        TicketStatus::Solved,
+        1,
+    )
+    .await
+    .expect_err("no such ticket");
+    assert_eq!(e.code(), ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn priority_is_set_once_and_queued() {
+    let d = desk().await;
+    let before = ticket(&d).await.1;
+    set_priority(&d.store, &agent(), &anna(), TicketPriority::Urgent)
+        .await
+        .expect("set urgent");
+    assert_eq!(ticket(&d).await.1, "urgent");
+    let e = set_priority(&d.store, &agent(), &anna(), TicketPriority::Urgent)
+        .await
+        .expect_err("already urgent");
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    let q = queued(&d).await;
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].0, "set_priority");
+    assert!(
+        q[0].3
+            .as_deref()
+            .unwrap()
+            .contains(&format!("\"was\":\"{before}\""))
+    );
+}

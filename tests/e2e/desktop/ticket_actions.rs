@@ -1,0 +1,75 @@
+//! Issue 15: a person works a ticket's own state in the window — waiting on the customer,
+//! solved, its priority — and each change is on the desk, audited and queued for the platform.
+
+use super::window::{ACTION_LIMIT, Window, open_desk};
+use anyhow::{Context, Result};
+use countersign_e2e::Desk;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_is_set_waiting_then_solved_and_its_priority_raised() -> Result<()> {
+    let desk = Desk::demo(40, 200, 40)?;
+    let store = open_desk(desk.data_dir()).await;
+    let ticket: String = sqlx::query_scalar(
+        "SELECT id FROM tickets WHERE status = 'open' AND priority <> 'urgent' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .context("the demo has an open ticket")?;
+    sqlx::query(
+        "UPDATE tickets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+    )
+    .bind(&ticket)
+    .execute(store.pool())
+    .await?;
+    store.close().await;
+
+    let w = Window::open(desk.data_dir()).await?;
+    w.click(&format!("#row-{ticket}")).await?;
+    w.wait_css("#ticket-actions", ACTION_LIMIT).await?;
+    w.click("#move-pending").await?;
+    w.wait_text(".ticket-head .status", "Pending", ACTION_LIMIT)
+        .await
+        .context("the ticket waits on the customer")?;
+    w.click("#move-solved").await?;
+    w.wait_text(".ticket-head .status", "Solved", ACTION_LIMIT)
+        .await?;
+    w.wait_css("#move-closed", ACTION_LIMIT)
+        .await
+        .context("a solved ticket can be closed or reopened")?;
+    w.client
+        .find(fantoccini::Locator::Css("#ticket-priority"))
+        .await?
+        .select_by_value("urgent")
+        .await?;
+    w.wait_text(".ticket-head .prio", "Urgent", ACTION_LIMIT)
+        .await?;
+    w.screenshot("desktop-ticket-actions").await?;
+    w.close().await?;
+
+    let store = open_desk(desk.data_dir()).await;
+    let (status, priority): (String, String) =
+        sqlx::query_as("SELECT status, priority FROM tickets WHERE id = ?")
+            .bind(&ticket)
+            .fetch_one(store.pool())
+            .await?;
+    assert_eq!((status.as_str(), priority.as_str()), ("solved", "urgent"));
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "SELECT kind FROM outbox WHERE payload LIKE '%' || ? || '%' ORDER BY seq",
+    )
+    .bind(&ticket)
+    .fetch_all(store.pool())
+    .await?;
+    assert_eq!(
+        kinds,
+        ["set_status", "set_status", "set_priority"],
+        "each change is queued for the platform"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE subject = ? AND action IN ('set_status', 'set_priority')",
+    )
+    .bind(&ticket)
+    .fetch_one(store.pool())
+    .await?;
+    assert_eq!(audited, 3, "and audited");
+    Ok(())
+}

@@ -25,11 +25,7 @@ async fn settings_create_and_revoke_a_token_and_switch_notifications_off() -> Re
         .await?;
     w.click("#nav-settings").await?;
     w.type_into("#token-name", "Cursor on the laptop").await?;
-    w.client
-        .find(fantoccini::Locator::Css("#token-scope"))
-        .await?
-        .select_by_value("read")
-        .await?;
+    w.select("#token-scope", "read").await?;
     w.click("#create-token").await?;
     for client in ["Cursor", "VS Code"] {
         w.wait_text("#created-token", client, ACTION_LIMIT)

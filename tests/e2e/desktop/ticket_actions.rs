@@ -36,11 +36,7 @@ async fn a_ticket_is_set_waiting_then_solved_and_its_priority_raised() -> Result
     w.wait_css("#move-closed", ACTION_LIMIT)
         .await
         .context("a solved ticket can be closed or reopened")?;
-    w.client
-        .find(fantoccini::Locator::Css("#ticket-priority"))
-        .await?
-        .select_by_value("urgent")
-        .await?;
+    w.select("#ticket-priority", "urgent").await?;
     w.wait_text(".ticket-head .prio", "Urgent", ACTION_LIMIT)
         .await?;
     w.screenshot("desktop-ticket-actions").await?;

@@ -249,6 +249,16 @@ impl Window {
             .await
     }
 
+    /// Chooses `value` in the `<select>` that matches `css` (found again if a refresh replaced it).
+    pub async fn select(&self, css: &str, value: &str) -> Result<()> {
+        let value = value.to_owned();
+        self.retry(css, move |el| {
+            let value = value.clone();
+            async move { el.select_by_value(&value).await }
+        })
+        .await
+    }
+
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let text = text.to_owned();
         self.retry(css, move |el| {

@@ -30,12 +30,16 @@ async fn a_ticket_is_set_waiting_then_solved_and_its_priority_raised() -> Result
     w.wait_text(".ticket-head .status", "Pending", ACTION_LIMIT)
         .await
         .context("the ticket waits on the customer")?;
+    w.wait_text("#move-open", "Open", ACTION_LIMIT)
+        .await
+        .context("a ticket waiting on the customer is opened, not reopened")?;
     w.click("#move-solved").await?;
     w.wait_text(".ticket-head .status", "Solved", ACTION_LIMIT)
         .await?;
     w.wait_css("#move-closed", ACTION_LIMIT)
         .await
         .context("a solved ticket can be closed or reopened")?;
+    w.wait_text("#move-open", "Reopen", ACTION_LIMIT).await?;
     w.select("#ticket-priority", "urgent").await?;
     w.wait_text(".ticket-head .prio", "Urgent", ACTION_LIMIT)
         .await?;

@@ -10,9 +10,10 @@ use countersign_model::records::{Ticket, TicketPriority, TicketStatus};
 use leptos::prelude::*;
 use serde_json::json;
 
-/// What moving to `to` reads as on its button.
-fn move_label(to: TicketStatus) -> String {
+/// What moving from `from` to `to` reads as on its button.
+fn move_label(from: TicketStatus, to: TicketStatus) -> String {
     match to {
+        TicketStatus::Open if from == TicketStatus::Solved => tr!("move-reopen"),
         TicketStatus::Open => tr!("move-open"),
         TicketStatus::Pending => tr!("move-pending"),
         TicketStatus::Solved => tr!("move-solved"),
@@ -28,7 +29,7 @@ pub fn TicketActions(ticket: Ticket) -> impl IntoView {
         .copied()
         .filter(|to| ticket.status.may_become(*to))
         .collect();
-    let (id, version) = (ticket.id.clone(), ticket.version);
+    let (id, version, from) = (ticket.id.clone(), ticket.version, ticket.status);
     let set_status = move |to: TicketStatus| {
         let req = SetTicketStatus {
             ticket_id: id.clone(),
@@ -67,7 +68,7 @@ pub fn TicketActions(ticket: Ticket) -> impl IntoView {
                 let set_status = set_status.clone();
                 view! {
                     <button class="secondary" id=format!("move-{to}") on:click=move |_| set_status(to)>
-                        {move_label(to)}
+                        {move_label(from, to)}
                     </button>
                 }
             }).collect_view()}

@@ -5,7 +5,7 @@
 //! the queued change, so a refusal by the platform puts the ticket back.
 
 use super::{audit_person, enqueue_undoable};
-use crate::store::{Store, now, ts};
+use crate::store::{Store, Tx, now, ts};
 use crate::{Error, Result};
 use countersign_model::TicketId;
 use countersign_model::records::{TicketPriority, TicketStatus};
@@ -46,33 +46,18 @@ pub async fn set_status(
             }
         )));
     }
-    sqlx::query("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?")
-        .bind(next.as_str())
-        .bind(ts(now()))
-        .bind(ticket.as_str())
-        .execute(&mut *tx)
-        .await?;
-    let change = json!({"ticket_id": ticket, "column": "status", "set": next, "was": status});
-    enqueue_undoable(
-        &mut tx,
-        &MutationBody::SetStatus(SetStatus {
-            ticket_id: ticket.to_string(),
-            status: next.to_string(),
-        }),
-        &json!({ format!("ticket:{ticket}"): version }),
-        &change,
-    )
-    .await?;
-    audit_person(
-        &mut tx,
-        person,
-        "set_status",
-        ticket.as_str(),
-        &change,
-        "ok",
-    )
-    .await?;
-    tx.commit().await?;
+    let body = MutationBody::SetStatus(SetStatus {
+        ticket_id: ticket.to_string(),
+        status: next.to_string(),
+    });
+    let change = Change {
+        ticket,
+        column: "status",
+        was: status.as_str(),
+        set: next.as_str(),
+        version,
+    };
+    decide(tx, person, "set_status", &change, &body).await?;
     tracing::info!(ticket = %ticket, from = %status, to = %next, by = %person.name, "status set");
     Ok(())
 }
@@ -97,32 +82,55 @@ pub async fn set_priority(
             "ticket {ticket} is already {next} priority"
         )));
     }
-    sqlx::query("UPDATE tickets SET priority = ?, updated_at = ? WHERE id = ?")
-        .bind(next.as_str())
+    let body = MutationBody::SetPriority(SetPriority {
+        ticket_id: ticket.to_string(),
+        priority: next.to_string(),
+    });
+    let change = Change {
+        ticket,
+        column: "priority",
+        was: priority.as_str(),
+        set: next.as_str(),
+        version,
+    };
+    decide(tx, person, "set_priority", &change, &body).await?;
+    Ok(())
+}
+
+/// A checked change of one of a ticket's own fields, as the person saw the ticket.
+struct Change<'a> {
+    ticket: &'a TicketId,
+    /// `status` or `priority`.
+    column: &'static str,
+    was: &'a str,
+    set: &'a str,
+    version: i64,
+}
+
+/// The decision itself, in one transaction: the ticket shows it at once, the platform gets it
+/// (with what it replaced, for a refusal to put back), the audit log records it.
+async fn decide(
+    mut tx: Tx,
+    person: &Person,
+    action: &str,
+    c: &Change<'_>,
+    body: &MutationBody,
+) -> Result<()> {
+    // The column is one of two names, never text from outside.
+    let sql = match c.column {
+        "status" => "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
+        _ => "UPDATE tickets SET priority = ?, updated_at = ? WHERE id = ?",
+    };
+    sqlx::query(sql)
+        .bind(c.set)
         .bind(ts(now()))
-        .bind(ticket.as_str())
+        .bind(c.ticket.as_str())
         .execute(&mut *tx)
         .await?;
-    let change = json!({"ticket_id": ticket, "column": "priority", "set": next, "was": priority});
-    enqueue_undoable(
-        &mut tx,
-        &MutationBody::SetPriority(SetPriority {
-            ticket_id: ticket.to_string(),
-            priority: next.to_string(),
-        }),
-        &json!({ format!("ticket:{ticket}"): version }),
-        &change,
-    )
-    .await?;
-    audit_person(
-        &mut tx,
-        person,
-        "set_priority",
-        ticket.as_str(),
-        &change,
-        "ok",
-    )
-    .await?;
+    let change = json!({"ticket_id": c.ticket, "column": c.column, "set": c.set, "was": c.was});
+    let based_on = json!({ format!("ticket:{}", c.ticket): c.version });
+    enqueue_undoable(&mut tx, body, &based_on, &change).await?;
+    audit_person(&mut tx, person, action, c.ticket.as_str(), &change, "ok").await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 //!
 //! Every test has its own X display and its own driver ports, so they may run in parallel.
 
+mod fixtures;
 mod languages;
 mod settings;
 mod syncing;
@@ -14,7 +15,8 @@ mod window;
 use anyhow::{Context, Result, bail};
 use countersign_e2e::Desk;
 use fantoccini::Locator;
-use window::{ACTION_LIMIT, LIVE_LIMIT, Window, field, open_desk, propose, quiet_ticket};
+use fixtures::{field, open_desk, propose, quiet_ticket};
+use window::{ACTION_LIMIT, LIVE_LIMIT, Window};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Result<()> {

@@ -2,7 +2,8 @@
 //! rules, and the person can switch it in Settings; the layout works from the window's minimum
 //! width to a wide screen.
 
-use super::window::{ACTION_LIMIT, Window, open_desk, quiet_ticket};
+use super::fixtures::{open_desk, quiet_ticket};
+use super::window::{ACTION_LIMIT, Window};
 use anyhow::{Context, Result, ensure};
 use countersign_e2e::Desk;
 use fantoccini::Locator;

@@ -3,7 +3,8 @@
 //! notifications are switched off; a notice from the platform shows as a badge that opens its
 //! list. What the window shows is checked against what the desk holds.
 
-use super::window::{ACTION_LIMIT, Window, open_desk};
+use super::fixtures::open_desk;
+use super::window::{ACTION_LIMIT, Window};
 use anyhow::{Context, Result};
 use countersign_e2e::Desk;
 use countersign_model::workflow::TokenScope;

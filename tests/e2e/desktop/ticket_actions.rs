@@ -1,7 +1,8 @@
 //! Issue 15: a person works a ticket's own state in the window — waiting on the customer,
 //! solved, its priority — and each change is on the desk, audited and queued for the platform.
 
-use super::window::{ACTION_LIMIT, Window, open_desk};
+use super::fixtures::{open_desk, to_top};
+use super::window::{ACTION_LIMIT, Window};
 use anyhow::{Context, Result};
 use countersign_e2e::Desk;
 
@@ -15,12 +16,7 @@ async fn a_ticket_is_set_waiting_then_solved_and_its_priority_raised() -> Result
     .fetch_one(store.pool())
     .await
     .context("the demo has an open ticket")?;
-    sqlx::query(
-        "UPDATE tickets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-    )
-    .bind(&ticket)
-    .execute(store.pool())
-    .await?;
+    to_top(&store, &ticket).await?;
     store.close().await;
 
     let w = Window::open(desk.data_dir()).await?;

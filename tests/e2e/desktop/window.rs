@@ -3,7 +3,7 @@
 //! (tests/clients/propose.py) that files drafts and escalations on the same desk.
 
 use anyhow::{Context, Result, bail};
-use countersign_e2e::{free_port, run_with_deadline, tool};
+use countersign_e2e::{free_port, tool};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -342,61 +342,4 @@ impl Window {
         self.client.close().await?;
         Ok(())
     }
-}
-
-/// Runs tests/clients/propose.py (the Python MCP SDK over stdio) and returns what it filed.
-pub(super) fn propose(data_dir: &Path, args: &[&str]) -> Result<Value> {
-    let mut c = Command::new(tool("COUNTERSIGN_PYTHON"));
-    c.arg(tool("COUNTERSIGN_CLIENTS").join("propose.py"))
-        .args(args)
-        .arg("--bin")
-        .arg(tool("COUNTERSIGN_BIN"))
-        .arg("--data-dir")
-        .arg(data_dir);
-    let out = run_with_deadline(c, Duration::from_secs(120))?;
-    if !out.status.success() {
-        bail!(
-            "propose.py {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
-
-pub(super) fn field<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_default()
-}
-
-pub(super) async fn open_desk(data_dir: &Path) -> countersign_core::Store {
-    let path = countersign_core::profile::DataDir::locate(Some(data_dir))
-        .and_then(|d| d.desk_path("demo"))
-        .expect("desk path");
-    countersign_core::Store::open(&path)
-        .await
-        .expect("open desk")
-}
-
-/// A ticket pending on the customer (the agent answered last), so no draft exists and none is made by itself, moved
-/// to the top of the inbox: a place where only what the test does can put a draft.
-pub(super) async fn quiet_ticket(data_dir: &std::path::Path) -> Result<String> {
-    let store = open_desk(data_dir).await;
-    let ticket: String = sqlx::query_scalar(
-        "SELECT t.id FROM tickets t WHERE t.status = 'pending' \
-           AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id) \
-           AND (SELECT author_kind FROM messages m WHERE m.ticket_id = t.id AND m.visibility = 'public' \
-                ORDER BY m.rowid DESC LIMIT 1) = 'agent' \
-           AND EXISTS (SELECT 1 FROM invoices i WHERE i.customer_id = t.customer_id) \
-         ORDER BY t.id LIMIT 1",
-    )
-    .fetch_one(store.pool())
-    .await
-    .context("the demo has a ticket pending on the customer")?;
-    sqlx::query(
-        "UPDATE tickets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-    )
-    .bind(&ticket)
-    .execute(store.pool())
-    .await?;
-    store.close().await;
-    Ok(ticket)
 }

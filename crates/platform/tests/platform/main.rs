@@ -15,3 +15,4 @@ mod me_admin;
 mod mutations;
 mod openapi;
 mod support;
+mod ticket_fields;

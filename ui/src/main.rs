@@ -31,6 +31,8 @@ mod intl;
 #[cfg(target_arch = "wasm32")]
 mod ipc;
 #[cfg(target_arch = "wasm32")]
+mod keys;
+#[cfg(target_arch = "wasm32")]
 mod providers;
 #[cfg(target_arch = "wasm32")]
 mod settings;

@@ -34,6 +34,9 @@ pub enum OnScreen {
 
 /// Tells the cards that claim the keys apart, including two cards for the same draft (a
 /// refresh builds the new one before the old one goes).
+/// How long a focus that left a field has to come back to one before a missed reload runs.
+const FOCUS_SETTLES: std::time::Duration = std::time::Duration::from_millis(300);
+
 static NEXT_STAMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// State every component shares, provided as context.
@@ -199,12 +202,19 @@ pub fn App() -> impl IntoView {
             ui.typing.set(true);
         }
     });
+    // Leaving a field reloads what was missed — unless the focus comes straight back to a field
+    // (Tab to the next one, a click back into it): the reload would rebuild it under the keys.
     let _focus_out = window_event_listener(ev::focusout, move |_| {
         ui.typing.set(false);
-        if ui.missed_change.get_untracked() {
-            ui.missed_change.set(false);
-            ui.generation.update(|g| *g += 1);
-        }
+        set_timeout(
+            move || {
+                if !ui.typing.get_untracked() && ui.missed_change.get_untracked() {
+                    ui.missed_change.set(false);
+                    ui.generation.update(|g| *g += 1);
+                }
+            },
+            FOCUS_SETTLES,
+        );
     });
     let _keys = window_event_listener(ev::keydown, move |e| crate::keys::on_key(ui, &e));
 

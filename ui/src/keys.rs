@@ -31,6 +31,14 @@ pub(crate) fn Help() -> impl IntoView {
     }
 }
 
+thread_local! {
+    /// When a key was last typed in a field (ms since the epoch).
+    static LAST_TYPED: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// How long after a key typed in a field the keys are still the field's.
+const TYPING_PAUSE_MS: f64 = 1500.0;
+
 /// Typing in a field is not a shortcut.
 pub(crate) fn typing(e: &web_sys::Event) -> bool {
     e.target()
@@ -53,7 +61,17 @@ pub(crate) fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
         }
         return;
     }
-    if typing(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+    if typing(e) {
+        LAST_TYPED.set(js_sys::Date::now());
+        return;
+    }
+    // A key within a moment of typing in a field was meant for the field (a reload may have
+    // just rebuilt it): never a shortcut, which could approve or reject.
+    if e.ctrl_key()
+        || e.meta_key()
+        || e.alt_key()
+        || js_sys::Date::now() - LAST_TYPED.get() < TYPING_PAUSE_MS
+    {
         return;
     }
     let rows = ui.rows.get_untracked();

@@ -204,6 +204,9 @@ pub fn DraftCard(
     {
         let approve = approve.clone();
         Effect::new(move |_| match ui.take_shortcut(stamp) {
+            // While the person edits, rejects or escalates, the keys are theirs: `a` would
+            // approve the text as the assistant wrote it.
+            Some(_) if mode.get_untracked() != Mode::Read => {}
             Some(Shortcut::Approve) => approve(None),
             Some(Shortcut::Edit) => mode.set(Mode::Edit),
             Some(Shortcut::Reject) => mode.set(Mode::Reject),

@@ -2,26 +2,33 @@
 //! version of the `wasm-bindgen` crate in Cargo.lock, no trunk, nothing downloaded at build time)
 //! into `ui/dist`, then the Tauri binary with the UI embedded (`custom-protocol`).
 
-use crate::{cmd, root, step, target_dir};
+use crate::{cmd, cmd_env, root, step, target_dir};
 use anyhow::{Context, Result};
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
 /// The cargo feature that embeds `ui/dist` in the app (see src-tauri/Cargo.toml).
 pub const EMBED_FEATURE: &str = "countersign-desktop/custom-protocol";
 
 /// Builds the UI into `ui/dist` (wasm-opt is not run: Debian's binaryen breaks the wasm).
-pub fn build_ui(cargo: &str) -> Result<PathBuf> {
-    step("cargo build -p countersign-ui --target wasm32-unknown-unknown --release");
-    cmd(
+pub fn build_ui(cargo: &str, env: &[(&str, &dyn AsRef<OsStr>)]) -> Result<PathBuf> {
+    // The model with it: the UI shares its types, so it must build on wasm32 as well.
+    step(
+        "cargo build -p countersign-ui -p countersign-model --target wasm32-unknown-unknown --release",
+    );
+    cmd_env(
         cargo,
         &[
             "build",
             "-p",
             "countersign-ui",
+            "-p",
+            "countersign-model",
             "--target",
             "wasm32-unknown-unknown",
             "--release",
         ],
+        env,
     )?;
     let wasm = target_dir()
         .join("wasm32-unknown-unknown")

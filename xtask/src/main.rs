@@ -8,6 +8,7 @@ mod desktop;
 mod setup;
 
 use anyhow::{Context, Result, bail};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -84,7 +85,7 @@ pub fn cmd(program: &str, args: &[&str]) -> Result<()> {
     cmd_env(program, args, &[])
 }
 
-pub fn cmd_env(program: &str, args: &[&str], env: &[(&str, &Path)]) -> Result<()> {
+pub fn cmd_env(program: &str, args: &[&str], env: &[(&str, &dyn AsRef<OsStr>)]) -> Result<()> {
     let mut c = Command::new(program);
     c.args(args).current_dir(root());
     for (k, v) in env {
@@ -110,53 +111,18 @@ fn test() -> Result<()> {
     let cargo = cargo();
     step("cargo fmt --check");
     cmd(&cargo, &["fmt", "--all", "--check"])?;
-    // The app embeds ui/dist at compile time, so the UI is built before anything checks the app.
-    desktop::build_ui(&cargo)?;
-    step(
-        "cargo clippy --workspace --all-targets (desktop app with its UI embedded) -- -D warnings",
-    );
-    cmd(
-        &cargo,
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--features",
-            desktop::EMBED_FEATURE,
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
-    step("cargo clippy -p countersign-ui --target wasm32-unknown-unknown -- -D warnings");
-    cmd(
-        &cargo,
-        &[
-            "clippy",
-            "-p",
-            "countersign-ui",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
-    step("cargo check -p countersign-model --target wasm32-unknown-unknown");
-    cmd(
-        &cargo,
-        &[
-            "check",
-            "-p",
-            "countersign-model",
-            "--target",
-            "wasm32-unknown-unknown",
-        ],
-    )?;
-    step("cargo build -p countersign-cli (the binary the end-to-end tests drive)");
-    cmd(&cargo, &["build", "-p", "countersign-cli"])?;
+    // Clippy -D warnings runs as the compiler of our own crates inside the builds below (what
+    // `cargo clippy` does), so no dependency is compiled twice, once to lint and once to run.
+    let lint = clippy_env();
+    // The app embeds ui/dist at compile time, so the UI is built (and linted, on wasm32) first.
+    desktop::build_ui(&cargo, &lint)?;
+    step(&format!(
+        "cargo build --workspace --all-targets --features {} (clippy -D warnings)",
+        desktop::EMBED_FEATURE
+    ));
+    cmd_env(&cargo, &WORKSPACE_BUILD, &lint)?;
     let bin = target_dir().join("debug").join("countersign");
-    let desktop_bin = desktop::build_app(&cargo, false)?;
+    let desktop_bin = target_dir().join("debug").join("countersign-desktop");
     // The package's layout and metadata are checked from the debug binaries (fast to build).
     let deb = bundle::deb("debug")?;
     let tauri_driver = setup::cargo_bin("tauri-driver")?;
@@ -165,6 +131,8 @@ fn test() -> Result<()> {
     let (passed, failed) = cargo_test(
         &cargo,
         &[
+            lint[0],
+            lint[1],
             ("COUNTERSIGN_BIN", &bin),
             ("COUNTERSIGN_DESKTOP_BIN", &desktop_bin),
             ("COUNTERSIGN_DEB", &deb),
@@ -181,8 +149,30 @@ fn test() -> Result<()> {
     Ok(())
 }
 
+/// Every target of every crate, as `cargo test` then reuses it: the binaries the end-to-end
+/// tests drive (the app with its UI embedded), the tests and the benches.
+const WORKSPACE_BUILD: [&str; 5] = [
+    "build",
+    "--workspace",
+    "--all-targets",
+    "--features",
+    desktop::EMBED_FEATURE,
+];
+
+/// Runs our crates through clippy-driver with `-D warnings` (cargo passes the wrapper to the
+/// workspace's crates only; dependencies compile as they always do).
+fn clippy_env() -> [(&'static str, &'static dyn AsRef<OsStr>); 2] {
+    [
+        ("RUSTC_WORKSPACE_WRAPPER", &"clippy-driver"),
+        (
+            "CLIPPY_ARGS",
+            &"-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+        ),
+    ]
+}
+
 /// Runs `cargo test --workspace`, echoing its output, and sums the `test result:` lines.
-fn cargo_test(cargo: &str, env: &[(&str, &Path)]) -> Result<(u64, u64)> {
+fn cargo_test(cargo: &str, env: &[(&str, &dyn AsRef<OsStr>)]) -> Result<(u64, u64)> {
     use std::io::{BufRead, BufReader};
     let mut c = Command::new(cargo);
     c.args([
@@ -235,7 +225,7 @@ fn build() -> Result<()> {
     setup::ensure_desktop_tools()?;
     let cargo = cargo();
     let started = std::time::Instant::now();
-    desktop::build_ui(&cargo)?;
+    desktop::build_ui(&cargo, &[])?;
     let app = desktop::build_app(&cargo, true)?;
     step("cargo build --release -p countersign-cli");
     cmd(&cargo, &["build", "--release", "-p", "countersign-cli"])?;
@@ -256,7 +246,7 @@ fn bundle(args: &[String]) -> Result<()> {
         [flag] if flag == "--debug" => {
             setup::ensure_desktop_tools()?;
             let cargo = cargo();
-            desktop::build_ui(&cargo)?;
+            desktop::build_ui(&cargo, &[])?;
             desktop::build_app(&cargo, false)?;
             step("cargo build -p countersign-cli");
             cmd(&cargo, &["build", "-p", "countersign-cli"])?;
@@ -271,7 +261,7 @@ fn run(args: &[String]) -> Result<()> {
     let cargo = cargo();
     if desktop::has_display() {
         setup::ensure_desktop_tools()?;
-        desktop::build_ui(&cargo)?;
+        desktop::build_ui(&cargo, &[])?;
         let app = desktop::build_app(&cargo, true)?;
         step("countersign-desktop (opens the demo desk; creates it the first time)");
         let app = app.to_str().context("target dir is not UTF-8")?;

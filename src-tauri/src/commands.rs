@@ -28,7 +28,8 @@ fn ipc(e: countersign_core::Error) -> IpcError {
     }
     IpcError {
         code: e.code(),
-        message: e.public_message(),
+        message: e.detail(),
+        problem: e.problem(),
     }
 }
 
@@ -264,6 +265,7 @@ pub async fn test_mcp(desk: State<'_, Desk>) -> Reply<u64> {
     let unavailable = |message: String| IpcError {
         code: countersign_model::ErrorCode::Unavailable,
         message,
+        problem: None,
     };
     if status.url.is_none() {
         return Err(unavailable(status.error.unwrap_or_else(|| {

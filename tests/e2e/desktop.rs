@@ -97,16 +97,21 @@ async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Resul
     );
     assert!(
         removed.contains("thank") && removed.contains("you for writing"),
-        "the assistant's words that were not sent show as removed: {removed:?}"
+        "the assistant's words that were not sent show as removed: {removed:?} (added: {added:?})"
     );
     w.screenshot("desktop-approved").await?;
 
-    // A reply written by hand: an empty one is refused with the core's message, then one is sent.
+    // A reply written by hand: an empty one is refused as a person would say it, then one is
+    // sent.
     w.click("#compose-reply").await?;
     w.click("#compose-send").await?;
-    w.wait_text("#toast", "must not be empty", ACTION_LIMIT)
-        .await
-        .context("an empty reply is refused with a clear message")?;
+    w.wait_text(
+        "#toast",
+        "Write the reply's text first. (invalid_argument)",
+        ACTION_LIMIT,
+    )
+    .await
+    .context("an empty reply is refused with a clear message")?;
     let by_hand = "One more thing: the refund reference is RF-2231. Priya";
     w.type_into("#compose-body", by_hand).await?;
     w.click("#compose-send").await?;
@@ -171,9 +176,13 @@ async fn a_refund_above_the_cap_is_refused_for_an_agent_and_approved_by_a_superv
     let w = Window::open(desk.data_dir()).await?;
     w.click("#nav-escalations").await?;
     w.click(&format!("#escq-{esc} .esc-approve")).await?;
-    w.wait_text("#toast", "forbidden", ACTION_LIMIT)
-        .await
-        .context("the core refuses an agent's approval above the cap")?;
+    w.wait_text(
+        "#toast",
+        "a supervisor must decide. (forbidden)",
+        ACTION_LIMIT,
+    )
+    .await
+    .context("the core refuses an agent's approval above the cap")?;
     w.wait_text(&format!("#escq-{esc} .esc-status"), "Pending", ACTION_LIMIT)
         .await?;
     w.screenshot("desktop-escalation-refused").await?;

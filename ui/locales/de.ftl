@@ -379,3 +379,39 @@ welcome-demo = Dies ist ein Demo-Arbeitsplatz: Kunden, Rechnungen und Tickets si
 welcome-drafts = Die Entwürfe im Posteingang hat der Offline-Verfasser des Arbeitsplatzes aus den Daten des jeweiligen Kunden geschrieben. Nichts erreicht einen Kunden ohne Freigabe: Ticket öffnen, dann a zum Freigeben, e zum Bearbeiten, r zum Ablehnen.
 welcome-assistant = Damit ein KI-Assistent (Claude Desktop, Cursor, VS Code) diesen Arbeitsplatz lesen und Entwürfe vorschlagen kann, `countersign connect claude-desktop` ausführen und die Ausgabe in die Einstellungen des Assistenten einfügen; Einstellungen › MCP-Tokens zeigt die anderen Wege.
 welcome-ok = Loslegen
+
+## Ablehnungen, so gesagt, wie ein Mensch es sagt (der Code folgt in Klammern)
+problem-required = { $field ->
+    [body] Zuerst den Text der Antwort schreiben.
+    [reason] Kurz sagen, warum.
+   *[note] Sagen, warum Sie ablehnen: Die Notiz geht an die Person, die eskaliert hat.
+}
+problem-too-long = { $field ->
+    [body] Die Antwort
+    [reason] Die Begründung
+   *[note] Die Notiz
+} hat { $chars } Zeichen; höchstens { $max } sind möglich.
+problem-already-decided = { $what ->
+    [draft] { $by } hat über diesen Entwurf schon entschieden: { $status }, { $at }.
+   *[escalation] { $by } hat über diese Eskalation schon entschieden: { $status }, { $at }.
+}
+problem-draft-stale = Die Daten haben sich geändert, nachdem dieser Entwurf geschrieben wurde ({ $why }). Vor der Freigabe erneut prüfen.
+problem-ticket-changed = Dieses Ticket hat sich geändert, seit Sie es geöffnet haben. Erneut lesen, dann entscheiden.
+problem-over-cap = { $action } über { $amount }: Agenten dürfen bis { $cap } freigeben; entscheiden muss ein Supervisor.
+problem-no-cap = { $action } über { $amount }: Entscheiden muss ein Supervisor (dieser Arbeitsplatz legt keinen Betrag fest, den Agenten freigeben dürfen).
+problem-supervisor-only = { $action }: Über diese Eskalation entscheidet nur ein Supervisor.
+problem-exceeds-invoice = { $amount } ist mehr, als Rechnung { $invoice } zulässt ({ $allowed }).
+problem-closed-is-final = Ein geschlossenes Ticket ist endgültig: Sein Status ändert sich nicht mehr.
+problem-solve-before-closing = Das Ticket erst lösen, dann schließen.
+problem-status-move = Ein Ticket kann nicht von { $from } zu { $to } wechseln.
+problem-same-priority = Das Ticket hat schon die Priorität { $priority }.
+problem-ticket-closed = Dieses Ticket ist geschlossen; zum Antworten wieder öffnen.
+error-not-found = Nicht mehr auf diesem Arbeitsplatz: { $detail }
+error-invalid = Nicht angenommen: { $detail }
+error-forbidden = Nicht erlaubt: { $detail }
+error-unauthenticated = Bitte erneut anmelden: { $detail }
+error-stale = Inzwischen geändert: { $detail }
+error-conflict = Schon erledigt: { $detail }
+error-rate-limited = Zu viele Anfragen auf einmal; kurz warten und erneut versuchen.
+error-unavailable = Gerade nicht erreichbar, bitte erneut versuchen: { $detail }
+error-internal = Etwas ist schiefgegangen: { $detail }

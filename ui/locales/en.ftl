@@ -379,3 +379,39 @@ welcome-demo = This is a demo desk: its customers, invoices and tickets are made
 welcome-drafts = The drafts waiting in the inbox were written by the desk's offline drafter from each customer's records. Nothing reaches a customer until you approve it: open a ticket, then a to approve, e to edit, r to reject.
 welcome-assistant = To let an AI assistant (Claude Desktop, Cursor, VS Code) read this desk and propose drafts, run `countersign connect claude-desktop` and paste what it prints into the assistant's settings; Settings › MCP tokens has the other ways.
 welcome-ok = Start working
+
+## Refusals, said as a person would (the code follows in brackets)
+problem-required = { $field ->
+    [body] Write the reply's text first.
+    [reason] Say why, in a few words.
+   *[note] Say why you deny it: the note goes to the person who raised it.
+}
+problem-too-long = { $field ->
+    [body] The reply
+    [reason] The reason
+   *[note] The note
+} has { $chars } characters; at most { $max } fit.
+problem-already-decided = { $what ->
+    [draft] { $by } already decided this draft: { $status }, { $at }.
+   *[escalation] { $by } already decided this escalation: { $status }, { $at }.
+}
+problem-draft-stale = The records changed after this draft was written ({ $why }). Re-review it before approving.
+problem-ticket-changed = This ticket changed after you opened it. Read it again, then decide.
+problem-over-cap = { $action } of { $amount }: an agent may approve up to { $cap }; a supervisor must decide.
+problem-no-cap = { $action } of { $amount }: a supervisor must decide (this desk sets no amount agents may approve).
+problem-supervisor-only = { $action }: only a supervisor may decide this escalation.
+problem-exceeds-invoice = { $amount } is more than invoice { $invoice } allows ({ $allowed }).
+problem-closed-is-final = A closed ticket is final: it cannot change status.
+problem-solve-before-closing = Solve the ticket before closing it.
+problem-status-move = A ticket cannot go from { $from } to { $to }.
+problem-same-priority = The ticket already has priority { $priority }.
+problem-ticket-closed = This ticket is closed; reopen it to reply.
+error-not-found = It is no longer on this desk: { $detail }
+error-invalid = Not accepted: { $detail }
+error-forbidden = Not allowed: { $detail }
+error-unauthenticated = Sign in again: { $detail }
+error-stale = It changed meanwhile: { $detail }
+error-conflict = Already done: { $detail }
+error-rate-limited = Too many requests at once; wait a moment and try again.
+error-unavailable = Not reachable right now, try again: { $detail }
+error-internal = Something went wrong: { $detail }

@@ -379,3 +379,39 @@ welcome-demo = Este es un puesto de demostración: sus clientes, facturas y tick
 welcome-drafts = Los borradores que esperan en la bandeja los ha escrito el redactor sin conexión del puesto a partir de los datos de cada cliente. Nada llega a un cliente hasta que se aprueba: abrir un ticket y pulsar a para aprobar, e para editar, r para rechazar.
 welcome-assistant = Para que un asistente de IA (Claude Desktop, Cursor, VS Code) lea este puesto y proponga borradores, ejecutar `countersign connect claude-desktop` y pegar lo que muestra en los ajustes del asistente; en Ajustes › Tokens MCP están las demás opciones.
 welcome-ok = Empezar a trabajar
+
+## Rechazos, dichos como lo diría una persona (el código sigue entre paréntesis)
+problem-required = { $field ->
+    [body] Escribe primero el texto de la respuesta.
+    [reason] Di por qué, en pocas palabras.
+   *[note] Di por qué lo deniegas: la nota llega a quien la planteó.
+}
+problem-too-long = { $field ->
+    [body] La respuesta
+    [reason] El motivo
+   *[note] La nota
+} tiene { $chars } caracteres; caben { $max } como máximo.
+problem-already-decided = { $what ->
+    [draft] { $by } ya decidió este borrador: { $status }, { $at }.
+   *[escalation] { $by } ya decidió esta escalación: { $status }, { $at }.
+}
+problem-draft-stale = Los registros cambiaron después de escribir este borrador ({ $why }). Vuelve a revisarlo antes de aprobarlo.
+problem-ticket-changed = Este ticket cambió después de abrirlo. Léelo de nuevo y luego decide.
+problem-over-cap = { $action } de { $amount }: un agente puede aprobar hasta { $cap }; debe decidir un supervisor.
+problem-no-cap = { $action } de { $amount }: debe decidir un supervisor (este escritorio no fija importe que los agentes puedan aprobar).
+problem-supervisor-only = { $action }: solo un supervisor puede decidir esta escalación.
+problem-exceeds-invoice = { $amount } es más de lo que permite la factura { $invoice } ({ $allowed }).
+problem-closed-is-final = Un ticket cerrado es definitivo: no puede cambiar de estado.
+problem-solve-before-closing = Resuelve el ticket antes de cerrarlo.
+problem-status-move = Un ticket no puede pasar de { $from } a { $to }.
+problem-same-priority = El ticket ya tiene prioridad { $priority }.
+problem-ticket-closed = Este ticket está cerrado; reábrelo para responder.
+error-not-found = Ya no está en este escritorio: { $detail }
+error-invalid = No aceptado: { $detail }
+error-forbidden = No permitido: { $detail }
+error-unauthenticated = Vuelve a iniciar sesión: { $detail }
+error-stale = Cambió entretanto: { $detail }
+error-conflict = Ya estaba hecho: { $detail }
+error-rate-limited = Demasiadas solicitudes a la vez; espera un momento y vuelve a intentarlo.
+error-unavailable = No disponible ahora, vuelve a intentarlo: { $detail }
+error-internal = Algo salió mal: { $detail }

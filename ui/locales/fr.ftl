@@ -379,3 +379,39 @@ welcome-demo = Ce poste est une démonstration : ses clients, factures et ticket
 welcome-drafts = Les brouillons en attente dans la boîte de réception ont été rédigés par le rédacteur hors ligne du poste à partir des données de chaque client. Rien n'est envoyé à un client sans votre approbation : ouvrir un ticket, puis a pour approuver, e pour modifier, r pour rejeter.
 welcome-assistant = Pour qu'un assistant IA (Claude Desktop, Cursor, VS Code) lise ce poste et propose des brouillons, lancer `countersign connect claude-desktop` et coller ce qu'il affiche dans les réglages de l'assistant ; Paramètres › Jetons MCP donne les autres façons.
 welcome-ok = Commencer
+
+## Refus, dits comme le dirait une personne (le code suit entre parenthèses)
+problem-required = { $field ->
+    [body] Écrivez d'abord le texte de la réponse.
+    [reason] Dites pourquoi, en quelques mots.
+   *[note] Dites pourquoi vous refusez : la note va à la personne qui l'a soulevée.
+}
+problem-too-long = { $field ->
+    [body] La réponse
+    [reason] Le motif
+   *[note] La note
+} compte { $chars } caractères ; { $max } au plus sont acceptés.
+problem-already-decided = { $what ->
+    [draft] { $by } a déjà décidé de ce brouillon : { $status }, { $at }.
+   *[escalation] { $by } a déjà décidé de cette escalade : { $status }, { $at }.
+}
+problem-draft-stale = Les données ont changé après la rédaction de ce brouillon ({ $why }). Relisez-le avant de l'approuver.
+problem-ticket-changed = Ce ticket a changé depuis que vous l'avez ouvert. Relisez-le, puis décidez.
+problem-over-cap = { $action } de { $amount } : un agent peut approuver jusqu'à { $cap } ; un superviseur doit décider.
+problem-no-cap = { $action } de { $amount } : un superviseur doit décider (ce poste ne fixe aucun montant que les agents peuvent approuver).
+problem-supervisor-only = { $action } : seul un superviseur peut décider de cette escalade.
+problem-exceeds-invoice = { $amount } dépasse ce que permet la facture { $invoice } ({ $allowed }).
+problem-closed-is-final = Un ticket fermé est définitif : son statut ne change plus.
+problem-solve-before-closing = Résolvez le ticket avant de le fermer.
+problem-status-move = Un ticket ne peut pas passer de { $from } à { $to }.
+problem-same-priority = Le ticket a déjà la priorité { $priority }.
+problem-ticket-closed = Ce ticket est fermé ; rouvrez-le pour répondre.
+error-not-found = Ce n'est plus sur ce poste : { $detail }
+error-invalid = Non accepté : { $detail }
+error-forbidden = Non autorisé : { $detail }
+error-unauthenticated = Reconnectez-vous : { $detail }
+error-stale = Cela a changé entre-temps : { $detail }
+error-conflict = Déjà fait : { $detail }
+error-rate-limited = Trop de demandes à la fois ; attendez un instant et réessayez.
+error-unavailable = Injoignable pour l'instant, réessayez : { $detail }
+error-internal = Un problème est survenu : { $detail }

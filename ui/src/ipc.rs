@@ -21,9 +21,10 @@ extern "C" {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiError(pub IpcError);
 
+/// What a person reads: the refusal in their language, its code kept in brackets.
 impl std::fmt::Display for UiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0.message)
+        f.write_str(&crate::problems::say(&self.0))
     }
 }
 
@@ -34,6 +35,7 @@ impl UiError {
         Self(IpcError {
             code: ErrorCode::Internal,
             message,
+            problem: None,
         })
     }
 }

@@ -33,6 +33,8 @@ mod ipc;
 #[cfg(target_arch = "wasm32")]
 mod keys;
 #[cfg(target_arch = "wasm32")]
+mod problems;
+#[cfg(target_arch = "wasm32")]
 mod providers;
 #[cfg(target_arch = "wasm32")]
 mod settings;

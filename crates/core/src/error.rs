@@ -1,6 +1,6 @@
 //! The core's typed error. Every boundary maps it once, through [`Error::code`].
 
-use countersign_model::{ErrorCode, ParseError};
+use countersign_model::{ErrorCode, ParseError, Problem};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -29,6 +29,24 @@ pub enum Error {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A refusal a person meets at the desk, as data the window says in their language.
+    #[error("{words}: {0}", words = code_words(.0.code()))]
+    Refused(Problem),
+}
+
+/// How a message names its code ("invalid argument: …"), as the other variants do.
+fn code_words(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::InvalidArgument => "invalid argument",
+        ErrorCode::Stale => "stale",
+        ErrorCode::Conflict => "conflict",
+        ErrorCode::Forbidden => "forbidden",
+        ErrorCode::NotFound => "not found",
+        ErrorCode::Unauthenticated => "unauthenticated",
+        ErrorCode::RateLimited => "rate limited",
+        ErrorCode::Unavailable => "unavailable",
+        ErrorCode::KeyReused | ErrorCode::SequenceReused | ErrorCode::Internal => "error",
+    }
 }
 
 impl Error {
@@ -44,6 +62,31 @@ impl Error {
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Database(e) if is_busy(e) => ErrorCode::Unavailable,
             Self::Database(_) | Self::Migration(_) | Self::Internal(_) => ErrorCode::Internal,
+            Self::Refused(p) => p.code(),
+        }
+    }
+
+    /// The refusal as data, when it is one a person meets at the desk.
+    pub fn problem(&self) -> Option<Problem> {
+        match self {
+            Self::Refused(p) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
+    /// [`Self::public_message`] without the code's words, for a boundary that carries the code
+    /// beside it (the window).
+    pub fn detail(&self) -> String {
+        match self {
+            Self::InvalidArgument(m)
+            | Self::Forbidden(m)
+            | Self::Unauthenticated(m)
+            | Self::Stale(m)
+            | Self::Conflict(m)
+            | Self::RateLimited(m)
+            | Self::Unavailable(m) => m.clone(),
+            Self::Refused(p) => p.to_string(),
+            other => other.public_message(),
         }
     }
 

@@ -20,7 +20,12 @@ pub const DESK_CHANGED_EVENT: &str = "desk-changed";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IpcError {
     pub code: ErrorCode,
+    /// What went wrong, in English (without the code's words: the code travels beside it).
     pub message: String,
+    /// The refusal as data, for the refusals a person meets at the desk: the window says it in
+    /// the person's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::Problem>,
 }
 
 string_enum!(
@@ -316,11 +321,22 @@ mod tests {
         let e = IpcError {
             code: ErrorCode::Stale,
             message: "draft is stale".into(),
+            problem: None,
         };
         assert_eq!(
             serde_json::to_value(&e).unwrap(),
             serde_json::json!({"code": "stale", "message": "draft is stale"}),
             "the UI matches on `code`; the shape is the contract"
+        );
+        let refused = IpcError {
+            problem: Some(crate::Problem::Required {
+                field: crate::problem::TextField::Note,
+            }),
+            ..e
+        };
+        assert_eq!(
+            serde_json::to_value(&refused).unwrap()["problem"],
+            serde_json::json!({"problem": "required", "field": "note"}),
         );
     }
 

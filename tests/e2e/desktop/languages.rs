@@ -86,6 +86,17 @@ async fn a_spanish_desktop_reads_in_spanish_and_the_language_can_be_switched() -
         .await
         .context("what the window says after an action is in Spanish too")?;
     w.screenshot("desktop-es-ticket").await?;
+    // A refusal is said as a person would, in their language, its code kept (it read
+    // "invalid argument: `reason` must not be empty").
+    w.click("#reject").await?;
+    w.click("#reject-confirm").await?;
+    w.wait_text(
+        "#toast",
+        "Di por qué, en pocas palabras. (invalid_argument)",
+        ACTION_LIMIT,
+    )
+    .await
+    .context("a rejection without a reason is refused in Spanish")?;
 
     w.click("#nav-settings").await?;
     w.wait_css("#set-language", ACTION_LIMIT).await?;

@@ -5,13 +5,14 @@ use crate::audit::{self, ActorKind};
 use crate::store::{Store, now, ts};
 use crate::workflow::check_text;
 use crate::{Error, Result};
+use countersign_model::problem::TextField;
 use countersign_model::{MessageId, TicketId};
 use serde_json::json;
 
 /// Appends a message from the ticket's customer, as if they wrote again: the ticket reopens and
 /// its version moves on (so drafts that answered the earlier thread go stale). Audited.
 pub async fn customer_message(store: &Store, ticket: &TicketId, body: &str) -> Result<MessageId> {
-    let body = check_text("body", body)?;
+    let body = check_text(TextField::Body, body)?;
     let mut tx = store.write().await?;
     let customer: Option<String> = sqlx::query_scalar(
         "SELECT c.name FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",

@@ -9,6 +9,9 @@ use crate::records::{int, opt_text, parse, text};
 use crate::settings;
 use crate::store::{Store, Tx, now, parse_ts, parse_ts_opt, ts};
 use crate::{Error, Result, new_id};
+use countersign_model::Problem;
+use countersign_model::problem::Decided;
+use countersign_model::problem::TextField;
 use countersign_model::sync::{DecideEscalation, MutationBody, RaiseEscalation};
 use countersign_model::workflow::{
     Decision, Escalation, EscalationStatus, Person, ProposedAction, Role,
@@ -89,7 +92,7 @@ pub(crate) async fn raise_in(
     by: Proposer<'_>,
     input: &NewEscalation,
 ) -> Result<EscalationId> {
-    let reason = check_text("reason", &input.reason)?;
+    let reason = check_text(TextField::Reason, &input.reason)?;
     let action = input.proposed_action;
     match (action, &input.invoice, &input.amount) {
         (a, None, _) if a.moves_money() || a == ProposedAction::VoidInvoice => {
@@ -152,10 +155,12 @@ pub(crate) async fn raise_in(
                 _ => int(&row, "total")?,
             };
             if m.minor() > ceiling {
-                return Err(Error::invalid(format!(
-                    "{action} of {m} exceeds what invoice {invoice_id} allows ({})",
-                    Money::from_minor(ceiling, cur)
-                )));
+                return Err(Error::Refused(Problem::ExceedsInvoice {
+                    action,
+                    amount: m,
+                    invoice: invoice_id.to_string(),
+                    allowed: Money::from_minor(ceiling, cur),
+                }));
             }
             money = Some(m);
         }
@@ -238,18 +243,11 @@ fn authorize(
     if decision == Decision::Approve && within_cap {
         return Ok(());
     }
-    Err(Error::Forbidden(match (decision, e.amount) {
-        (Decision::Approve, Some(amount)) if e.proposed_action.moves_money() => format!(
-            "an agent may not approve a {} of {amount}{}; a supervisor must decide",
-            e.proposed_action,
-            agent_cap
-                .map(|c| format!(" (agent cap {c})"))
-                .unwrap_or_default()
-        ),
-        _ => format!(
-            "only a supervisor may {decision} a {} escalation",
-            e.proposed_action
-        ),
+    Err(Error::Refused(Problem::SupervisorOnly {
+        decision,
+        action: e.proposed_action,
+        amount: e.amount,
+        cap: agent_cap,
     }))
 }
 
@@ -262,9 +260,11 @@ pub async fn decide(
     decision: Decision,
     note: Option<&str>,
 ) -> Result<Escalation> {
-    let note = note.map(|n| check_text("note", n)).transpose()?;
+    let note = note.map(|n| check_text(TextField::Note, n)).transpose()?;
     if decision == Decision::Deny && note.is_none() {
-        return Err(Error::invalid("denying needs a `note` saying why"));
+        return Err(Error::Refused(Problem::Required {
+            field: TextField::Note,
+        }));
     }
     let mut tx = store.write().await?;
     let row = sqlx::query(concat!(escalation_columns!(), "WHERE id = ?"))
@@ -274,12 +274,13 @@ pub async fn decide(
         .ok_or_else(|| Error::not_found("escalation", id))?;
     let e = escalation_from_row(&row)?;
     if e.status != EscalationStatus::Pending {
-        return Err(Error::Conflict(format!(
-            "escalation {id} was already {} by {} at {}",
-            e.status,
-            e.decided_by.as_deref().unwrap_or("someone"),
-            e.decided_at.map(ts).unwrap_or_default()
-        )));
+        return Err(Error::Refused(Problem::AlreadyDecided {
+            what: Decided::Escalation,
+            id: id.to_string(),
+            status: e.status.to_string(),
+            by: e.decided_by.unwrap_or_else(|| "someone".into()),
+            at: e.decided_at,
+        }));
     }
     let cap = match e.amount {
         Some(a) => settings::agent_refund_cap(&mut tx, a.currency()).await?,

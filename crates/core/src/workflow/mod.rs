@@ -11,7 +11,9 @@ pub mod ticket_actions;
 use crate::audit::{self, ActorKind};
 use crate::store::{Tx, now, ts};
 use crate::{Error, Result};
+use countersign_model::Problem;
 use countersign_model::TokenId;
+use countersign_model::problem::TextField;
 use countersign_model::sync::MutationBody;
 use countersign_model::workflow::{Person, TokenScope};
 use futures_util::future::BoxFuture;
@@ -176,20 +178,23 @@ async fn insert_outbox(
 }
 
 /// Checks a person-or-assistant supplied text: non-blank and bounded.
-pub(crate) fn check_text(field: &str, text: &str) -> Result<String> {
+pub(crate) fn check_text(field: TextField, text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::invalid(format!("`{field}` must not be empty")));
+        return Err(Error::Refused(Problem::Required { field }));
     }
-    let n = t.chars().count();
-    if n > MAX_TEXT_CHARS {
-        return Err(Error::invalid(format!(
-            "`{field}` is {n} characters; at most {MAX_TEXT_CHARS} are accepted"
-        )));
+    let chars = t.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(Error::Refused(Problem::TooLong {
+            field,
+            chars,
+            max: MAX_TEXT_CHARS,
+        }));
     }
     if t.contains('\0') {
         return Err(Error::invalid(format!(
-            "`{field}` contains a NUL character"
+            "`{}` contains a NUL character",
+            field.as_str()
         )));
     }
     Ok(t.to_owned())

@@ -4,6 +4,7 @@ use super::{Proposer, audit_person, check_text, enqueue};
 use crate::store::{Store, now, ts};
 use crate::{Error, Result, new_id};
 use countersign_model::TicketId;
+use countersign_model::problem::TextField;
 use countersign_model::records::Message;
 use countersign_model::sync::{AddNote, MutationBody};
 use serde_json::json;
@@ -18,7 +19,7 @@ pub async fn add(
     if let Proposer::Assistant(call) = by {
         call.require_draft_scope()?;
     }
-    let body = check_text("body", body)?;
+    let body = check_text(TextField::Body, body)?;
     let mut tx = store.write().await?;
     let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tickets WHERE id = ?")
         .bind(ticket.as_str())

@@ -6,6 +6,7 @@
 use super::{audit_person, check_text};
 use crate::store::{Store, Tx, now, ts};
 use crate::{Error, Result, new_id};
+use countersign_model::problem::TextField;
 use countersign_model::records::Message;
 use countersign_model::sync::{MutationBody, SendReply};
 use countersign_model::workflow::Person;
@@ -81,7 +82,7 @@ pub async fn write(
     ticket: &TicketId,
     body: &str,
 ) -> Result<Message> {
-    let body = check_text("body", body)?;
+    let body = check_text(TextField::Body, body)?;
     let mut tx = store.write().await?;
     let version: i64 = sqlx::query_scalar("SELECT version FROM tickets WHERE id = ?")
         .bind(ticket.as_str())

@@ -7,6 +7,7 @@
 use super::{audit_person, enqueue_undoable};
 use crate::store::{Store, Tx, now, ts};
 use crate::{Error, Result};
+use countersign_model::Problem;
 use countersign_model::TicketId;
 use countersign_model::records::{TicketPriority, TicketStatus};
 use countersign_model::sync::{MutationBody, SetPriority, SetStatus};
@@ -31,20 +32,18 @@ pub async fn set_status(
             .ok_or_else(|| Error::not_found("ticket", ticket))?;
     let status = TicketStatus::parse(&status).map_err(crate::store::corrupt)?;
     if version != seen_version {
-        return Err(Error::Stale(format!(
-            "ticket {ticket} changed since it was opened (version {seen_version}, now {version}); \
-             read it again before moving it to {next}"
-        )));
+        return Err(Error::Refused(Problem::TicketChanged {
+            ticket: ticket.clone(),
+            seen: seen_version,
+            now: version,
+            next,
+        }));
     }
     if !status.may_become(next) {
-        return Err(Error::invalid(format!(
-            "a {status} ticket cannot be moved to {next}{}",
-            match status {
-                TicketStatus::Closed => ": a closed ticket is final",
-                _ if next == TicketStatus::Closed => ": solve it first",
-                _ => "",
-            }
-        )));
+        return Err(Error::Refused(Problem::StatusMove {
+            from: status,
+            to: next,
+        }));
     }
     let body = MutationBody::SetStatus(SetStatus {
         ticket_id: ticket.to_string(),
@@ -78,9 +77,10 @@ pub async fn set_priority(
             .ok_or_else(|| Error::not_found("ticket", ticket))?;
     let priority = TicketPriority::parse(&priority).map_err(crate::store::corrupt)?;
     if priority == next {
-        return Err(Error::invalid(format!(
-            "ticket {ticket} is already {next} priority"
-        )));
+        return Err(Error::Refused(Problem::SamePriority {
+            ticket: ticket.clone(),
+            priority: next,
+        }));
     }
     let body = MutationBody::SetPriority(SetPriority {
         ticket_id: ticket.to_string(),

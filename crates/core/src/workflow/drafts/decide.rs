@@ -8,17 +8,20 @@ use crate::workflow::replies::{self, Origin};
 use crate::workflow::{Proposer, audit_person, check_text};
 use crate::{Error, Result};
 use countersign_model::DraftId;
+use countersign_model::Problem;
+use countersign_model::problem::Decided;
+use countersign_model::problem::TextField;
 use countersign_model::workflow::{Draft, DraftStatus, Person};
 use serde_json::json;
 
 fn already_decided(d: &Draft) -> Error {
-    Error::Conflict(format!(
-        "draft {} was already {} by {} at {}",
-        d.id,
-        d.status,
-        d.decided_by.as_deref().unwrap_or("someone"),
-        d.decided_at.map(ts).unwrap_or_default()
-    ))
+    Error::Refused(Problem::AlreadyDecided {
+        what: Decided::Draft,
+        id: d.id.to_string(),
+        status: d.status.to_string(),
+        by: d.decided_by.clone().unwrap_or_else(|| "someone".into()),
+        at: d.decided_at,
+    })
 }
 
 /// A person approves a draft, optionally with an edited text. The reply joins the thread as
@@ -30,7 +33,9 @@ pub async fn approve(
     id: &DraftId,
     edited_body: Option<&str>,
 ) -> Result<Draft> {
-    let edited = edited_body.map(|b| check_text("body", b)).transpose()?;
+    let edited = edited_body
+        .map(|b| check_text(TextField::Body, b))
+        .transpose()?;
     let mut tx = store.write().await?;
     let draft = load(&mut tx, id).await?;
     match draft.status {
@@ -52,9 +57,10 @@ pub async fn approve(
             )
             .await?;
             tx.commit().await?;
-            return Err(Error::Stale(format!(
-                "draft {id} is stale ({why}); re-review it before approving"
-            )));
+            return Err(Error::Refused(Problem::DraftStale {
+                id: id.to_string(),
+                why,
+            }));
         }
         DraftStatus::PendingReview => {}
     }
@@ -147,7 +153,7 @@ async fn already_raised(
 
 /// A person rejects a draft with a reason.
 pub async fn reject(store: &Store, person: &Person, id: &DraftId, reason: &str) -> Result<Draft> {
-    let reason = check_text("reason", reason)?;
+    let reason = check_text(TextField::Reason, reason)?;
     let mut tx = store.write().await?;
     let draft = load(&mut tx, id).await?;
     if matches!(draft.status, DraftStatus::Approved | DraftStatus::Rejected) {

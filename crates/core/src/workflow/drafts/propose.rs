@@ -7,6 +7,8 @@ use crate::workflow::{AssistantCall, check_text};
 use crate::{Error, Result, new_id};
 use countersign_drafting::grounding;
 use countersign_model::DraftId;
+use countersign_model::Problem;
+use countersign_model::problem::TextField;
 use countersign_model::workflow::CitedKind;
 use countersign_model::workflow::{
     AssistantInfo, Citation, Draft, DraftStatus, Generation, SuggestedEscalation,
@@ -91,7 +93,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 }
 
 fn check_draft(input: &NewDraft) -> Result<String> {
-    let body = check_text("body", &input.body)?;
+    let body = check_text(TextField::Body, &input.body)?;
     if !input.confidence.is_finite() || !(0.0..=1.0).contains(&input.confidence) {
         return Err(Error::invalid(format!(
             "`confidence` must be between 0 and 1, got {}",
@@ -171,10 +173,9 @@ pub(crate) async fn file(
         ticket.last_customer_message = seen.last_customer_message;
     }
     if ticket.status == "closed" {
-        return Err(Error::invalid(format!(
-            "ticket {} is closed; reopen it before drafting a reply",
-            input.ticket_id
-        )));
+        return Err(Error::Refused(Problem::TicketClosed {
+            ticket: input.ticket_id.clone(),
+        }));
     }
     let mut citations = Vec::with_capacity(input.citations.len());
     let mut unique: Vec<&CitationRef> = Vec::with_capacity(input.citations.len());

@@ -1,0 +1,225 @@
+//! Why a person's request was refused, as data: the window says it in the person's language from
+//! these fields, and every boundary carries the one English rendering ([`fmt::Display`]) for
+//! assistants, the CLI and the logs. Only refusals a person meets at the desk are here; the rest
+//! keep a code and an English message.
+
+use crate::error::ErrorCode;
+use crate::records::{TicketPriority, TicketStatus};
+use crate::workflow::{Decision, ProposedAction};
+use crate::{Money, TicketId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A text a person or an assistant gives: the ones a refusal may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextField {
+    /// A reply's text.
+    Body,
+    /// Why a draft is rejected.
+    Reason,
+    /// A decision's note (why an escalation is denied).
+    Note,
+}
+
+impl TextField {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Body => "body",
+            Self::Reason => "reason",
+            Self::Note => "note",
+        }
+    }
+}
+
+/// What was decided first, when a decision comes second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decided {
+    Draft,
+    Escalation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    /// A text that must be given is blank.
+    Required { field: TextField },
+    /// A text is longer than accepted.
+    TooLong {
+        field: TextField,
+        chars: usize,
+        max: usize,
+    },
+    /// Someone decided first; what they decided wins.
+    AlreadyDecided {
+        what: Decided,
+        id: String,
+        status: String,
+        by: String,
+        at: Option<DateTime<Utc>>,
+    },
+    /// A draft's records changed after it was written.
+    DraftStale { id: String, why: String },
+    /// The ticket changed after the person opened it.
+    TicketChanged {
+        ticket: TicketId,
+        seen: i64,
+        now: i64,
+        next: TicketStatus,
+    },
+    /// A decision only a supervisor may take (`amount` and `cap` when money moves).
+    SupervisorOnly {
+        decision: Decision,
+        action: ProposedAction,
+        amount: Option<Money>,
+        cap: Option<Money>,
+    },
+    /// An amount above what the invoice allows (paid and not yet refunded, or its total).
+    ExceedsInvoice {
+        action: ProposedAction,
+        amount: Money,
+        invoice: String,
+        allowed: Money,
+    },
+    /// A move the ticket's status does not allow.
+    StatusMove {
+        from: TicketStatus,
+        to: TicketStatus,
+    },
+    /// The ticket already has the priority asked for.
+    SamePriority {
+        ticket: TicketId,
+        priority: TicketPriority,
+    },
+    /// A closed ticket takes no more replies.
+    TicketClosed { ticket: TicketId },
+}
+
+impl Problem {
+    pub const fn code(&self) -> ErrorCode {
+        match self {
+            Self::Required { .. }
+            | Self::TooLong { .. }
+            | Self::ExceedsInvoice { .. }
+            | Self::StatusMove { .. }
+            | Self::SamePriority { .. }
+            | Self::TicketClosed { .. } => ErrorCode::InvalidArgument,
+            Self::AlreadyDecided { .. } => ErrorCode::Conflict,
+            Self::DraftStale { .. } | Self::TicketChanged { .. } => ErrorCode::Stale,
+            Self::SupervisorOnly { .. } => ErrorCode::Forbidden,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Required {
+                field: TextField::Note,
+            } => f.write_str("denying needs a `note` saying why"),
+            Self::Required { field } => write!(f, "`{}` must not be empty", field.as_str()),
+            Self::TooLong { field, chars, max } => write!(
+                f,
+                "`{}` is {chars} characters; at most {max} are accepted",
+                field.as_str()
+            ),
+            Self::AlreadyDecided {
+                what,
+                id,
+                status,
+                by,
+                at,
+            } => {
+                let what = match what {
+                    Decided::Draft => "draft",
+                    Decided::Escalation => "escalation",
+                };
+                let at = at
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                    .unwrap_or_default();
+                write!(f, "{what} {id} was already {status} by {by} at {at}")
+            }
+            Self::DraftStale { id, why } => {
+                write!(
+                    f,
+                    "draft {id} is stale ({why}); re-review it before approving"
+                )
+            }
+            Self::TicketChanged {
+                ticket,
+                seen,
+                now,
+                next,
+            } => write!(
+                f,
+                "ticket {ticket} changed since it was opened (version {seen}, now {now}); \
+                 read it again before moving it to {next}"
+            ),
+            Self::SupervisorOnly {
+                action,
+                amount: Some(amount),
+                cap,
+                decision: Decision::Approve,
+            } if action.moves_money() => {
+                write!(
+                    f,
+                    "an agent may not approve a {action} of {amount}{}; a supervisor must decide",
+                    cap.map(|c| format!(" (agent cap {c})")).unwrap_or_default()
+                )
+            }
+            Self::SupervisorOnly {
+                decision, action, ..
+            } => write!(f, "only a supervisor may {decision} a {action} escalation"),
+            Self::ExceedsInvoice {
+                action,
+                amount,
+                invoice,
+                allowed,
+            } => write!(
+                f,
+                "{action} of {amount} exceeds what invoice {invoice} allows ({allowed})"
+            ),
+            Self::StatusMove { from, to } => write!(
+                f,
+                "a {from} ticket cannot be moved to {to}{}",
+                match from {
+                    TicketStatus::Closed => ": a closed ticket is final",
+                    _ if *to == TicketStatus::Closed => ": solve it first",
+                    _ => "",
+                }
+            ),
+            Self::SamePriority { ticket, priority } => {
+                write!(f, "ticket {ticket} is already {priority} priority")
+            }
+            Self::TicketClosed { ticket } => {
+                write!(
+                    f,
+                    "ticket {ticket} is closed; reopen it before drafting a reply"
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window reads the fields; the shape on the wire is a tag plus the fields.
+    #[test]
+    fn a_problem_travels_as_a_tag_and_its_fields() {
+        let p = Problem::Required {
+            field: TextField::Reason,
+        };
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"problem": "required", "field": "reason"})
+        );
+        assert_eq!(serde_json::from_value::<Problem>(v).unwrap(), p);
+        assert_eq!(p.to_string(), "`reason` must not be empty");
+        assert_eq!(p.code(), ErrorCode::InvalidArgument);
+    }
+}

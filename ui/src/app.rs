@@ -32,11 +32,11 @@ pub enum OnScreen {
     NoDraft(TicketId),
 }
 
-/// Tells the cards that claim the keys apart, including two cards for the same draft (a
-/// refresh builds the new one before the old one goes).
 /// How long a focus that left a field has to come back to one before a missed reload runs.
 const FOCUS_SETTLES: std::time::Duration = std::time::Duration::from_millis(300);
 
+/// Tells the cards that claim the keys apart, including two cards for the same draft (a
+/// refresh builds the new one before the old one goes).
 static NEXT_STAMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// State every component shares, provided as context.
@@ -48,8 +48,6 @@ pub struct Ui {
     pub generation: RwSignal<u64>,
     /// Bumped when a setting changed (the settings page does not follow every desk change).
     pub settings_generation: RwSignal<u64>,
-    /// A text field has the focus: the person is typing.
-    pub typing: RwSignal<bool>,
     /// The desk changed while the person was typing: the views reload when they stop.
     pub missed_change: RwSignal<bool>,
     /// The inbox rows on screen, in order, for j/k.
@@ -87,6 +85,7 @@ impl Ui {
 
     /// After the person's own action: everything on screen reloads.
     pub fn refresh(&self) {
+        self.missed_change.set(false);
         self.generation.update(|g| *g += 1);
         self.settings_generation.update(|g| *g += 1);
     }
@@ -163,7 +162,6 @@ pub fn App() -> impl IntoView {
         open: RwSignal::new(None),
         generation: RwSignal::new(0),
         settings_generation: RwSignal::new(0),
-        typing: RwSignal::new(false),
         missed_change: RwSignal::new(false),
         rows: RwSignal::new(Vec::new()),
         selected: RwSignal::new(0),
@@ -191,24 +189,20 @@ pub fn App() -> impl IntoView {
     // and not while the person types: a reload rebuilds the field they type in, and the keys
     // that follow would land on the page as shortcuts (`a` approves).
     ipc::on_event::<DeskChanged>(DESK_CHANGED_EVENT, move |_| {
-        if ui.typing.get_untracked() {
+        if crate::keys::in_text_field() {
             ui.missed_change.set(true);
         } else {
             ui.generation.update(|g| *g += 1);
         }
     });
-    let _focus_in = window_event_listener(ev::focusin, move |e| {
-        if crate::keys::typing(&e) {
-            ui.typing.set(true);
-        }
-    });
     // Leaving a field reloads what was missed — unless the focus comes straight back to a field
     // (Tab to the next one, a click back into it): the reload would rebuild it under the keys.
+    // Where the focus is, is read from the page each time: a field removed with the focus in it
+    // fires no focusout, and a flag kept from focus events would say "typing" forever.
     let _focus_out = window_event_listener(ev::focusout, move |_| {
-        ui.typing.set(false);
         set_timeout(
             move || {
-                if !ui.typing.get_untracked() && ui.missed_change.get_untracked() {
+                if !crate::keys::in_text_field() && ui.missed_change.get_untracked() {
                     ui.missed_change.set(false);
                     ui.generation.update(|g| *g += 1);
                 }

@@ -46,6 +46,117 @@ pub(crate) fn typing(e: &web_sys::Event) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
+/// The focused element, when it takes typed text (a textarea, a text-like input): a reload that
+/// rebuilt it would take the person's cursor, and their next keys would land on the page.
+/// Read from the page, so a field removed with the focus in it no longer counts.
+fn text_field() -> Option<web_sys::HtmlElement> {
+    let el = document().active_element()?;
+    let takes_text = match el.tag_name().as_str() {
+        "TEXTAREA" => true,
+        "INPUT" => matches!(
+            el.get_attribute("type").as_deref().unwrap_or("text"),
+            "text" | "search" | "email" | "url" | "tel" | "password" | "number"
+        ),
+        _ => false,
+    };
+    takes_text.then(|| el.dyn_into().ok()).flatten()
+}
+
+/// The person is in a field they type in.
+pub(crate) fn in_text_field() -> bool {
+    text_field().is_some()
+}
+
+/// Resolves once the person is not in the middle of typing in a field: a reload already under
+/// way holds its result until then, rather than rebuilding the field under their keys.
+pub(crate) async fn typing_paused() {
+    while in_text_field() && js_sys::Date::now() - LAST_TYPED.get() < TYPING_PAUSE_MS {
+        let tick = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+    }
+}
+
+/// Where the cursor was in a field, to put it back in the same field once a reload rebuilt it.
+pub(crate) struct Caret {
+    id: String,
+    /// The text as the page had it: a form's state can lag a key behind.
+    value: String,
+    selection: Option<(u32, u32)>,
+}
+
+impl Caret {
+    /// The cursor now, if it is in a field with an id.
+    pub(crate) fn take() -> Option<Caret> {
+        let el = text_field()?;
+        let id = el.id();
+        let (value, selection) = if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            let at = t.selection_start().ok().flatten();
+            (t.value(), at.zip(t.selection_end().ok().flatten()))
+        } else if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            let at = i.selection_start().ok().flatten();
+            (i.value(), at.zip(i.selection_end().ok().flatten()))
+        } else {
+            return None;
+        };
+        (!id.is_empty()).then_some(Caret {
+            id,
+            value,
+            selection,
+        })
+    }
+
+    /// After the page is redrawn: back into the field of the same id, unless the person has
+    /// put the focus somewhere else meanwhile.
+    pub(crate) fn restore(self) {
+        request_animation_frame(move || {
+            let doc = document();
+            let elsewhere = doc
+                .active_element()
+                .is_some_and(|a| Some(&a) != doc.body().as_ref().map(AsRef::as_ref));
+            let Some(el) = doc
+                .get_element_by_id(&self.id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            else {
+                return;
+            };
+            if elsewhere {
+                return;
+            }
+            let _ = el.focus();
+            let (start, end) = self.selection.unwrap_or_default();
+            let differs = if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                let differs = t.value() != self.value;
+                if differs {
+                    t.set_value(&self.value);
+                }
+                let _ = t.set_selection_range(start, end);
+                differs
+            } else if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                let differs = i.value() != self.value;
+                if differs {
+                    i.set_value(&self.value);
+                }
+                let _ = i.set_selection_range(start, end);
+                differs
+            } else {
+                false
+            };
+            // The form's state follows the text, as if the person had typed it.
+            if differs {
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                if let Ok(input) = web_sys::Event::new_with_event_init_dict("input", &init) {
+                    let _ = el.dispatch_event(&input);
+                }
+            }
+        });
+    }
+}
+
 pub(crate) fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
     if e.key() == "Escape" {
         if ui.help.get_untracked() {

@@ -41,6 +41,31 @@ pub fn act<A: Serialize + 'static>(
     });
 }
 
+/// What the person is writing on the open ticket. It lives in the ticket view, outside the part
+/// a live refresh rebuilds, so a refresh never takes their words; each form reads its own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Writing {
+    /// The composer under the thread: a reply or a note.
+    pub reply: RwSignal<String>,
+    pub note: RwSignal<bool>,
+    /// Why the draft on screen is rejected.
+    pub rejection: RwSignal<String>,
+    /// The escalation being raised.
+    pub escalation: RwSignal<EscalationForm>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EscalationForm {
+    pub action: Option<countersign_model::workflow::ProposedAction>,
+    pub invoice: String,
+    pub amount: String,
+    pub reason: String,
+}
+
+pub(crate) fn use_writing() -> Writing {
+    expect_context::<Writing>()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     Read,
@@ -55,12 +80,22 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
     // Kept outside the part a live refresh rebuilds: what the person is doing survives it.
     let mode = RwSignal::new(Mode::Read);
     let edit = RwSignal::new(None::<(countersign_model::DraftId, String)>);
+    provide_context(Writing {
+        reply: RwSignal::new(String::new()),
+        note: RwSignal::new(false),
+        rejection: RwSignal::new(String::new()),
+        escalation: RwSignal::new(EscalationForm::default()),
+    });
     let ticket = {
         let id = id.clone();
         LocalResource::new(move || {
             let id = id.clone();
             ui.generation.track();
-            async move { ipc::call::<_, TicketDetail>("ticket", &json!({ "id": id })).await }
+            async move {
+                let detail = ipc::call::<_, TicketDetail>("ticket", &json!({ "id": id })).await;
+                crate::keys::typing_paused().await;
+                detail
+            }
         })
     };
     view! {
@@ -71,6 +106,10 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
                 }>
                     {move || Suspend::new(async move {
                         let detail = ticket.await?;
+                        // The rebuild must not take the person's cursor out of what they write.
+                        if let Some(caret) = crate::keys::Caret::take() {
+                            caret.restore();
+                        }
                         Ok::<_, UiError>(view! { <TicketBody detail=detail mode=mode edit=edit/> })
                     })}
                 </ErrorBoundary>

@@ -152,7 +152,7 @@ pub fn DraftCard(
         let id = id.clone();
         Effect::new(move |_| edit.set(Some((id.clone(), body.get()))));
     }
-    let reason = RwSignal::new(String::new());
+    let reason = super::use_writing().rejection;
     let cited = RwSignal::new(None::<Citation>);
 
     let approve = {
@@ -183,7 +183,10 @@ pub fn DraftCard(
                 "reject_draft",
                 json!({ "req": req }),
                 tr!("draft-rejected"),
-                move || mode.set(Mode::Read),
+                move || {
+                    reason.set(String::new());
+                    mode.set(Mode::Read);
+                },
             );
         }
     };
@@ -256,7 +259,7 @@ pub fn DraftCard(
                     Mode::Reject => {
                         let reject = reject.clone();
                         view! {
-                            <input id="reject-reason" placeholder=tr!("reject-reason")
+                            <input id="reject-reason" placeholder=tr!("reject-reason") prop:value=move || reason.get()
                                 on:input=move |e| reason.set(event_target_value(&e))/>
                             <button class="danger" id="reject-confirm" on:click=move |_| reject()>{tr!("reject")}</button>
                             <button class="ghost" on:click=move |_| mode.set(Mode::Read)>{tr!("cancel")}</button>

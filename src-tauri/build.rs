@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "write_reply",
     "set_ticket_status",
     "set_ticket_priority",
+    "assign_ticket",
+    "team",
     "add_note",
     "raise_escalation",
     "decide_escalation",

@@ -164,6 +164,25 @@ pub async fn set_ticket_status(desk: State<'_, Desk>, req: SetTicketStatus) -> R
     .map_err(ipc)
 }
 
+/// Gives a ticket to an agent of the tenant, or to nobody, as the person saw it.
+#[tauri::command]
+pub async fn assign_ticket(desk: State<'_, Desk>, req: AssignTicket) -> Reply<()> {
+    let person = desk.person().await?;
+    let to = req.assignee.as_deref();
+    ticket_actions::assign(&desk.store, &person, &req.ticket_id, to, req.seen_version)
+        .await
+        .map_err(ipc)
+}
+
+/// The tenant's agents a ticket can go to, and which is the person at the desk.
+#[tauri::command]
+pub async fn team(desk: State<'_, Desk>) -> Reply<Team> {
+    let person = desk.person().await?;
+    ticket_actions::team(&desk.store, &person)
+        .await
+        .map_err(ipc)
+}
+
 #[tauri::command]
 pub async fn set_ticket_priority(desk: State<'_, Desk>, req: SetTicketPriority) -> Reply<()> {
     let person = desk.person().await?;

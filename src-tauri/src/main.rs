@@ -152,6 +152,8 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::write_reply,
             commands::set_ticket_status,
             commands::set_ticket_priority,
+            commands::assign_ticket,
+            commands::team,
             commands::add_note,
             commands::raise_escalation,
             commands::decide_escalation,

@@ -172,6 +172,12 @@ closed-final = Geschlossen: Schreibt der Kunde erneut, entsteht ein neues Ticket
 priority-field = Priorität
 status-set = Status: { $status }
 priority-set = Priorität: { $priority }
+assignee-field = Zugewiesen an
+assignee-nobody = Niemand
+assignee-me = { $name } (ich)
+assign-to-me = Übernehmen
+assigned-to = Zugewiesen an { $name }
+assigned-to-nobody = Nicht zugewiesen
 
 ## Der Entwurf
 
@@ -406,6 +412,9 @@ problem-solve-before-closing = Das Ticket erst lösen, dann schließen.
 problem-status-move = Ein Ticket kann nicht von { $from } zu { $to } wechseln.
 problem-same-priority = Das Ticket hat schon die Priorität { $priority }.
 problem-ticket-closed = Dieses Ticket ist geschlossen; zum Antworten wieder öffnen.
+problem-unknown-agent = Diese Person gehört nicht zu den Agenten Ihres Teams.
+problem-already-assigned = Dieses Ticket ist bereits { $name } zugewiesen.
+problem-already-unassigned = Dieses Ticket ist bereits niemandem zugewiesen.
 error-not-found = Nicht mehr auf diesem Arbeitsplatz: { $detail }
 error-invalid = Nicht angenommen: { $detail }
 error-forbidden = Nicht erlaubt: { $detail }

@@ -172,6 +172,12 @@ closed-final = Closed: a customer writing again opens a new ticket.
 priority-field = Priority
 status-set = Status: { $status }
 priority-set = Priority: { $priority }
+assignee-field = Assignee
+assignee-nobody = Nobody
+assignee-me = { $name } (me)
+assign-to-me = Take it
+assigned-to = Assigned to { $name }
+assigned-to-nobody = Unassigned
 
 ## The draft
 
@@ -406,6 +412,9 @@ problem-solve-before-closing = Solve the ticket before closing it.
 problem-status-move = A ticket cannot go from { $from } to { $to }.
 problem-same-priority = The ticket already has priority { $priority }.
 problem-ticket-closed = This ticket is closed; reopen it to reply.
+problem-unknown-agent = That person is not one of your team's agents.
+problem-already-assigned = This ticket is already assigned to { $name }.
+problem-already-unassigned = This ticket is already unassigned.
 error-not-found = It is no longer on this desk: { $detail }
 error-invalid = Not accepted: { $detail }
 error-forbidden = Not allowed: { $detail }

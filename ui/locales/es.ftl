@@ -172,6 +172,12 @@ closed-final = Cerrado: si el cliente vuelve a escribir, se abre un ticket nuevo
 priority-field = Prioridad
 status-set = Estado: { $status }
 priority-set = Prioridad: { $priority }
+assignee-field = Asignado a
+assignee-nobody = Nadie
+assignee-me = { $name } (yo)
+assign-to-me = Me lo quedo
+assigned-to = Asignado a { $name }
+assigned-to-nobody = Sin asignar
 
 ## El borrador
 
@@ -406,6 +412,9 @@ problem-solve-before-closing = Resuelve el ticket antes de cerrarlo.
 problem-status-move = Un ticket no puede pasar de { $from } a { $to }.
 problem-same-priority = El ticket ya tiene prioridad { $priority }.
 problem-ticket-closed = Este ticket está cerrado; reábrelo para responder.
+problem-unknown-agent = Esa persona no es agente de tu equipo.
+problem-already-assigned = Este ticket ya está asignado a { $name }.
+problem-already-unassigned = Este ticket ya está sin asignar.
 error-not-found = Ya no está en este escritorio: { $detail }
 error-invalid = No aceptado: { $detail }
 error-forbidden = No permitido: { $detail }

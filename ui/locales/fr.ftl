@@ -172,6 +172,12 @@ closed-final = Fermé : si le client écrit à nouveau, un nouveau ticket s'ouvr
 priority-field = Priorité
 status-set = Statut : { $status }
 priority-set = Priorité : { $priority }
+assignee-field = Attribué à
+assignee-nobody = Personne
+assignee-me = { $name } (moi)
+assign-to-me = Je le prends
+assigned-to = Attribué à { $name }
+assigned-to-nobody = Non attribué
 
 ## Le brouillon
 
@@ -406,6 +412,9 @@ problem-solve-before-closing = Résolvez le ticket avant de le fermer.
 problem-status-move = Un ticket ne peut pas passer de { $from } à { $to }.
 problem-same-priority = Le ticket a déjà la priorité { $priority }.
 problem-ticket-closed = Ce ticket est fermé ; rouvrez-le pour répondre.
+problem-unknown-agent = Cette personne ne fait pas partie des agents de votre équipe.
+problem-already-assigned = Ce ticket est déjà attribué à { $name }.
+problem-already-unassigned = Ce ticket n'est déjà attribué à personne.
 error-not-found = Ce n'est plus sur ce poste : { $detail }
 error-invalid = Non accepté : { $detail }
 error-forbidden = Non autorisé : { $detail }

@@ -110,6 +110,11 @@ fn problem(p: &Problem) -> String {
             )
         }
         Problem::TicketClosed { .. } => tr!("problem-ticket-closed"),
+        Problem::UnknownAgent { .. } => tr!("problem-unknown-agent"),
+        Problem::SameAssignee {
+            with: Some(name), ..
+        } => tr!("problem-already-assigned", name = name.clone()),
+        Problem::SameAssignee { with: None, .. } => tr!("problem-already-unassigned"),
     }
 }
 

@@ -82,7 +82,9 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<()> {
         .await?
         .is_none()
     {
-        settings::set(&store, settings::PERSON_NAME, "Demo Agent").await?;
+        // One of the demo tenant's agents, so "Mine" holds their tickets, as on first start.
+        let person = countersign_core::first_run::DEMO_PERSON;
+        settings::set(&store, settings::PERSON_NAME, person).await?;
     }
     if settings::get(store.pool(), settings::PERSON_ROLE)
         .await?

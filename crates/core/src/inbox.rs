@@ -16,7 +16,7 @@ pub async fn page(pool: &SqlitePool, person: &Person, q: &InboxQuery) -> Result<
     let filter = TicketFilter {
         status: q.status,
         customer_id: None,
-        assignee: (q.scope == InboxScope::Mine).then(|| person.name.clone()),
+        assignee: (q.scope == InboxScope::Mine).then(|| person.id.clone()),
         unassigned: q.scope == InboxScope::Unassigned,
         query: q.text.clone().filter(|t| !t.trim().is_empty()),
         needs_review: q.needs_review,
@@ -86,6 +86,7 @@ mod tests {
             .await
             .unwrap();
         let person = Person {
+            id: "agt_alex".into(),
             name: "Alex Morgan".into(),
             role: Role::Agent,
         };

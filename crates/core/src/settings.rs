@@ -206,7 +206,9 @@ fn check(key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// The person at this desk, as configured for the profile.
+/// The person at this desk, as configured for the profile. Their id is the platform's agent id
+/// on a signed-in desk; offline, the id of the tenant's agent of that name, or the name itself
+/// on a desk that knows no agents.
 pub async fn person(pool: &SqlitePool) -> Result<Person> {
     let name = get(pool, PERSON_NAME)
         .await?
@@ -215,7 +217,18 @@ pub async fn person(pool: &SqlitePool) -> Result<Person> {
         Some(r) => Role::parse(&r).map_err(crate::store::corrupt)?,
         None => Role::Agent,
     };
-    Ok(Person { name, role })
+    let signed_in = crate::sync::state::get(pool, crate::sync::state::ME)
+        .await?
+        .and_then(|me| serde_json::from_str::<countersign_model::sync::Me>(&me).ok());
+    let id = match signed_in {
+        Some(me) => me.agent.id,
+        None => sqlx::query_scalar("SELECT id FROM agents WHERE name = ? ORDER BY id LIMIT 1")
+            .bind(&name)
+            .fetch_optional(pool)
+            .await?
+            .unwrap_or_else(|| name.clone()),
+    };
+    Ok(Person { id, name, role })
 }
 
 pub async fn mcp_port(pool: &SqlitePool) -> Result<u16> {

@@ -133,6 +133,24 @@ pub struct SetTicketStatus {
     pub seen_version: i64,
 }
 
+/// The tenant's agents a ticket can go to, and which of them is the person at the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    /// The person's own agent id.
+    pub me: String,
+    /// By name.
+    pub agents: Vec<crate::workflow::Agent>,
+}
+
+/// Give a ticket to an agent of the tenant (`None`: to nobody), as the person saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignTicket {
+    pub ticket_id: TicketId,
+    pub assignee: Option<String>,
+    /// The ticket's version on screen: a colleague who took it meanwhile makes this stale.
+    pub seen_version: i64,
+}
+
 /// Give a ticket another priority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetTicketPriority {

@@ -67,7 +67,6 @@ pub enum Problem {
         ticket: TicketId,
         seen: i64,
         now: i64,
-        next: TicketStatus,
     },
     /// A decision only a supervisor may take (`amount` and `cap` when money moves).
     SupervisorOnly {
@@ -95,6 +94,13 @@ pub enum Problem {
     },
     /// A closed ticket takes no more replies.
     TicketClosed { ticket: TicketId },
+    /// A ticket goes only to one of the tenant's agents.
+    UnknownAgent { agent: String },
+    /// The ticket is already with that agent (by name), or already with nobody.
+    SameAssignee {
+        ticket: TicketId,
+        with: Option<String>,
+    },
 }
 
 impl Problem {
@@ -105,7 +111,9 @@ impl Problem {
             | Self::ExceedsInvoice { .. }
             | Self::StatusMove { .. }
             | Self::SamePriority { .. }
-            | Self::TicketClosed { .. } => ErrorCode::InvalidArgument,
+            | Self::TicketClosed { .. }
+            | Self::UnknownAgent { .. }
+            | Self::SameAssignee { .. } => ErrorCode::InvalidArgument,
             Self::AlreadyDecided { .. } => ErrorCode::Conflict,
             Self::DraftStale { .. } | Self::TicketChanged { .. } => ErrorCode::Stale,
             Self::SupervisorOnly { .. } => ErrorCode::Forbidden,
@@ -147,15 +155,10 @@ impl fmt::Display for Problem {
                     "draft {id} is stale ({why}); re-review it before approving"
                 )
             }
-            Self::TicketChanged {
-                ticket,
-                seen,
-                now,
-                next,
-            } => write!(
+            Self::TicketChanged { ticket, seen, now } => write!(
                 f,
                 "ticket {ticket} changed since it was opened (version {seen}, now {now}); \
-                 read it again before moving it to {next}"
+                 read it again, then decide"
             ),
             Self::SupervisorOnly {
                 action,
@@ -193,6 +196,13 @@ impl fmt::Display for Problem {
             Self::SamePriority { ticket, priority } => {
                 write!(f, "ticket {ticket} is already {priority} priority")
             }
+            Self::UnknownAgent { agent } => {
+                write!(f, "{agent:?} is not one of this tenant's agents")
+            }
+            Self::SameAssignee { ticket, with } => match with {
+                Some(name) => write!(f, "ticket {ticket} is already assigned to {name}"),
+                None => write!(f, "ticket {ticket} is already unassigned"),
+            },
             Self::TicketClosed { ticket } => {
                 write!(
                     f,

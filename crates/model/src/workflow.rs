@@ -204,6 +204,18 @@ pub struct TicketDetail {
 /// A person acting on the desk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Person {
+    /// Their agent id on the platform (a ticket's `assignee`): "mine" matches this, never a
+    /// display name, which two colleagues may share.
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// One of the tenant's agents, as every desk knows them (to assign a ticket to a colleague and
+/// to show whose a ticket is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Agent {
+    pub id: String,
     pub name: String,
     pub role: Role,
 }

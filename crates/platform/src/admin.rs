@@ -58,6 +58,7 @@ pub async fn create_agent(
         )));
     }
     let id = new_id("agt_");
+    let mut tx = pool.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO agents (id, tenant_id, name, email, role)
          SELECT $1, t.id, $3, $4, $5 FROM tenants t WHERE t.id = $2
@@ -68,10 +69,17 @@ pub async fn create_agent(
     .bind(&name)
     .bind(&email)
     .bind(role.as_str())
-    .execute(pool)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
-    if inserted == 0 {
+    if inserted == 1 {
+        // Every desk of the tenant learns of the new colleague through the feed.
+        let mut changed = crate::feed::Changed::default();
+        changed.push(countersign_model::sync::Entity::Agent, &id);
+        changed.record(&mut tx, tenant_id).await?;
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
         let tenant_exists: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1)")
                 .bind(tenant_id)

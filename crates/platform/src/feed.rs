@@ -45,6 +45,8 @@ const RECORD_SQL: &str = concat!(
          WHERE id = $1 RETURNING change_seq - cardinality($2::text[]) AS base),
      input AS (SELECT * FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS i (entity, id, ord)),
      state AS (",
+    state_of!("agent", "agent_rows"),
+    " UNION ALL ",
     state_of!("customer", "customer_rows"),
     " UNION ALL ",
     state_of!("subscription", "subscription_rows"),
@@ -72,21 +74,6 @@ const RECORD_SQL: &str = concat!(
      FROM (SELECT max(seq) AS cursor FROM ins) c WHERE c.cursor IS NOT NULL"
 );
 
-/// The name an entity has in the feed (`changes.entity`, the views' branches above).
-fn entity_name(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Customer => "customer",
-        Entity::Subscription => "subscription",
-        Entity::Invoice => "invoice",
-        Entity::Payment => "payment",
-        Entity::Wallet => "wallet",
-        Entity::Ticket => "ticket",
-        Entity::Message => "message",
-        Entity::Escalation => "escalation",
-        Entity::KbArticle => "kb_article",
-    }
-}
-
 /// The records one transaction changed, in the order the desk should apply them (a customer
 /// before its ticket, a ticket before its messages).
 #[derive(Debug, Default)]
@@ -113,11 +100,8 @@ impl Changed {
         if self.0.is_empty() {
             return Ok(None);
         }
-        let (entities, ids): (Vec<&str>, Vec<&str>) = self
-            .0
-            .iter()
-            .map(|(e, id)| (entity_name(*e), id.as_str()))
-            .unzip();
+        let (entities, ids): (Vec<&str>, Vec<&str>) =
+            self.0.iter().map(|(e, id)| (e.name(), id.as_str())).unzip();
         Ok(sqlx::query_scalar(RECORD_SQL)
             .bind(tenant_id)
             .bind(&entities)
@@ -200,7 +184,7 @@ fn page_body(
     body.push_str(r#"{"changes":["#);
     for (i, (seq, entity, id, version, data)) in rows.iter().enumerate() {
         // A known entity's name needs no escaping; anything else is not the desk's to read.
-        if !Entity::ALL.into_iter().any(|e| entity_name(e) == entity) {
+        if !Entity::ALL.into_iter().any(|e| e.name() == entity) {
             return Err(corrupt(format!(
                 "change {seq} has an unknown entity {entity:?}"
             )));
@@ -355,7 +339,7 @@ mod tests {
     #[test]
     fn every_entity_has_a_branch_in_the_record_statement() {
         for e in Entity::ALL {
-            let name = entity_name(e);
+            let name = e.name();
             assert_eq!(
                 serde_json::to_value(e).unwrap(),
                 name,

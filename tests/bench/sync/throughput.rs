@@ -134,6 +134,8 @@ pub async fn desktops(
     desktops: usize,
     per_desk: usize,
 ) -> Result<Pushed> {
+    // Tickets go to the token's own agent or to nobody: the platform takes only its agents' ids.
+    let me = PlatformClient::new(base, token)?.me().await?;
     let mut desks = Vec::with_capacity(desktops);
     let mut rng = crate::load::Rng::new(23);
     for d in 0..desktops {
@@ -151,7 +153,7 @@ pub async fn desktops(
                 ),
                 7 | 8 => (
                     "assign",
-                    json!({"ticket_id": ticket, "assignee": format!("agent{}", d % 7)}),
+                    json!({"ticket_id": ticket, "assignee": (d % 2 == 0).then_some(&me.agent.id)}),
                 ),
                 _ => {
                     let status = ["open", "pending", "solved"][m % 3];

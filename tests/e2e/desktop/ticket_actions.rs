@@ -69,3 +69,74 @@ async fn a_ticket_is_set_waiting_then_solved_and_its_priority_raised() -> Result
     assert_eq!(audited, 3, "and audited");
     Ok(())
 }
+
+/// Issue 15: a ticket is taken ("Take it"), given to a colleague, and let go, in the window;
+/// "Mine" follows the agent id; each is on the desk, audited and queued with the id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_is_taken_given_to_a_colleague_and_let_go() -> Result<()> {
+    let desk = Desk::demo(40, 200, 40)?;
+    let store = open_desk(desk.data_dir()).await;
+    let ticket: String = sqlx::query_scalar(
+        "SELECT id FROM tickets WHERE status = 'open' AND assignee IS NULL ORDER BY id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .context("the demo has an open ticket nobody holds")?;
+    to_top(&store, &ticket).await?;
+    store.close().await;
+
+    let w = Window::open(desk.data_dir()).await?;
+    w.click(&format!("#row-{ticket}")).await?;
+    w.click("#assign-me").await?;
+    w.wait_text("#toast", "Assigned to Alex Morgan", ACTION_LIMIT)
+        .await
+        .context("the person takes the ticket")?;
+    w.wait_text("#ticket-assignee", "Alex Morgan (me)", ACTION_LIMIT)
+        .await?;
+    w.click("#scope-mine").await?;
+    w.wait_css(&format!("#row-{ticket}"), ACTION_LIMIT)
+        .await
+        .context("a ticket taken is in Mine")?;
+    w.select("#ticket-assignee", "agt_priya").await?;
+    w.wait_text("#toast", "Assigned to Priya Shah", ACTION_LIMIT)
+        .await
+        .context("given to a colleague")?;
+    w.wait_css("#assign-me", ACTION_LIMIT)
+        .await
+        .context("a colleague's ticket can be taken back")?;
+    w.screenshot("desktop-assigned").await?;
+    w.select("#ticket-assignee", "").await?;
+    w.wait_text("#toast", "Unassigned", ACTION_LIMIT).await?;
+    w.close().await?;
+
+    let store = open_desk(desk.data_dir()).await;
+    let assignee: Option<String> = sqlx::query_scalar("SELECT assignee FROM tickets WHERE id = ?")
+        .bind(&ticket)
+        .fetch_one(store.pool())
+        .await?;
+    assert_eq!(assignee, None, "let go at the end");
+    let sent: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT json_extract(payload, '$.assignee') FROM outbox
+         WHERE kind = 'assign' AND json_extract(payload, '$.ticket_id') = ? ORDER BY seq",
+    )
+    .bind(&ticket)
+    .fetch_all(store.pool())
+    .await?;
+    assert_eq!(
+        sent,
+        [
+            Some("agt_alex".to_owned()),
+            Some("agt_priya".to_owned()),
+            None
+        ],
+        "each assignment is queued for the platform, by agent id"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE subject = ? AND action = 'assign'",
+    )
+    .bind(&ticket)
+    .fetch_one(store.pool())
+    .await?;
+    assert_eq!(audited, 3, "and audited");
+    Ok(())
+}

@@ -1,11 +1,12 @@
 //! The ticket's own state, changed by the person: its status (only the moves a ticket makes,
-//! as the core's rule allows) and its priority. Each is a decision the core checks, audits and
+//! as the core's rule allows), its priority and whose it is (an agent of the tenant, by id). Each is a decision the core checks, audits and
 //! queues for the platform.
 
 use super::act;
 use crate::app::use_ui;
+use crate::ipc;
 use crate::labels;
-use countersign_model::ipc::{SetTicketPriority, SetTicketStatus};
+use countersign_model::ipc::{AssignTicket, SetTicketPriority, SetTicketStatus, Team};
 use countersign_model::records::{Ticket, TicketPriority, TicketStatus};
 use leptos::prelude::*;
 use serde_json::json;
@@ -62,6 +63,7 @@ pub fn TicketActions(ticket: Ticket) -> impl IntoView {
         );
     };
     let current = ticket.priority;
+    let id = ticket.id.clone();
     view! {
         <div class="ticket-actions" id="ticket-actions">
             {moves.into_iter().map(|to| {
@@ -82,6 +84,84 @@ pub fn TicketActions(ticket: Ticket) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
+            <Assignee id=id assignee=ticket.assignee.clone() version=version/>
         </div>
+    }
+}
+
+/// Whose the ticket is: a choice among the tenant's agents (the person first named as "me"),
+/// or nobody; "Take it" when it is not the person's.
+#[component]
+fn Assignee(
+    id: countersign_model::TicketId,
+    assignee: Option<String>,
+    version: i64,
+) -> impl IntoView {
+    let ui = use_ui();
+    let team = LocalResource::new(|| async { ipc::call::<_, Team>("team", &json!({})).await });
+    let assign = move |to: Option<String>, name: Option<String>| {
+        let req = AssignTicket {
+            ticket_id: id.clone(),
+            assignee: to,
+            seen_version: version,
+        };
+        let done = match name {
+            Some(name) => tr!("assigned-to", name = name),
+            None => tr!("assigned-to-nobody"),
+        };
+        act(ui, "assign_ticket", json!({ "req": req }), done, || ());
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let assignee = assignee.clone();
+                let assign = assign.clone();
+                Suspend::new(async move {
+                    let team = team.await.ok()?;
+                    let name_of = {
+                        let team = team.clone();
+                        move |id: &str| team.agents.iter().find(|a| a.id == id).map(|a| a.name.clone())
+                    };
+                    let mine = assignee.as_deref() == Some(team.me.as_str());
+                    let me_known = name_of(&team.me).is_some();
+                    // A value the desk knows no agent for still shows, as it is.
+                    let stranger = assignee.clone().filter(|a| name_of(a).is_none());
+                    let choose = {
+                        let (assign, name_of) = (assign.clone(), name_of.clone());
+                        move |value: String| {
+                            let to = (!value.is_empty()).then_some(value);
+                            let name = to.as_deref().and_then(&name_of);
+                            assign(to, name);
+                        }
+                    };
+                    let take = {
+                        let (assign, me) = (assign.clone(), team.me.clone());
+                        let name = name_of(&me);
+                        move |_| assign(Some(me.clone()), name.clone())
+                    };
+                    Some(view! {
+                        <label class="small">{tr!("assignee-field")}" "
+                            <select id="ticket-assignee" on:change=move |e| choose(event_target_value(&e))>
+                                <option value="" selected=assignee.is_none()>{tr!("assignee-nobody")}</option>
+                                {team.agents.iter().map(|a| {
+                                    let label = if a.id == team.me {
+                                        tr!("assignee-me", name = a.name.clone())
+                                    } else {
+                                        a.name.clone()
+                                    };
+                                    view! {
+                                        <option value=a.id.clone() selected=assignee.as_deref() == Some(a.id.as_str())>{label}</option>
+                                    }
+                                }).collect_view()}
+                                {stranger.map(|s| view! { <option value=s.clone() selected=true>{s.clone()}</option> })}
+                            </select>
+                        </label>
+                        {(!mine && me_known).then(|| view! {
+                            <button class="secondary" id="assign-me" on:click=take>{tr!("assign-to-me")}</button>
+                        })}
+                    })
+                })
+            }}
+        </Suspense>
     }
 }

@@ -118,6 +118,16 @@ pub async fn seed(
             "the desk already has customers; demo data goes into an empty desk".into(),
         ));
     }
+    for (id, name) in tickets::AGENTS {
+        sqlx::query(
+            "INSERT INTO agents (id, name, role, version, synced_at) VALUES (?, ?, 'agent', 1, ?)",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
+    }
     let indexes = crate::bulk::drop_secondary_indexes(&mut tx, &[]).await?;
 
     let (sender, mut batches) = tokio::sync::mpsc::channel(4);

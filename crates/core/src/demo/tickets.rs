@@ -14,13 +14,17 @@ use chrono::{Duration, NaiveTime};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-/// Agents who answer each language (indexed by [`Lang::index`]).
-const AGENTS: [&[&str]; 4] = [
-    &["Alex Morgan", "Priya Shah"],
-    &["Lucía Romero", "Alex Morgan"],
-    &["Julien Moreau", "Priya Shah"],
-    &["Katrin Vogel", "Alex Morgan"],
+/// The demo tenant's agents, (id, name): a ticket's assignee is the id.
+pub(super) const AGENTS: [(&str, &str); 5] = [
+    ("agt_alex", "Alex Morgan"),
+    ("agt_priya", "Priya Shah"),
+    ("agt_lucia", "Lucía Romero"),
+    ("agt_julien", "Julien Moreau"),
+    ("agt_katrin", "Katrin Vogel"),
 ];
+
+/// The agents who answer each language (indexed by [`Lang::index`]), as indexes of [`AGENTS`].
+const BY_LANGUAGE: [&[usize]; 4] = [&[0, 1], &[2, 0], &[3, 1], &[4, 0]];
 
 const TOPICS: [(Topic, u32); 8] = [
     (Topic::DoubleCharge, 10),
@@ -167,7 +171,7 @@ pub(super) fn emit(
         let a = &accounts[index];
         let lang = a.locale.lang;
         let thread = &phrases(lang).threads[topic.index()];
-        let agent = *pick(&mut rng, AGENTS[lang.index()]);
+        let (agent_id, agent) = AGENTS[*pick(&mut rng, BY_LANGUAGE[lang.index()])];
         let vars = Vars::new(a, invoice(a, need(topic)), agent);
         let (status, shape) = match *weighted(
             &mut rng,
@@ -286,7 +290,7 @@ pub(super) fn emit(
             status,
             priority,
             channel,
-            assignee: (answered || chance(&mut rng, 350)).then_some(agent),
+            assignee: (answered || chance(&mut rng, 350)).then_some(agent_id),
             language: lang.code(),
             sla_due_at: (status == "open").then(|| ts(last_customer + Duration::hours(sla_hours))),
             created_at,

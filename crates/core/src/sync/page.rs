@@ -117,7 +117,7 @@ static SHAPES: LazyLock<HashMap<Entity, Shape>> = LazyLock::new(|| {
     Entity::ALL
         .iter()
         .map(|e| {
-            let shape = Shape::new(columns(*e).1);
+            let shape = Shape::new(columns(*e));
             let shape = match e {
                 Entity::Invoice => shape.with_nested("line_items", Shape::new(LINE_ITEM_COLUMNS)),
                 _ => shape,
@@ -214,7 +214,7 @@ where
 
 /// Applies one entity's records; returns how many desk rows changed.
 async fn apply_group(tx: &mut Tx, group: &Group, at: &Cell) -> Result<u64> {
-    let (table, cols) = columns(group.entity);
+    let (table, cols) = (group.entity.table(), columns(group.entity));
     let failed = |e: sqlx::Error| {
         Error::Unavailable(format!(
             "cannot apply the platform's {table} (changes {} to {}): {e}",
@@ -352,7 +352,7 @@ mod tests {
 
     #[test]
     fn the_upsert_never_goes_back_a_version() {
-        let sql = upsert_sql("wallets", columns(Entity::Wallet).1, 2);
+        let sql = upsert_sql("wallets", columns(Entity::Wallet), 2);
         assert!(
             sql.contains("WHERE excluded.version >= wallets.version"),
             "{sql}"

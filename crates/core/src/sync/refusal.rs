@@ -33,12 +33,13 @@ pub(super) async fn unconfirmed(tx: &mut Tx, m: &Mutation, message: &str, at: &s
 }
 
 /// Puts a refused change to a ticket's `column` back to what it replaced, unless the ticket has
-/// moved on since (a later change or the platform's own value stays). Returns the value put back.
+/// moved on since (a later change or the platform's own value stays). Returns the value put back
+/// (`Some(None)`: back to none, as an unassigned ticket).
 async fn undo_ticket_change(
     tx: &mut Tx,
     mutation_id: &str,
     column: &str,
-) -> Result<Option<String>> {
+) -> Result<Option<Option<String>>> {
     let undo: Option<String> = sqlx::query_scalar("SELECT undo FROM outbox WHERE mutation_id = ?")
         .bind(mutation_id)
         .fetch_optional(&mut **tx)
@@ -47,27 +48,23 @@ async fn undo_ticket_change(
     let Some(undo) = undo.and_then(|u| serde_json::from_str::<Value>(&u).ok()) else {
         return Ok(None);
     };
-    let text = |k: &str| {
-        undo.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    if text("column") != column {
+    let value = |k: &str| undo.get(k).and_then(Value::as_str).map(str::to_owned);
+    if value("column").as_deref() != Some(column) {
         return Ok(None);
     }
-    // The column is one of two names, never text from outside.
+    // The column is one of three names, never text from outside; `IS` compares a none too.
     let sql = match column {
-        "status" => "UPDATE tickets SET status = ?1 WHERE id = ?2 AND status = ?3",
-        _ => "UPDATE tickets SET priority = ?1 WHERE id = ?2 AND priority = ?3",
+        "status" => "UPDATE tickets SET status = ?1 WHERE id = ?2 AND status IS ?3",
+        "priority" => "UPDATE tickets SET priority = ?1 WHERE id = ?2 AND priority IS ?3",
+        _ => "UPDATE tickets SET assignee = ?1 WHERE id = ?2 AND assignee IS ?3",
     };
     let done = sqlx::query(sql)
-        .bind(text("was"))
-        .bind(text("ticket_id"))
-        .bind(text("set"))
+        .bind(value("was"))
+        .bind(value("ticket_id"))
+        .bind(value("set"))
         .execute(&mut **tx)
         .await?;
-    Ok((done.rows_affected() == 1).then(|| text("was")))
+    Ok((done.rows_affected() == 1).then(|| value("was")))
 }
 
 /// The local side of a refusal: undo what the desk showed as done, tell the person, audit it.
@@ -194,18 +191,19 @@ pub(super) async fn refused(
                 ),
             )
         }
-        "set_status" | "set_priority" => {
-            let column = if m.kind == "set_status" {
-                "status"
-            } else {
-                "priority"
+        "set_status" | "set_priority" | "assign" => {
+            let column = match m.kind.as_str() {
+                "set_status" => "status",
+                "set_priority" => "priority",
+                _ => "assignee",
             };
             let put_back = undo_ticket_change(tx, &m.id, column).await?;
             (
                 format!("ticket {}", field("ticket_id").unwrap_or_default()),
                 match put_back {
                     Some(was) => format!(
-                        "The {column} change was not made: {message}. The ticket is back to {was}."
+                        "The {column} change was not made: {message}. The ticket is back to {}.",
+                        was.as_deref().unwrap_or("none")
                     ),
                     None => format!("The {column} change was not made: {message}."),
                 },
@@ -289,6 +287,7 @@ mod tests {
                 .await
                 .unwrap();
         let person = Person {
+            id: "agt_alex".into(),
             name: "Alex Morgan".into(),
             role: Role::Agent,
         };
@@ -375,5 +374,42 @@ mod tests {
         .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(status(&store, &ticket).await, "solved");
+    }
+
+    /// Taking a ticket the platform refuses (the agent left the tenant meanwhile) leaves it with
+    /// nobody again, as before: a none is put back like any value.
+    #[tokio::test]
+    async fn a_refused_assignment_gives_the_ticket_back_to_nobody() {
+        let (_dir, store, ticket, v, person) = desk().await;
+        let pool = store.pool().clone();
+        let assignee = || {
+            sqlx::query_scalar::<_, Option<String>>("SELECT assignee FROM tickets WHERE id = ?")
+                .bind(ticket.as_str())
+                .fetch_one(&pool)
+        };
+        sqlx::query("UPDATE tickets SET assignee = NULL WHERE id = ?")
+            .bind(ticket.as_str())
+            .execute(store.pool())
+            .await
+            .unwrap();
+        ticket_actions::assign(&store, &person, &ticket, Some("agt_alex"), v)
+            .await
+            .unwrap();
+        assert_eq!(assignee().await.unwrap().as_deref(), Some("agt_alex"));
+        let m = last_queued(&store).await;
+        assert_eq!(m.kind, "assign");
+        let mut tx = store.write().await.unwrap();
+        refused(
+            &mut tx,
+            &m,
+            ErrorCode::InvalidArgument,
+            "not an agent of this tenant",
+            None,
+            "2026-12-07T00:00:00.000Z",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(assignee().await.unwrap(), None, "put back to nobody");
     }
 }

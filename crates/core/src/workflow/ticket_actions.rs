@@ -1,5 +1,5 @@
 //! What a person does to a ticket itself: move its status (open → pending → solved → closed,
-//! solved → open to reopen) and set its priority. Each is a decision like a reply: checked here
+//! solved → open to reopen), set its priority, give it to an agent of the tenant (or to nobody). Each is a decision like a reply: checked here
 //! (the one transition rule is the model's [`TicketStatus::may_become`]), shown on the desk at
 //! once, audited and queued for the platform in one transaction. What it replaced is kept with
 //! the queued change, so a refusal by the platform puts the ticket back.
@@ -9,9 +9,10 @@ use crate::store::{Store, Tx, now, ts};
 use crate::{Error, Result};
 use countersign_model::Problem;
 use countersign_model::TicketId;
+use countersign_model::ipc::Team;
 use countersign_model::records::{TicketPriority, TicketStatus};
-use countersign_model::sync::{MutationBody, SetPriority, SetStatus};
-use countersign_model::workflow::Person;
+use countersign_model::sync::{Assign, MutationBody, SetPriority, SetStatus};
+use countersign_model::workflow::{Agent, Person, Role};
 use serde_json::json;
 
 /// Moves `ticket` to `next`, as seen at `seen_version`: refused if the ticket changed since (a
@@ -32,12 +33,7 @@ pub async fn set_status(
             .ok_or_else(|| Error::not_found("ticket", ticket))?;
     let status = TicketStatus::parse(&status).map_err(crate::store::corrupt)?;
     if version != seen_version {
-        return Err(Error::Refused(Problem::TicketChanged {
-            ticket: ticket.clone(),
-            seen: seen_version,
-            now: version,
-            next,
-        }));
+        return Err(changed(ticket, seen_version, version));
     }
     if !status.may_become(next) {
         return Err(Error::Refused(Problem::StatusMove {
@@ -52,8 +48,8 @@ pub async fn set_status(
     let change = Change {
         ticket,
         column: "status",
-        was: status.as_str(),
-        set: next.as_str(),
+        was: Some(status.as_str()),
+        set: Some(next.as_str()),
         version,
     };
     decide(tx, person, "set_status", &change, &body).await?;
@@ -89,21 +85,102 @@ pub async fn set_priority(
     let change = Change {
         ticket,
         column: "priority",
-        was: priority.as_str(),
-        set: next.as_str(),
+        was: Some(priority.as_str()),
+        set: Some(next.as_str()),
         version,
     };
     decide(tx, person, "set_priority", &change, &body).await?;
     Ok(())
 }
 
+/// Gives `ticket` to `assignee`, an agent id of the tenant (`None`: to nobody), as seen at
+/// `seen_version`: refused if the ticket changed since (a colleague may have taken it).
+pub async fn assign(
+    store: &Store,
+    person: &Person,
+    ticket: &TicketId,
+    assignee: Option<&str>,
+    seen_version: i64,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    let (current, version): (Option<String>, i64) =
+        sqlx::query_as("SELECT assignee, version FROM tickets WHERE id = ?")
+            .bind(ticket.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("ticket", ticket))?;
+    if version != seen_version {
+        return Err(changed(ticket, seen_version, version));
+    }
+    let name = match assignee {
+        Some(id) => Some(
+            sqlx::query_scalar::<_, String>("SELECT name FROM agents WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::Refused(Problem::UnknownAgent { agent: id.into() }))?,
+        ),
+        None => None,
+    };
+    if current.as_deref() == assignee {
+        return Err(Error::Refused(Problem::SameAssignee {
+            ticket: ticket.clone(),
+            with: name,
+        }));
+    }
+    let body = MutationBody::Assign(Assign {
+        ticket_id: ticket.to_string(),
+        assignee: assignee.map(str::to_owned),
+    });
+    let change = Change {
+        ticket,
+        column: "assignee",
+        was: current.as_deref(),
+        set: assignee,
+        version,
+    };
+    decide(tx, person, "assign", &change, &body).await?;
+    tracing::info!(ticket = %ticket, to = ?assignee, by = %person.name, "ticket assigned");
+    Ok(())
+}
+
+/// The tenant's agents, by name, and which of them `person` is.
+pub async fn team(store: &Store, person: &Person) -> Result<Team> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, name, role FROM agents ORDER BY name, id")
+            .fetch_all(store.pool())
+            .await?;
+    let agents = rows
+        .into_iter()
+        .map(|(id, name, role)| {
+            Ok(Agent {
+                id,
+                name,
+                role: Role::parse(&role).map_err(crate::store::corrupt)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Team {
+        me: person.id.clone(),
+        agents,
+    })
+}
+
+fn changed(ticket: &TicketId, seen: i64, now: i64) -> Error {
+    Error::Refused(Problem::TicketChanged {
+        ticket: ticket.clone(),
+        seen,
+        now,
+    })
+}
+
 /// A checked change of one of a ticket's own fields, as the person saw the ticket.
 struct Change<'a> {
     ticket: &'a TicketId,
-    /// `status` or `priority`.
+    /// `status`, `priority` or `assignee`.
     column: &'static str,
-    was: &'a str,
-    set: &'a str,
+    was: Option<&'a str>,
+    set: Option<&'a str>,
     version: i64,
 }
 
@@ -116,10 +193,11 @@ async fn decide(
     c: &Change<'_>,
     body: &MutationBody,
 ) -> Result<()> {
-    // The column is one of two names, never text from outside.
+    // The column is one of three names, never text from outside.
     let sql = match c.column {
         "status" => "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
-        _ => "UPDATE tickets SET priority = ?, updated_at = ? WHERE id = ?",
+        "priority" => "UPDATE tickets SET priority = ?, updated_at = ? WHERE id = ?",
+        _ => "UPDATE tickets SET assignee = ?, updated_at = ? WHERE id = ?",
     };
     sqlx::query(sql)
         .bind(c.set)

@@ -95,9 +95,16 @@ async fn paging_through_ten_thousand_tickets_visits_each_once_in_order() {
         "the unassigned filter pages through all its tickets"
     );
 
-    // "Mine" is the person at the desk.
+    // "Mine" is the person at the desk, by id: the name is not what tickets hold.
+    let name: String = sqlx::query_scalar("SELECT name FROM agents WHERE id = ?")
+        .bind(&mine)
+        .fetch_one(d.store.pool())
+        .await
+        .unwrap();
+    assert_ne!(name, mine, "a ticket holds the agent's id, not their name");
     let person = countersign_model::workflow::Person {
-        name: mine.clone(),
+        id: mine.clone(),
+        name,
         role: countersign_model::workflow::Role::Agent,
     };
     let mut q = InboxQuery {

@@ -71,6 +71,7 @@ pub fn assistant(scope: TokenScope, tool: &str) -> AssistantCall {
 
 pub fn agent() -> Person {
     Person {
+        id: "agt_agent".into(),
         name: "Alex Agent".into(),
         role: Role::Agent,
     }
@@ -78,6 +79,7 @@ pub fn agent() -> Person {
 
 pub fn supervisor() -> Person {
     Person {
+        id: "agt_supervisor".into(),
         name: "Sam Supervisor".into(),
         role: Role::Supervisor,
     }

@@ -2,7 +2,7 @@
 //! transition rule, bound to the version they saw, shown at once, audited and queued together.
 
 use crate::support::*;
-use countersign_core::workflow::ticket_actions::{set_priority, set_status};
+use countersign_core::workflow::ticket_actions::{assign, set_priority, set_status};
 use countersign_model::records::{TicketPriority, TicketStatus};
 use countersign_model::{ErrorCode, TicketId};
 
@@ -115,4 +115,101 @@ async fn priority_is_set_once_and_queued() {
             .unwrap()
             .contains(&format!("\"was\":\"{before}\""))
     );
+}
+
+async fn assignee(d: &TestDesk) -> Option<String> {
+    sqlx::query_scalar("SELECT assignee FROM tickets WHERE id = 'tkt_anna'")
+        .fetch_one(d.store.pool())
+        .await
+        .unwrap()
+}
+
+/// Issue 15: a ticket goes to an agent of the tenant by id — the person themself, a colleague —
+/// or to nobody; "Mine" follows the id; each is checked, queued with what it replaced, audited.
+#[tokio::test]
+async fn a_ticket_is_taken_given_to_a_colleague_and_let_go_by_agent_id() {
+    let d = desk().await;
+    sqlx::raw_sql(
+        "INSERT INTO agents (id, name, role, version) VALUES
+         ('agt_agent', 'Alex Agent', 'agent', 1), ('agt_priya', 'Priya Shah', 'agent', 1)",
+    )
+    .execute(d.store.pool())
+    .await
+    .unwrap();
+    let me = agent();
+    let (_, _, v) = ticket(&d).await;
+    let mine = || async {
+        let q = countersign_model::ipc::InboxQuery {
+            scope: countersign_model::ipc::InboxScope::Mine,
+            ..Default::default()
+        };
+        countersign_core::inbox::page(d.store.pool(), &me, &q)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|r| r.ticket.id.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(!mine().await.contains(&"tkt_anna".to_owned()));
+    assign(&d.store, &me, &anna(), Some(&me.id), v)
+        .await
+        .expect("take it");
+    assert_eq!(assignee(&d).await.as_deref(), Some("agt_agent"));
+    assert!(mine().await.contains(&"tkt_anna".to_owned()), "Mine, by id");
+
+    let e = assign(&d.store, &me, &anna(), Some(&me.id), v)
+        .await
+        .expect_err("already mine");
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(e.to_string().contains("Alex Agent"), "said by name: {e}");
+    let e = assign(&d.store, &me, &anna(), Some("Priya Shah"), v)
+        .await
+        .expect_err("a name is not an agent id");
+    assert_eq!(e.code(), ErrorCode::InvalidArgument, "{e}");
+    countersign_core::demo::customer_message(&d.store, &anna(), "Any news?")
+        .await
+        .unwrap();
+    let e = assign(&d.store, &me, &anna(), Some("agt_priya"), v)
+        .await
+        .expect_err("the ticket changed since the person looked");
+    assert_eq!(e.code(), ErrorCode::Stale, "{e}");
+
+    let (_, _, v) = ticket(&d).await;
+    assign(&d.store, &me, &anna(), Some("agt_priya"), v)
+        .await
+        .expect("to a colleague");
+    assign(&d.store, &me, &anna(), None, v)
+        .await
+        .expect("to nobody");
+    assert_eq!(assignee(&d).await, None);
+    let q = queued(&d).await;
+    let sent: Vec<serde_json::Value> = q
+        .iter()
+        .map(|(kind, payload, _, _)| {
+            assert_eq!(kind, "assign");
+            serde_json::from_str::<serde_json::Value>(payload).unwrap()["assignee"].clone()
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            serde_json::json!("agt_agent"),
+            serde_json::json!("agt_priya"),
+            serde_json::Value::Null
+        ],
+        "only the three decisions are queued"
+    );
+    let undo: serde_json::Value = serde_json::from_str(q[2].3.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        (undo["set"].clone(), undo["was"].clone()),
+        (serde_json::Value::Null, serde_json::json!("agt_priya"))
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'assign' AND subject = 'tkt_anna'",
+    )
+    .fetch_one(d.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 3);
 }

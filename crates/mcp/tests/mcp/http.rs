@@ -29,6 +29,7 @@ async fn start(store: &Store, rate_per_minute: u32) -> SocketAddr {
 
 async fn token(store: &Store, scope: TokenScope) -> String {
     let person = Person {
+        id: "Test".into(),
         name: "Test".into(),
         role: Role::Agent,
     };

@@ -50,6 +50,7 @@ pub struct Change {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
+    Agent,
     Customer,
     Subscription,
     Invoice,
@@ -63,7 +64,8 @@ pub enum Entity {
 
 impl Entity {
     /// Every entity, in declaration (reference) order.
-    pub const ALL: [Entity; 9] = [
+    pub const ALL: [Entity; 10] = [
+        Entity::Agent,
         Entity::Customer,
         Entity::Subscription,
         Entity::Invoice,
@@ -74,6 +76,38 @@ impl Entity {
         Entity::Escalation,
         Entity::KbArticle,
     ];
+
+    /// Its name in the feed (`changes.entity` on the platform, the JSON of a change).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Entity::Agent => "agent",
+            Entity::Customer => "customer",
+            Entity::Subscription => "subscription",
+            Entity::Invoice => "invoice",
+            Entity::Payment => "payment",
+            Entity::Wallet => "wallet",
+            Entity::Ticket => "ticket",
+            Entity::Message => "message",
+            Entity::Escalation => "escalation",
+            Entity::KbArticle => "kb_article",
+        }
+    }
+
+    /// The table that holds it, on a desk and on the platform alike: the one kind→table map.
+    pub const fn table(self) -> &'static str {
+        match self {
+            Entity::Agent => "agents",
+            Entity::Customer => "customers",
+            Entity::Subscription => "subscriptions",
+            Entity::Invoice => "invoices",
+            Entity::Payment => "payments",
+            Entity::Wallet => "wallets",
+            Entity::Ticket => "tickets",
+            Entity::Message => "messages",
+            Entity::Escalation => "escalations",
+            Entity::KbArticle => "kb_articles",
+        }
+    }
 }
 
 /// Data of an SSE `change` event on `GET /v1/sync/events`: the tenant's feed reached `cursor`.
@@ -89,5 +123,12 @@ mod tests {
     #[test]
     fn all_lists_every_entity_in_declaration_order() {
         assert!(Entity::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn an_entitys_feed_name_is_its_json_name() {
+        for e in Entity::ALL {
+            assert_eq!(serde_json::to_value(e).unwrap(), e.name());
+        }
     }
 }

@@ -238,22 +238,32 @@ async fn add_note(tx: &mut PgConnection, caller: &Caller, p: &AddNote) -> Effect
 }
 
 async fn assign(tx: &mut PgConnection, caller: &Caller, p: &Assign) -> Effect {
-    if let Some(a) = &p.assignee
-        && (a.trim().is_empty() || a.chars().count() > 200)
-    {
-        return Err(invalid(
-            "assignee must be 1 to 200 characters, or null to unassign",
-        ));
-    }
     let t = &caller.tenant_id;
+    // Whose a ticket is does not depend on what the customer wrote since: the last decision
+    // stands, as with priority (the desk refuses one made on a ticket that changed under it).
     lock_ticket(tx, t, &p.ticket_id).await?;
+    // A ticket goes to one of the tenant's agents, by id; any other text is nobody's.
+    if let Some(a) = &p.assignee {
+        let known: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM agents WHERE tenant_id = $1 AND id = $2)",
+        )
+        .bind(t)
+        .bind(a)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !known {
+            return Err(invalid(format!(
+                "assignee {a:?} is not an agent of this tenant (an agent id, or null to unassign)"
+            )));
+        }
+    }
     let version: i64 = sqlx::query_scalar(
         "UPDATE tickets SET assignee = $3, version = version + 1, updated_at = now()
          WHERE tenant_id = $1 AND id = $2 RETURNING version",
     )
     .bind(t)
     .bind(&p.ticket_id)
-    .bind(p.assignee.as_deref().map(str::trim))
+    .bind(p.assignee.as_deref())
     .fetch_one(&mut *tx)
     .await?;
     let mut changed = Changed::default();

@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 
 fn version_sql(entity: Entity) -> &'static str {
     match entity {
+        Entity::Agent => "SELECT version FROM agents WHERE tenant_id = $1 AND id = $2",
         Entity::Customer => "SELECT version FROM customers WHERE tenant_id = $1 AND id = $2",
         Entity::Subscription => {
             "SELECT version FROM subscriptions WHERE tenant_id = $1 AND id = $2"

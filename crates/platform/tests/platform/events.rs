@@ -68,7 +68,11 @@ async fn a_commit_reaches_a_listening_desktop_within_a_second() {
     let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
     let mut events = Events::open(&app, &t.supervisor).await;
     let first = events.next_cursor(Duration::from_secs(5)).await;
-    assert_eq!(first, Some(3), "the stream starts with the current cursor");
+    assert_eq!(
+        first,
+        Some(crate::support::AGENTS as i64 + 3),
+        "the stream starts with the current cursor"
+    );
 
     // Another connection commits: the customer writes again.
     let started = std::time::Instant::now();
@@ -77,7 +81,7 @@ async fn a_commit_reaches_a_listening_desktop_within_a_second() {
     let poke = events.next_cursor(Duration::from_secs(1)).await;
     assert_eq!(
         poke,
-        Some(5),
+        Some(crate::support::AGENTS as i64 + 5),
         "a change event with the new cursor within 1 s"
     );
     assert!(

@@ -1,20 +1,27 @@
 //! The change feed: order, cursors, paging, and no skipped change under concurrent writers.
 
-use crate::support::spawn_app;
+use crate::support::{AGENTS, spawn_app};
 use std::collections::BTreeSet;
 
 #[tokio::test]
 async fn changes_come_in_seq_order_with_cursors_and_pages() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    let empty = app.changes(&t.agent, 0, 10).await;
-    assert_eq!(empty["cursor"], 0, "an empty feed keeps the cursor");
-    assert_eq!(empty["has_more"], false);
+    let new = app.changes(&t.agent, 0, 10).await;
+    assert_eq!(
+        new["cursor"], AGENTS,
+        "a new tenant's feed holds its agents"
+    );
+    assert_eq!(new["has_more"], false);
+    let empty = app.changes(&t.agent, AGENTS as i64, 10).await;
+    assert_eq!(empty["cursor"], AGENTS, "an empty page keeps the cursor");
+    assert_eq!(empty["changes"], serde_json::json!([]));
 
     let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
     app.customer_writes(&t.ingest, "anna@example.com", Some(&ticket), "Hello?")
         .await;
     let all = app.all_changes(&t.agent).await;
+    let all = &all[AGENTS..];
     let kinds: Vec<&str> = all.iter().map(|c| c["entity"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
@@ -22,7 +29,7 @@ async fn changes_come_in_seq_order_with_cursors_and_pages() {
         "a customer before its ticket, a ticket before its message"
     );
     let seqs: Vec<i64> = all.iter().map(|c| c["seq"].as_i64().unwrap()).collect();
-    assert_eq!(seqs, [1, 2, 3, 4, 5]);
+    assert_eq!(seqs, [4, 5, 6, 7, 8]);
     assert_eq!(all[3]["version"], 2, "the second message bumped the ticket");
     assert_eq!(all[3]["data"]["id"], ticket.as_str());
     assert!(
@@ -39,21 +46,21 @@ async fn changes_come_in_seq_order_with_cursors_and_pages() {
         "timestamps as the desk stores them: {created}"
     );
 
-    let page = app.changes(&t.agent, 1, 2).await;
-    assert_eq!(page["cursor"], 3);
+    let page = app.changes(&t.agent, 4, 2).await;
+    assert_eq!(page["cursor"], 6);
     assert_eq!(page["has_more"], true);
-    let page = app.changes(&t.agent, 3, 2).await;
+    let page = app.changes(&t.agent, 6, 2).await;
     assert_eq!(
         (page["cursor"].as_i64(), page["has_more"].as_bool()),
-        (Some(5), Some(false))
+        (Some(8), Some(false))
     );
-    let past = app.changes(&t.agent, 5, 2).await;
+    let past = app.changes(&t.agent, 8, 2).await;
     assert_eq!(
         (
             past["cursor"].as_i64(),
             past["changes"].as_array().unwrap().len()
         ),
-        (Some(5), 0)
+        (Some(8), 0)
     );
 }
 
@@ -81,7 +88,7 @@ async fn a_reader_never_skips_a_change_while_writers_commit_concurrently() {
     }
     // Read while they write: every page continues exactly where the last one ended.
     let (mut cursor, mut seen) = (0i64, Vec::new());
-    let expected = 3 + WRITERS * EACH * 2;
+    let expected = AGENTS + 3 + WRITERS * EACH * 2;
     loop {
         // Checked before the read: once all writers are done, an empty page means the end.
         let done = writers.iter().all(|w| w.is_finished());

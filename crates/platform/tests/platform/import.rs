@@ -38,7 +38,7 @@ async fn tickets_import_once_with_their_messages_and_live_threads_continue_them(
     let kinds: Vec<(&str, &str)> = feed
         .iter()
         .filter(|c| {
-            c["entity"] != "customer" && c["entity"] != "invoice" && c["entity"] != "payment"
+            !["agent", "customer", "invoice", "payment"].contains(&c["entity"].as_str().unwrap())
         })
         .map(|c| (c["entity"].as_str().unwrap(), c["id"].as_str().unwrap()))
         .collect();

@@ -46,7 +46,7 @@ async fn every_kind_applies_and_writes_its_changes() {
                  "payload": {"ticket_id": ticket, "message_id": "msg_n1", "body": "checked the ledger",
                              "author": "Alex", "author_kind": "agent"}},
                 escalation(3, "mut_3", "esc_1", &ticket),
-                {"seq": 4, "id": "mut_4", "kind": "assign", "payload": {"ticket_id": ticket, "assignee": "Alex"}},
+                {"seq": 4, "id": "mut_4", "kind": "assign", "payload": {"ticket_id": ticket, "assignee": t.agent_id}},
                 {"seq": 5, "id": "mut_5", "kind": "set_status", "payload": {"ticket_id": ticket, "status": "pending"}},
             ]),
         )
@@ -83,7 +83,7 @@ async fn every_kind_applies_and_writes_its_changes() {
     );
     let tickets = find("ticket", &ticket);
     let last = tickets.last().unwrap();
-    assert_eq!(last["data"]["assignee"], "Alex");
+    assert_eq!(last["data"]["assignee"], t.agent_id.as_str());
     assert_eq!(last["data"]["status"], "pending");
     assert_eq!(
         last["version"].as_i64(),

@@ -31,6 +31,10 @@ pub struct TestApp {
 
 /// A tenant with an agent and two supervisors, each with a desk token, and an integration's
 /// ingest token.
+/// The agents [`TestApp::tenant`] creates (an agent, two supervisors): the first changes of
+/// every tenant's feed.
+pub const AGENTS: usize = 3;
+
 #[derive(Debug, Clone)]
 pub struct Tenant {
     pub id: String,

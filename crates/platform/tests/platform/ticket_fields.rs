@@ -20,6 +20,14 @@ fn status(seq: i64, id: &str, ticket: &str, to: &str, seen: Option<i64>) -> Valu
     m
 }
 
+/// A pushed mutation's status and, when refused, its code.
+fn outcome(r: &Value) -> (String, Option<String>) {
+    (
+        r["status"].as_str().unwrap().to_owned(),
+        r["code"].as_str().map(str::to_owned),
+    )
+}
+
 /// Issue 15: a ticket moves open → pending → solved → closed by the one rule the desk checks too
 /// (TicketStatus::may_become); a closed ticket is final; solving what the customer wrote on since
 /// the desk looked is stale; priority is set and fed to every desk.
@@ -38,12 +46,6 @@ async fn status_moves_by_the_one_rule_and_priority_is_set() {
             ]),
         )
         .await;
-    let outcome = |r: &Value| {
-        (
-            r["status"].as_str().unwrap().to_owned(),
-            r["code"].as_str().map(str::to_owned),
-        )
-    };
     assert_eq!(
         outcome(&r[0]),
         ("rejected".into(), Some("conflict".into())),
@@ -129,4 +131,78 @@ async fn status_moves_by_the_one_rule_and_priority_is_set() {
         (Some("closed"), Some("urgent")),
         "every desk pulls the change: {last}"
     );
+}
+
+/// Issue 15: every desk learns the tenant's agents from the feed (those created before a desk
+/// existed and those added later), and a ticket goes only to one of them, by id, or to nobody.
+#[tokio::test]
+async fn tickets_go_to_the_tenants_agents_by_id_and_agents_are_fed() {
+    let (app, t, ticket, _) = setup().await;
+    let other = app.tenant("globex").await;
+    let fed = app.all_changes(&t.agent).await;
+    let agents: Vec<&Value> = fed.iter().filter(|c| c["entity"] == "agent").collect();
+    assert_eq!(
+        agents.len(),
+        3,
+        "the agent and both supervisors: {agents:?}"
+    );
+    let mine = agents
+        .iter()
+        .find(|c| c["id"] == t.agent_id.as_str())
+        .expect("the desk's own agent is fed");
+    assert_eq!(mine["data"]["name"], "acme agent");
+    assert_eq!(mine["data"]["role"], "agent");
+    assert!(
+        mine["data"].get("email").is_none(),
+        "a colleague's address stays on the platform: {mine}"
+    );
+    assert!(
+        fed.iter().all(|c| c["id"] != other.agent_id.as_str()),
+        "another tenant's agents are not fed"
+    );
+
+    let assign = |seq: i64, to: Value| {
+        json!({"seq": seq, "id": format!("mut_a{seq}"), "kind": "assign",
+               "payload": {"ticket_id": ticket, "assignee": to}})
+    };
+    let fed_assignee = || async {
+        let after = app.all_changes(&t.agent).await;
+        let last = after
+            .iter()
+            .rev()
+            .find(|c| c["entity"] == "ticket" && c["id"] == ticket.as_str())
+            .expect("the ticket is fed")
+            .clone();
+        last["data"]["assignee"].clone()
+    };
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([
+                assign(1, json!(t.agent_id)),
+                assign(2, json!("acme agent")),
+                assign(3, json!(other.agent_id)),
+            ]),
+        )
+        .await;
+    assert_eq!(outcome(&r[0]).0, "applied", "to the agent's id: {}", r[0]);
+    for (i, why) in [(1, "a display name"), (2, "another tenant's agent")] {
+        assert_eq!(
+            outcome(&r[i]),
+            ("rejected".into(), Some("invalid_argument".into())),
+            "{why} is nobody here: {}",
+            r[i]
+        );
+    }
+    assert_eq!(
+        fed_assignee().await,
+        json!(t.agent_id),
+        "every desk sees it taken"
+    );
+    let r = app
+        .push(&t.agent, "dev-a", json!([assign(4, Value::Null)]))
+        .await;
+    assert_eq!(outcome(&r[0]).0, "applied", "unassigned: {}", r[0]);
+    assert_eq!(fed_assignee().await, Value::Null, "and let go");
 }

@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "set_ticket_status",
     "set_ticket_priority",
     "assign_ticket",
+    "snooze_ticket",
     "team",
     "add_note",
     "raise_escalation",

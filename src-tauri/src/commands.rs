@@ -174,6 +174,21 @@ pub async fn assign_ticket(desk: State<'_, Desk>, req: AssignTicket) -> Reply<()
         .map_err(ipc)
 }
 
+/// Sets a ticket aside until a time, or wakes it, as the person saw it.
+#[tauri::command]
+pub async fn snooze_ticket(desk: State<'_, Desk>, req: SnoozeTicket) -> Reply<()> {
+    let person = desk.person().await?;
+    ticket_actions::snooze(
+        &desk.store,
+        &person,
+        &req.ticket_id,
+        req.until,
+        req.seen_version,
+    )
+    .await
+    .map_err(ipc)
+}
+
 /// The tenant's agents a ticket can go to, and which is the person at the desk.
 #[tauri::command]
 pub async fn team(desk: State<'_, Desk>) -> Reply<Team> {

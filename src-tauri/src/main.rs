@@ -153,6 +153,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::set_ticket_status,
             commands::set_ticket_priority,
             commands::assign_ticket,
+            commands::snooze_ticket,
             commands::team,
             commands::add_note,
             commands::raise_escalation,

@@ -19,6 +19,7 @@ pub fn InboxPage() -> impl IntoView {
     let status = RwSignal::new(None::<TicketStatus>);
     let text = RwSignal::new(String::new());
     let review = RwSignal::new(false);
+    let snoozed = RwSignal::new(false);
     // Cursors of the pages before the current one; the last is the current page's.
     let cursors = RwSignal::new(vec![None::<String>]);
     let reset = move || {
@@ -33,6 +34,7 @@ pub fn InboxPage() -> impl IntoView {
             // From two letters on: one letter would match most of the desk.
             text: Some(text.get()).filter(|t| t.trim().chars().count() >= 2),
             needs_review: review.get(),
+            snoozed: snoozed.get(),
             cursor: cursors.with(|c| c.last().cloned().flatten()),
             limit: PAGE_SIZE,
         };
@@ -59,6 +61,8 @@ pub fn InboxPage() -> impl IntoView {
                         {chip(InboxScope::All, tr!("inbox-all"))}
                         <button class="chip" id="needs-review" class:on=move || review.get()
                             on:click=move |_| { review.update(|r| *r = !*r); reset(); }>{tr!("inbox-needs-review")}</button>
+                        <button class="chip" id="snoozed" class:on=move || snoozed.get()
+                            on:click=move |_| { snoozed.update(|s| *s = !*s); reset(); }>{tr!("inbox-snoozed")}</button>
                         <select id="status-filter" on:change=move |e| {
                             status.set(TicketStatus::parse(&event_target_value(&e)).ok());
                             reset();
@@ -133,6 +137,9 @@ fn TicketList(rows: Vec<TicketRow>) -> impl IntoView {
                         <div class="row-bottom">
                             <span class=format!("status status-{}", row.ticket.status)>{labels::ticket_status(row.ticket.status)}</span>
                             {sla.map(|(text, state)| view! { <span class=state.class() title=tr!("sla-title")>{text}</span> })}
+                            {row.ticket.snoozed_until.filter(|u| *u > now).map(|u| view! {
+                                <span class="muted small snoozed">{tr!("snoozed-until", until = crate::intl::date_time(u))}</span>
+                            })}
                             {badges.into_iter().map(|b| view! { <span class=b.class>{b.text}</span> }).collect_view()}
                         </div>
                     </li>

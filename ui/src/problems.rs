@@ -111,6 +111,8 @@ fn problem(p: &Problem) -> String {
         }
         Problem::TicketClosed { .. } => tr!("problem-ticket-closed"),
         Problem::UnknownAgent { .. } => tr!("problem-unknown-agent"),
+        Problem::SnoozeInThePast { .. } => tr!("problem-snooze-in-the-past"),
+        Problem::NotSnoozed { .. } => tr!("problem-not-snoozed"),
         Problem::SameAssignee {
             with: Some(name), ..
         } => tr!("problem-already-assigned", name = name.clone()),

@@ -20,6 +20,8 @@ pub async fn page(pool: &SqlitePool, person: &Person, q: &InboxQuery) -> Result<
         unassigned: q.scope == InboxScope::Unassigned,
         query: q.text.clone().filter(|t| !t.trim().is_empty()),
         needs_review: q.needs_review,
+        // The inbox is what needs the person now: a ticket set aside waits in its own list.
+        snoozed: Some(q.snoozed),
     };
     let mut page = tickets::list(pool, &filter, q.cursor.as_deref(), q.limit).await?;
     let pending: Vec<&str> = page

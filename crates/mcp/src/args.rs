@@ -195,6 +195,8 @@ impl ListTicketsArgs {
             unassigned: self.unassigned,
             query: none_if_blank(&self.query).map(str::to_owned),
             needs_review: self.needs_review,
+            // An assistant sees snoozed tickets too; each says until when (`snoozed_until`).
+            snoozed: None,
         })
     }
 }

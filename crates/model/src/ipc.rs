@@ -43,6 +43,9 @@ pub struct InboxQuery {
     /// Only tickets with a draft waiting (pending or stale).
     #[serde(default)]
     pub needs_review: bool,
+    /// The tickets set aside until a time to come, instead of the others.
+    #[serde(default)]
+    pub snoozed: bool,
     pub cursor: Option<String>,
     pub limit: i64,
 }
@@ -54,6 +57,7 @@ impl Default for InboxQuery {
             status: None,
             text: None,
             needs_review: false,
+            snoozed: false,
             cursor: None,
             limit: 50,
         }
@@ -148,6 +152,14 @@ pub struct AssignTicket {
     pub ticket_id: TicketId,
     pub assignee: Option<String>,
     /// The ticket's version on screen: a colleague who took it meanwhile makes this stale.
+    pub seen_version: i64,
+}
+
+/// Set a ticket aside until a time (`None`: wake it now), as the person saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnoozeTicket {
+    pub ticket_id: TicketId,
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
     pub seen_version: i64,
 }
 

@@ -96,6 +96,10 @@ pub enum Problem {
     TicketClosed { ticket: TicketId },
     /// A ticket goes only to one of the tenant's agents.
     UnknownAgent { agent: String },
+    /// A snooze ends at a time to come.
+    SnoozeInThePast { ticket: TicketId },
+    /// Only a snoozed ticket can be woken.
+    NotSnoozed { ticket: TicketId },
     /// The ticket is already with that agent (by name), or already with nobody.
     SameAssignee {
         ticket: TicketId,
@@ -113,6 +117,8 @@ impl Problem {
             | Self::SamePriority { .. }
             | Self::TicketClosed { .. }
             | Self::UnknownAgent { .. }
+            | Self::SnoozeInThePast { .. }
+            | Self::NotSnoozed { .. }
             | Self::SameAssignee { .. } => ErrorCode::InvalidArgument,
             Self::AlreadyDecided { .. } => ErrorCode::Conflict,
             Self::DraftStale { .. } | Self::TicketChanged { .. } => ErrorCode::Stale,
@@ -196,6 +202,13 @@ impl fmt::Display for Problem {
             Self::SamePriority { ticket, priority } => {
                 write!(f, "ticket {ticket} is already {priority} priority")
             }
+            Self::SnoozeInThePast { ticket } => {
+                write!(
+                    f,
+                    "ticket {ticket} cannot be snoozed until a time already past"
+                )
+            }
+            Self::NotSnoozed { ticket } => write!(f, "ticket {ticket} is not snoozed"),
             Self::UnknownAgent { agent } => {
                 write!(f, "{agent:?} is not one of this tenant's agents")
             }

@@ -314,6 +314,9 @@ pub struct Ticket {
     /// BCP 47 language of the customer's messages, e.g. "en", "es".
     pub language: String,
     pub sla_due_at: Option<DateTime<Utc>>,
+    /// Set aside until then: out of the inbox until the time comes or the customer writes.
+    #[serde(default)]
+    pub snoozed_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,

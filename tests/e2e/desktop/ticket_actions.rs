@@ -140,3 +140,79 @@ async fn a_ticket_is_taken_given_to_a_colleague_and_let_go() -> Result<()> {
     assert_eq!(audited, 3, "and audited");
     Ok(())
 }
+
+/// Issue 15: a ticket snoozed until tomorrow morning leaves the inbox for the Snoozed list, says
+/// until when, and is woken back; both decisions are on the desk, audited and queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_is_snoozed_until_tomorrow_and_woken() -> Result<()> {
+    let desk = Desk::demo(40, 200, 40)?;
+    let store = open_desk(desk.data_dir()).await;
+    let ticket: String =
+        sqlx::query_scalar("SELECT id FROM tickets WHERE status = 'open' ORDER BY id DESC LIMIT 1")
+            .fetch_one(store.pool())
+            .await
+            .context("the demo has an open ticket")?;
+    to_top(&store, &ticket).await?;
+    store.close().await;
+
+    let w = Window::open(desk.data_dir()).await?;
+    let row = format!("#row-{ticket}");
+    w.click(&row).await?;
+    w.select("#ticket-snooze", "tomorrow").await?;
+    w.wait_text("#toast", "Snoozed until", ACTION_LIMIT)
+        .await
+        .context("the ticket is set aside")?;
+    w.wait_gone(&row, ACTION_LIMIT)
+        .await
+        .context("a snoozed ticket leaves the inbox")?;
+    w.wait_text("#snoozed-until", "Snoozed until", ACTION_LIMIT)
+        .await
+        .context("the open ticket says until when")?;
+    w.click("#snoozed").await?;
+    w.wait_text(&format!("{row} .snoozed"), "Snoozed until", ACTION_LIMIT)
+        .await
+        .context("it waits in the Snoozed list")?;
+    w.screenshot("desktop-snoozed").await?;
+    w.click("#wake").await?;
+    w.wait_text("#toast", "Back in the inbox", ACTION_LIMIT)
+        .await?;
+    w.wait_gone(&row, ACTION_LIMIT)
+        .await
+        .context("woken, it leaves the Snoozed list")?;
+    w.click("#snoozed").await?;
+    w.wait_css(&row, ACTION_LIMIT)
+        .await
+        .context("and is back in the inbox")?;
+    w.close().await?;
+
+    let store = open_desk(desk.data_dir()).await;
+    let until: Option<String> =
+        sqlx::query_scalar("SELECT snoozed_until FROM tickets WHERE id = ?")
+            .bind(&ticket)
+            .fetch_one(store.pool())
+            .await?;
+    assert_eq!(until, None, "awake at the end");
+    // Hours from now to each queued end (none for the wake).
+    let sent: Vec<Option<f64>> = sqlx::query_scalar(
+        "SELECT (julianday(json_extract(payload, '$.until')) - julianday('now')) * 24 FROM outbox
+         WHERE kind = 'snooze' AND json_extract(payload, '$.ticket_id') = ? ORDER BY seq",
+    )
+    .bind(&ticket)
+    .fetch_all(store.pool())
+    .await?;
+    assert_eq!(sent.len(), 2, "snoozed, then woken: {sent:?}");
+    let hours = sent[0].unwrap_or_default();
+    assert!(
+        (9.0..=33.0).contains(&hours),
+        "tomorrow at 9:00 local is 9 to 33 hours away, not {hours}"
+    );
+    assert_eq!(sent[1], None);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE subject = ? AND action = 'snooze'",
+    )
+    .bind(&ticket)
+    .fetch_one(store.pool())
+    .await?;
+    assert_eq!(audited, 2, "and audited");
+    Ok(())
+}

@@ -6,7 +6,9 @@ use super::act;
 use crate::app::use_ui;
 use crate::ipc;
 use crate::labels;
-use countersign_model::ipc::{AssignTicket, SetTicketPriority, SetTicketStatus, Team};
+use countersign_model::ipc::{
+    AssignTicket, SetTicketPriority, SetTicketStatus, SnoozeTicket, Team,
+};
 use countersign_model::records::{Ticket, TicketPriority, TicketStatus};
 use leptos::prelude::*;
 use serde_json::json;
@@ -85,6 +87,9 @@ pub fn TicketActions(ticket: Ticket) -> impl IntoView {
                 </select>
             </label>
             <Assignee id=id assignee=ticket.assignee.clone() version=version/>
+            {(ticket.status != TicketStatus::Closed).then(|| view! {
+                <Snooze id=ticket.id.clone() until=ticket.snoozed_until version=version/>
+            })}
         </div>
     }
 }
@@ -164,4 +169,77 @@ fn Assignee(
             }}
         </Suspense>
     }
+}
+
+/// Set the ticket aside until later today, tomorrow morning or next Monday (the person's own
+/// clock), or wake it when it sleeps.
+#[component]
+fn Snooze(
+    id: countersign_model::TicketId,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    version: i64,
+) -> impl IntoView {
+    let ui = use_ui();
+    let send = move |until: Option<chrono::DateTime<chrono::Utc>>| {
+        let done = match until {
+            Some(u) => tr!("snoozed-until", until = crate::intl::date_time(u)),
+            None => tr!("woken"),
+        };
+        let req = SnoozeTicket {
+            ticket_id: id.clone(),
+            until,
+            seen_version: version,
+        };
+        act(ui, "snooze_ticket", json!({ "req": req }), done, || ());
+    };
+    match until.filter(|u| *u > ipc::now()) {
+        Some(u) => {
+            let send = send.clone();
+            view! {
+                <span class="small snoozed" id="snoozed-until">{tr!("snoozed-until", until = crate::intl::date_time(u))}</span>
+                <button class="secondary" id="wake" on:click=move |_| send(None)>{tr!("wake")}</button>
+            }
+            .into_any()
+        }
+        None => view! {
+            <select id="ticket-snooze" on:change=move |e| {
+                if let Some(at) = snooze_end(&event_target_value(&e)) {
+                    send(Some(at));
+                }
+            }>
+                <option value="" selected=true>{tr!("snooze")}</option>
+                <option value="later">{tr!("snooze-later")}</option>
+                <option value="tomorrow">{tr!("snooze-tomorrow")}</option>
+                <option value="monday">{tr!("snooze-monday")}</option>
+            </select>
+        }
+        .into_any(),
+    }
+}
+
+/// When a snooze of `choice` ends: in three hours, tomorrow at 9:00, or next Monday at 9:00 by
+/// the desktop's clock and time zone.
+fn snooze_end(choice: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = js_sys::Date::new_0();
+    match choice {
+        "later" => {
+            d.set_time(d.get_time() + 3.0 * 3_600_000.0);
+        }
+        "tomorrow" | "monday" => {
+            // Days to add: 1, or up to the next Monday (Sunday is 0, Monday 1).
+            let days = if choice == "tomorrow" {
+                1
+            } else {
+                (8 - d.get_day()) % 7
+            };
+            let days = if days == 0 { 7 } else { days };
+            d.set_date(d.get_date() + days);
+            d.set_hours(9);
+            d.set_minutes(0);
+            d.set_seconds(0);
+            d.set_milliseconds(0);
+        }
+        _ => return None,
+    }
+    chrono::DateTime::from_timestamp_millis(d.get_time() as i64)
 }

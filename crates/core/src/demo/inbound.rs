@@ -38,7 +38,7 @@ pub async fn customer_message(store: &Store, ticket: &TicketId, body: &str) -> R
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE tickets SET status = 'open', version = version + 1, updated_at = ?, synced_at = ? \
+        "UPDATE tickets SET status = 'open', snoozed_until = NULL, version = version + 1, updated_at = ?, synced_at = ? \
          WHERE id = ?",
     )
     .bind(&at)

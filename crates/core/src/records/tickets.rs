@@ -24,12 +24,15 @@ pub struct TicketFilter {
     pub query: Option<String>,
     /// Only tickets with a draft waiting for review (pending or stale).
     pub needs_review: bool,
+    /// `Some(false)`: only tickets not set aside now; `Some(true)`: only those snoozed until a
+    /// time to come; `None`: both.
+    pub snoozed: Option<bool>,
 }
 
 macro_rules! ticket_columns {
     () => {
         "t.id, t.customer_id, t.subject, t.status, t.priority, t.channel, t.assignee, t.language, \
-         t.sla_due_at, t.created_at, t.updated_at, t.version, t.synced_at"
+         t.sla_due_at, t.snoozed_until, t.created_at, t.updated_at, t.version, t.synced_at"
     };
 }
 
@@ -44,6 +47,7 @@ fn ticket_from_row(row: &SqliteRow) -> Result<Ticket> {
         assignee: opt_text(row, "assignee")?,
         language: text(row, "language")?,
         sla_due_at: parse_ts_opt(opt_text(row, "sla_due_at")?.as_deref())?,
+        snoozed_until: parse_ts_opt(opt_text(row, "snoozed_until")?.as_deref())?,
         created_at: parse_ts(&text(row, "created_at")?)?,
         updated_at: parse_ts(&text(row, "updated_at")?)?,
         version: int(row, "version")?,
@@ -91,6 +95,18 @@ pub async fn list(
     }
     if filter.unassigned {
         q.push(" AND t.assignee IS NULL");
+    }
+    match filter.snoozed {
+        Some(true) => {
+            q.push(" AND t.snoozed_until > ")
+                .push_bind(crate::store::ts(crate::store::now()));
+        }
+        Some(false) => {
+            q.push(" AND (t.snoozed_until IS NULL OR t.snoozed_until <= ")
+                .push_bind(crate::store::ts(crate::store::now()))
+                .push(")");
+        }
+        None => {}
     }
     if filter.needs_review {
         q.push(" AND EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id AND d.status IN ('pending_review', 'stale'))");

@@ -118,6 +118,7 @@ pub(super) fn columns(entity: Entity) -> &'static [&'static str] {
             "assignee",
             "language",
             "sla_due_at",
+            "snoozed_until",
             "created_at",
             "updated_at",
             "version",

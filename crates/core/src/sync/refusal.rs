@@ -52,8 +52,11 @@ async fn undo_ticket_change(
     if value("column").as_deref() != Some(column) {
         return Ok(None);
     }
-    // The column is one of three names, never text from outside; `IS` compares a none too.
+    // The column is one of four names, never text from outside; `IS` compares a none too.
     let sql = match column {
+        "snoozed_until" => {
+            "UPDATE tickets SET snoozed_until = ?1 WHERE id = ?2 AND snoozed_until IS ?3"
+        }
         "status" => "UPDATE tickets SET status = ?1 WHERE id = ?2 AND status IS ?3",
         "priority" => "UPDATE tickets SET priority = ?1 WHERE id = ?2 AND priority IS ?3",
         _ => "UPDATE tickets SET assignee = ?1 WHERE id = ?2 AND assignee IS ?3",
@@ -191,10 +194,11 @@ pub(super) async fn refused(
                 ),
             )
         }
-        "set_status" | "set_priority" | "assign" => {
+        "set_status" | "set_priority" | "assign" | "snooze" => {
             let column = match m.kind.as_str() {
                 "set_status" => "status",
                 "set_priority" => "priority",
+                "snooze" => "snoozed_until",
                 _ => "assignee",
             };
             let put_back = undo_ticket_change(tx, &m.id, column).await?;

@@ -7,11 +7,12 @@
 use super::{audit_person, enqueue_undoable};
 use crate::store::{Store, Tx, now, ts};
 use crate::{Error, Result};
+use chrono::{DateTime, Utc};
 use countersign_model::Problem;
 use countersign_model::TicketId;
 use countersign_model::ipc::Team;
 use countersign_model::records::{TicketPriority, TicketStatus};
-use countersign_model::sync::{Assign, MutationBody, SetPriority, SetStatus};
+use countersign_model::sync::{Assign, MutationBody, SetPriority, SetStatus, Snooze};
 use countersign_model::workflow::{Agent, Person, Role};
 use serde_json::json;
 
@@ -144,6 +145,57 @@ pub async fn assign(
     Ok(())
 }
 
+/// Sets `ticket` aside until `until` (a time to come), or wakes it (`None`), as seen at
+/// `seen_version`. It leaves the inbox for the Snoozed list until then, or until the customer
+/// writes again.
+pub async fn snooze(
+    store: &Store,
+    person: &Person,
+    ticket: &TicketId,
+    until: Option<DateTime<Utc>>,
+    seen_version: i64,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    let (current, version): (Option<String>, i64) =
+        sqlx::query_as("SELECT snoozed_until, version FROM tickets WHERE id = ?")
+            .bind(ticket.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("ticket", ticket))?;
+    if version != seen_version {
+        return Err(changed(ticket, seen_version, version));
+    }
+    let at = now();
+    let set = match until {
+        Some(t) if t <= at => {
+            return Err(Error::Refused(Problem::SnoozeInThePast {
+                ticket: ticket.clone(),
+            }));
+        }
+        Some(t) => Some(ts(t)),
+        None if current.as_deref().is_none_or(|c| c <= ts(at).as_str()) => {
+            return Err(Error::Refused(Problem::NotSnoozed {
+                ticket: ticket.clone(),
+            }));
+        }
+        None => None,
+    };
+    let body = MutationBody::Snooze(Snooze {
+        ticket_id: ticket.to_string(),
+        until,
+    });
+    let change = Change {
+        ticket,
+        column: "snoozed_until",
+        was: current.as_deref(),
+        set: set.as_deref(),
+        version,
+    };
+    decide(tx, person, "snooze", &change, &body).await?;
+    tracing::info!(ticket = %ticket, until = ?until, by = %person.name, "ticket snoozed");
+    Ok(())
+}
+
 /// The tenant's agents, by name, and which of them `person` is.
 pub async fn team(store: &Store, person: &Person) -> Result<Team> {
     let rows: Vec<(String, String, String)> =
@@ -177,7 +229,7 @@ fn changed(ticket: &TicketId, seen: i64, now: i64) -> Error {
 /// A checked change of one of a ticket's own fields, as the person saw the ticket.
 struct Change<'a> {
     ticket: &'a TicketId,
-    /// `status`, `priority` or `assignee`.
+    /// `status`, `priority`, `assignee` or `snoozed_until`.
     column: &'static str,
     was: Option<&'a str>,
     set: Option<&'a str>,
@@ -193,10 +245,11 @@ async fn decide(
     c: &Change<'_>,
     body: &MutationBody,
 ) -> Result<()> {
-    // The column is one of three names, never text from outside.
+    // The column is one of four names, never text from outside.
     let sql = match c.column {
         "status" => "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
         "priority" => "UPDATE tickets SET priority = ?, updated_at = ? WHERE id = ?",
+        "snoozed_until" => "UPDATE tickets SET snoozed_until = ?, updated_at = ? WHERE id = ?",
         _ => "UPDATE tickets SET assignee = ?, updated_at = ? WHERE id = ?",
     };
     sqlx::query(sql)

@@ -2,7 +2,7 @@
 //! transition rule, bound to the version they saw, shown at once, audited and queued together.
 
 use crate::support::*;
-use countersign_core::workflow::ticket_actions::{assign, set_priority, set_status};
+use countersign_core::workflow::ticket_actions::{assign, set_priority, set_status, snooze};
 use countersign_model::records::{TicketPriority, TicketStatus};
 use countersign_model::{ErrorCode, TicketId};
 
@@ -207,6 +207,75 @@ async fn a_ticket_is_taken_given_to_a_colleague_and_let_go_by_agent_id() {
     );
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'assign' AND subject = 'tkt_anna'",
+    )
+    .fetch_one(d.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 3);
+}
+
+/// The tickets of one inbox list, for the person at the desk.
+async fn listed(d: &TestDesk, snoozed: bool) -> Vec<String> {
+    let q = countersign_model::ipc::InboxQuery {
+        snoozed,
+        ..Default::default()
+    };
+    countersign_core::inbox::page(d.store.pool(), &agent(), &q)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.ticket.id.to_string())
+        .collect()
+}
+
+/// Issue 15: a ticket set aside until a time leaves the inbox for the Snoozed list, and comes
+/// back when woken or when the customer writes; each snooze is queued and audited.
+#[tokio::test]
+async fn a_snoozed_ticket_waits_in_its_own_list_until_the_customer_writes() {
+    let d = desk().await;
+    let (_, _, v) = ticket(&d).await;
+    let anna_id = "tkt_anna".to_owned();
+    let e = snooze(&d.store, &agent(), &anna(), None, v)
+        .await
+        .expect_err("nothing to wake");
+    assert_eq!(e.code(), ErrorCode::InvalidArgument, "{e}");
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    let e = snooze(&d.store, &agent(), &anna(), Some(past), v)
+        .await
+        .expect_err("a time already past");
+    assert_eq!(e.code(), ErrorCode::InvalidArgument, "{e}");
+    assert!(listed(&d, false).await.contains(&anna_id));
+
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    snooze(&d.store, &agent(), &anna(), Some(tomorrow), v)
+        .await
+        .expect("snooze until tomorrow");
+    assert!(
+        !listed(&d, false).await.contains(&anna_id),
+        "out of the inbox"
+    );
+    assert_eq!(listed(&d, true).await, ["tkt_anna"], "in Snoozed");
+    snooze(&d.store, &agent(), &anna(), None, v)
+        .await
+        .expect("wake it");
+    assert!(listed(&d, false).await.contains(&anna_id), "back");
+
+    snooze(&d.store, &agent(), &anna(), Some(tomorrow), v)
+        .await
+        .expect("snooze again");
+    countersign_core::demo::customer_message(&d.store, &anna(), "Hello again?")
+        .await
+        .unwrap();
+    assert!(
+        listed(&d, false).await.contains(&anna_id),
+        "the customer wrote: it is back in the inbox"
+    );
+    assert!(listed(&d, true).await.is_empty());
+    let kinds: Vec<String> = queued(&d).await.into_iter().map(|q| q.0).collect();
+    assert_eq!(kinds, ["snooze", "snooze", "snooze"], "each snooze queued");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'snooze' AND subject = 'tkt_anna'",
     )
     .fetch_one(d.store.pool())
     .await

@@ -74,10 +74,11 @@ pub enum MutationKind {
     Assign,
     SetStatus,
     SetPriority,
+    Snooze,
 }
 
 impl MutationKind {
-    pub const ALL: [MutationKind; 7] = [
+    pub const ALL: [MutationKind; 8] = [
         Self::SendReply,
         Self::AddNote,
         Self::RaiseEscalation,
@@ -85,6 +86,7 @@ impl MutationKind {
         Self::Assign,
         Self::SetStatus,
         Self::SetPriority,
+        Self::Snooze,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +98,7 @@ impl MutationKind {
             Self::Assign => "assign",
             Self::SetStatus => "set_status",
             Self::SetPriority => "set_priority",
+            Self::Snooze => "snooze",
         }
     }
 
@@ -187,6 +190,14 @@ pub struct SetPriority {
     pub priority: String,
 }
 
+/// `snooze`: set a ticket aside until a time (`None`: wake it now). It comes back by itself then,
+/// or as soon as the customer writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snooze {
+    pub ticket_id: String,
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// A mutation's payload, parsed by kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MutationBody {
@@ -197,6 +208,7 @@ pub enum MutationBody {
     Assign(Assign),
     SetStatus(SetStatus),
     SetPriority(SetPriority),
+    Snooze(Snooze),
 }
 
 impl MutationBody {
@@ -212,6 +224,7 @@ impl MutationBody {
             MutationKind::Assign => Self::Assign(typed(payload)?),
             MutationKind::SetStatus => Self::SetStatus(typed(payload)?),
             MutationKind::SetPriority => Self::SetPriority(typed(payload)?),
+            MutationKind::Snooze => Self::Snooze(typed(payload)?),
         })
     }
 
@@ -226,6 +239,7 @@ impl MutationBody {
             Self::Assign(p) => serde_json::to_value(p),
             Self::SetStatus(p) => serde_json::to_value(p),
             Self::SetPriority(p) => serde_json::to_value(p),
+            Self::Snooze(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, numbers and options always serialise.
         v.unwrap_or(Value::Null)
@@ -240,6 +254,7 @@ impl MutationBody {
             Self::Assign(_) => MutationKind::Assign,
             Self::SetStatus(_) => MutationKind::SetStatus,
             Self::SetPriority(_) => MutationKind::SetPriority,
+            Self::Snooze(_) => MutationKind::Snooze,
         }
     }
 }

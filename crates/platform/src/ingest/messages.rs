@@ -144,7 +144,8 @@ pub async fn post_message(
     let (ticket_id, version, created) = match existing {
         Some((id, status)) if status != "closed" => {
             let version: i64 = sqlx::query_scalar(
-                "UPDATE tickets SET status = 'open', version = version + 1, updated_at = now()
+                "UPDATE tickets SET status = 'open', snoozed_until = NULL, version = version + 1,
+                        updated_at = now()
                  WHERE tenant_id = $1 AND id = $2 RETURNING version",
             )
             .bind(t)

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::feed::Changed;
 use countersign_model::records::{TicketPriority, TicketStatus};
 use countersign_model::sync::{
-    AddNote, Assign, Entity, Mutation, MutationBody, SendReply, SetPriority, SetStatus,
+    AddNote, Assign, Entity, Mutation, MutationBody, SendReply, SetPriority, SetStatus, Snooze,
 };
 use countersign_model::{ErrorCode, MessageId, TicketId};
 use serde_json::{Value, json};
@@ -80,6 +80,7 @@ pub(super) async fn apply(tx: &mut PgConnection, caller: &Caller, m: &Mutation) 
         MutationBody::Assign(p) => assign(tx, caller, &p).await,
         MutationBody::SetStatus(p) => set_status(tx, caller, &p, m).await,
         MutationBody::SetPriority(p) => set_priority(tx, caller, &p).await,
+        MutationBody::Snooze(p) => snooze(tx, caller, &p).await,
     }
 }
 
@@ -308,6 +309,35 @@ async fn set_priority(tx: &mut PgConnection, caller: &Caller, p: &SetPriority) -
     let t = &caller.tenant_id;
     lock_ticket(tx, t, &p.ticket_id).await?;
     set_ticket_field(tx, t, &p.ticket_id, "priority", next.as_str()).await
+}
+
+/// Sets a ticket aside until a time, or wakes it (`until: null`). A time already past is a
+/// mistake, not a snooze.
+async fn snooze(tx: &mut PgConnection, caller: &Caller, p: &Snooze) -> Effect {
+    let t = &caller.tenant_id;
+    if let Some(until) = p.until
+        && until <= chrono::Utc::now()
+    {
+        return Err(invalid(format!(
+            "snooze until {until} is already past; give a time to come, or null to wake it"
+        )));
+    }
+    lock_ticket(tx, t, &p.ticket_id).await?;
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE tickets SET snoozed_until = $3, version = version + 1, updated_at = now()
+         WHERE tenant_id = $1 AND id = $2 RETURNING version",
+    )
+    .bind(t)
+    .bind(&p.ticket_id)
+    .bind(p.until)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut changed = Changed::default();
+    changed.push(Entity::Ticket, &p.ticket_id);
+    Ok((
+        json!({"ticket_id": p.ticket_id, "snoozed_until": p.until, "ticket_version": version}),
+        changed,
+    ))
 }
 
 /// Writes one of a ticket's own fields (a closed set of names) and moves its version.

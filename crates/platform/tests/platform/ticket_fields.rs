@@ -206,3 +206,63 @@ async fn tickets_go_to_the_tenants_agents_by_id_and_agents_are_fed() {
     assert_eq!(outcome(&r[0]).0, "applied", "unassigned: {}", r[0]);
     assert_eq!(fed_assignee().await, Value::Null, "and let go");
 }
+
+/// Issue 15: a ticket set aside until a time is fed so to every desk; a time already past is
+/// refused; the customer writing again wakes it; a desk can wake it itself.
+#[tokio::test]
+async fn a_snoozed_ticket_wakes_when_the_customer_writes() {
+    let (app, t, ticket, _) = setup().await;
+    let fed = || async {
+        let all = app.all_changes(&t.agent).await;
+        all.iter()
+            .rev()
+            .find(|c| c["entity"] == "ticket" && c["id"] == ticket.as_str())
+            .expect("the ticket is fed")["data"]["snoozed_until"]
+            .clone()
+    };
+    let snooze = |seq: i64, until: Value| {
+        json!({"seq": seq, "id": format!("mut_z{seq}"), "kind": "snooze",
+               "payload": {"ticket_id": ticket, "until": until}})
+    };
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([snooze(1, json!("2020-01-01T09:00:00Z"))]),
+        )
+        .await;
+    assert_eq!(
+        outcome(&r[0]),
+        ("rejected".into(), Some("invalid_argument".into())),
+        "a time already past: {}",
+        r[0]
+    );
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([snooze(2, json!("2099-01-01T09:00:00Z"))]),
+        )
+        .await;
+    assert_eq!(outcome(&r[0]).0, "applied", "{}", r[0]);
+    assert_eq!(
+        fed().await,
+        "2099-01-01T09:00:00.000Z",
+        "in the desk's format"
+    );
+    app.customer_writes(&t.ingest, "anna@example.com", Some(&ticket), "Any news?")
+        .await;
+    assert_eq!(fed().await, Value::Null, "the customer wrote: awake");
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([
+                snooze(3, json!("2099-01-01T09:00:00Z")),
+                snooze(4, Value::Null)
+            ]),
+        )
+        .await;
+    assert!(r.iter().all(|r| r["status"] == "applied"), "{r:?}");
+    assert_eq!(fed().await, Value::Null, "woken by the desk");
+}

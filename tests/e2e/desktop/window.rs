@@ -227,7 +227,12 @@ impl Window {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        bail!("after {limit:?}, `{css}` shows {last:?}, not {needle:?}")
+        // What the window last said: a refusal or an error is in the toast.
+        let toast = match self.client.find(Locator::Css("#toast")).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => "(none)".into(),
+        };
+        bail!("after {limit:?}, `{css}` shows {last:?}, not {needle:?} (toast: {toast:?})")
     }
 
     /// Waits until nothing matches `css`.

@@ -211,6 +211,9 @@ pub fn App() -> impl IntoView {
         );
     });
     let _keys = window_event_listener(ev::keydown, move |e| crate::keys::on_key(ui, &e));
+    let _press = window_event_listener(ev::pointerdown, |_| crate::keys::pointer(true));
+    let _release = window_event_listener(ev::pointerup, |_| crate::keys::pointer(false));
+    let _cancel = window_event_listener(ev::pointercancel, |_| crate::keys::pointer(false));
 
     move || {
         let l = ui.locale.get();

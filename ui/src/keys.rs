@@ -34,6 +34,25 @@ pub(crate) fn Help() -> impl IntoView {
 thread_local! {
     /// When a key was last typed in a field (ms since the epoch).
     static LAST_TYPED: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    /// When a mouse button or finger went down and is still down (ms since the epoch; 0: up).
+    static POINTER_DOWN: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// How long a press holds a reload back at most (a button released outside the window never
+/// says so).
+const PRESS_HOLD_MS: f64 = 2000.0;
+
+/// A pointer went down (`true`) or up (`false`) anywhere on the page.
+pub(crate) fn pointer(down: bool) {
+    POINTER_DOWN.set(if down { js_sys::Date::now() } else { 0.0 });
+}
+
+/// Between a press and its release the page must stay as it is: a click is the press and the
+/// release on the same element, and a reload that rebuilt the button in between (the press
+/// took the focus out of a field, which let a held reload go) would swallow the click.
+fn pressing() -> bool {
+    let at = POINTER_DOWN.get();
+    at > 0.0 && js_sys::Date::now() - at < PRESS_HOLD_MS
 }
 
 /// How long after a key typed in a field the keys are still the field's.
@@ -67,10 +86,13 @@ pub(crate) fn in_text_field() -> bool {
     text_field().is_some()
 }
 
-/// Resolves once the person is not in the middle of typing in a field: a reload already under
-/// way holds its result until then, rather than rebuilding the field under their keys.
+/// Resolves once the person is not in the middle of typing in a field, nor of a click: a reload
+/// already under way holds its result until then, rather than rebuilding the field under their
+/// keys or the button under their pointer.
 pub(crate) async fn typing_paused() {
-    while in_text_field() && js_sys::Date::now() - LAST_TYPED.get() < TYPING_PAUSE_MS {
+    while pressing()
+        || (in_text_field() && js_sys::Date::now() - LAST_TYPED.get() < TYPING_PAUSE_MS)
+    {
         let tick = js_sys::Promise::new(&mut |resolve, _| {
             if let Some(w) = web_sys::window() {
                 let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);

@@ -40,10 +40,9 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, TextContent, TextResourceContents
 
 CLIENT_NAME = "python-sdk-check"
-TOOLS = [
-    "add_internal_note", "draft_reply", "get_customer", "get_invoice", "get_ticket",
-    "list_invoices", "list_tickets", "raise_escalation", "search_customers", "search_kb",
-]
+# The tools the server must list: given by the caller (`--tools`) from the server's declared
+# list (`countersign_mcp::tool_names()`), so no copy of it lives here.
+TOOLS: list[str] = []
 TEMPLATES = ["countersign://customer/{id}", "countersign://invoice/{id}", "countersign://ticket/{id}"]
 PROMPTS = ["draft_reply_for_ticket", "triage_inbox"]
 
@@ -586,6 +585,8 @@ async def main_async(args: argparse.Namespace) -> int:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--tools", required=True,
+                   help="the server's tool names, comma-separated (exactly these must be listed)")
     modes = p.add_subparsers(dest="mode", required=True)
     s = modes.add_parser("stdio", help="launch `BIN --data-dir DIR mcp` and talk over its stdin/stdout")
     s.add_argument("--bin", required=True, help="the countersign binary")
@@ -599,6 +600,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
+    TOOLS[:] = sorted(t for t in args.tools.split(",") if t)
     try:
         return anyio.run(main_async, args)
     except KeyboardInterrupt:

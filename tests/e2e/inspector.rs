@@ -4,19 +4,6 @@ use countersign_e2e::{Desk, run_with_deadline, tool};
 use std::process::Command;
 use std::time::Duration;
 
-const TOOLS: [&str; 10] = [
-    "add_internal_note",
-    "draft_reply",
-    "get_customer",
-    "get_invoice",
-    "get_ticket",
-    "list_invoices",
-    "list_tickets",
-    "raise_escalation",
-    "search_customers",
-    "search_kb",
-];
-
 fn inspector(home: &std::path::Path) -> Command {
     let mut c = Command::new(tool("COUNTERSIGN_INSPECTOR"));
     // The Inspector keeps a catalog under HOME; keep it out of the user's.
@@ -55,7 +42,7 @@ fn inspector_lists_the_tools_over_stdio() {
         .arg("mcp")
         .args(["--method", "tools/list"]);
     let out = run_with_deadline(c, Duration::from_secs(90)).expect("inspector");
-    assert_eq!(tool_names(&out), TOOLS);
+    assert_eq!(tool_names(&out), countersign_mcp::tool_names());
 }
 
 #[test]
@@ -74,5 +61,5 @@ fn inspector_lists_the_tools_over_http_with_a_bearer_token() {
         &format!("Authorization: Bearer {token}"),
     ]);
     let out = run_with_deadline(c, Duration::from_secs(90)).expect("inspector");
-    assert_eq!(tool_names(&out), TOOLS);
+    assert_eq!(tool_names(&out), countersign_mcp::tool_names());
 }

@@ -18,11 +18,17 @@ fn assert_passed(out: &std::process::Output) {
     );
 }
 
+/// The tools the client must find: the server's declared list, comma-separated.
+fn tools() -> String {
+    countersign_mcp::tool_names().join(",")
+}
+
 #[test]
 fn python_sdk_over_stdio() {
     let desk = Desk::demo(60, 600, 60).expect("demo desk");
     let mut c = Command::new(tool("COUNTERSIGN_PYTHON"));
     c.arg(script())
+        .args(["--tools", &tools()])
         .arg("stdio")
         .arg("--bin")
         .arg(tool("COUNTERSIGN_BIN"))
@@ -40,6 +46,8 @@ fn python_sdk_over_http() {
     let server = desk.serve().expect("serve");
     let mut c = Command::new(tool("COUNTERSIGN_PYTHON"));
     c.arg(script()).args([
+        "--tools",
+        &tools(),
         "http",
         "--url",
         &server.url(),

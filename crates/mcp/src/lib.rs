@@ -29,6 +29,19 @@ use std::os::unix::fs::MetadataExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::unix::pipe;
 
+/// The names of the tools the server offers, sorted: read from the `#[tool]` attributes through
+/// the router the server answers `tools/list` with. This is the one list every test suite, the
+/// Python client's check and the README are held to.
+pub fn tool_names() -> Vec<String> {
+    let mut names: Vec<String> = DeskServer::tool_router()
+        .list_all()
+        .into_iter()
+        .map(|t| t.name.into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Serves one assistant over stdin/stdout until it disconnects. Logs must go to stderr.
 pub async fn serve_stdio(store: Store, scope: TokenScope) -> anyhow::Result<()> {
     let running = DeskServer::stdio(store, scope).serve(stdio()).await?;

@@ -8,27 +8,39 @@ use countersign_model::workflow::{Draft, DraftStatus, Escalation, TicketDetail, 
 use rmcp::model::{GetPromptRequestParams, ReadResourceRequestParams, ResourceContents};
 use serde_json::json;
 
-const TOOLS: [&str; 10] = [
-    "add_internal_note",
-    "draft_reply",
-    "get_customer",
-    "get_invoice",
-    "get_ticket",
-    "list_invoices",
-    "list_tickets",
-    "raise_escalation",
-    "search_customers",
-    "search_kb",
-];
+/// The README's "Tools:" paragraph names exactly the declared tools, no more, no fewer.
+#[test]
+fn the_readme_lists_exactly_the_declared_tools() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("the workspace README");
+    let from = readme
+        .find("\nTools: ")
+        .expect("the README has a paragraph starting \"Tools: \"");
+    let paragraph = &readme[from..];
+    let paragraph = &paragraph[..paragraph.find("Resources").expect("then the resources")];
+    let mut named: Vec<String> = paragraph
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    named.sort();
+    assert_eq!(named, countersign_mcp::tool_names());
+}
 
 #[tokio::test]
-async fn the_tools_are_the_ten_documented_ones_and_none_decides() {
+async fn the_tools_are_the_declared_ones_and_none_decides() {
     let desk = demo_desk().await;
     let client = connect(&desk.store, TokenScope::Draft, "test").await;
     let tools = client.list_all_tools().await.unwrap();
-    let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    let mut names: Vec<String> = tools.iter().map(|t| t.name.to_string()).collect();
     names.sort();
-    assert_eq!(names, TOOLS);
+    assert_eq!(names, countersign_mcp::tool_names());
+    assert_eq!(
+        names.len(),
+        10,
+        "the seven reads and three proposals the README lists"
+    );
     for t in &tools {
         let n = t.name.to_lowercase();
         for verb in [

@@ -166,6 +166,53 @@ pub fn run_with_deadline(mut c: Command, limit: Duration) -> Result<Output> {
     }
 }
 
+/// Where the benches keep their seeded desk between runs: `$COUNTERSIGN_BENCH_DIR`, else
+/// `countersign-bench` in the temp dir. The MCP and desktop benches share it.
+pub fn bench_dir() -> PathBuf {
+    std::env::var_os("COUNTERSIGN_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("countersign-bench"))
+}
+
+/// Seeds the bench desk in `data_dir` with `countersign demo` (20 000 tickets), unless a desk of
+/// this size was seeded there before (a marker file says so): seeding the 1M desk takes ~30 s.
+pub fn seed_bench_desk(
+    bin: &std::path::Path,
+    data_dir: &std::path::Path,
+    customers: u32,
+    invoices: u32,
+) -> Result<()> {
+    let marker = data_dir.join(format!("seeded-{customers}-{invoices}"));
+    if marker.exists() {
+        eprintln!("reusing the seeded bench desk in {}", data_dir.display());
+        return Ok(());
+    }
+    let _ = std::fs::remove_dir_all(data_dir);
+    let t = Instant::now();
+    let status = Command::new(bin)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args([
+            "demo",
+            "--customers",
+            &customers.to_string(),
+            "--invoices",
+            &invoices.to_string(),
+            "--tickets",
+            "20000",
+        ])
+        .status()?;
+    if !status.success() {
+        bail!("seeding failed");
+    }
+    eprintln!(
+        "seeded {customers} customers + {invoices} invoices in {:.1?}",
+        t.elapsed()
+    );
+    std::fs::write(marker, "")?;
+    Ok(())
+}
+
 /// A bench binary's options: `--name N` pairs, each name one of `known`, after dropping what
 /// cargo adds (`--bench`, `--`). Unknown names and values that are not numbers are refused.
 pub fn bench_options(known: &[&str]) -> Result<Vec<(String, u64)>> {

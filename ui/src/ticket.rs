@@ -139,7 +139,7 @@ fn TicketBody(
         .cloned()
         .collect();
     view! {
-        <header class="ticket-head">
+        <header class="ticket-head" data-ticket=t.id.to_string()>
             <button class="close" title=tr!("ticket-close") on:click=move |_| ui.open.set(None)>"×"</button>
             <h1 id="ticket-subject">{t.subject.clone()}</h1>
             <div class="meta">

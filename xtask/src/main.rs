@@ -29,7 +29,10 @@ commands:
           reference mcp-server-sqlite; prints its table
   bench-sync  the sync benchmark: a platform on a throwaway PostgreSQL with 100k customers,
           1M invoices and 50k tickets; initial sync, approve-to-visible latency, 50 desktops
-          pushing, 500 event streams; prints its table (options: see tests/bench/sync/main.rs)";
+          pushing, 500 event streams; prints its table (options: see tests/bench/sync/main.rs)
+  bench-desktop  the desktop benchmark: the release app in a real window (Xvfb, WebDriver) on
+          the 1M-invoice desk; start to the inbox, ticket open to the draft, and the memory of
+          the app and its WebKit processes (options: see tests/bench/desktop/main.rs)";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +43,7 @@ fn main() {
         Some("bundle") => bundle(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("bench-sync") => bench_sync(&args[1..]),
+        Some("bench-desktop") => bench_desktop(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -324,4 +328,29 @@ fn bench_sync(args: &[String]) -> Result<()> {
     let mut a = vec!["bench", "-p", "countersign-e2e", "--bench", "sync", "--"];
     a.extend(args.iter().map(String::as_str));
     cmd_env(&cargo, &a, &[("COUNTERSIGN_BIN", &bin)])
+}
+
+fn bench_desktop(args: &[String]) -> Result<()> {
+    setup::ensure_desktop_tools()?;
+    let cargo = cargo();
+    desktop::build_ui(&cargo, &[])?;
+    let app = desktop::build_app(&cargo, true)?;
+    step("cargo build --release -p countersign-cli");
+    cmd(&cargo, &["build", "--release", "-p", "countersign-cli"])?;
+    let bin = target_dir().join("release").join("countersign");
+    let tauri_driver = setup::cargo_bin("tauri-driver")?;
+    let screenshots = target_dir().join("screenshots");
+    step("cargo bench -p countersign-e2e --bench desktop");
+    let mut a = vec!["bench", "-p", "countersign-e2e", "--bench", "desktop", "--"];
+    a.extend(args.iter().map(String::as_str));
+    cmd_env(
+        &cargo,
+        &a,
+        &[
+            ("COUNTERSIGN_BIN", &bin),
+            ("COUNTERSIGN_DESKTOP_BIN", &app),
+            ("COUNTERSIGN_TAURI_DRIVER", &tauri_driver),
+            ("COUNTERSIGN_SCREENSHOTS", &screenshots),
+        ],
+    )
 }

@@ -17,7 +17,7 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -187,40 +187,6 @@ async fn call(client: &Client, tool: &str, args: &Value) -> Result<()> {
     Ok(())
 }
 
-fn seed(bin: &Path, data_dir: &Path, o: &Opts) -> Result<()> {
-    let marker = data_dir.join(format!("seeded-{}-{}", o.customers, o.invoices));
-    if marker.exists() {
-        eprintln!("reusing the seeded bench desk in {}", data_dir.display());
-        return Ok(());
-    }
-    let _ = std::fs::remove_dir_all(data_dir);
-    let t = Instant::now();
-    let status = Command::new(bin)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args([
-            "demo",
-            "--customers",
-            &o.customers.to_string(),
-            "--invoices",
-            &o.invoices.to_string(),
-            "--tickets",
-            "20000",
-        ])
-        .status()?;
-    if !status.success() {
-        bail!("seeding failed");
-    }
-    eprintln!(
-        "seeded {} customers + {} invoices in {:.1?}",
-        o.customers,
-        o.invoices,
-        t.elapsed()
-    );
-    std::fs::write(marker, "")?;
-    Ok(())
-}
-
 fn row(name: &str, s: &Stats, peer: Option<&Stats>) {
     let ms = |d: Duration| format!("{:.3}", d.as_secs_f64() * 1000.0);
     let ratio = peer
@@ -244,10 +210,8 @@ async fn main() -> Result<()> {
     let o = opts()?;
     let bin = tool("COUNTERSIGN_BIN");
     let peer_bin = tool("COUNTERSIGN_PEER_SQLITE");
-    let data_dir = std::env::var_os("COUNTERSIGN_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("countersign-bench"));
-    seed(&bin, &data_dir, &o)?;
+    let data_dir = countersign_e2e::bench_dir();
+    countersign_e2e::seed_bench_desk(&bin, &data_dir, o.customers, o.invoices)?;
     let db = data_dir.join("profiles/demo/desk.sqlite3");
     let store = Store::open(&db).await?;
     let qs = queries(&store, o.calls).await?;

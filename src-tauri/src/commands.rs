@@ -1,5 +1,6 @@
 //! The IPC commands: one line each into `countersign-core`, errors mapped once into
-//! `{code, message}` (driver details are logged, never shown).
+//! `{code, message}` (driver details are logged, never shown). Each runs in a span named after
+//! it (arguments are not recorded: they carry customers' words); a refusal is logged at info.
 
 use crate::Desk;
 use countersign_core::drafting::{self, Trigger, providers};
@@ -40,6 +41,7 @@ impl Desk {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn desk_status(desk: State<'_, Desk>) -> Reply<DeskStatus> {
     let mcp = desk.mcp.status().await;
     desk_status::load(&desk.store, &desk.profile, mcp)
@@ -49,11 +51,13 @@ pub async fn desk_status(desk: State<'_, Desk>) -> Reply<DeskStatus> {
 
 /// The platform's refusals and conflicts, newest first; `acknowledge` marks them read.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn sync_notices(desk: State<'_, Desk>, acknowledge: bool) -> Reply<Vec<SyncNotice>> {
     sync::notices(&desk.store, acknowledge).await.map_err(ipc)
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn inbox(desk: State<'_, Desk>, req: InboxQuery) -> Reply<Page<TicketRow>> {
     inbox::page(desk.store.pool(), &desk.person().await?, &req)
         .await
@@ -61,11 +65,13 @@ pub async fn inbox(desk: State<'_, Desk>, req: InboxQuery) -> Reply<Page<TicketR
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn ticket(desk: State<'_, Desk>, id: TicketId) -> Reply<TicketDetail> {
     tickets::detail(desk.store.pool(), &id).await.map_err(ipc)
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn approve_draft(desk: State<'_, Desk>, req: ApproveDraft) -> Reply<Draft> {
     let edited = req.edited_body.as_deref();
     drafts::approve(&desk.store, &desk.person().await?, &req.draft_id, edited)
@@ -74,6 +80,7 @@ pub async fn approve_draft(desk: State<'_, Desk>, req: ApproveDraft) -> Reply<Dr
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn reject_draft(desk: State<'_, Desk>, req: RejectDraft) -> Reply<Draft> {
     drafts::reject(
         &desk.store,
@@ -87,6 +94,7 @@ pub async fn reject_draft(desk: State<'_, Desk>, req: RejectDraft) -> Reply<Draf
 
 /// "Draft with AI": the desk drafts a reply to the ticket now.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn draft_with_ai(desk: State<'_, Desk>, req: DraftWithAi) -> Reply<Draft> {
     let person = desk.person().await?;
     drafting::draft_ticket(&desk.store, &req.ticket_id, Trigger::Person(&person), None)
@@ -95,6 +103,7 @@ pub async fn draft_with_ai(desk: State<'_, Desk>, req: DraftWithAi) -> Reply<Dra
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn add_provider(desk: State<'_, Desk>, req: AddProvider) -> Reply<ProviderInfo> {
     let person = desk.person().await?;
     providers::add(&desk.store, &person, &req)
@@ -103,6 +112,7 @@ pub async fn add_provider(desk: State<'_, Desk>, req: AddProvider) -> Reply<Prov
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn remove_provider(desk: State<'_, Desk>, name: String) -> Reply<()> {
     let person = desk.person().await?;
     providers::remove(&desk.store, &person, &name)
@@ -112,6 +122,7 @@ pub async fn remove_provider(desk: State<'_, Desk>, name: String) -> Reply<()> {
 
 /// One tiny call to the provider; how long it took, in milliseconds.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn test_provider(desk: State<'_, Desk>, name: String) -> Reply<u64> {
     let took = providers::test(desk.store.pool(), &name)
         .await
@@ -120,6 +131,7 @@ pub async fn test_provider(desk: State<'_, Desk>, name: String) -> Reply<u64> {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn order_providers(
     desk: State<'_, Desk>,
     names: Vec<String>,
@@ -131,6 +143,7 @@ pub async fn order_providers(
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn rereview_draft(desk: State<'_, Desk>, id: DraftId) -> Reply<Draft> {
     drafts::rereview(&desk.store, &desk.person().await?, &id)
         .await
@@ -138,6 +151,7 @@ pub async fn rereview_draft(desk: State<'_, Desk>, id: DraftId) -> Reply<Draft> 
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn write_reply(desk: State<'_, Desk>, req: WriteReply) -> Reply<Message> {
     replies::write(
         &desk.store,
@@ -151,6 +165,7 @@ pub async fn write_reply(desk: State<'_, Desk>, req: WriteReply) -> Reply<Messag
 
 /// Moves a ticket to another status, as the person saw it.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn set_ticket_status(desk: State<'_, Desk>, req: SetTicketStatus) -> Reply<()> {
     let person = desk.person().await?;
     ticket_actions::set_status(
@@ -166,6 +181,7 @@ pub async fn set_ticket_status(desk: State<'_, Desk>, req: SetTicketStatus) -> R
 
 /// Gives a ticket to an agent of the tenant, or to nobody, as the person saw it.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn assign_ticket(desk: State<'_, Desk>, req: AssignTicket) -> Reply<()> {
     let person = desk.person().await?;
     let to = req.assignee.as_deref();
@@ -176,6 +192,7 @@ pub async fn assign_ticket(desk: State<'_, Desk>, req: AssignTicket) -> Reply<()
 
 /// Sets a ticket aside until a time, or wakes it, as the person saw it.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn snooze_ticket(desk: State<'_, Desk>, req: SnoozeTicket) -> Reply<()> {
     let person = desk.person().await?;
     ticket_actions::snooze(
@@ -191,6 +208,7 @@ pub async fn snooze_ticket(desk: State<'_, Desk>, req: SnoozeTicket) -> Reply<()
 
 /// The tenant's agents a ticket can go to, and which is the person at the desk.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn team(desk: State<'_, Desk>) -> Reply<Team> {
     let person = desk.person().await?;
     ticket_actions::team(&desk.store, &person)
@@ -199,6 +217,7 @@ pub async fn team(desk: State<'_, Desk>) -> Reply<Team> {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn set_ticket_priority(desk: State<'_, Desk>, req: SetTicketPriority) -> Reply<()> {
     let person = desk.person().await?;
     ticket_actions::set_priority(&desk.store, &person, &req.ticket_id, req.priority)
@@ -207,6 +226,7 @@ pub async fn set_ticket_priority(desk: State<'_, Desk>, req: SetTicketPriority) 
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn add_note(desk: State<'_, Desk>, req: AddNote) -> Reply<Message> {
     let person = desk.person().await?;
     notes::add(
@@ -220,6 +240,7 @@ pub async fn add_note(desk: State<'_, Desk>, req: AddNote) -> Reply<Message> {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn raise_escalation(desk: State<'_, Desk>, req: RaiseEscalation) -> Reply<Escalation> {
     let person = desk.person().await?;
     let input = ipc_inputs::new_escalation(req).map_err(ipc)?;
@@ -229,6 +250,7 @@ pub async fn raise_escalation(desk: State<'_, Desk>, req: RaiseEscalation) -> Re
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn decide_escalation(desk: State<'_, Desk>, req: DecideEscalation) -> Reply<Escalation> {
     let (id, note) = (&req.escalation_id, req.note.as_deref());
     escalations::decide(&desk.store, &desk.person().await?, id, req.decision, note)
@@ -237,6 +259,7 @@ pub async fn decide_escalation(desk: State<'_, Desk>, req: DecideEscalation) -> 
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn escalations(desk: State<'_, Desk>, req: EscalationQuery) -> Reply<Vec<EscalationRow>> {
     escalation_queue::list(desk.store.pool(), req.status)
         .await
@@ -244,6 +267,7 @@ pub async fn escalations(desk: State<'_, Desk>, req: EscalationQuery) -> Reply<V
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn customer_panel(desk: State<'_, Desk>, id: CustomerId) -> Reply<CustomerPanel> {
     customer_panel::load(desk.store.pool(), &id)
         .await
@@ -251,6 +275,7 @@ pub async fn customer_panel(desk: State<'_, Desk>, id: CustomerId) -> Reply<Cust
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn invoice(desk: State<'_, Desk>, id: InvoiceId) -> Reply<InvoiceDetail> {
     invoices::detail(desk.store.pool(), &InvoiceRef::Id(id))
         .await
@@ -258,11 +283,13 @@ pub async fn invoice(desk: State<'_, Desk>, id: InvoiceId) -> Reply<InvoiceDetai
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn kb_article(desk: State<'_, Desk>, id: ArticleId) -> Reply<Article> {
     kb::find(desk.store.pool(), &id).await.map_err(ipc)
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn activity(desk: State<'_, Desk>, filter: Option<String>) -> Reply<ActivityView> {
     activity::load(desk.store.pool(), filter.as_deref())
         .await
@@ -270,6 +297,7 @@ pub async fn activity(desk: State<'_, Desk>, filter: Option<String>) -> Reply<Ac
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn settings_view(desk: State<'_, Desk>) -> Reply<SettingsView> {
     let mut v = desk_settings::view(&desk.store, &desk.profile, desk.mcp.status().await)
         .await
@@ -281,6 +309,7 @@ pub async fn settings_view(desk: State<'_, Desk>) -> Reply<SettingsView> {
 
 /// Changes one setting; the MCP endpoint restarts when its own settings changed.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn change_setting(desk: State<'_, Desk>, req: ChangeSetting) -> Reply<SettingsView> {
     settings::set(&desk.store, &req.key, &req.value)
         .await
@@ -294,6 +323,7 @@ pub async fn change_setting(desk: State<'_, Desk>, req: ChangeSetting) -> Reply<
 /// "Test the connection": whether the MCP endpoint answers as an assistant would reach it;
 /// how long it took, in milliseconds.
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn test_mcp(desk: State<'_, Desk>) -> Reply<u64> {
     let status = desk.mcp.status().await;
     let unavailable = |message: String| IpcError {
@@ -314,6 +344,7 @@ pub async fn test_mcp(desk: State<'_, Desk>) -> Reply<u64> {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn create_token(desk: State<'_, Desk>, req: CreateToken) -> Reply<CreatedToken> {
     let mcp = desk.mcp.status().await;
     let url = mcp
@@ -325,6 +356,7 @@ pub async fn create_token(desk: State<'_, Desk>, req: CreateToken) -> Reply<Crea
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn revoke_token(desk: State<'_, Desk>, req: RevokeToken) -> Reply<TokenInfo> {
     desk_settings::revoke_token(&desk.store, &req.token_id)
         .await

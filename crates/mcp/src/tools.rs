@@ -38,6 +38,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn search_customers(
         &self,
         Parameters(a): Parameters<SearchCustomersArgs>,
@@ -60,6 +61,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn get_customer(
         &self,
         Parameters(a): Parameters<GetCustomerArgs>,
@@ -82,6 +84,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn list_invoices(
         &self,
         Parameters(a): Parameters<ListInvoicesArgs>,
@@ -107,6 +110,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn get_invoice(
         &self,
         Parameters(a): Parameters<GetInvoiceArgs>,
@@ -129,6 +133,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn list_tickets(
         &self,
         Parameters(a): Parameters<ListTicketsArgs>,
@@ -154,6 +159,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn get_ticket(
         &self,
         Parameters(a): Parameters<GetTicketArgs>,
@@ -179,6 +185,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn search_kb(
         &self,
         Parameters(a): Parameters<SearchKbArgs>,
@@ -210,6 +217,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn draft_reply(
         &self,
         Parameters(a): Parameters<DraftReplyArgs>,
@@ -233,6 +241,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn raise_escalation(
         &self,
         Parameters(a): Parameters<RaiseEscalationArgs>,
@@ -263,6 +272,7 @@ impl DeskServer {
             open_world_hint = false
         )
     )]
+    #[tracing::instrument(skip_all)]
     async fn add_internal_note(
         &self,
         Parameters(a): Parameters<AddInternalNoteArgs>,

@@ -189,6 +189,7 @@ pub async fn sync_once(
 
 /// [`sync_once`] with a client already connected (the watcher keeps one between rounds instead
 /// of reading the keyring each time).
+#[tracing::instrument(name = "sync_round", skip_all, fields(device = %device), err(level = "info"))]
 pub async fn round(
     store: &Store,
     client: &PlatformClient,

@@ -1,15 +1,15 @@
 //! The desktop inbox: the ticket list seen by the person at the desk — theirs, unassigned or
 //! all, by status, by words, paged by cursor so a desk of any size stays quick. A row's
-//! "stale draft" badge is evaluated now, as the ticket view does: a pending draft whose
-//! customer wrote again or whose cited records changed counts as stale (one query per page).
+//! "stale draft" badge is evaluated now, by the rule the ticket view applies
+//! (`workflow::staleness`): a pending draft whose customer wrote again or whose cited records
+//! changed counts as stale.
 
 use crate::Result;
 use crate::records::tickets::{self, TicketFilter};
 use countersign_model::ipc::{InboxQuery, InboxScope};
 use countersign_model::records::{Page, TicketRow};
 use countersign_model::workflow::Person;
-use sqlx::{Row, SqlitePool};
-use std::collections::HashMap;
+use sqlx::SqlitePool;
 
 /// One page of the inbox for `person`, most recently updated first.
 pub async fn page(pool: &SqlitePool, person: &Person, q: &InboxQuery) -> Result<Page<TicketRow>> {
@@ -23,50 +23,7 @@ pub async fn page(pool: &SqlitePool, person: &Person, q: &InboxQuery) -> Result<
         // The inbox is what needs the person now: a ticket set aside waits in its own list.
         snoozed: Some(q.snoozed),
     };
-    let mut page = tickets::list(pool, &filter, q.cursor.as_deref(), q.limit).await?;
-    let pending: Vec<&str> = page
-        .items
-        .iter()
-        .filter(|r| r.pending_drafts > 0)
-        .map(|r| r.ticket.id.as_str())
-        .collect();
-    if pending.is_empty() {
-        return Ok(page);
-    }
-    let stale = stale_now(pool, &pending).await?;
-    for row in &mut page.items {
-        if let Some(n) = stale.get(row.ticket.id.as_str()) {
-            row.pending_drafts -= n;
-            row.stale_drafts += n;
-        }
-    }
-    Ok(page)
-}
-
-/// For each of `tickets`, how many of its pending drafts are stale now. The page's tickets lead
-/// the search (`+d.status` keeps SQLite off the status index, which on a desk with thousands of
-/// pending drafts scanned them all: the 100k desk's first page went from 1 ms to 11 ms).
-async fn stale_now(pool: &SqlitePool, tickets: &[&str]) -> Result<HashMap<String, i64>> {
-    let ids = serde_json::to_string(tickets).unwrap_or_else(|_| "[]".into());
-    let rows = sqlx::query(
-        "SELECT d.ticket_id, COUNT(*) AS n FROM drafts d \
-         WHERE +d.status = 'pending_review' AND d.ticket_id IN (SELECT value FROM json_each(?)) AND ( \
-           COALESCE((SELECT MAX(m.rowid) FROM messages m WHERE m.ticket_id = d.ticket_id AND m.author_kind = 'customer'), 0) \
-             > COALESCE(d.seen_customer_message, 0) \
-           OR EXISTS (SELECT 1 FROM draft_citations c WHERE c.draft_id = d.id AND c.record_version IS NOT (CASE c.kind \
-             WHEN 'customer' THEN (SELECT version FROM customers WHERE id = c.record_id) \
-             WHEN 'invoice' THEN (SELECT version FROM invoices WHERE id = c.record_id) \
-             WHEN 'payment' THEN (SELECT version FROM payments WHERE id = c.record_id) \
-             WHEN 'message' THEN (SELECT version FROM messages WHERE id = c.record_id) \
-             WHEN 'kb_article' THEN (SELECT version FROM kb_articles WHERE id = c.record_id) END))) \
-         GROUP BY d.ticket_id",
-    )
-    .bind(ids)
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("ticket_id")?, r.try_get("n")?)))
-        .collect()
+    tickets::list(pool, &filter, q.cursor.as_deref(), q.limit).await
 }
 
 #[cfg(test)]

@@ -130,15 +130,19 @@ pub async fn draft_ticket(
 }
 
 /// Which tickets wait for a draft: open or pending, the newest public message is the
-/// customer's, and no draft (whatever became of it) answers that message.
+/// customer's, and no draft (whatever became of it) answers that message (the staleness
+/// rule's half about messages, `workflow::staleness`).
 macro_rules! waiting_where {
     () => {
-        "FROM tickets t \
-         WHERE t.status IN ('open', 'pending') \
-           AND (SELECT m.author_kind FROM messages m WHERE m.ticket_id = t.id AND m.visibility = 'public' \
-                ORDER BY m.rowid DESC LIMIT 1) = 'customer' \
-           AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id AND d.seen_customer_message >= \
-                (SELECT MAX(m.rowid) FROM messages m WHERE m.ticket_id = t.id AND m.author_kind = 'customer')) "
+        concat!(
+            "FROM tickets t \
+             WHERE t.status IN ('open', 'pending') \
+               AND (SELECT m.author_kind FROM messages m WHERE m.ticket_id = t.id AND m.visibility = 'public' \
+                    ORDER BY m.rowid DESC LIMIT 1) = 'customer' \
+               AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id AND ",
+            crate::workflow::staleness::answers_newest_message!(),
+            ") "
+        )
     };
 }
 

@@ -79,8 +79,13 @@ pub async fn list(
         "SELECT ",
         ticket_columns!(),
         ", c.name AS customer_name, \
-         (SELECT COUNT(*) FROM drafts d WHERE d.ticket_id = t.id AND d.status = 'pending_review') AS pending_drafts, \
-         (SELECT COUNT(*) FROM drafts d WHERE d.ticket_id = t.id AND d.status = 'stale') AS stale_drafts, \
+         (SELECT COUNT(*) FROM drafts d WHERE d.ticket_id = t.id AND +d.status = 'pending_review' AND NOT ",
+        crate::workflow::staleness::is_stale_now!(),
+        ") AS pending_drafts, \
+         (SELECT COUNT(*) FROM drafts d WHERE d.ticket_id = t.id AND (+d.status = 'stale' \
+            OR (+d.status = 'pending_review' AND ",
+        crate::workflow::staleness::is_stale_now!(),
+        "))) AS stale_drafts, \
          (SELECT COUNT(*) FROM escalations e WHERE e.ticket_id = t.id AND e.status = 'pending') AS open_escalations \
          FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE 1 = 1"
     ));

@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod escalations;
 pub mod notes;
 pub mod replies;
+pub(crate) mod staleness;
 pub mod ticket_actions;
 
 use crate::audit::{self, ActorKind};

@@ -254,6 +254,62 @@ async fn a_changed_cited_record_makes_the_draft_stale() {
     );
 }
 
+/// Issue 15: one staleness rule. A cited record that is gone makes the draft stale, and every
+/// view says so alike: the approval is refused with the reason, and the ticket list an assistant
+/// reads (`list_tickets`) counts the draft as stale, as the inbox and the ticket view do (it
+/// counted the stored status, "pending", while the inbox said stale).
+#[tokio::test]
+async fn a_deleted_cited_record_makes_the_draft_stale_in_every_view() {
+    let d = desk().await;
+    let draft = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![
+            cite(CitedKind::Invoice, "inv_a1"),
+            cite(CitedKind::KbArticle, "kb_refunds"),
+        ]),
+    )
+    .await
+    .unwrap();
+    let listed = || async {
+        let page = countersign_core::records::tickets::list(
+            d.store.pool(),
+            &Default::default(),
+            None,
+            100,
+        )
+        .await
+        .unwrap();
+        let row = page
+            .items
+            .into_iter()
+            .find(|r| r.ticket.id == draft.ticket_id)
+            .unwrap();
+        (row.pending_drafts, row.stale_drafts)
+    };
+    assert_eq!(listed().await, (1, 0), "a fresh draft waits");
+
+    sqlx::query("DELETE FROM kb_articles WHERE id = 'kb_refunds'")
+        .execute(d.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed().await,
+        (0, 1),
+        "the list says stale, as the inbox does"
+    );
+    let seen = drafts::find(d.store.pool(), &draft.id).await.unwrap();
+    assert_eq!(seen.status, DraftStatus::Stale);
+    assert_eq!(
+        seen.stale_reason.as_deref(),
+        Some("cited kb_article kb_refunds no longer exists")
+    );
+    let err = drafts::approve(&d.store, &agent(), &draft.id, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Stale, "{err}");
+}
+
 #[tokio::test]
 async fn a_read_only_assistant_cannot_draft_and_nothing_is_written() {
     let d = desk().await;

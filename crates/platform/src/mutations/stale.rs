@@ -1,9 +1,11 @@
 //! Invariant 2 at the platform: a reply approved on an outdated view of the ticket or of the
-//! records it cites is refused as `stale`.
+//! records it cites is refused as `stale`, by the rule the desks apply
+//! (`countersign_model::staleness`).
 
 use super::effects::{Failure, invalid, reject};
 use crate::error::Error;
 use countersign_model::ErrorCode;
+use countersign_model::staleness::{self, Cause};
 use countersign_model::sync::{Entity, Mutation};
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -26,7 +28,8 @@ fn version_sql(entity: Entity) -> &'static str {
 }
 
 /// Invariant 2 at the platform: the reply is `stale` if the customer wrote on the ticket after
-/// the version the person saw, or a record the reply cites has changed since.
+/// the version the person saw, or a record the reply cites is at another version; `not_found`
+/// if it cites a record the tenant never had.
 pub(super) async fn check_not_stale(
     tx: &mut PgConnection,
     tenant_id: &str,
@@ -55,13 +58,11 @@ pub(super) async fn check_not_stale(
     .bind(seen)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some((message, at)) = newer {
-        return Err(reject(
-            ErrorCode::Stale,
-            format!(
-                "the customer wrote again ({message}, ticket version {at}) after the version the reply was approved on ({seen})"
-            ),
-        ));
+    let mut causes = Vec::new();
+    if let Some((message, _)) = newer {
+        causes.push(Cause::CustomerWrote {
+            message: Some(message),
+        });
     }
     for (key, &seen) in m.based_on.iter().filter(|(k, _)| **k != ticket_key) {
         let (entity, id) = key
@@ -74,18 +75,15 @@ pub(super) async fn check_not_stale(
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-        match now {
-            None => return Err(Error::not_found("cited record", key).into()),
-            Some(now) if now > seen => {
-                return Err(reject(
-                    ErrorCode::Stale,
-                    format!(
-                        "{key} changed since the reply was approved (version {seen}, now {now})"
-                    ),
-                ));
-            }
-            Some(_) => {}
-        }
+        // The platform deletes nothing: a cited record it does not hold never existed in this
+        // tenant (a made-up id, or another tenant's, which must look absent): not staleness.
+        let Some(now) = now else {
+            return Err(Error::not_found("cited record", key).into());
+        };
+        causes.extend(Cause::of_cited(entity.name(), id, seen, Some(now)));
     }
-    Ok(())
+    match staleness::reason(&causes) {
+        Some(why) => Err(reject(ErrorCode::Stale, why)),
+        None => Ok(()),
+    }
 }

@@ -246,7 +246,14 @@ async fn a_reply_is_stale_after_a_newer_customer_message_or_a_changed_invoice() 
     cited["based_on"]["invoice:inv_a1"] = json!(1);
     let r = app.push(&t.agent, "dev-a", json!([cited])).await;
     assert_eq!(r[0]["code"], "stale", "the cited invoice changed: {}", r[0]);
-    assert!(r[0]["message"].as_str().unwrap().contains("invoice:inv_a1"));
+    assert!(
+        r[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cited invoice inv_a1 changed (version 1 → 2)"),
+        "the desk's words for it: {}",
+        r[0]
+    );
     let r = app
         .push(
             &t.agent,

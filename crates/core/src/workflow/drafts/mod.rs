@@ -16,6 +16,7 @@ pub use propose::{Extras, Seen, propose};
 
 use crate::records::{int, opt_text, parse, text};
 use crate::store::{parse_ts, parse_ts_opt};
+use crate::workflow::staleness;
 use crate::{Error, Result};
 use countersign_model::workflow::{AssistantInfo, Citation, CitedKind, Draft, DraftStatus};
 use countersign_model::{DraftId, TicketId};
@@ -44,23 +45,23 @@ pub struct NewDraft {
 
 macro_rules! draft_columns {
     () => {
-        "SELECT d.id, d.ticket_id, d.body, d.confidence, d.status, d.author_client, d.author_model, \
-         d.ticket_version, d.seen_customer_message, d.created_at, d.stale_reason, d.decided_by, \
-         d.decided_at, d.decision_note, d.final_body, d.claims, d.generation, d.suggested_escalation, \
-         (SELECT MAX(rowid) FROM messages m WHERE m.ticket_id = d.ticket_id AND m.author_kind = 'customer') AS last_customer_message \
-         FROM drafts d "
+        concat!(
+            "SELECT d.id, d.ticket_id, d.body, d.confidence, d.status, d.author_client, d.author_model, \
+             d.ticket_version, d.seen_customer_message, d.created_at, d.stale_reason, d.decided_by, \
+             d.decided_at, d.decision_note, d.final_body, d.claims, d.generation, d.suggested_escalation, ",
+            $crate::workflow::staleness::newest_customer_message!(),
+            " AS last_customer_message FROM drafts d "
+        )
     };
 }
 
 macro_rules! citation_columns {
     () => {
-        "SELECT c.draft_id, c.kind, c.record_id, c.record_version, CASE c.kind \
-           WHEN 'customer' THEN (SELECT version FROM customers WHERE id = c.record_id) \
-           WHEN 'invoice' THEN (SELECT version FROM invoices WHERE id = c.record_id) \
-           WHEN 'payment' THEN (SELECT version FROM payments WHERE id = c.record_id) \
-           WHEN 'message' THEN (SELECT version FROM messages WHERE id = c.record_id) \
-           WHEN 'kb_article' THEN (SELECT version FROM kb_articles WHERE id = c.record_id) END AS current_version \
-         FROM draft_citations c "
+        concat!(
+            "SELECT c.draft_id, c.kind, c.record_id, c.record_version, ",
+            $crate::workflow::staleness::cited_version_now!(),
+            " AS current_version FROM draft_citations c "
+        )
     };
 }
 
@@ -73,41 +74,25 @@ fn citation_from_row(row: &SqliteRow) -> Result<(String, Citation)> {
             kind: parse(CitedKind::parse(&text(row, "kind")?))?,
             id: text(row, "record_id")?,
             version,
-            // A deleted record reads as version 0: changed.
-            current_version: match current {
-                Some(v) if v == version => None,
-                other => Some(other.unwrap_or(0)),
-            },
+            current_version: staleness::current_version(version, current),
         },
     ))
 }
 
-/// Why a draft is stale now, if it is: a newer customer message, or a cited record that changed.
-fn staleness(row: &SqliteRow, citations: &[Citation]) -> Result<Option<String>> {
-    let seen: Option<i64> = row.try_get("seen_customer_message")?;
-    let last: Option<i64> = row.try_get("last_customer_message")?;
-    let mut reasons = Vec::new();
-    if last > seen {
-        reasons.push("the customer wrote again after this draft".to_owned());
-    }
-    for c in citations {
-        match c.current_version {
-            Some(0) => reasons.push(format!("cited {} {} no longer exists", c.kind, c.id)),
-            Some(v) => reasons.push(format!(
-                "cited {} {} changed (version {} → {v})",
-                c.kind, c.id, c.version
-            )),
-            None => {}
-        }
-    }
-    Ok((!reasons.is_empty()).then(|| reasons.join("; ")))
+/// Why a draft is stale now, if it is (the rule: [`staleness`]).
+fn why_stale(row: &SqliteRow, citations: &[Citation]) -> Result<Option<String>> {
+    Ok(staleness::reason(
+        row.try_get("seen_customer_message")?,
+        row.try_get("last_customer_message")?,
+        citations,
+    ))
 }
 
 fn draft_from_row(row: &SqliteRow, citations: Vec<Citation>) -> Result<Draft> {
     let mut status = parse(DraftStatus::parse(&text(row, "status")?))?;
     let mut stale_reason = opt_text(row, "stale_reason")?;
     if status == DraftStatus::PendingReview
-        && let Some(why) = staleness(row, &citations)?
+        && let Some(why) = why_stale(row, &citations)?
     {
         status = DraftStatus::Stale;
         stale_reason = Some(why);

@@ -131,6 +131,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     tauri::Builder::default()
         .manage(desk)
         .setup(move |app| {
+            paint_without_gl(app);
             let drafter = auto_draft::spawn(store.clone());
             live::spawn(app.handle().clone(), store.clone(), drafter);
             background_sync::spawn(app.handle().clone(), store.clone());
@@ -171,6 +172,35 @@ fn run(args: Args) -> anyhow::Result<()> {
         ])
         .run(tauri::generate_context!())?;
     Ok(())
+}
+
+/// WebKit composites the page with OpenGL by default. Countersign's window is text, lists and
+/// forms, with nothing for a GPU to do; on a machine without one (Mesa's software renderer, as
+/// under Xvfb) compositing cost the web process 209 MiB of anonymous memory instead of 75, and
+/// a ticket took 110 ms from click to painted instead of 29 (p50 of 50 tickets on the
+/// 1M-invoice desk, `cargo xtask bench-desktop`, see docs/performance.md). The window paints
+/// without it; `WEBKIT_DISABLE_COMPOSITING_MODE=0` in the environment turns it back on.
+fn paint_without_gl(app: &tauri::App) {
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+    #[cfg(target_os = "linux")]
+    {
+        use tauri::Manager;
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+        if std::env::var("WEBKIT_DISABLE_COMPOSITING_MODE").as_deref() == Ok("0") {
+            return;
+        }
+        for window in app.webview_windows().values() {
+            let painted = window.with_webview(|w| {
+                if let Some(settings) = w.inner().settings() {
+                    settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+                }
+            });
+            if let Err(e) = painted {
+                tracing::warn!(error = %e, "cannot turn off the webview's GPU compositing");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

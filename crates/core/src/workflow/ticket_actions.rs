@@ -156,8 +156,8 @@ pub async fn snooze(
     seen_version: i64,
 ) -> Result<()> {
     let mut tx = store.write().await?;
-    let (current, version): (Option<String>, i64) =
-        sqlx::query_as("SELECT snoozed_until, version FROM tickets WHERE id = ?")
+    let (current, version, status): (Option<String>, i64, String) =
+        sqlx::query_as("SELECT snoozed_until, version, status FROM tickets WHERE id = ?")
             .bind(ticket.as_str())
             .fetch_optional(&mut *tx)
             .await?
@@ -169,6 +169,11 @@ pub async fn snooze(
     let set = match until {
         Some(t) if t <= at => {
             return Err(Error::Refused(Problem::SnoozeInThePast {
+                ticket: ticket.clone(),
+            }));
+        }
+        Some(_) if status == TicketStatus::Closed.as_str() => {
+            return Err(Error::Refused(Problem::TicketClosed {
                 ticket: ticket.clone(),
             }));
         }

@@ -282,3 +282,30 @@ async fn a_snoozed_ticket_waits_in_its_own_list_until_the_customer_writes() {
     .unwrap();
     assert_eq!(audited, 3);
 }
+
+/// A closed ticket has nothing to wait for: snoozing it is refused, on the desk as on the
+/// platform, and nothing is queued.
+#[tokio::test]
+async fn a_closed_ticket_is_not_snoozed() {
+    let d = desk().await;
+    let (_, _, v) = ticket(&d).await;
+    set_status(&d.store, &agent(), &anna(), TicketStatus::Solved, v)
+        .await
+        .unwrap();
+    set_status(&d.store, &agent(), &anna(), TicketStatus::Closed, v)
+        .await
+        .unwrap();
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    let e = snooze(&d.store, &agent(), &anna(), Some(tomorrow), v)
+        .await
+        .expect_err("closed");
+    assert!(
+        matches!(
+            e,
+            countersign_core::Error::Refused(countersign_model::Problem::TicketClosed { .. })
+        ),
+        "{e}"
+    );
+    let kinds: Vec<String> = queued(&d).await.into_iter().map(|q| q.0).collect();
+    assert_eq!(kinds, ["set_status", "set_status"], "no snooze queued");
+}

@@ -80,7 +80,7 @@ pub(super) async fn apply(tx: &mut PgConnection, caller: &Caller, m: &Mutation) 
         MutationBody::Assign(p) => assign(tx, caller, &p).await,
         MutationBody::SetStatus(p) => set_status(tx, caller, &p, m).await,
         MutationBody::SetPriority(p) => set_priority(tx, caller, &p).await,
-        MutationBody::Snooze(p) => snooze(tx, caller, &p).await,
+        MutationBody::Snooze(p) => snooze(tx, caller, &p, m).await,
     }
 }
 
@@ -312,8 +312,10 @@ async fn set_priority(tx: &mut PgConnection, caller: &Caller, p: &SetPriority) -
 }
 
 /// Sets a ticket aside until a time, or wakes it (`until: null`). A time already past is a
-/// mistake, not a snooze.
-async fn snooze(tx: &mut PgConnection, caller: &Caller, p: &Snooze) -> Effect {
+/// mistake, not a snooze; a closed ticket has nothing to wait for; and setting aside a ticket
+/// the customer wrote on since the version the desk saw would hide what they wrote (the
+/// customer's message woke it), so that snooze is stale.
+async fn snooze(tx: &mut PgConnection, caller: &Caller, p: &Snooze, m: &Mutation) -> Effect {
     let t = &caller.tenant_id;
     if let Some(until) = p.until
         && until <= chrono::Utc::now()
@@ -322,7 +324,27 @@ async fn snooze(tx: &mut PgConnection, caller: &Caller, p: &Snooze) -> Effect {
             "snooze until {until} is already past; give a time to come, or null to wake it"
         )));
     }
-    lock_ticket(tx, t, &p.ticket_id).await?;
+    let version = lock_ticket(tx, t, &p.ticket_id).await?;
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM tickets WHERE tenant_id = $1 AND id = $2")
+            .bind(t)
+            .bind(&p.ticket_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if p.until.is_some() {
+        if TicketStatus::parse(&status)? == TicketStatus::Closed {
+            return Err(reject(
+                ErrorCode::Conflict,
+                format!(
+                    "ticket {} is closed: there is nothing to wait for",
+                    p.ticket_id
+                ),
+            ));
+        }
+        if m.based_on.contains_key(&format!("ticket:{}", p.ticket_id)) {
+            check_not_stale(tx, t, &p.ticket_id, version, m).await?;
+        }
+    }
     let version: i64 = sqlx::query_scalar(
         "UPDATE tickets SET snoozed_until = $3, version = version + 1, updated_at = now()
          WHERE tenant_id = $1 AND id = $2 RETURNING version",

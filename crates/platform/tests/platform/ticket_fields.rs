@@ -265,4 +265,54 @@ async fn a_snoozed_ticket_wakes_when_the_customer_writes() {
         .await;
     assert!(r.iter().all(|r| r["status"] == "applied"), "{r:?}");
     assert_eq!(fed().await, Value::Null, "woken by the desk");
+
+    // A snooze queued on a desk before the customer wrote must not put their message away: it
+    // is bound to the version the person saw, and the customer wrote since.
+    let seen: i64 = sqlx::query_scalar("SELECT version FROM tickets WHERE id = $1")
+        .bind(&ticket)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.customer_writes(&t.ingest, "anna@example.com", Some(&ticket), "Hello?")
+        .await;
+    let mut late = snooze(5, json!("2099-01-01T09:00:00Z"));
+    late["based_on"] = json!({ format!("ticket:{ticket}"): seen });
+    let r = app.push(&t.agent, "dev-a", json!([late])).await;
+    assert_eq!(
+        outcome(&r[0]),
+        ("rejected".into(), Some("stale".into())),
+        "{}",
+        r[0]
+    );
+    assert_eq!(
+        fed().await,
+        Value::Null,
+        "the customer's message stays in sight"
+    );
+
+    // A closed ticket has nothing to wait for.
+    for (seq, status) in [(6, "solved"), (7, "closed")] {
+        let r = app
+            .push(
+                &t.agent,
+                "dev-a",
+                json!([{"seq": seq, "id": format!("mut_s{seq}"), "kind": "set_status",
+                        "payload": {"ticket_id": ticket, "status": status}}]),
+            )
+            .await;
+        assert_eq!(r[0]["status"], "applied", "{}", r[0]);
+    }
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([snooze(8, json!("2099-01-01T09:00:00Z"))]),
+        )
+        .await;
+    assert_eq!(
+        outcome(&r[0]),
+        ("rejected".into(), Some("conflict".into())),
+        "{}",
+        r[0]
+    );
 }

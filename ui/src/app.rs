@@ -214,6 +214,9 @@ pub fn App() -> impl IntoView {
     let _press = window_event_listener(ev::pointerdown, |_| crate::keys::pointer(true));
     let _release = window_event_listener(ev::pointerup, |_| crate::keys::pointer(false));
     let _cancel = window_event_listener(ev::pointercancel, |_| crate::keys::pointer(false));
+    // A native popup (a <select>'s list) may keep the release to itself; its choice ends the press.
+    let _chosen = window_event_listener(ev::change, |_| crate::keys::pointer(false));
+    let _clicked = window_event_listener(ev::click, |_| crate::keys::pointer(false));
 
     move || {
         let l = ui.locale.get();

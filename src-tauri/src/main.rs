@@ -176,8 +176,8 @@ fn run(args: Args) -> anyhow::Result<()> {
 
 /// WebKit composites the page with OpenGL by default. Countersign's window is text, lists and
 /// forms, with nothing for a GPU to do; on a machine without one (Mesa's software renderer, as
-/// under Xvfb) compositing cost the web process 209 MiB of anonymous memory instead of 75, and
-/// a ticket took 110 ms from click to painted instead of 29 (p50 of 50 tickets on the
+/// under Xvfb) compositing cost the web process 217 MiB of anonymous memory instead of 80, and
+/// a ticket took 103 ms from click to painted instead of 28 (p50 of 50 tickets on the
 /// 1M-invoice desk, `cargo xtask bench-desktop`, see docs/performance.md). The window paints
 /// without it; `WEBKIT_DISABLE_COMPOSITING_MODE=0` in the environment turns it back on.
 fn paint_without_gl(app: &tauri::App) {

@@ -227,7 +227,7 @@ async fn main() -> Result<()> {
         "| {:<27} | {:>7} | {:>7.1} | {:>4.0} | {:>4.0} | {:>5.0} | {:>7.1} |",
         "total", "", total.rss, total.anon, total.file, total.shmem, total.pss
     );
-    println!("\n| resident by kind of mapping (all processes) | RSS MiB |");
+    println!("\n| resident by kind of mapping (all processes) | PSS MiB |");
     println!("|----------------------------------------------|---------|");
     let mut kinds: Vec<_> = kinds.into_iter().collect();
     kinds.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -313,7 +313,7 @@ struct Process {
     pid: u32,
     name: String,
     memory: Memory,
-    /// Resident MiB by kind of mapping.
+    /// Proportional resident MiB (PSS) by kind of mapping.
     kinds: BTreeMap<&'static str, f64>,
 }
 
@@ -397,7 +397,8 @@ fn process(pid: u32) -> Result<Process> {
     })
 }
 
-/// Resident memory of `pid` by what its mappings are (`/proc/<pid>/smaps`).
+/// Proportional resident memory of `pid` by what its mappings are (`/proc/<pid>/smaps`): a
+/// library's pages count once over all the processes that map them, as in the PSS total.
 fn mapping_kinds(pid: u32) -> BTreeMap<&'static str, f64> {
     let mut kinds = BTreeMap::new();
     let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
@@ -410,8 +411,8 @@ fn mapping_kinds(pid: u32) -> BTreeMap<&'static str, f64> {
         if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
             let path: PathBuf = parts.skip(4).collect::<Vec<_>>().join(" ").into();
             kind = mapping_kind(&path.to_string_lossy());
-        } else if first == "Rss:" {
-            *kinds.entry(kind).or_default() += field_mib(line, "Rss:");
+        } else if first == "Pss:" {
+            *kinds.entry(kind).or_default() += field_mib(line, "Pss:");
         }
     }
     kinds

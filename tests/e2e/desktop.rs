@@ -29,7 +29,11 @@ async fn an_assistants_draft_appears_live_and_is_edited_then_approved() -> Resul
         w.started_in
     );
 
-    // The desk drafts waiting tickets by itself; the assistant answers one nobody drafts.
+    // The desk drafts waiting tickets by itself; the assistant answers one nobody drafts. On a
+    // fresh machine the first start's background drafting (a reload per draft filed) went on
+    // while this scenario clicked, and twice an action had no effect within 10 s (the edit
+    // box never opened; an approval never reached the thread): it starts once that is done.
+    fixtures::first_sweep_done(dir.path()).await?;
     let quiet = quiet_ticket(dir.path()).await?;
     let filed = propose(dir.path(), &["draft", "--ticket", &quiet])?;
     let (ticket, draft) = (field(&filed, "ticket_id"), field(&filed, "draft_id"));

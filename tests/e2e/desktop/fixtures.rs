@@ -70,3 +70,23 @@ pub(super) async fn to_top(store: &countersign_core::Store, ticket: &str) -> Res
     .await?;
     Ok(())
 }
+
+/// Waits until the desk drafted every ticket waiting for a draft: the app's first start drafts
+/// them in the background, and a scenario that acts meanwhile acts on a window reloading after
+/// every draft filed.
+pub(super) async fn first_sweep_done(data_dir: &Path) -> Result<()> {
+    let store = open_desk(data_dir).await;
+    let started = std::time::Instant::now();
+    loop {
+        let waiting = countersign_core::drafting::waiting_count(store.pool()).await?;
+        if waiting == 0 {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            bail!("{waiting} tickets still wait for a draft after 120 s");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    store.close().await;
+    Ok(())
+}

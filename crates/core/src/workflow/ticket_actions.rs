@@ -26,16 +26,10 @@ pub async fn set_status(
     seen_version: i64,
 ) -> Result<()> {
     let mut tx = store.write().await?;
-    let (status, version): (String, i64) =
-        sqlx::query_as("SELECT status, version FROM tickets WHERE id = ?")
-            .bind(ticket.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::not_found("ticket", ticket))?;
+    let AsSeen {
+        status, version, ..
+    } = as_seen(&mut tx, ticket, seen_version).await?;
     let status = TicketStatus::parse(&status).map_err(crate::store::corrupt)?;
-    if version != seen_version {
-        return Err(changed(ticket, seen_version, version));
-    }
     if !status.may_become(next) {
         return Err(Error::Refused(Problem::StatusMove {
             from: status,
@@ -104,15 +98,11 @@ pub async fn assign(
     seen_version: i64,
 ) -> Result<()> {
     let mut tx = store.write().await?;
-    let (current, version): (Option<String>, i64) =
-        sqlx::query_as("SELECT assignee, version FROM tickets WHERE id = ?")
-            .bind(ticket.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::not_found("ticket", ticket))?;
-    if version != seen_version {
-        return Err(changed(ticket, seen_version, version));
-    }
+    let AsSeen {
+        assignee: current,
+        version,
+        ..
+    } = as_seen(&mut tx, ticket, seen_version).await?;
     let name = match assignee {
         Some(id) => Some(
             sqlx::query_scalar::<_, String>("SELECT name FROM agents WHERE id = ?")
@@ -156,15 +146,12 @@ pub async fn snooze(
     seen_version: i64,
 ) -> Result<()> {
     let mut tx = store.write().await?;
-    let (current, version, status): (Option<String>, i64, String) =
-        sqlx::query_as("SELECT snoozed_until, version, status FROM tickets WHERE id = ?")
-            .bind(ticket.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::not_found("ticket", ticket))?;
-    if version != seen_version {
-        return Err(changed(ticket, seen_version, version));
-    }
+    let AsSeen {
+        snoozed_until: current,
+        version,
+        status,
+        ..
+    } = as_seen(&mut tx, ticket, seen_version).await?;
     let at = now();
     let set = match until {
         Some(t) if t <= at => {
@@ -221,6 +208,29 @@ pub async fn team(store: &Store, person: &Person) -> Result<Team> {
         me: person.id.clone(),
         agents,
     })
+}
+
+/// The ticket's own fields a person's action reads, when the ticket is still at the version
+/// they saw (refused as changed otherwise).
+#[derive(sqlx::FromRow)]
+struct AsSeen {
+    status: String,
+    assignee: Option<String>,
+    snoozed_until: Option<String>,
+    version: i64,
+}
+
+async fn as_seen(tx: &mut Tx, ticket: &TicketId, seen_version: i64) -> Result<AsSeen> {
+    let now: AsSeen =
+        sqlx::query_as("SELECT status, assignee, snoozed_until, version FROM tickets WHERE id = ?")
+            .bind(ticket.as_str())
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| Error::not_found("ticket", ticket))?;
+    if now.version != seen_version {
+        return Err(changed(ticket, seen_version, now.version));
+    }
+    Ok(now)
 }
 
 fn changed(ticket: &TicketId, seen: i64, now: i64) -> Error {

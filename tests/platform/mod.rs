@@ -51,6 +51,7 @@ pub fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) ->
 /// A tenant's tokens: its agent's and supervisor's desks, and its integrations' ingest token.
 #[derive(Debug, Clone)]
 pub struct Tenant {
+    pub id: String,
     pub agent: String,
     pub supervisor: String,
     pub ingest: String,
@@ -189,10 +190,35 @@ impl Platform {
             )
             .await?;
         Ok(Tenant {
+            id: tid.to_owned(),
             agent: tokens.remove(0),
             supervisor: tokens.remove(0),
             ingest: ingest["secret"].as_str().context("secret")?.to_owned(),
         })
+    }
+
+    /// An operator writes a saved reply of the tenant (`id`: rewrites that one); returns it.
+    pub async fn saved_reply(
+        &self,
+        tenant: &Tenant,
+        id: Option<&str>,
+        reply: Value,
+    ) -> Result<Value> {
+        let path = format!("/v1/admin/tenants/{}/saved-replies", tenant.id);
+        let r = match id {
+            None => reqwest::Client::new().post(format!("{}{path}", self.url)),
+            Some(id) => reqwest::Client::new().put(format!("{}{path}/{id}", self.url)),
+        }
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&reply)
+        .send()
+        .await?;
+        let status = r.status();
+        let v: Value = r.json().await?;
+        if !status.is_success() {
+            bail!("saved reply: {status} {v}");
+        }
+        Ok(v)
     }
 
     /// What the billing system and the mail channel would send: a customer who was charged

@@ -396,11 +396,13 @@ welcome-ok = Loslegen
 
 ## Ablehnungen, so gesagt, wie ein Mensch es sagt (der Code folgt in Klammern)
 problem-required = { $field ->
+    [title] Geben Sie der gespeicherten Antwort einen Titel.
     [body] Zuerst den Text der Antwort schreiben.
     [reason] Kurz sagen, warum.
    *[note] Sagen, warum Sie ablehnen: Die Notiz geht an die Person, die eskaliert hat.
 }
 problem-too-long = { $field ->
+    [title] Der Titel
     [body] Die Antwort
     [reason] Die Begründung
    *[note] Die Notiz
@@ -425,6 +427,9 @@ problem-snooze-in-the-past = Wählen Sie einen Zeitpunkt in der Zukunft.
 problem-not-snoozed = Dieses Ticket ist nicht zurückgestellt.
 problem-already-assigned = Dieses Ticket ist bereits { $name } zugewiesen.
 problem-already-unassigned = Dieses Ticket ist bereits niemandem zugewiesen.
+problem-unfilled-variable = Die Antwort enthält noch { $name }: Tragen Sie ein, wofür es steht, dann senden.
+problem-unknown-variable = { $name } ist keine Variable, die eine gespeicherte Antwort verwenden kann.
+problem-unknown-language = Wählen Sie Englisch, Spanisch, Französisch oder Deutsch.
 error-not-found = Nicht mehr auf diesem Arbeitsplatz: { $detail }
 error-invalid = Nicht angenommen: { $detail }
 error-forbidden = Nicht erlaubt: { $detail }

@@ -396,11 +396,13 @@ welcome-ok = Start working
 
 ## Refusals, said as a person would (the code follows in brackets)
 problem-required = { $field ->
+    [title] Give the saved reply a title.
     [body] Write the reply's text first.
     [reason] Say why, in a few words.
    *[note] Say why you deny it: the note goes to the person who raised it.
 }
 problem-too-long = { $field ->
+    [title] The title
     [body] The reply
     [reason] The reason
    *[note] The note
@@ -425,6 +427,9 @@ problem-snooze-in-the-past = Choose a time still to come.
 problem-not-snoozed = This ticket is not snoozed.
 problem-already-assigned = This ticket is already assigned to { $name }.
 problem-already-unassigned = This ticket is already unassigned.
+problem-unfilled-variable = The reply still holds { $name }: write in what it stands for, then send.
+problem-unknown-variable = { $name } is not a variable a saved reply can use.
+problem-unknown-language = Choose English, Spanish, French or German.
 error-not-found = It is no longer on this desk: { $detail }
 error-invalid = Not accepted: { $detail }
 error-forbidden = Not allowed: { $detail }

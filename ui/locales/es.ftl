@@ -396,11 +396,13 @@ welcome-ok = Empezar a trabajar
 
 ## Rechazos, dichos como lo diría una persona (el código sigue entre paréntesis)
 problem-required = { $field ->
+    [title] Pon un título a la respuesta guardada.
     [body] Escribe primero el texto de la respuesta.
     [reason] Di por qué, en pocas palabras.
    *[note] Di por qué lo deniegas: la nota llega a quien la planteó.
 }
 problem-too-long = { $field ->
+    [title] El título
     [body] La respuesta
     [reason] El motivo
    *[note] La nota
@@ -425,6 +427,9 @@ problem-snooze-in-the-past = Elige un momento que aún no haya pasado.
 problem-not-snoozed = Este ticket no está pospuesto.
 problem-already-assigned = Este ticket ya está asignado a { $name }.
 problem-already-unassigned = Este ticket ya está sin asignar.
+problem-unfilled-variable = La respuesta aún contiene { $name }: escribe lo que corresponde y luego envía.
+problem-unknown-variable = { $name } no es una variable que una respuesta guardada pueda usar.
+problem-unknown-language = Elige inglés, español, francés o alemán.
 error-not-found = Ya no está en este escritorio: { $detail }
 error-invalid = No aceptado: { $detail }
 error-forbidden = No permitido: { $detail }

@@ -396,11 +396,13 @@ welcome-ok = Commencer
 
 ## Refus, dits comme le dirait une personne (le code suit entre parenthèses)
 problem-required = { $field ->
+    [title] Donnez un titre à la réponse enregistrée.
     [body] Écrivez d'abord le texte de la réponse.
     [reason] Dites pourquoi, en quelques mots.
    *[note] Dites pourquoi vous refusez : la note va à la personne qui l'a soulevée.
 }
 problem-too-long = { $field ->
+    [title] Le titre
     [body] La réponse
     [reason] Le motif
    *[note] La note
@@ -425,6 +427,9 @@ problem-snooze-in-the-past = Choisissez un moment encore à venir.
 problem-not-snoozed = Ce ticket n'est pas mis en attente.
 problem-already-assigned = Ce ticket est déjà attribué à { $name }.
 problem-already-unassigned = Ce ticket n'est déjà attribué à personne.
+problem-unfilled-variable = La réponse contient encore { $name } : écrivez ce qu'il faut à la place, puis envoyez.
+problem-unknown-variable = { $name } n'est pas une variable qu'une réponse enregistrée peut utiliser.
+problem-unknown-language = Choisissez l'anglais, l'espagnol, le français ou l'allemand.
 error-not-found = Ce n'est plus sur ce poste : { $detail }
 error-invalid = Non accepté : { $detail }
 error-forbidden = Non autorisé : { $detail }

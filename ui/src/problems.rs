@@ -117,6 +117,16 @@ fn problem(p: &Problem) -> String {
             with: Some(name), ..
         } => tr!("problem-already-assigned", name = name.clone()),
         Problem::SameAssignee { with: None, .. } => tr!("problem-already-unassigned"),
+        Problem::UnfilledVariable { name } => {
+            tr!(
+                "problem-unfilled-variable",
+                name = format!("{{{{{name}}}}}")
+            )
+        }
+        Problem::UnknownVariable { name } => {
+            tr!("problem-unknown-variable", name = format!("{{{{{name}}}}}"))
+        }
+        Problem::UnknownLanguage { .. } => tr!("problem-unknown-language"),
     }
 }
 

@@ -25,6 +25,7 @@ pub mod inbox;
 pub mod ipc_inputs;
 pub mod profile;
 pub mod records;
+pub mod saved_replies;
 pub mod secrets;
 pub mod settings;
 pub mod store;

@@ -178,6 +178,23 @@ impl Context {
         out
     }
 
+    /// The invoice the customer names: by its number, else by an amount they quote.
+    pub fn named_invoice(&self) -> Option<&InvoiceFacts> {
+        let found = mentions::find(&self.customer_text(), &self.invoice_prefixes());
+        found
+            .invoice_numbers
+            .iter()
+            .find_map(|n| self.invoice_by_number(n))
+            .or_else(|| {
+                found.amounts.iter().find_map(|a| {
+                    self.invoices.iter().find(|i| {
+                        i.total.currency() == a.currency
+                            && i.total.to_decimal().normalize() == a.value
+                    })
+                })
+            })
+    }
+
     pub fn invoice(&self, id: &str) -> Option<&InvoiceFacts> {
         self.invoices.iter().find(|i| i.id == id)
     }

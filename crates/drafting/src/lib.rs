@@ -20,6 +20,7 @@ pub mod lang;
 pub mod mentions;
 pub mod offline;
 pub mod providers;
+pub mod saved;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -11,6 +11,7 @@ pub mod ipc;
 pub mod money;
 pub mod problem;
 pub mod records;
+pub mod saved_replies;
 pub mod staleness;
 pub mod sync;
 pub mod workflow;

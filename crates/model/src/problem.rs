@@ -21,6 +21,8 @@ pub enum TextField {
     Reason,
     /// A decision's note (why an escalation is denied).
     Note,
+    /// A saved reply's title.
+    Title,
 }
 
 impl TextField {
@@ -29,6 +31,7 @@ impl TextField {
             Self::Body => "body",
             Self::Reason => "reason",
             Self::Note => "note",
+            Self::Title => "title",
         }
     }
 }
@@ -105,6 +108,12 @@ pub enum Problem {
         ticket: TicketId,
         with: Option<String>,
     },
+    /// A reply still holds a saved reply's variable the records had no value for.
+    UnfilledVariable { name: String },
+    /// A saved reply names a variable there is none of.
+    UnknownVariable { name: String },
+    /// A saved reply in a language the desk does not write.
+    UnknownLanguage { language: String },
 }
 
 impl Problem {
@@ -119,7 +128,10 @@ impl Problem {
             | Self::UnknownAgent { .. }
             | Self::SnoozeInThePast { .. }
             | Self::NotSnoozed { .. }
-            | Self::SameAssignee { .. } => ErrorCode::InvalidArgument,
+            | Self::SameAssignee { .. }
+            | Self::UnfilledVariable { .. }
+            | Self::UnknownVariable { .. }
+            | Self::UnknownLanguage { .. } => ErrorCode::InvalidArgument,
             Self::AlreadyDecided { .. } => ErrorCode::Conflict,
             Self::DraftStale { .. } | Self::TicketChanged { .. } => ErrorCode::Stale,
             Self::SupervisorOnly { .. } => ErrorCode::Forbidden,
@@ -222,6 +234,20 @@ impl fmt::Display for Problem {
                     "ticket {ticket} is closed; reopen it before drafting a reply"
                 )
             }
+            Self::UnfilledVariable { name } => write!(
+                f,
+                "the reply still holds {{{{{name}}}}}; write in what it stands for before sending"
+            ),
+            Self::UnknownVariable { name } => write!(
+                f,
+                "{{{{{name}}}}} is not a variable a saved reply can use (known: {})",
+                crate::saved_replies::VARIABLES.join(", ")
+            ),
+            Self::UnknownLanguage { language } => write!(
+                f,
+                "`language` must be one of {}, got {language:?}",
+                crate::saved_replies::LANGUAGES.join(", ")
+            ),
         }
     }
 }

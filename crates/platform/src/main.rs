@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand};
 use countersign_model::workflow::Role;
-use countersign_platform::{Platform, admin, connect, describe_url, migrate};
+use countersign_platform::{Platform, admin, connect, describe_url, migrate, saved_replies};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -83,6 +83,19 @@ enum AdminCommand {
     },
     /// Revoke a desk or ingest token.
     RevokeToken { id: String },
+    /// Create a saved reply every desk of the tenant can insert into its reply box; prints its
+    /// id. Variables such as {{customer.first_name}} or {{invoice.number}} are filled on the desk.
+    CreateSavedReply {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        title: String,
+        /// en, es, fr or de.
+        #[arg(long)]
+        language: String,
+        #[arg(long)]
+        body: String,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -215,6 +228,25 @@ async fn admin_command(pool: &sqlx::PgPool, cmd: AdminCommand) -> anyhow::Result
         AdminCommand::RevokeToken { id } => {
             admin::revoke_token(pool, &id).await.map_err(refused)?;
             println!("revoked {id}");
+        }
+        AdminCommand::CreateSavedReply {
+            tenant,
+            title,
+            language,
+            body,
+        } => {
+            let input = saved_replies::PutSavedReply {
+                reply: countersign_model::saved_replies::SaveReply {
+                    title,
+                    language,
+                    body,
+                },
+                active: true,
+            };
+            let r = saved_replies::put(pool, &tenant, None, &input)
+                .await
+                .map_err(refused)?;
+            println!("{}\t{}\t{}", r.id, r.language, r.title);
         }
     }
     Ok(())

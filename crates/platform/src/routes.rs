@@ -4,10 +4,12 @@
 
 use crate::auth::Caller;
 use crate::error::Error;
-use crate::{AppState, MAX_BODY_BYTES, admin, events, feed, ingest, mutations, openapi};
+use crate::{
+    AppState, MAX_BODY_BYTES, admin, events, feed, ingest, mutations, openapi, saved_replies,
+};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use axum::{Json, Router};
 use countersign_model::sync::{AgentInfo, Me, TenantInfo};
 
@@ -111,6 +113,18 @@ pub fn table() -> Vec<Route> {
             "/v1/admin/tenants/{tenant_id}/ingest-tokens",
             Admin,
             post(admin::post_ingest_token),
+        ),
+        route(
+            Method::POST,
+            "/v1/admin/tenants/{tenant_id}/saved-replies",
+            Admin,
+            post(saved_replies::post_saved_reply),
+        ),
+        route(
+            Method::PUT,
+            "/v1/admin/tenants/{tenant_id}/saved-replies/{id}",
+            Admin,
+            put(saved_replies::put_saved_reply),
         ),
         route(
             Method::POST,

@@ -7,6 +7,7 @@ mod attacks;
 mod faults;
 mod first_sync;
 mod offline;
+mod saved_replies;
 mod stale;
 
 use countersign_e2e::platform::{

@@ -128,6 +128,22 @@ pub async fn seed(
         .execute(&mut *tx)
         .await?;
     }
+    for lang in people::Lang::ALL {
+        for (n, reply) in (1..).zip(phrases::phrases(lang).saved_replies) {
+            sqlx::query(
+                "INSERT INTO saved_replies (id, title, language, body, updated_at, version, synced_at) \
+                 VALUES (?, ?, ?, ?, ?, 1, ?)",
+            )
+            .bind(format!("sr_demo_{}_{n}", lang.code()))
+            .bind(reply.title)
+            .bind(lang.code())
+            .bind(reply.body)
+            .bind(ts(now()))
+            .bind(ts(now()))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     let indexes = crate::bulk::drop_secondary_indexes(&mut tx, &[]).await?;
 
     let (sender, mut batches) = tokio::sync::mpsc::channel(4);

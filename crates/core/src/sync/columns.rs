@@ -142,6 +142,15 @@ pub(super) fn columns(entity: Entity) -> &'static [&'static str] {
             "updated_at",
             "version",
         ],
+        Entity::SavedReply => &[
+            "id",
+            "title",
+            "language",
+            "body",
+            "active",
+            "updated_at",
+            "version",
+        ],
         Entity::Escalation => &[
             "id",
             "ticket_id",

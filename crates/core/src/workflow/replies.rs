@@ -6,8 +6,10 @@
 use super::{audit_person, check_text};
 use crate::store::{Store, Tx, now, ts};
 use crate::{Error, Result, new_id};
+use countersign_model::Problem;
 use countersign_model::problem::TextField;
 use countersign_model::records::Message;
+use countersign_model::saved_replies::{VARIABLES, placeholders};
 use countersign_model::sync::{MutationBody, SendReply};
 use countersign_model::workflow::Person;
 use countersign_model::{DraftId, TicketId};
@@ -24,7 +26,8 @@ pub(crate) enum Origin<'a> {
 
 /// Writes the reply message, moves an open ticket to `pending` and queues `send_reply` with
 /// `based_on` (the versions the person saw), all inside `tx`. Returns the new message's id.
-/// The caller audits its own decision in the same transaction.
+/// The caller audits its own decision in the same transaction. A body that still holds a saved
+/// reply's variable (`{{invoice.number}}`) is refused: it would reach the customer as written.
 pub(crate) async fn queue(
     tx: &mut Tx,
     person: &Person,
@@ -33,6 +36,11 @@ pub(crate) async fn queue(
     origin: Origin<'_>,
     based_on: &Value,
 ) -> Result<String> {
+    if let Some((_, name)) = placeholders(body).find(|(_, n)| VARIABLES.contains(n)) {
+        return Err(Error::Refused(Problem::UnfilledVariable {
+            name: name.to_owned(),
+        }));
+    }
     let at = ts(now());
     let message_id = format!("msg_{}", new_id(""));
     sqlx::query(

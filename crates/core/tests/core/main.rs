@@ -12,6 +12,7 @@ mod one_statement_reads;
 mod providers;
 mod reads;
 mod replies;
+mod saved_replies;
 mod support;
 mod ticket_actions;
 mod tokens;

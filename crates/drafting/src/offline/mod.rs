@@ -9,7 +9,6 @@ mod texts;
 use crate::context::{Context, InvoiceFacts, PaymentFacts, SubscriptionFacts, refundable};
 use crate::intent::Intent;
 use crate::lang::{Lang, date_text, money_text};
-use crate::mentions;
 use chrono::NaiveDate;
 use countersign_model::Money;
 use countersign_model::workflow::{CitedKind, ProposedAction};
@@ -118,22 +117,8 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// The invoice the customer names: by its number, else by an amount they quote.
     fn named(&self) -> Option<&'a InvoiceFacts> {
-        let ctx = self.ctx;
-        let found = mentions::find(&ctx.customer_text(), &ctx.invoice_prefixes());
-        found
-            .invoice_numbers
-            .iter()
-            .find_map(|n| ctx.invoice_by_number(n))
-            .or_else(|| {
-                found.amounts.iter().find_map(|a| {
-                    ctx.invoices.iter().find(|i| {
-                        i.total.currency() == a.currency
-                            && i.total.to_decimal().normalize() == a.value
-                    })
-                })
-            })
+        self.ctx.named_invoice()
     }
 
     fn newest(&self, keep: impl Fn(&InvoiceFacts) -> bool) -> Option<&'a InvoiceFacts> {

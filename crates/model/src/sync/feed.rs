@@ -60,11 +60,12 @@ pub enum Entity {
     Message,
     Escalation,
     KbArticle,
+    SavedReply,
 }
 
 impl Entity {
     /// Every entity, in declaration (reference) order.
-    pub const ALL: [Entity; 10] = [
+    pub const ALL: [Entity; 11] = [
         Entity::Agent,
         Entity::Customer,
         Entity::Subscription,
@@ -75,6 +76,7 @@ impl Entity {
         Entity::Message,
         Entity::Escalation,
         Entity::KbArticle,
+        Entity::SavedReply,
     ];
 
     /// Its name in the feed (`changes.entity` on the platform, the JSON of a change).
@@ -90,6 +92,7 @@ impl Entity {
             Entity::Message => "message",
             Entity::Escalation => "escalation",
             Entity::KbArticle => "kb_article",
+            Entity::SavedReply => "saved_reply",
         }
     }
 
@@ -106,6 +109,7 @@ impl Entity {
             Entity::Message => "messages",
             Entity::Escalation => "escalations",
             Entity::KbArticle => "kb_articles",
+            Entity::SavedReply => "saved_replies",
         }
     }
 }

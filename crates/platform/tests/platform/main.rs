@@ -14,5 +14,6 @@ mod isolation;
 mod me_admin;
 mod mutations;
 mod openapi;
+mod saved_replies;
 mod support;
 mod ticket_fields;

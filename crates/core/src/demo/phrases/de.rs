@@ -1,6 +1,6 @@
 //! German ticket threads and knowledge-base articles.
 
-use super::{Article, Phrases, Thread};
+use super::{Article, Phrases, SavedReply, Thread};
 
 pub(super) static PHRASES: Phrases = Phrases {
     threads: [
@@ -153,6 +153,24 @@ pub(super) static PHRASES: Phrases = Phrases {
                 Rechnung im Abrechnungsprofil ein. Ausgestellte Rechnungen ersetzt der Support durch \
                 Gutschrift und korrigierte Rechnung.",
             tags: r#"["abrechnung","umsatzsteuer","rechnungen"]"#,
+        },
+    ],
+    saved_replies: &[
+        SavedReply {
+            title: "Rechnungskopie",
+            body: "Hallo {{customer.first_name}},\n\nanbei eine Kopie der Rechnung {{invoice.number}} ({{invoice.total}}). Alle Rechnungen finden Sie auch auf der Seite Abrechnung in Ihrem Konto.\n\nViele Grüße\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Zahlung fehlgeschlagen: Karte aktualisieren",
+            body: "Hallo {{customer.first_name}},\n\ndie Zahlung für die Rechnung {{invoice.number}} ist fehlgeschlagen; {{invoice.amount_due}} sind bis zum {{invoice.due_date}} offen. Bitte aktualisieren Sie Ihre Karte auf der Seite Abrechnung; wir versuchen die Zahlung dann automatisch erneut.\n\nViele Grüße\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Erstattung unterwegs",
+            body: "Hallo {{customer.first_name}},\n\nwir haben die doppelte Zahlung für die Rechnung {{invoice.number}} erstattet. Je nach Bank erscheint sie in 5 bis 10 Werktagen auf Ihrem Kontoauszug.\n\nViele Grüße\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Welche Rechnung?",
+            body: "Hallo {{customer.first_name}},\n\ndanke für Ihre Nachricht. Können Sie uns die Rechnungsnummer (beginnt mit INV-) oder Datum und Betrag der Abbuchung nennen? Dann sehen wir sofort nach.\n\nViele Grüße\n{{agent.name}}",
         },
     ],
 };

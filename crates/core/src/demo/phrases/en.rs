@@ -1,6 +1,6 @@
 //! English ticket threads and knowledge-base articles.
 
-use super::{Article, Phrases, Thread};
+use super::{Article, Phrases, SavedReply, Thread};
 
 pub(super) static PHRASES: Phrases = Phrases {
     threads: [
@@ -177,6 +177,24 @@ pub(super) static PHRASES: Phrases = Phrases {
                 their VAT ID to the billing profile before the invoice is finalized. A finalized invoice \
                 cannot be changed; support can replace it with a credit note and a corrected invoice.",
             tags: r#"["billing","vat","tax","invoices"]"#,
+        },
+    ],
+    saved_replies: &[
+        SavedReply {
+            title: "Invoice copy attached",
+            body: "Hi {{customer.first_name}},\n\nHere is a copy of invoice {{invoice.number}} ({{invoice.total}}). You can also download every invoice from the Billing page of your account.\n\nBest regards,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Payment failed: update your card",
+            body: "Hi {{customer.first_name}},\n\nThe payment for invoice {{invoice.number}} did not go through, and {{invoice.amount_due}} is still due by {{invoice.due_date}}. Please update your card on the Billing page; we retry the payment automatically once it is updated.\n\nBest regards,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Refund on its way",
+            body: "Hi {{customer.first_name}},\n\nWe have refunded the duplicate payment for invoice {{invoice.number}}. Depending on your bank it takes 5 to 10 business days to appear on your statement.\n\nBest regards,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Which invoice?",
+            body: "Hi {{customer.first_name}},\n\nThanks for reaching out. Could you tell us the invoice number (it starts with INV-) or the date and amount of the charge? Then we can look into it right away.\n\nBest regards,\n{{agent.name}}",
         },
     ],
 };

@@ -1,6 +1,6 @@
 //! Spanish ticket threads and knowledge-base articles.
 
-use super::{Article, Phrases, Thread};
+use super::{Article, Phrases, SavedReply, Thread};
 
 pub(super) static PHRASES: Phrases = Phrases {
     threads: [
@@ -154,6 +154,24 @@ pub(super) static PHRASES: Phrases = Phrases {
                 factura en el concepto. Si no, envíanos el justificante y la asociamos a mano. No \
                 cobramos recargos mientras revisamos un pago.",
             tags: r#"["facturación","vencida","transferencia"]"#,
+        },
+    ],
+    saved_replies: &[
+        SavedReply {
+            title: "Copia de la factura",
+            body: "Hola {{customer.first_name}}:\n\nTe enviamos una copia de la factura {{invoice.number}} ({{invoice.total}}). También puedes descargar todas tus facturas desde la página de Facturación de tu cuenta.\n\nUn saludo,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Pago fallido: actualiza tu tarjeta",
+            body: "Hola {{customer.first_name}}:\n\nEl pago de la factura {{invoice.number}} no se pudo completar y quedan pendientes {{invoice.amount_due}} antes del {{invoice.due_date}}. Actualiza tu tarjeta en la página de Facturación; reintentaremos el cobro automáticamente.\n\nUn saludo,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Reembolso en camino",
+            body: "Hola {{customer.first_name}}:\n\nHemos reembolsado el pago duplicado de la factura {{invoice.number}}. Según tu banco, tardará entre 5 y 10 días hábiles en aparecer en tu extracto.\n\nUn saludo,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "¿Qué factura?",
+            body: "Hola {{customer.first_name}}:\n\nGracias por escribirnos. ¿Nos indicas el número de factura (empieza por INV-) o la fecha y el importe del cargo? Así lo revisamos enseguida.\n\nUn saludo,\n{{agent.name}}",
         },
     ],
 };

@@ -1,6 +1,6 @@
 //! French ticket threads and knowledge-base articles.
 
-use super::{Article, Phrases, Thread};
+use super::{Article, Phrases, SavedReply, Thread};
 
 pub(super) static PHRASES: Phrases = Phrases {
     threads: [
@@ -144,6 +144,24 @@ pub(super) static PHRASES: Phrases = Phrases {
                 profil de facturation avant l'émission de la facture. Une facture émise ne peut pas être \
                 modifiée : le support peut la remplacer par un avoir et une facture corrigée.",
             tags: r#"["facturation","tva","factures"]"#,
+        },
+    ],
+    saved_replies: &[
+        SavedReply {
+            title: "Copie de facture",
+            body: "Bonjour {{customer.first_name}},\n\nVoici une copie de la facture {{invoice.number}} ({{invoice.total}}). Vous pouvez aussi télécharger toutes vos factures depuis la page Facturation de votre compte.\n\nBien cordialement,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Paiement refusé : mettre à jour la carte",
+            body: "Bonjour {{customer.first_name}},\n\nLe paiement de la facture {{invoice.number}} n'a pas abouti et {{invoice.amount_due}} restent dus avant le {{invoice.due_date}}. Merci de mettre à jour votre carte sur la page Facturation ; nous relancerons le paiement automatiquement.\n\nBien cordialement,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Remboursement en cours",
+            body: "Bonjour {{customer.first_name}},\n\nNous avons remboursé le paiement en double de la facture {{invoice.number}}. Selon votre banque, il apparaîtra sur votre relevé sous 5 à 10 jours ouvrés.\n\nBien cordialement,\n{{agent.name}}",
+        },
+        SavedReply {
+            title: "Quelle facture ?",
+            body: "Bonjour {{customer.first_name}},\n\nMerci de votre message. Pourriez-vous nous indiquer le numéro de facture (il commence par INV-) ou la date et le montant du prélèvement ? Nous regarderons aussitôt.\n\nBien cordialement,\n{{agent.name}}",
         },
     ],
 };

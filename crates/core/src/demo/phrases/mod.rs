@@ -52,6 +52,13 @@ pub(super) struct Article {
     pub tags: &'static str,
 }
 
+/// A saved reply the team keeps, with variables such as `{{customer.first_name}}`.
+#[derive(Debug)]
+pub(super) struct SavedReply {
+    pub title: &'static str,
+    pub body: &'static str,
+}
+
 /// Everything written in one language.
 #[derive(Debug)]
 pub(super) struct Phrases {
@@ -60,6 +67,8 @@ pub(super) struct Phrases {
     /// Short customer thank-you notes that close a thread.
     pub thanks: &'static [&'static str],
     pub articles: &'static [Article],
+    /// The team's saved replies in this language.
+    pub saved_replies: &'static [SavedReply],
 }
 
 pub(super) fn phrases(lang: Lang) -> &'static Phrases {

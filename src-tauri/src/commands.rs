@@ -6,6 +6,7 @@ use crate::Desk;
 use countersign_core::drafting::{self, Trigger, providers};
 use countersign_core::records::invoices::{self, InvoiceRef};
 use countersign_core::records::{kb, tickets};
+use countersign_core::saved_replies as saved;
 use countersign_core::workflow::{Proposer, drafts, escalations, notes, replies, ticket_actions};
 use countersign_core::{
     activity, customer_panel, desk_settings, desk_status, escalation_queue, inbox, ipc_inputs,
@@ -13,6 +14,9 @@ use countersign_core::{
 };
 use countersign_model::ipc::*;
 use countersign_model::records::{Article, InvoiceDetail, Message, Page, TicketRow};
+use countersign_model::saved_replies::{
+    FillReply, FilledReply, SaveReply, SavedReply, SavedReplyQuery,
+};
 use countersign_model::sync::SyncNotice;
 use countersign_model::workflow::{
     Draft, Escalation, Person, ProviderInfo, TicketDetail, TokenInfo,
@@ -278,6 +282,43 @@ pub async fn customer_panel(desk: State<'_, Desk>, id: CustomerId) -> Reply<Cust
 #[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn invoice(desk: State<'_, Desk>, id: InvoiceId) -> Reply<InvoiceDetail> {
     invoices::detail(desk.store.pool(), &InvoiceRef::Id(id))
+        .await
+        .map_err(ipc)
+}
+
+/// The saved replies in use that match a search, the ticket's language first.
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn saved_replies(desk: State<'_, Desk>, q: SavedReplyQuery) -> Reply<Vec<SavedReply>> {
+    saved::search(&desk.store, &q).await.map_err(ipc)
+}
+
+/// A saved reply filled with the ticket's records, for the reply box; sends nothing.
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn fill_saved_reply(desk: State<'_, Desk>, req: FillReply) -> Reply<FilledReply> {
+    let person = desk.person().await?;
+    saved::fill(&desk.store, &person, &req.ticket_id, &req.reply_id)
+        .await
+        .map_err(ipc)
+}
+
+/// Keeps a personal saved reply on this desk.
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn save_reply(desk: State<'_, Desk>, req: SaveReply) -> Reply<SavedReply> {
+    let person = desk.person().await?;
+    saved::save_personal(&desk.store, &person, &req)
+        .await
+        .map_err(ipc)
+}
+
+/// Deletes one of the person's own saved replies.
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn delete_reply(desk: State<'_, Desk>, id: String) -> Reply<()> {
+    let person = desk.person().await?;
+    saved::delete_personal(&desk.store, &person, &id)
         .await
         .map_err(ipc)
 }

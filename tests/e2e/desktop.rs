@@ -8,6 +8,7 @@
 mod fixtures;
 mod keys;
 mod languages;
+mod saved_replies;
 mod settings;
 mod syncing;
 mod ticket_actions;

@@ -13,6 +13,7 @@ mod i18n;
 mod diff;
 mod format;
 mod labels;
+mod typed;
 
 #[cfg(target_arch = "wasm32")]
 mod activity;

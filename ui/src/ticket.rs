@@ -5,6 +5,7 @@
 mod actions;
 mod compose;
 mod draft;
+mod saved;
 
 use crate::app::{Ui, use_ui};
 use crate::format;
@@ -52,6 +53,8 @@ pub(crate) struct Writing {
     pub rejection: RwSignal<String>,
     /// The escalation being raised.
     pub escalation: RwSignal<EscalationForm>,
+    /// The saved-reply list, when open under the reply box.
+    pub picker: RwSignal<Option<saved::Picker>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -85,6 +88,7 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
         note: RwSignal::new(false),
         rejection: RwSignal::new(String::new()),
         escalation: RwSignal::new(EscalationForm::default()),
+        picker: RwSignal::new(None),
     });
     let ticket = {
         let id = id.clone();
@@ -155,7 +159,7 @@ fn TicketBody(
         <div class="ticket-cols">
             <div class="thread-col">
                 <Thread messages=detail.thread.clone()/>
-                <Composer ticket=t.id.clone()/>
+                <Composer ticket=t.id.clone() language=t.language.clone()/>
             </div>
             <aside class="side-col">
                 {match current {

@@ -1,6 +1,7 @@
 //! What a person writes on a ticket: a public reply to the customer (queued to send, like an
 //! approved draft) or an internal note; and an escalation to a supervisor.
 
+use super::saved::{SavedReplies, SavedRepliesButton};
 use super::{EscalationForm, Mode, Writing, act, use_writing};
 use crate::app::use_ui;
 use crate::labels;
@@ -9,44 +10,59 @@ use countersign_model::ipc::{AddNote, RaiseEscalation, WriteReply};
 use countersign_model::workflow::ProposedAction;
 use leptos::prelude::*;
 use serde_json::json;
+use wasm_bindgen::JsCast;
 
 /// Under the thread: write a reply by hand, or an internal note.
 #[component]
-pub fn Composer(ticket: TicketId) -> impl IntoView {
+pub fn Composer(ticket: TicketId, language: String) -> impl IntoView {
     let ui = use_ui();
     let Writing {
-        reply: body, note, ..
+        reply: body,
+        note,
+        picker,
+        ..
     } = use_writing();
-    let send = move |_| {
-        let text = body.get_untracked();
-        let clear = move || body.set(String::new());
-        match note.get_untracked() {
-            false => {
-                let req = WriteReply {
-                    ticket_id: ticket.clone(),
-                    body: text,
-                };
-                act(
-                    ui,
-                    "write_reply",
-                    json!({ "req": req }),
-                    tr!("reply-queued"),
-                    clear,
-                );
+    let shown = RwSignal::new(Vec::new());
+    let send = {
+        let ticket = ticket.clone();
+        move |_| {
+            picker.set(None);
+            let text = body.get_untracked();
+            let clear = move || body.set(String::new());
+            match note.get_untracked() {
+                false => {
+                    let req = WriteReply {
+                        ticket_id: ticket.clone(),
+                        body: text,
+                    };
+                    act(
+                        ui,
+                        "write_reply",
+                        json!({ "req": req }),
+                        tr!("reply-queued"),
+                        clear,
+                    );
+                }
+                true => {
+                    let req = AddNote {
+                        ticket_id: ticket.clone(),
+                        body: text,
+                    };
+                    act(
+                        ui,
+                        "add_note",
+                        json!({ "req": req }),
+                        tr!("note-added"),
+                        clear,
+                    );
+                }
             }
-            true => {
-                let req = AddNote {
-                    ticket_id: ticket.clone(),
-                    body: text,
-                };
-                act(
-                    ui,
-                    "add_note",
-                    json!({ "req": req }),
-                    tr!("note-added"),
-                    clear,
-                );
-            }
+        }
+    };
+    let keys = {
+        let ticket = ticket.clone();
+        move |e: web_sys::KeyboardEvent| {
+            super::saved::on_key(&e, &ticket, &shown.get_untracked());
         }
     };
     let tab = move |k: bool, id: &'static str, label: String| {
@@ -60,6 +76,7 @@ pub fn Composer(ticket: TicketId) -> impl IntoView {
             <div class="tabs">
                 {tab(false, "compose-reply", tr!("compose-reply"))}
                 {tab(true, "compose-note", tr!("compose-note"))}
+                <SavedRepliesButton/>
             </div>
             <textarea id="compose-body" rows="3"
                 placeholder=move || if note.get() {
@@ -67,7 +84,14 @@ pub fn Composer(ticket: TicketId) -> impl IntoView {
                 } else {
                     tr!("compose-reply-placeholder")
                 }
-                prop:value=move || body.get() on:input=move |e| body.set(event_target_value(&e))></textarea>
+                prop:value=move || body.get()
+                on:input=move |e| {
+                    body.set(event_target_value(&e));
+                    if let Some(area) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                        super::saved::on_typed(&area);
+                    }
+                }
+                on:keydown=keys></textarea>
             <button class="secondary" id="compose-send" on:click=send>
                 {move || if note.get() {
                     tr!("compose-add-note")
@@ -75,6 +99,7 @@ pub fn Composer(ticket: TicketId) -> impl IntoView {
                     tr!("compose-send-reply")
                 }}
             </button>
+            <SavedReplies ticket=ticket.clone() language=language shown=shown/>
         </div>
     }
 }

@@ -93,13 +93,18 @@ pub(crate) async fn typing_paused() {
     while pressing()
         || (in_text_field() && js_sys::Date::now() - LAST_TYPED.get() < TYPING_PAUSE_MS)
     {
-        let tick = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+        sleep(100).await;
     }
+}
+
+/// Resolves after `ms` milliseconds.
+pub(crate) async fn sleep(ms: i32) {
+    let tick = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
 }
 
 /// Where the cursor was in a field, to put it back in the same field once a reload rebuilt it.

@@ -90,6 +90,11 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
         escalation: RwSignal::new(EscalationForm::default()),
         picker: RwSignal::new(None),
     });
+    // What is on screen (set as it is rendered). A reload that reads the same (the desk's own
+    // change event after the person's action, a sync that changed nothing here) does not settle
+    // until the next reload has begun, which replaces it: the view is not rebuilt under the
+    // person's pointer or keys for nothing.
+    let shown = StoredValue::new_local(None::<Result<TicketDetail, UiError>>);
     let ticket = {
         let id = id.clone();
         LocalResource::new(move || {
@@ -98,6 +103,12 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
             async move {
                 let detail = ipc::call::<_, TicketDetail>("ticket", &json!({ "id": id })).await;
                 crate::keys::typing_paused().await;
+                if shown.try_with_value(|s| s.as_ref() == Some(&detail)) == Some(true) {
+                    let seen = ui.generation.get_untracked();
+                    while ui.generation.try_get_untracked() == Some(seen) {
+                        crate::keys::sleep(250).await;
+                    }
+                }
                 detail
             }
         })
@@ -109,7 +120,9 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
                     <p class="error pad">{move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join("; ")}</p>
                 }>
                     {move || Suspend::new(async move {
-                        let detail = ticket.await?;
+                        let detail = ticket.await;
+                        shown.try_set_value(Some(detail.clone()));
+                        let detail = detail?;
                         // The rebuild must not take the person's cursor out of what they write.
                         if let Some(caret) = crate::keys::Caret::take() {
                             caret.restore();

@@ -442,6 +442,12 @@ problem-already-unassigned = Dieses Ticket ist bereits niemandem zugewiesen.
 problem-unfilled-variable = Die Antwort enthält noch { $name }: Tragen Sie ein, wofür es steht, dann senden.
 problem-unknown-variable = { $name } ist keine Variable, die eine gespeicherte Antwort verwenden kann.
 problem-unknown-language = Wählen Sie Englisch, Spanisch, Französisch oder Deutsch.
+problem-cannot-merge = { $why ->
+    [same] Ein Ticket wird mit einem anderen zusammengeführt, nicht mit sich selbst.
+    [customer] Nur Tickets desselben Kunden lassen sich zusammenführen.
+    [merged] Eines dieser Tickets wurde schon zusammengeführt.
+   *[closed] Eines dieser Tickets ist geschlossen, und das ist endgültig.
+}
 error-not-found = Nicht mehr auf diesem Arbeitsplatz: { $detail }
 error-invalid = Nicht angenommen: { $detail }
 error-forbidden = Nicht erlaubt: { $detail }

@@ -442,6 +442,12 @@ problem-already-unassigned = This ticket is already unassigned.
 problem-unfilled-variable = The reply still holds { $name }: write in what it stands for, then send.
 problem-unknown-variable = { $name } is not a variable a saved reply can use.
 problem-unknown-language = Choose English, Spanish, French or German.
+problem-cannot-merge = { $why ->
+    [same] A ticket merges into another ticket, not into itself.
+    [customer] Only tickets of the same customer can be merged.
+    [merged] One of these tickets was merged already.
+   *[closed] One of these tickets is closed, which is final.
+}
 error-not-found = It is no longer on this desk: { $detail }
 error-invalid = Not accepted: { $detail }
 error-forbidden = Not allowed: { $detail }

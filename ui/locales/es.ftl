@@ -442,6 +442,12 @@ problem-already-unassigned = Este ticket ya está sin asignar.
 problem-unfilled-variable = La respuesta aún contiene { $name }: escribe lo que corresponde y luego envía.
 problem-unknown-variable = { $name } no es una variable que una respuesta guardada pueda usar.
 problem-unknown-language = Elige inglés, español, francés o alemán.
+problem-cannot-merge = { $why ->
+    [same] Un ticket se fusiona con otro, no consigo mismo.
+    [customer] Solo se pueden fusionar tickets del mismo cliente.
+    [merged] Uno de estos tickets ya se fusionó.
+   *[closed] Uno de estos tickets está cerrado, y eso es definitivo.
+}
 error-not-found = Ya no está en este escritorio: { $detail }
 error-invalid = No aceptado: { $detail }
 error-forbidden = No permitido: { $detail }

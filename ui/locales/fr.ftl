@@ -442,6 +442,12 @@ problem-already-unassigned = Ce ticket n'est déjà attribué à personne.
 problem-unfilled-variable = La réponse contient encore { $name } : écrivez ce qu'il faut à la place, puis envoyez.
 problem-unknown-variable = { $name } n'est pas une variable qu'une réponse enregistrée peut utiliser.
 problem-unknown-language = Choisissez l'anglais, l'espagnol, le français ou l'allemand.
+problem-cannot-merge = { $why ->
+    [same] Un ticket se fusionne avec un autre, pas avec lui-même.
+    [customer] Seuls les tickets d'un même client peuvent être fusionnés.
+    [merged] L'un de ces tickets a déjà été fusionné.
+   *[closed] L'un de ces tickets est fermé, ce qui est définitif.
+}
 error-not-found = Ce n'est plus sur ce poste : { $detail }
 error-invalid = Non accepté : { $detail }
 error-forbidden = Non autorisé : { $detail }

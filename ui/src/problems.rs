@@ -6,7 +6,7 @@ use crate::intl;
 use crate::labels;
 use countersign_model::ErrorCode;
 use countersign_model::ipc::IpcError;
-use countersign_model::problem::{Decided, Problem, TextField};
+use countersign_model::problem::{Decided, MergeRefusal, Problem, TextField};
 use countersign_model::records::TicketStatus;
 use countersign_model::workflow::{DraftStatus, EscalationStatus};
 
@@ -127,6 +127,15 @@ fn problem(p: &Problem) -> String {
             tr!("problem-unknown-variable", name = format!("{{{{{name}}}}}"))
         }
         Problem::UnknownLanguage { .. } => tr!("problem-unknown-language"),
+        Problem::CannotMerge { why, .. } => tr!(
+            "problem-cannot-merge",
+            why = match why {
+                MergeRefusal::SameTicket => "same",
+                MergeRefusal::OtherCustomer => "customer",
+                MergeRefusal::AlreadyMerged => "merged",
+                MergeRefusal::Closed => "closed",
+            }
+        ),
     }
 }
 

@@ -114,6 +114,26 @@ pub enum Problem {
     UnknownVariable { name: String },
     /// A saved reply in a language the desk does not write.
     UnknownLanguage { language: String },
+    /// Two tickets that cannot be merged, and why.
+    CannotMerge {
+        ticket: TicketId,
+        into: TicketId,
+        why: MergeRefusal,
+    },
+}
+
+/// Why two tickets cannot be merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeRefusal {
+    /// A ticket merges into another one, not itself.
+    SameTicket,
+    /// Only tickets of one customer merge.
+    OtherCustomer,
+    /// One of them was merged already.
+    AlreadyMerged,
+    /// One of them is closed, which is final.
+    Closed,
 }
 
 impl Problem {
@@ -131,7 +151,8 @@ impl Problem {
             | Self::SameAssignee { .. }
             | Self::UnfilledVariable { .. }
             | Self::UnknownVariable { .. }
-            | Self::UnknownLanguage { .. } => ErrorCode::InvalidArgument,
+            | Self::UnknownLanguage { .. }
+            | Self::CannotMerge { .. } => ErrorCode::InvalidArgument,
             Self::AlreadyDecided { .. } => ErrorCode::Conflict,
             Self::DraftStale { .. } | Self::TicketChanged { .. } => ErrorCode::Stale,
             Self::SupervisorOnly { .. } => ErrorCode::Forbidden,
@@ -243,6 +264,15 @@ impl fmt::Display for Problem {
                 "{{{{{name}}}}} is not a variable a saved reply can use (known: {})",
                 crate::saved_replies::VARIABLES.join(", ")
             ),
+            Self::CannotMerge { ticket, into, why } => {
+                let why = match why {
+                    MergeRefusal::SameTicket => "a ticket merges into another one",
+                    MergeRefusal::OtherCustomer => "only tickets of one customer merge",
+                    MergeRefusal::AlreadyMerged => "one of them was merged already",
+                    MergeRefusal::Closed => "one of them is closed, which is final",
+                };
+                write!(f, "ticket {ticket} cannot be merged into {into}: {why}")
+            }
             Self::UnknownLanguage { language } => write!(
                 f,
                 "`language` must be one of {}, got {language:?}",

@@ -317,6 +317,9 @@ pub struct Ticket {
     /// Set aside until then: out of the inbox until the time comes or the customer writes.
     #[serde(default)]
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// Merged into that ticket of the same customer: closed, its thread moved there.
+    #[serde(default)]
+    pub merged_into: Option<TicketId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,

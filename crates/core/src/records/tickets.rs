@@ -32,7 +32,7 @@ pub struct TicketFilter {
 macro_rules! ticket_columns {
     () => {
         "t.id, t.customer_id, t.subject, t.status, t.priority, t.channel, t.assignee, t.language, \
-         t.sla_due_at, t.snoozed_until, t.created_at, t.updated_at, t.version, t.synced_at"
+         t.sla_due_at, t.snoozed_until, t.merged_into, t.created_at, t.updated_at, t.version, t.synced_at"
     };
 }
 
@@ -48,6 +48,9 @@ fn ticket_from_row(row: &SqliteRow) -> Result<Ticket> {
         language: text(row, "language")?,
         sla_due_at: parse_ts_opt(opt_text(row, "sla_due_at")?.as_deref())?,
         snoozed_until: parse_ts_opt(opt_text(row, "snoozed_until")?.as_deref())?,
+        merged_into: opt_text(row, "merged_into")?
+            .map(|id| parse(TicketId::parse(&id)))
+            .transpose()?,
         created_at: parse_ts(&text(row, "created_at")?)?,
         updated_at: parse_ts(&text(row, "updated_at")?)?,
         version: int(row, "version")?,

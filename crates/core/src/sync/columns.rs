@@ -119,6 +119,7 @@ pub(super) fn columns(entity: Entity) -> &'static [&'static str] {
             "language",
             "sla_due_at",
             "snoozed_until",
+            "merged_into",
             "created_at",
             "updated_at",
             "version",

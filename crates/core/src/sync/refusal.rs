@@ -213,6 +213,24 @@ pub(super) async fn refused(
                 },
             )
         }
+        "merge_tickets" => {
+            let put_back = crate::workflow::merge::undo(tx, &m.id).await?;
+            let (ticket, into) = (
+                field("ticket_id").unwrap_or_default(),
+                field("into").unwrap_or_default(),
+            );
+            (
+                format!("ticket {ticket}"),
+                format!(
+                    "Ticket {ticket} was not merged into {into}: {message}.{}",
+                    if put_back {
+                        " Its thread is back on it."
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        }
         kind => (
             format!("{kind} {}", m.id),
             format!("The platform refused {kind}: {message}"),

@@ -4,6 +4,7 @@
 
 pub mod drafts;
 pub mod escalations;
+pub mod merge;
 pub mod notes;
 pub mod replies;
 pub(crate) mod staleness;

@@ -8,6 +8,7 @@ mod drafting_refunds;
 mod drafts;
 mod escalations;
 mod inbox;
+mod merge;
 mod one_statement_reads;
 mod providers;
 mod reads;

@@ -75,10 +75,11 @@ pub enum MutationKind {
     SetStatus,
     SetPriority,
     Snooze,
+    MergeTickets,
 }
 
 impl MutationKind {
-    pub const ALL: [MutationKind; 8] = [
+    pub const ALL: [MutationKind; 9] = [
         Self::SendReply,
         Self::AddNote,
         Self::RaiseEscalation,
@@ -87,6 +88,7 @@ impl MutationKind {
         Self::SetStatus,
         Self::SetPriority,
         Self::Snooze,
+        Self::MergeTickets,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +101,7 @@ impl MutationKind {
             Self::SetStatus => "set_status",
             Self::SetPriority => "set_priority",
             Self::Snooze => "snooze",
+            Self::MergeTickets => "merge_tickets",
         }
     }
 
@@ -198,6 +201,14 @@ pub struct Snooze {
     pub until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// `merge_tickets`: ticket `ticket_id` of a customer joins `into`, another ticket of the same
+/// customer: its thread and escalations move there, and it is closed, pointing to `into`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergeTickets {
+    pub ticket_id: String,
+    pub into: String,
+}
+
 /// A mutation's payload, parsed by kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MutationBody {
@@ -209,6 +220,7 @@ pub enum MutationBody {
     SetStatus(SetStatus),
     SetPriority(SetPriority),
     Snooze(Snooze),
+    MergeTickets(MergeTickets),
 }
 
 impl MutationBody {
@@ -225,6 +237,7 @@ impl MutationBody {
             MutationKind::SetStatus => Self::SetStatus(typed(payload)?),
             MutationKind::SetPriority => Self::SetPriority(typed(payload)?),
             MutationKind::Snooze => Self::Snooze(typed(payload)?),
+            MutationKind::MergeTickets => Self::MergeTickets(typed(payload)?),
         })
     }
 
@@ -240,6 +253,7 @@ impl MutationBody {
             Self::SetStatus(p) => serde_json::to_value(p),
             Self::SetPriority(p) => serde_json::to_value(p),
             Self::Snooze(p) => serde_json::to_value(p),
+            Self::MergeTickets(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, numbers and options always serialise.
         v.unwrap_or(Value::Null)
@@ -255,6 +269,7 @@ impl MutationBody {
             Self::SetStatus(_) => MutationKind::SetStatus,
             Self::SetPriority(_) => MutationKind::SetPriority,
             Self::Snooze(_) => MutationKind::Snooze,
+            Self::MergeTickets(_) => MutationKind::MergeTickets,
         }
     }
 }

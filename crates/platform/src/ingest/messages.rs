@@ -123,8 +123,11 @@ pub async fn post_message(
         find_or_create_customer(&mut tx, t, &m.customer, &mut changed).await?;
     let existing: Option<(String, String)> = match (&m.ticket_id, &m.thread_key) {
         (Some(id), _) => Some(
+            // A merged ticket's thread goes on in the ticket it was merged into.
             sqlx::query_as(
-                "SELECT id, status FROM tickets WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+                "SELECT s.id, s.status FROM tickets t JOIN tickets s
+                   ON s.tenant_id = t.tenant_id AND s.id = COALESCE(t.merged_into, t.id)
+                 WHERE t.tenant_id = $1 AND t.id = $2 FOR UPDATE OF s",
             )
             .bind(t)
             .bind(id)
@@ -132,13 +135,17 @@ pub async fn post_message(
             .await?
             .ok_or_else(|| Error::not_found("ticket", id))?,
         ),
-        (None, Some(key)) => sqlx::query_as(
-            "SELECT id, status FROM tickets WHERE tenant_id = $1 AND thread_key = $2 FOR UPDATE",
-        )
-        .bind(t)
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?,
+        (None, Some(key)) => {
+            sqlx::query_as(
+                "SELECT s.id, s.status FROM tickets t JOIN tickets s
+               ON s.tenant_id = t.tenant_id AND s.id = COALESCE(t.merged_into, t.id)
+             WHERE t.tenant_id = $1 AND t.thread_key = $2 FOR UPDATE OF s",
+            )
+            .bind(t)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
         (None, None) => None,
     };
     let (ticket_id, version, created) = match existing {

@@ -81,6 +81,7 @@ pub(super) async fn apply(tx: &mut PgConnection, caller: &Caller, m: &Mutation) 
         MutationBody::SetStatus(p) => set_status(tx, caller, &p, m).await,
         MutationBody::SetPriority(p) => set_priority(tx, caller, &p).await,
         MutationBody::Snooze(p) => snooze(tx, caller, &p, m).await,
+        MutationBody::MergeTickets(p) => super::merge::merge_tickets(tx, caller, &p, m).await,
     }
 }
 

@@ -20,6 +20,7 @@
 mod effects;
 mod envelope;
 mod escalations;
+mod merge;
 mod stale;
 
 pub use effects::MAX_BODY_CHARS;

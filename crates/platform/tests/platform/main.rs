@@ -12,6 +12,7 @@ mod import;
 mod ingest;
 mod isolation;
 mod me_admin;
+mod merge;
 mod mutations;
 mod openapi;
 mod saved_replies;

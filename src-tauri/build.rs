@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "customer_panel",
     "invoice",
     "kb_article",
+    "merge_candidates",
+    "merge_ticket",
     "saved_replies",
     "fill_saved_reply",
     "save_reply",

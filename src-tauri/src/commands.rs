@@ -7,13 +7,15 @@ use countersign_core::drafting::{self, Trigger, providers};
 use countersign_core::records::invoices::{self, InvoiceRef};
 use countersign_core::records::{kb, tickets};
 use countersign_core::saved_replies as saved;
-use countersign_core::workflow::{Proposer, drafts, escalations, notes, replies, ticket_actions};
+use countersign_core::workflow::{
+    Proposer, drafts, escalations, merge, notes, replies, ticket_actions,
+};
 use countersign_core::{
     activity, customer_panel, desk_settings, desk_status, escalation_queue, inbox, ipc_inputs,
     settings, sync,
 };
 use countersign_model::ipc::*;
-use countersign_model::records::{Article, InvoiceDetail, Message, Page, TicketRow};
+use countersign_model::records::{Article, InvoiceDetail, Message, Page, Ticket, TicketRow};
 use countersign_model::saved_replies::{
     FillReply, FilledReply, SaveReply, SavedReply, SavedReplyQuery,
 };
@@ -284,6 +286,32 @@ pub async fn invoice(desk: State<'_, Desk>, id: InvoiceId) -> Reply<InvoiceDetai
     invoices::detail(desk.store.pool(), &InvoiceRef::Id(id))
         .await
         .map_err(ipc)
+}
+
+/// The tickets of the same customer this ticket can be merged into.
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn merge_candidates(desk: State<'_, Desk>, id: TicketId) -> Reply<Vec<Ticket>> {
+    tickets::merge_candidates(desk.store.pool(), &id)
+        .await
+        .map_err(ipc)
+}
+
+/// Merges a ticket into another of the same customer, both as the person saw them.
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn merge_ticket(desk: State<'_, Desk>, req: MergeTicket) -> Reply<()> {
+    let person = desk.person().await?;
+    merge::merge(
+        &desk.store,
+        &person,
+        &req.ticket_id,
+        req.seen_version,
+        &req.into,
+        req.into_version,
+    )
+    .await
+    .map_err(ipc)
 }
 
 /// The saved replies in use that match a search, the ticket's language first.

@@ -163,6 +163,8 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::customer_panel,
             commands::invoice,
             commands::kb_article,
+            commands::merge_candidates,
+            commands::merge_ticket,
             commands::saved_replies,
             commands::fill_saved_reply,
             commands::save_reply,

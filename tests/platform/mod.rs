@@ -197,6 +197,23 @@ impl Platform {
         })
     }
 
+    /// Anna writes on another thread of hers (`thread_key`): a ticket of its own.
+    pub async fn customer_writes_on(
+        &self,
+        token: &str,
+        thread_key: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<Value> {
+        self.post(
+            token,
+            "/v1/ingest/messages",
+            json!({"customer": {"email": "anna@example.com"}, "subject": subject, "body": body,
+                   "thread_key": thread_key}),
+        )
+        .await
+    }
+
     /// An operator writes a saved reply of the tenant (`id`: rewrites that one); returns it.
     pub async fn saved_reply(
         &self,

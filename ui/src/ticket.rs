@@ -5,6 +5,7 @@
 mod actions;
 mod compose;
 mod draft;
+mod merge;
 mod saved;
 
 use crate::app::{Ui, use_ui};
@@ -167,6 +168,11 @@ fn TicketBody(
                 {format::sla(t.sla_due_at, ipc::now()).map(|(text, s)| view! { <span class=s.class() title=tr!("sla-title")>{tr!("ticket-sla", left = text)}</span> })}
                 <span class="muted">{labels::channel(t.channel)}" · "{t.language.clone()}</span>
             </div>
+            {t.merged_into.clone().map(|into| view! {
+                <p class="merged" id="merged-into">{tr!("merged-into")}" "
+                    <button class="link" on:click=move |_| ui.open.set(Some(into.clone()))>{tr!("merged-open")}</button>
+                </p>
+            })}
             <actions::TicketActions ticket=t.clone()/>
         </header>
         <div class="ticket-cols">

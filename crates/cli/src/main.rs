@@ -19,6 +19,7 @@ mod review;
 mod serve;
 mod settings;
 mod sync;
+mod tickets;
 mod tokens;
 
 use clap::{Parser, Subcommand};
@@ -111,6 +112,9 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
+    /// Act on a ticket: merge it into another of the same customer.
+    #[command(subcommand)]
+    Ticket(tickets::TicketCommand),
     /// Read the audit log, or verify its hash chain.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -246,6 +250,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Decide { id, decision, note } => {
             review::decide(&ctx, &id, decision, note.as_deref()).await?
         }
+        Command::Ticket(command) => tickets::run(&ctx, &command).await?,
         Command::Audit(command) => return audit::run(&ctx, &command).await,
         Command::Settings(command) => settings::run(&ctx, &command).await?,
         Command::Sync(command) => sync::run(&ctx, &command).await?,

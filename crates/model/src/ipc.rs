@@ -163,6 +163,15 @@ pub struct SnoozeTicket {
     pub seen_version: i64,
 }
 
+/// Merge a ticket into another of the same customer, both as the person saw them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeTicket {
+    pub ticket_id: TicketId,
+    pub seen_version: i64,
+    pub into: TicketId,
+    pub into_version: i64,
+}
+
 /// Give a ticket another priority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetTicketPriority {

@@ -216,3 +216,78 @@ async fn a_ticket_is_snoozed_until_tomorrow_and_woken() -> Result<()> {
     assert_eq!(audited, 2, "and audited");
     Ok(())
 }
+
+/// Issue 15: a customer's ticket is merged into another of theirs from the header: the window
+/// goes to the survivor, whose thread now holds both; the merged ticket says where it went; the
+/// desk has it closed, pointing there, audited and queued bound to both tickets as seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_is_merged_into_another_of_the_customers() -> Result<()> {
+    let desk = Desk::demo(40, 200, 60)?;
+    let store = open_desk(desk.data_dir()).await;
+    let (from, into, subject): (String, String, String) = sqlx::query_as(
+        "SELECT a.id, b.id, b.subject FROM tickets a JOIN tickets b \
+         ON a.customer_id = b.customer_id AND a.id <> b.id \
+         WHERE a.status <> 'closed' AND b.status <> 'closed' ORDER BY a.id, b.updated_at DESC LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .context("the demo has a customer with two tickets")?;
+    let thread = |pool: sqlx::SqlitePool, t: String| async move {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM messages WHERE ticket_id = ?")
+            .bind(t)
+            .fetch_one(&pool)
+            .await
+    };
+    let both = thread(store.pool().clone(), from.clone()).await?
+        + thread(store.pool().clone(), into.clone()).await?;
+    to_top(&store, &from).await?;
+    store.close().await;
+
+    let w = Window::open(desk.data_dir()).await?;
+    w.click(&format!("#row-{from}")).await?;
+    w.select("#ticket-merge", &into).await?;
+    w.wait_text("#merge-confirm", &subject, ACTION_LIMIT)
+        .await?;
+    w.screenshot("desktop-merge").await?;
+    w.click("#merge-confirm").await?;
+    w.wait_text("#toast", "Merged into", ACTION_LIMIT)
+        .await
+        .context("the merge is done")?;
+    w.wait_css(&format!(".ticket-head[data-ticket={into}]"), ACTION_LIMIT)
+        .await
+        .context("the window goes to the survivor")?;
+    w.close().await?;
+
+    let store = open_desk(desk.data_dir()).await;
+    assert_eq!(
+        thread(store.pool().clone(), into.clone()).await?,
+        both,
+        "both threads are on the survivor"
+    );
+    let (status, merged_into): (String, Option<String>) =
+        sqlx::query_as("SELECT status, merged_into FROM tickets WHERE id = ?")
+            .bind(&from)
+            .fetch_one(store.pool())
+            .await?;
+    assert_eq!(
+        (status.as_str(), merged_into.as_deref()),
+        ("closed", Some(into.as_str()))
+    );
+    let queued: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'merge_tickets' \
+         AND json_extract(payload, '$.ticket_id') = ? AND json_extract(payload, '$.into') = ?",
+    )
+    .bind(&from)
+    .bind(&into)
+    .fetch_one(store.pool())
+    .await?;
+    assert_eq!(queued, 1, "queued for the platform");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'merge_tickets' AND subject = ?",
+    )
+    .bind(&from)
+    .fetch_one(store.pool())
+    .await?;
+    assert_eq!(audited, 1, "and audited");
+    Ok(())
+}

@@ -6,6 +6,7 @@
 mod attacks;
 mod faults;
 mod first_sync;
+mod merge;
 mod offline;
 mod saved_replies;
 mod stale;

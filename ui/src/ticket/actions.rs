@@ -89,6 +89,7 @@ pub fn TicketActions(ticket: Ticket) -> impl IntoView {
             <Assignee id=id assignee=ticket.assignee.clone() version=version/>
             {(ticket.status != TicketStatus::Closed).then(|| view! {
                 <Snooze id=ticket.id.clone() until=ticket.snoozed_until version=version/>
+                <super::merge::MergeInto id=ticket.id.clone() version=version/>
             })}
         </div>
     }

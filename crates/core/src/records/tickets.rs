@@ -211,6 +211,22 @@ pub async fn find(db: impl SqliteExecutor<'_>, id: &TicketId) -> Result<Ticket> 
     ticket_from_row(&row)
 }
 
+/// The tickets `id` can be merged into: its customer's others that are neither closed nor
+/// merged, the most recently updated first.
+pub async fn merge_candidates(db: impl SqliteExecutor<'_>, id: &TicketId) -> Result<Vec<Ticket>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        ticket_columns!(),
+        " FROM tickets t JOIN tickets me ON me.id = ? AND t.customer_id = me.customer_id \
+          WHERE t.id <> me.id AND t.status <> 'closed' AND t.merged_into IS NULL \
+          ORDER BY t.updated_at DESC, t.id LIMIT 50"
+    ))
+    .bind(id.as_str())
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(ticket_from_row).collect()
+}
+
 pub(crate) fn message_from_row(row: &SqliteRow) -> Result<Message> {
     Ok(Message {
         id: parse(MessageId::parse(&text(row, "id")?))?,

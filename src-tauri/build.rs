@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "customer_panel",
     "invoice",
     "kb_article",
+    "save_attachment",
     "merge_candidates",
     "merge_ticket",
     "saved_replies",

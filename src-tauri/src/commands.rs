@@ -314,6 +314,18 @@ pub async fn merge_ticket(desk: State<'_, Desk>, req: MergeTicket) -> Reply<()> 
     .map_err(ipc)
 }
 
+/// Saves a file a customer sent, fetched from the platform, into the downloads folder; returns
+/// where it went. Nothing opens it.
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn save_attachment(desk: State<'_, Desk>, id: String) -> Reply<String> {
+    let person = desk.person().await?;
+    countersign_core::attachments::save(&desk.store, &person, &id, None)
+        .await
+        .map(|p| p.display().to_string())
+        .map_err(ipc)
+}
+
 /// The saved replies in use that match a search, the ticket's language first.
 #[tauri::command]
 #[tracing::instrument(skip_all, err(Debug, level = "info"))]

@@ -163,6 +163,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::customer_panel,
             commands::invoice,
             commands::kb_article,
+            commands::save_attachment,
             commands::merge_candidates,
             commands::merge_ticket,
             commands::saved_replies,

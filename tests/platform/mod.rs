@@ -197,6 +197,11 @@ impl Platform {
         })
     }
 
+    /// A channel posts `message` (an `InboundMessage`, attachments and all).
+    pub async fn ingest_message(&self, token: &str, message: Value) -> Result<Value> {
+        self.post(token, "/v1/ingest/messages", message).await
+    }
+
     /// Anna writes on another thread of hers (`thread_key`): a ticket of its own.
     pub async fn customer_writes_on(
         &self,

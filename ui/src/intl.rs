@@ -71,6 +71,23 @@ pub fn percent(p: f64) -> String {
     })
 }
 
+/// `12 kB`, `1,2 MB`: a file's size in the language's units (decimal: 1 kB is 1000 bytes).
+pub fn file_size(bytes: i64) -> String {
+    let (unit, value) = match bytes {
+        b if b < 1000 => ("byte", b as f64),
+        b if b < 1_000_000 => ("kilobyte", b as f64 / 1e3),
+        b => ("megabyte", b as f64 / 1e6),
+    };
+    number_with(&format!("size-{unit}"), JsValue::from_f64(value), || {
+        options(&[
+            ("style", "unit".into()),
+            ("unit", unit.into()),
+            ("unitDisplay", "short".into()),
+            ("maximumFractionDigits", JsValue::from_f64(1.0)),
+        ])
+    })
+}
+
 fn date_with(kind: &'static str, millis: f64, make: impl FnOnce() -> Object) -> String {
     let l = i18n::locale();
     DATES.with(|m| {

@@ -15,7 +15,7 @@ use crate::ipc::{self, UiError};
 use crate::labels;
 use compose::{Composer, EscalateForm};
 use countersign_model::TicketId;
-use countersign_model::records::{AuthorKind, Message, Visibility};
+use countersign_model::records::{Attachment, AuthorKind, Message, Visibility};
 use countersign_model::workflow::{Draft, DraftStatus, Escalation, TicketDetail};
 use draft::{DecidedDrafts, DraftCard};
 use leptos::prelude::*;
@@ -177,7 +177,7 @@ fn TicketBody(
         </header>
         <div class="ticket-cols">
             <div class="thread-col">
-                <Thread messages=detail.thread.clone()/>
+                <Thread messages=detail.thread.clone() attachments=detail.attachments.clone()/>
                 <Composer ticket=t.id.clone() language=t.language.clone()/>
             </div>
             <aside class="side-col">
@@ -199,8 +199,17 @@ fn TicketBody(
 }
 
 #[component]
-fn Thread(messages: Vec<Message>) -> impl IntoView {
+fn Thread(messages: Vec<Message>, attachments: Vec<Attachment>) -> impl IntoView {
+    let ui = use_ui();
     let now = ipc::now();
+    let save = move |id: String| {
+        spawn_local(async move {
+            match ipc::call::<_, String>("save_attachment", &json!({ "id": id })).await {
+                Ok(path) => ui.say(false, tr!("attachment-saved", path = path)),
+                Err(e) => ui.say(true, e.to_string()),
+            }
+        });
+    };
     view! {
         <ol class="thread" id="thread">
             {messages.into_iter().map(|m| {
@@ -219,6 +228,17 @@ fn Thread(messages: Vec<Message>) -> impl IntoView {
                             <span class="muted" title=intl::date_time(m.created_at)>{intl::ago(m.created_at, now)}</span>
                         </div>
                         <div class="msg-body">{m.body.clone()}</div>
+                        {attachments.iter().filter(|a| a.message_id == m.id).map(|a| {
+                            let id = a.id.clone();
+                            view! {
+                                <div class="attachment" id=format!("att-{}", a.id)>
+                                    <span class="att-name">{a.name.clone()}</span>
+                                    <span class="muted small">{a.content_type.clone()}" · "{intl::file_size(a.size)}</span>
+                                    <button class="ghost small att-save" title=tr!("attachment-save-hint")
+                                        on:click=move |_| save(id.clone())>{tr!("attachment-save")}</button>
+                                </div>
+                            }
+                        }).collect_view()}
                     </li>
                 }
             }).collect_view()}

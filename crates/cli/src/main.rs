@@ -6,6 +6,7 @@
 //! (or `countersign-mcp`) and prints the result. It holds no business rules. Every failure ends
 //! as one line on stderr, `error[<code>]: <message>`, with an exit code chosen by the code.
 
+mod attachments;
 mod audit;
 mod connect;
 mod cpu;
@@ -112,6 +113,9 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
+    /// Save a file a customer sent with a message, from the platform.
+    #[command(subcommand)]
+    Attachment(attachments::AttachmentCommand),
     /// Act on a ticket: merge it into another of the same customer.
     #[command(subcommand)]
     Ticket(tickets::TicketCommand),
@@ -251,6 +255,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             review::decide(&ctx, &id, decision, note.as_deref()).await?
         }
         Command::Ticket(command) => tickets::run(&ctx, &command).await?,
+        Command::Attachment(command) => attachments::run(&ctx, &command).await?,
         Command::Audit(command) => return audit::run(&ctx, &command).await,
         Command::Settings(command) => settings::run(&ctx, &command).await?,
         Command::Sync(command) => sync::run(&ctx, &command).await?,

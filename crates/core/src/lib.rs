@@ -8,6 +8,7 @@
 //! the result. Every rule about who may do what lives here, not in an adapter.
 
 pub mod activity;
+pub mod attachments;
 pub mod audit;
 mod bulk;
 pub mod changes;

@@ -349,6 +349,20 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
+/// A file a customer sent with a message, as a desk knows it: what it is, never its bytes. The
+/// bytes stay on the platform and are fetched from there only when a person saves the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Attachment {
+    pub id: String,
+    pub message_id: MessageId,
+    /// The file's name as sent, made safe (no directories, no control characters).
+    pub name: String,
+    /// The type the sender declared (`application/pdf`); shown, never trusted to open it.
+    pub content_type: String,
+    /// In bytes.
+    pub size: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Article {
     pub id: ArticleId,

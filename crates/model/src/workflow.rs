@@ -197,6 +197,9 @@ pub struct TicketDetail {
     pub ticket: Ticket,
     pub customer: CustomerSummary,
     pub thread: Vec<Message>,
+    /// The files sent with the thread's messages, by `message_id`.
+    #[serde(default)]
+    pub attachments: Vec<crate::records::Attachment>,
     pub drafts: Vec<Draft>,
     pub escalations: Vec<Escalation>,
 }

@@ -61,6 +61,8 @@ const RECORD_SQL: &str = concat!(
     " UNION ALL ",
     state_of!("message", "message_rows"),
     " UNION ALL ",
+    state_of!("attachment", "attachment_rows"),
+    " UNION ALL ",
     state_of!("escalation", "escalation_rows"),
     " UNION ALL ",
     state_of!("kb_article", "kb_article_rows"),

@@ -9,6 +9,7 @@
 //! not use the desk (`countersign-core`), MCP or any UI crate.
 
 pub mod admin;
+pub mod attachments;
 pub mod auth;
 pub mod error;
 pub mod events;

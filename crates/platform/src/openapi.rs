@@ -64,6 +64,11 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             Some(body("TicketImport")),
             ok("what was created and what was skipped", "TicketsImported"),
         ),
+        ("GET", "/v1/attachments/{id}") => (
+            "(Desk token.) A file a customer sent with a message, as a download only: application/octet-stream, Content-Disposition attachment, nosniff, no-store; its SHA-256 is the ETag.",
+            None,
+            json!({"description": "the file's bytes", "content": {"application/octet-stream": {}}}),
+        ),
         ("POST", "/v1/admin/tenants") => (
             "Create a tenant.",
             Some(body("NewTenant")),
@@ -139,7 +144,7 @@ fn components() -> Value {
             "MutationResult": {"allOf": [obj(json!({"seq": int, "id": string}), &["seq", "id"]), schema("MutationOutcome")]},
             "MutationResults": obj(json!({"results": {"type": "array", "items": schema("MutationResult")}}), &["results"]),
             "ChangeEvent": obj(json!({"cursor": int}), &["cursor"]),
-            "InboundMessage": obj(json!({"customer": obj(json!({"email": string, "external_id": string, "name": string}), &["email"]), "subject": string, "body": string, "ticket_id": string, "thread_key": string, "message_id": string, "channel": {"type": "string", "enum": ["email", "chat", "web", "phone"]}, "language": string}), &["customer", "subject", "body"]),
+            "InboundMessage": obj(json!({"customer": obj(json!({"email": string, "external_id": string, "name": string}), &["email"]), "subject": string, "body": string, "ticket_id": string, "thread_key": string, "message_id": string, "channel": {"type": "string", "enum": ["email", "chat", "web", "phone"]}, "language": string, "attachments": {"type": "array", "maxItems": crate::attachments::MAX_FILES, "items": obj(json!({"name": string, "content_type": string, "content": {"type": "string", "contentEncoding": "base64", "description": "at most 5 MiB decoded"}}), &["name", "content"])}}), &["customer", "subject", "body"]),
             "Ingested": obj(json!({"customer_id": string, "ticket_id": string, "message_id": string, "ticket_version": int, "created_ticket": {"type": "boolean"}, "duplicate": {"type": "boolean"}}), &["customer_id", "ticket_id", "message_id", "ticket_version", "created_ticket", "duplicate"]),
             "BillingBatch": obj(json!({"customers": {"type": "array", "items": {"type": "object"}}, "subscriptions": {"type": "array", "items": {"type": "object", "description": "FlexPrice subscription: id, customer_id, plan_name, subscription_status (active|trialing|past_due|paused|cancelled), currency, price as a decimal string, billing_period (monthly|annual), current_period_start/end (dates), cancel_at_period_end, start_date, cancelled_at, updated_at"}}, "invoices": {"type": "array", "items": {"type": "object", "description": "FlexPrice invoice; amounts (amount_due, amount_paid, …) as decimal strings"}}, "payments": {"type": "array", "items": {"type": "object"}}, "wallets": {"type": "array", "items": {"type": "object", "description": "FlexPrice wallet: id, customer_id, currency, balance as a decimal string, wallet_status, updated_at"}}}), &[]),
             "BillingIngested": obj(json!({"customers": {"type": "array", "items": string}, "subscriptions": {"type": "array", "items": string}, "invoices": {"type": "array", "items": string}, "payments": {"type": "array", "items": string}, "wallets": {"type": "array", "items": string}, "cursor": {"type": ["integer", "null"]}}), &["customers", "subscriptions", "invoices", "payments", "wallets"]),

@@ -56,6 +56,12 @@ pub fn table() -> Vec<Route> {
         route(Method::GET, "/v1/me", Agent, get(get_me)),
         route(
             Method::GET,
+            "/v1/attachments/{id}",
+            Agent,
+            get(crate::attachments::get_attachment),
+        ),
+        route(
+            Method::GET,
             "/v1/sync/changes",
             Agent,
             get(feed::get_changes),

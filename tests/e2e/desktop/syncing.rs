@@ -36,12 +36,16 @@ async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
 
     let bus = keyring.bus_address();
     let runtime = keyring.dir().display().to_string();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home)?;
+    let home_env = home.display().to_string();
     let w = Window::open_on(
         dir.path(),
         "sam",
         &[
             ("DBUS_SESSION_BUS_ADDRESS", bus),
             ("XDG_RUNTIME_DIR", runtime.as_str()),
+            ("HOME", home_env.as_str()),
         ],
     )
     .await?;
@@ -66,9 +70,21 @@ async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
         .await
         .context("the outbox empties once the platform applied the reply")?;
 
-    let again = "Thank you! Could you also send me the credit note?";
+    let again = "Thank you! Could you also send me the credit note? My statement is attached.";
+    let statement = b"%PDF-1.4 Anna's bank statement: two charges of 49.00 EUR".to_vec();
     let wrote = Instant::now();
-    platform.customer_writes(&tenant.ingest, again).await?;
+    platform
+        .ingest_message(
+            &tenant.ingest,
+            serde_json::json!({
+                "customer": {"email": "anna@example.com"}, "subject": "Charged twice in February",
+                "body": again, "thread_key": "mail-anna-feb",
+                "attachments": [{"name": "statement-feb.pdf", "content_type": "application/pdf",
+                                 "content": base64::Engine::encode(
+                                     &base64::engine::general_purpose::STANDARD, &statement)}]
+            }),
+        )
+        .await?;
     let seen = w
         .wait_text("#thread", "send me the credit note", SYNC_LIMIT)
         .await
@@ -77,7 +93,32 @@ async fn a_signed_in_desk_syncs_from_the_open_window() -> Result<()> {
         "desktop sync: the customer's new message showed in the window {seen:?} after it was ingested ({:?} incl. the ingest call)",
         wrote.elapsed()
     );
+    w.wait_text(".attachment", "statement-feb.pdf", SYNC_LIMIT)
+        .await
+        .context("the file she sent is listed on her message")?;
     w.screenshot("desktop-synced").await?;
+    // Saved through the platform into the downloads folder (here under the app's own HOME),
+    // as sent; nothing opens it.
+    w.click(".attachment .att-save").await?;
+    w.wait_text("#toast", "Saved to", SYNC_LIMIT).await?;
+    let toast = w
+        .client
+        .find(fantoccini::Locator::Css("#toast"))
+        .await?
+        .text()
+        .await?;
+    let path = toast
+        .split_once("Saved to ")
+        .map(|(_, p)| p.trim().to_owned())
+        .context("the toast says where")?;
+    ensure!(
+        path.starts_with(home.to_str().unwrap_or("?")) && path.ends_with("statement-feb.pdf"),
+        "saved under the app's home: {path}"
+    );
+    ensure!(
+        std::fs::read(&path)? == statement,
+        "the bytes as she sent them"
+    );
 
     // Signed in, who Sam is and what he may approve are the platform's: shown, not editable
     // (issue "Holes found by attack", item 5).

@@ -3,6 +3,7 @@
 //! D-Bus session). Decisions cross from one desk to the other through the platform, survive the
 //! platform being down, and a reply approved against an outdated thread comes back stale.
 
+mod attachments;
 mod attacks;
 mod faults;
 mod first_sync;

@@ -269,12 +269,14 @@ pub async fn detail_on(conn: &mut SqliteConnection, id: &TicketId) -> Result<Tic
     .await?;
     let customer = summary_from_row(&row)?;
     let thread = thread(&mut *conn, id).await?;
+    let attachments = crate::attachments::of_ticket(&mut *conn, id).await?;
     let drafts = workflow::drafts::for_ticket(&mut *conn, id).await?;
     let escalations = workflow::escalations::for_ticket(&mut *conn, id).await?;
     Ok(TicketDetail {
         ticket,
         customer,
         thread,
+        attachments,
         drafts,
         escalations,
     })

@@ -77,6 +77,19 @@ impl PlatformClient {
             .await
     }
 
+    /// The bytes of attachment `id` (served as a download only).
+    pub async fn attachment(&self, id: &str) -> Result<Vec<u8>> {
+        let r = self
+            .http
+            .get(self.url(&format!("/v1/attachments/{id}")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        let r = self.check(r).await?;
+        Ok(r.bytes().await.map_err(|e| self.unreachable(e))?.to_vec())
+    }
+
     /// Opens the event stream; the caller reads `change` events from the response body.
     pub async fn events(&self) -> Result<reqwest::Response> {
         let r = self

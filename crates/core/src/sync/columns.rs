@@ -134,6 +134,14 @@ pub(super) fn columns(entity: Entity) -> &'static [&'static str] {
             "created_at",
             "version",
         ],
+        Entity::Attachment => &[
+            "id",
+            "message_id",
+            "name",
+            "content_type",
+            "size",
+            "version",
+        ],
         Entity::KbArticle => &[
             "id",
             "title",

@@ -58,6 +58,7 @@ pub enum Entity {
     Wallet,
     Ticket,
     Message,
+    Attachment,
     Escalation,
     KbArticle,
     SavedReply,
@@ -65,7 +66,7 @@ pub enum Entity {
 
 impl Entity {
     /// Every entity, in declaration (reference) order.
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Agent,
         Entity::Customer,
         Entity::Subscription,
@@ -74,6 +75,7 @@ impl Entity {
         Entity::Wallet,
         Entity::Ticket,
         Entity::Message,
+        Entity::Attachment,
         Entity::Escalation,
         Entity::KbArticle,
         Entity::SavedReply,
@@ -90,6 +92,7 @@ impl Entity {
             Entity::Wallet => "wallet",
             Entity::Ticket => "ticket",
             Entity::Message => "message",
+            Entity::Attachment => "attachment",
             Entity::Escalation => "escalation",
             Entity::KbArticle => "kb_article",
             Entity::SavedReply => "saved_reply",
@@ -107,6 +110,7 @@ impl Entity {
             Entity::Wallet => "wallets",
             Entity::Ticket => "tickets",
             Entity::Message => "messages",
+            Entity::Attachment => "attachments",
             Entity::Escalation => "escalations",
             Entity::KbArticle => "kb_articles",
             Entity::SavedReply => "saved_replies",

@@ -44,6 +44,9 @@ pub struct InboundMessage {
     pub channel: Channel,
     #[serde(default)]
     pub language: Option<String>,
+    /// Files sent with the message.
+    #[serde(default)]
+    pub attachments: Vec<crate::attachments::InboundAttachment>,
 }
 
 fn default_channel() -> Channel {
@@ -89,6 +92,7 @@ pub async fn post_message(
     if let Some(l) = &m.language {
         language("language", l)?;
     }
+    let files = crate::attachments::check(&m.attachments)?;
     let t = caller.tenant_id.as_str();
     let mut tx = state.pool.begin().await?;
     if let Some(id) = &m.message_id {
@@ -207,6 +211,7 @@ pub async fn post_message(
     .map_err(constraint_error)?;
     changed.push(Entity::Ticket, &ticket_id);
     changed.push(Entity::Message, &message_id);
+    crate::attachments::insert(&mut tx, t, &message_id, files, &mut changed).await?;
     changed.record(&mut tx, t).await?;
     tx.commit().await.map_err(constraint_error)?;
     Ok(Json(Ingested {

@@ -22,6 +22,7 @@ fn version_sql(entity: Entity) -> &'static str {
         Entity::Wallet => "SELECT version FROM wallets WHERE tenant_id = $1 AND id = $2",
         Entity::Ticket => "SELECT version FROM tickets WHERE tenant_id = $1 AND id = $2",
         Entity::Message => "SELECT version FROM messages WHERE tenant_id = $1 AND id = $2",
+        Entity::Attachment => "SELECT version FROM attachments WHERE tenant_id = $1 AND id = $2",
         Entity::Escalation => "SELECT version FROM escalations WHERE tenant_id = $1 AND id = $2",
         Entity::KbArticle => "SELECT version FROM kb_articles WHERE tenant_id = $1 AND id = $2",
         Entity::SavedReply => "SELECT version FROM saved_replies WHERE tenant_id = $1 AND id = $2",

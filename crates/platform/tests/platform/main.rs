@@ -4,6 +4,7 @@
 //! With `COUNTERSIGN_TEST_DATABASE_URL` unset, the first test starts a throwaway cluster (see
 //! `support::cluster`) that a watchdog stops when this process exits, however it exits.
 
+mod attachments;
 mod attacks;
 mod bad_input;
 mod events;

@@ -33,11 +33,14 @@ const TOKEN_RECHECK: Duration = Duration::from_secs(30);
 
 /// Each tenant's latest cursor, for the tenants that have a stream open.
 type Cursors = Arc<Mutex<HashMap<String, watch::Sender<i64>>>>;
+/// Each tenant's count of presence changes, for the tenants that have a stream open.
+type Presence = Arc<Mutex<HashMap<String, watch::Sender<u64>>>>;
 
 /// The fan-out point between the listener and the SSE streams.
 #[derive(Debug, Clone)]
 pub struct Hub {
     cursors: Cursors,
+    presence: Presence,
     shutdown: watch::Receiver<bool>,
     /// Ids of revoked tokens (or [`RECHECK`]), to every open stream.
     revoked: tokio::sync::broadcast::Sender<String>,
@@ -49,15 +52,29 @@ impl Hub {
     pub async fn start(pool: &PgPool, shutdown: watch::Receiver<bool>) -> Result<Self> {
         let mut listener = PgListener::connect_with(pool).await?;
         listener
-            .listen_all([feed::CHANNEL, REVOKED_CHANNEL])
+            .listen_all([feed::CHANNEL, REVOKED_CHANNEL, crate::presence::CHANNEL])
             .await?;
         let hub = Self {
             cursors: Cursors::default(),
+            presence: Presence::default(),
             shutdown: shutdown.clone(),
             revoked: tokio::sync::broadcast::channel(256).0,
         };
         tokio::spawn(forward(listener, pool.clone(), hub.clone(), shutdown));
         Ok(hub)
+    }
+
+    /// The tenant's presence-change channel, created on first use.
+    fn subscribe_presence(&self, tenant_id: &str) -> watch::Receiver<u64> {
+        let mut map = self.presence.lock().unwrap_or_else(PoisonError::into_inner);
+        match map.get(tenant_id) {
+            Some(tx) => tx.subscribe(),
+            None => {
+                let (tx, rx) = watch::channel(0);
+                map.insert(tenant_id.to_owned(), tx);
+                rx
+            }
+        }
     }
 
     /// The tenant's cursor channel, created on first use.
@@ -70,6 +87,18 @@ impl Hub {
                 map.insert(tenant_id.to_owned(), tx);
                 rx
             }
+        }
+    }
+}
+
+/// Tells the tenant's streams (`None`: every tenant's) that who is where changed; forgets
+/// tenants nobody listens to any more.
+fn presence_moved(presence: &Presence, tenant_id: Option<&str>) {
+    let mut map = presence.lock().unwrap_or_else(PoisonError::into_inner);
+    map.retain(|_, tx| tx.receiver_count() > 0);
+    for (tenant, tx) in map.iter() {
+        if tenant_id.is_none_or(|t| t == tenant) {
+            tx.send_modify(|n| *n += 1);
         }
     }
 }
@@ -112,6 +141,9 @@ async fn forward(
             Err(e) => Err(e),
         };
         match received {
+            Ok(n) if n.channel() == crate::presence::CHANNEL => {
+                presence_moved(&hub.presence, Some(n.payload()));
+            }
             Ok(n) if n.channel() == REVOKED_CHANNEL => {
                 // No receiver (no stream open) is not an error.
                 let _ = hub.revoked.send(n.payload().to_owned());
@@ -136,6 +168,7 @@ async fn forward(
                     _ = shutdown.wait_for(|stop| *stop) => return,
                 }
                 let _ = hub.revoked.send(RECHECK.to_owned());
+                presence_moved(&hub.presence, None);
                 let tenants: Vec<String> = cursors
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -172,8 +205,25 @@ fn change_event(cursor: i64) -> Event {
         .unwrap_or_else(|_| Event::default().event("change"))
 }
 
+/// What a stream tells its desk next.
+enum Next {
+    /// The tenant's feed reached this cursor.
+    Change(i64),
+    /// Who is where changed.
+    Presence,
+}
+
+fn presence_event(present: &countersign_model::sync::PresenceEvent) -> Event {
+    Event::default()
+        .event("presence")
+        .json_data(present)
+        .unwrap_or_else(|_| Event::default().event("presence"))
+}
+
 struct Subscription {
     cursor: watch::Receiver<i64>,
+    presence: watch::Receiver<u64>,
+    tenant_id: String,
     shutdown: watch::Receiver<bool>,
     revoked: tokio::sync::broadcast::Receiver<String>,
     token_id: String,
@@ -184,13 +234,19 @@ struct Subscription {
 }
 
 impl Subscription {
-    /// The next cursor to tell the client about (the newest, however many commits it covers),
-    /// or `None` when the stream should end: the platform stops, or the token was revoked.
-    async fn next_cursor(&mut self) -> Option<i64> {
+    /// What to tell the client next: the newest cursor (however many commits it covers) or that
+    /// presence changed; `None` when the stream should end: the platform stops, or the token
+    /// was revoked.
+    async fn next(&mut self) -> Option<Next> {
         use tokio::sync::broadcast::error::RecvError;
         loop {
             let revocation = tokio::select! {
                 r = self.cursor.changed() => { r.ok()?; None }
+                r = self.presence.changed() => {
+                    r.ok()?;
+                    self.presence.borrow_and_update();
+                    return Some(Next::Presence);
+                }
                 _ = self.shutdown.wait_for(|stop| *stop) => return None,
                 r = self.revoked.recv() => Some(r),
                 _ = self.recheck.tick() => Some(Ok(RECHECK.to_owned())),
@@ -213,7 +269,7 @@ impl Subscription {
             let cursor = *self.cursor.borrow_and_update();
             if cursor > self.sent {
                 self.sent = cursor;
-                return Some(cursor);
+                return Some(Next::Change(cursor));
             }
         }
     }
@@ -233,9 +289,14 @@ pub async fn get_events(
         ));
     }
     let rx = state.hub.subscribe(&caller.tenant_id);
+    let mut presence = state.hub.subscribe_presence(&caller.tenant_id);
+    presence.borrow_and_update();
     let cursor = feed::current_cursor(&state.pool, &caller.tenant_id).await?;
+    let present = crate::presence::current(&state.pool, &caller.tenant_id).await?;
     let subscription = Subscription {
         cursor: rx,
+        presence,
+        tenant_id: caller.tenant_id.clone(),
         shutdown: state.hub.shutdown.clone(),
         revoked,
         token_id: caller.token_id.clone(),
@@ -247,10 +308,20 @@ pub async fn get_events(
         sent: cursor,
     };
     let rest = stream::unfold(subscription, |mut s| async move {
-        let cursor = s.next_cursor().await?;
-        Some((Ok(change_event(cursor)), s))
+        let event = match s.next().await? {
+            Next::Change(cursor) => change_event(cursor),
+            Next::Presence => match crate::presence::current(&s.pool, &s.tenant_id).await {
+                Ok(present) => presence_event(&present),
+                // The next change of presence sends the list again.
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read presence for an event stream");
+                    Event::default().comment("presence unavailable")
+                }
+            },
+        };
+        Some((Ok(event), s))
     });
-    let first = stream::once(async move { Ok(change_event(cursor)) });
+    let first = stream::iter([Ok(change_event(cursor)), Ok(presence_event(&present))]);
     Ok(Sse::new(first.chain(rest)).keep_alive(KeepAlive::default()))
 }
 
@@ -263,6 +334,7 @@ mod tests {
         let cursors = Cursors::default();
         let hub = Hub {
             cursors: cursors.clone(),
+            presence: Presence::default(),
             shutdown: watch::channel(false).1,
             revoked: tokio::sync::broadcast::channel(4).0,
         };

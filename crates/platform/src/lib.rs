@@ -17,6 +17,7 @@ pub mod feed;
 pub mod ingest;
 pub mod mutations;
 pub mod openapi;
+pub mod presence;
 pub mod routes;
 pub mod saved_replies;
 #[doc(hidden)]

@@ -64,6 +64,11 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             Some(body("TicketImport")),
             ok("what was created and what was skipped", "TicketsImported"),
         ),
+        ("POST", "/v1/presence") => (
+            "(Desk token.) Where the person at this desk is now: the ticket open (null: none), reading or replying. Repeat it while they stay; it lapses after 45 s. Every event stream of the tenant gets the tenant's list as a `presence` event; the answer is that list.",
+            Some(body("PresenceUpdate")),
+            ok("every agent of the tenant on a ticket now", "PresenceEvent"),
+        ),
         ("GET", "/v1/attachments/{id}") => (
             "(Desk token.) A file a customer sent with a message, as a download only: application/octet-stream, Content-Disposition attachment, nosniff, no-store; its SHA-256 is the ETag.",
             None,
@@ -144,6 +149,8 @@ fn components() -> Value {
             "MutationResult": {"allOf": [obj(json!({"seq": int, "id": string}), &["seq", "id"]), schema("MutationOutcome")]},
             "MutationResults": obj(json!({"results": {"type": "array", "items": schema("MutationResult")}}), &["results"]),
             "ChangeEvent": obj(json!({"cursor": int}), &["cursor"]),
+            "PresenceUpdate": obj(json!({"ticket_id": {"type": ["string", "null"]}, "replying": {"type": "boolean", "default": false}}), &["ticket_id"]),
+            "PresenceEvent": obj(json!({"present": {"type": "array", "items": obj(json!({"agent_id": string, "agent_name": string, "ticket_id": string, "replying": {"type": "boolean"}, "until": {"type": "string", "format": "date-time"}}), &["agent_id", "agent_name", "ticket_id", "replying", "until"])}}), &["present"]),
             "InboundMessage": obj(json!({"customer": obj(json!({"email": string, "external_id": string, "name": string}), &["email"]), "subject": string, "body": string, "ticket_id": string, "thread_key": string, "message_id": string, "channel": {"type": "string", "enum": ["email", "chat", "web", "phone"]}, "language": string, "attachments": {"type": "array", "maxItems": crate::attachments::MAX_FILES, "items": obj(json!({"name": string, "content_type": string, "content": {"type": "string", "contentEncoding": "base64", "description": "at most 5 MiB decoded"}}), &["name", "content"])}}), &["customer", "subject", "body"]),
             "Ingested": obj(json!({"customer_id": string, "ticket_id": string, "message_id": string, "ticket_version": int, "created_ticket": {"type": "boolean"}, "duplicate": {"type": "boolean"}}), &["customer_id", "ticket_id", "message_id", "ticket_version", "created_ticket", "duplicate"]),
             "BillingBatch": obj(json!({"customers": {"type": "array", "items": {"type": "object"}}, "subscriptions": {"type": "array", "items": {"type": "object", "description": "FlexPrice subscription: id, customer_id, plan_name, subscription_status (active|trialing|past_due|paused|cancelled), currency, price as a decimal string, billing_period (monthly|annual), current_period_start/end (dates), cancel_at_period_end, start_date, cancelled_at, updated_at"}}, "invoices": {"type": "array", "items": {"type": "object", "description": "FlexPrice invoice; amounts (amount_due, amount_paid, …) as decimal strings"}}, "payments": {"type": "array", "items": {"type": "object"}}, "wallets": {"type": "array", "items": {"type": "object", "description": "FlexPrice wallet: id, customer_id, currency, balance as a decimal string, wallet_status, updated_at"}}}), &[]),

@@ -55,6 +55,12 @@ pub fn table() -> Vec<Route> {
         ),
         route(Method::GET, "/v1/me", Agent, get(get_me)),
         route(
+            Method::POST,
+            "/v1/presence",
+            Agent,
+            post(crate::presence::post_presence),
+        ),
+        route(
             Method::GET,
             "/v1/attachments/{id}",
             Agent,

@@ -124,6 +124,37 @@ pub struct ChangeEvent {
     pub cursor: i64,
 }
 
+/// `POST /v1/presence`: where the person at a desk is now. `ticket_id: null`: on no ticket.
+/// A desk repeats it while the person stays (it lapses after [`PRESENCE_TTL_SECS`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceUpdate {
+    pub ticket_id: Option<String>,
+    /// Writing a reply or a note, not only reading.
+    #[serde(default)]
+    pub replying: bool,
+}
+
+/// How long a desk's presence lasts unless repeated.
+pub const PRESENCE_TTL_SECS: i64 = 45;
+
+/// One agent of the tenant on a ticket now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceEntry {
+    pub agent_id: String,
+    pub agent_name: String,
+    pub ticket_id: String,
+    pub replying: bool,
+    /// It lapses then unless the desk repeats it.
+    pub until: chrono::DateTime<chrono::Utc>,
+}
+
+/// Data of an SSE `presence` event on `GET /v1/sync/events` (and the answer of
+/// `POST /v1/presence`): every agent of the tenant on a ticket now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceEvent {
+    pub present: Vec<PresenceEntry>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

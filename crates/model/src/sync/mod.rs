@@ -17,7 +17,10 @@ use serde_json::Value;
 use crate::{ErrorCode, Money, ParseError, workflow::Role};
 
 mod feed;
-pub use feed::{Change, ChangeEvent, ChangesPage, Entity, RawChange, RawChangesPage};
+pub use feed::{
+    Change, ChangeEvent, ChangesPage, Entity, PRESENCE_TTL_SECS, PresenceEntry, PresenceEvent,
+    PresenceUpdate, RawChange, RawChangesPage,
+};
 
 /// `GET /v1/me`: who the token belongs to. A connected desktop takes its role from here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

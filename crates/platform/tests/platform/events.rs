@@ -38,6 +38,26 @@ impl Events {
         }
     }
 
+    /// The data of the next `presence` event, or `None` if none comes within `wait`.
+    pub async fn next_presence(&mut self, wait: Duration) -> Option<serde_json::Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let is_presence = block.lines().any(|l| l == "event: presence");
+                let data = block.lines().find_map(|l| l.strip_prefix("data: "));
+                if let (true, Some(data)) = (is_presence, data) {
+                    return Some(serde_json::from_str(data).expect("event data is JSON"));
+                }
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.res.chunk())
+                .await
+                .ok()?;
+            let chunk = chunk.expect("the stream stays open")?;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
     /// The cursor of the next `change` event, or `None` if none comes within `wait`.
     pub async fn next_cursor(&mut self, wait: Duration) -> Option<i64> {
         let deadline = tokio::time::Instant::now() + wait;

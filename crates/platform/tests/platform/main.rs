@@ -16,6 +16,7 @@ mod me_admin;
 mod merge;
 mod mutations;
 mod openapi;
+mod presence;
 mod saved_replies;
 mod support;
 mod ticket_fields;

@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "customer_panel",
     "invoice",
     "kb_article",
+    "presence",
+    "announce_presence",
     "save_attachment",
     "merge_candidates",
     "merge_ticket",

@@ -19,7 +19,7 @@ use countersign_model::records::{Article, InvoiceDetail, Message, Page, Ticket, 
 use countersign_model::saved_replies::{
     FillReply, FilledReply, SaveReply, SavedReply, SavedReplyQuery,
 };
-use countersign_model::sync::SyncNotice;
+use countersign_model::sync::{PresenceEntry, SyncNotice};
 use countersign_model::workflow::{
     Draft, Escalation, Person, ProviderInfo, TicketDetail, TokenInfo,
 };
@@ -323,6 +323,29 @@ pub async fn save_attachment(desk: State<'_, Desk>, id: String) -> Reply<String>
     countersign_core::attachments::save(&desk.store, &person, &id, None)
         .await
         .map(|p| p.display().to_string())
+        .map_err(ipc)
+}
+
+/// The person's colleagues on `id` now (from the platform's event stream).
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn presence(desk: State<'_, Desk>, id: TicketId) -> Reply<Vec<PresenceEntry>> {
+    let person = desk.person().await?;
+    sync::presence::on_ticket(&desk.store, &person, &id)
+        .await
+        .map_err(ipc)
+}
+
+/// Tells the platform the person is on `ticket` now, reading or replying (or on none).
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn announce_presence(
+    desk: State<'_, Desk>,
+    ticket: Option<TicketId>,
+    replying: bool,
+) -> Reply<bool> {
+    sync::presence::announce(&desk.store, ticket.as_ref(), replying)
+        .await
         .map_err(ipc)
 }
 

@@ -163,6 +163,8 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::customer_panel,
             commands::invoice,
             commands::kb_article,
+            commands::presence,
+            commands::announce_presence,
             commands::save_attachment,
             commands::merge_candidates,
             commands::merge_ticket,

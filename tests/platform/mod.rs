@@ -197,6 +197,21 @@ impl Platform {
         })
     }
 
+    /// A desk (by its token) says its person is on `ticket` (or none); answers the tenant's list.
+    pub async fn presence(
+        &self,
+        token: &str,
+        ticket: Option<&str>,
+        replying: bool,
+    ) -> Result<Value> {
+        self.post(
+            token,
+            "/v1/presence",
+            json!({"ticket_id": ticket, "replying": replying}),
+        )
+        .await
+    }
+
     /// A channel posts `message` (an `InboundMessage`, attachments and all).
     pub async fn ingest_message(&self, token: &str, message: Value) -> Result<Value> {
         self.post(token, "/v1/ingest/messages", message).await

@@ -31,6 +31,7 @@ sla-hours = { $hours } Std. { $minutes } Min.
 sla-minutes = { $minutes } Min.
 sla-overdue = { $span } überfällig
 badge-stale = Entwurf veraltet
+badge-present = { $names } ist dran
 badge-drafts-waiting = { $count ->
     [one] { $count } Entwurf wartet
    *[other] { $count } Entwürfe warten
@@ -242,6 +243,8 @@ compose-note = Interne Notiz
 compose-reply-placeholder = Antwort schreiben — sie wird zum Senden an den Kunden eingereiht
 compose-note-placeholder = Interne Notiz — für den Kunden nie sichtbar
 compose-send-reply = Antwort senden
+presence-viewing = { $name } sieht sich dieses Ticket an
+presence-replying = { $name } antwortet auf dieses Ticket
 attachment-save = Speichern
 attachment-save-hint = Diese Datei von der Plattform in Ihren Download-Ordner speichern (sie wird nicht geöffnet)
 attachment-saved = Gespeichert unter { $path }

@@ -31,6 +31,7 @@ sla-hours = { $hours } h { $minutes } min
 sla-minutes = { $minutes } min
 sla-overdue = overdue { $span }
 badge-stale = stale draft
+badge-present = { $names } on it
 badge-drafts-waiting = { $count ->
     [one] { $count } draft waiting
    *[other] { $count } drafts waiting
@@ -242,6 +243,8 @@ compose-note = Internal note
 compose-reply-placeholder = Write a reply — it is queued to send to the customer
 compose-note-placeholder = Internal note — the customer never sees it
 compose-send-reply = Send reply
+presence-viewing = { $name } is viewing this ticket
+presence-replying = { $name } is replying to this ticket
 attachment-save = Save
 attachment-save-hint = Save this file from the platform into your downloads folder (it is not opened)
 attachment-saved = Saved to { $path }

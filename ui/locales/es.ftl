@@ -31,6 +31,7 @@ sla-hours = { $hours } h { $minutes } min
 sla-minutes = { $minutes } min
 sla-overdue = vencido hace { $span }
 badge-stale = borrador desactualizado
+badge-present = { $names } lo tiene abierto
 badge-drafts-waiting = { $count ->
     [one] { $count } borrador pendiente
    *[other] { $count } borradores pendientes
@@ -242,6 +243,8 @@ compose-note = Nota interna
 compose-reply-placeholder = Escribir una respuesta — queda en cola para enviarse al cliente
 compose-note-placeholder = Nota interna — el cliente nunca la ve
 compose-send-reply = Enviar respuesta
+presence-viewing = { $name } está viendo este ticket
+presence-replying = { $name } está respondiendo a este ticket
 attachment-save = Guardar
 attachment-save-hint = Guardar este archivo desde la plataforma en tu carpeta de descargas (no se abre)
 attachment-saved = Guardado en { $path }

@@ -31,6 +31,7 @@ sla-hours = { $hours } h { $minutes } min
 sla-minutes = { $minutes } min
 sla-overdue = en retard de { $span }
 badge-stale = brouillon périmé
+badge-present = { $names } dessus
 badge-drafts-waiting = { $count ->
     [one] { $count } brouillon en attente
    *[other] { $count } brouillons en attente
@@ -242,6 +243,8 @@ compose-note = Note interne
 compose-reply-placeholder = Rédigez une réponse — elle sera mise en file d'envoi vers le client
 compose-note-placeholder = Note interne — jamais visible par le client
 compose-send-reply = Envoyer la réponse
+presence-viewing = { $name } consulte ce ticket
+presence-replying = { $name } répond à ce ticket
 attachment-save = Enregistrer
 attachment-save-hint = Enregistrer ce fichier depuis la plateforme dans votre dossier de téléchargements (il n'est pas ouvert)
 attachment-saved = Enregistré dans { $path }

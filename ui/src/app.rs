@@ -48,6 +48,9 @@ pub struct Ui {
     pub generation: RwSignal<u64>,
     /// Bumped when a setting changed (the settings page does not follow every desk change).
     pub settings_generation: RwSignal<u64>,
+    /// Moves on every change of the desk, even while the person types: what only shows (who
+    /// else is on the ticket) follows it without rebuilding anything they write in.
+    pub changes: RwSignal<u64>,
     /// The desk changed while the person was typing: the views reload when they stop.
     pub missed_change: RwSignal<bool>,
     /// The inbox rows on screen, in order, for j/k.
@@ -162,6 +165,7 @@ pub fn App() -> impl IntoView {
         open: RwSignal::new(None),
         generation: RwSignal::new(0),
         settings_generation: RwSignal::new(0),
+        changes: RwSignal::new(0),
         missed_change: RwSignal::new(false),
         rows: RwSignal::new(Vec::new()),
         selected: RwSignal::new(0),
@@ -189,6 +193,7 @@ pub fn App() -> impl IntoView {
     // and not while the person types: a reload rebuilds the field they type in, and the keys
     // that follow would land on the page as shortcuts (`a` approves).
     ipc::on_event::<DeskChanged>(DESK_CHANGED_EVENT, move |_| {
+        ui.changes.update(|n| *n += 1);
         if crate::keys::in_text_field() {
             ui.missed_change.set(true);
         } else {

@@ -57,9 +57,16 @@ pub struct Badge {
     pub class: &'static str,
 }
 
-/// Badges of an inbox row, most urgent first: stale draft, draft waiting, escalated.
+/// Badges of an inbox row, most urgent first: a colleague on it now, stale draft, draft
+/// waiting, escalated.
 pub fn badges(row: &TicketRow) -> Vec<Badge> {
     let mut out = Vec::new();
+    if !row.present.is_empty() {
+        out.push(Badge {
+            text: tr!("badge-present", names = row.present.join(", ")),
+            class: "badge badge-present",
+        });
+    }
     if row.stale_drafts > 0 {
         out.push(Badge {
             text: tr!("badge-stale"),

@@ -6,6 +6,7 @@ mod actions;
 mod compose;
 mod draft;
 mod merge;
+mod presence;
 mod saved;
 
 use crate::app::{Ui, use_ui};
@@ -96,6 +97,7 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
     // until the next reload has begun, which replaces it: the view is not rebuilt under the
     // person's pointer or keys for nothing.
     let shown = StoredValue::new_local(None::<Result<TicketDetail, UiError>>);
+    presence::announce_while_open(id.clone());
     let ticket = {
         let id = id.clone();
         LocalResource::new(move || {
@@ -173,6 +175,7 @@ fn TicketBody(
                     <button class="link" on:click=move |_| ui.open.set(Some(into.clone()))>{tr!("merged-open")}</button>
                 </p>
             })}
+            <presence::Colleagues id=t.id.clone()/>
             <actions::TicketActions ticket=t.clone()/>
         </header>
         <div class="ticket-cols">

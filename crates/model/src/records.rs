@@ -336,6 +336,9 @@ pub struct TicketRow {
     /// Drafts that went stale and need a re-review.
     pub stale_drafts: i64,
     pub open_escalations: i64,
+    /// Colleagues on the ticket now (names), as the platform last said.
+    #[serde(default)]
+    pub present: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -156,3 +156,112 @@ async fn wait_until_on_platform(platform: &Platform, token: &str, body: &str) ->
     }
     anyhow::bail!("the reply did not reach the platform within {SYNC_LIMIT:?}")
 }
+
+/// (name, replying) of the agents the platform has on `ticket`, as a colleague's desk (Sue's
+/// token) sees them when it announces itself replying there.
+async fn on_ticket(platform: &Platform, sue: &str, ticket: &str) -> Result<Vec<(String, bool)>> {
+    let list = platform.presence(sue, Some(ticket), true).await?;
+    Ok(list["present"]
+        .as_array()
+        .context("a list")?
+        .iter()
+        .filter(|p| p["ticket_id"] == ticket && p["agent_name"] != "Sue Supervisor")
+        .map(|p| {
+            (
+                p["agent_name"].as_str().unwrap_or_default().to_owned(),
+                p["replying"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
+/// Polls until `want` is what the platform has of the others on `ticket`.
+async fn wait_on_ticket(
+    platform: &Platform,
+    sue: &str,
+    ticket: &str,
+    want: &[(&str, bool)],
+) -> Result<()> {
+    let want: Vec<(String, bool)> = want.iter().map(|(n, r)| ((*n).to_owned(), *r)).collect();
+    let started = Instant::now();
+    loop {
+        let now = on_ticket(platform, sue, ticket).await?;
+        if now == want {
+            return Ok(());
+        }
+        ensure!(
+            started.elapsed() < SYNC_LIMIT,
+            "the platform has {now:?} on {ticket}, not {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Issue 15 (collision): a desk in the window says where its person is — on the ticket open,
+/// replying once they write, gone when they close it — and shows a colleague on the same ticket,
+/// both through the platform (the colleague's desk is Sue's token announcing itself).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn colleagues_on_the_same_ticket_see_each_other() -> Result<()> {
+    let keyring = KeyringSession::start()?;
+    let platform = Platform::start()?;
+    let tenant = platform.tenant().await?;
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await?;
+    let dir = tempfile::tempdir()?;
+    sync_login(
+        desk_command(dir.path(), "sam", &keyring),
+        &platform.url,
+        &tenant.agent,
+    )?;
+    let bus = keyring.bus_address();
+    let runtime = keyring.dir().display().to_string();
+    let w = Window::open_on(
+        dir.path(),
+        "sam",
+        &[
+            ("DBUS_SESSION_BUS_ADDRESS", bus),
+            ("XDG_RUNTIME_DIR", runtime.as_str()),
+        ],
+    )
+    .await?;
+    w.wait_text("#statusbar #sync-status", "online", SYNC_LIMIT)
+        .await?;
+    w.click(&format!("#row-{ticket}")).await?;
+    wait_on_ticket(
+        &platform,
+        &tenant.supervisor,
+        &ticket,
+        &[("Sam Agent", false)],
+    )
+    .await
+    .context("opening the ticket tells the platform Sam is on it")?;
+    w.wait_text("#presence", "Sue Supervisor is replying", SYNC_LIMIT)
+        .await
+        .context("Sam sees Sue replying to the same ticket")?;
+    w.screenshot("desktop-presence").await?;
+    w.type_into("#compose-body", "Hello Anna,").await?;
+    wait_on_ticket(
+        &platform,
+        &tenant.supervisor,
+        &ticket,
+        &[("Sam Agent", true)],
+    )
+    .await
+    .context("writing a reply tells the platform Sam is replying")?;
+    platform.presence(&tenant.supervisor, None, false).await?;
+    w.wait_gone("#presence", SYNC_LIMIT)
+        .await
+        .context("Sue left the ticket")?;
+    w.click(".ticket-head .close").await?;
+    wait_on_ticket(&platform, &tenant.supervisor, &ticket, &[])
+        .await
+        .context("closing the ticket tells the platform Sam left it")?;
+    w.wait_text(
+        &format!("#row-{ticket}"),
+        "Sue Supervisor on it",
+        SYNC_LIMIT,
+    )
+    .await
+    .context("the inbox row says who is on the ticket")?;
+    w.close().await?;
+    Ok(())
+}

@@ -185,6 +185,7 @@ pub async fn list(
                 pending_drafts: int(row, "pending_drafts")?,
                 stale_drafts: int(row, "stale_drafts")?,
                 open_escalations: int(row, "open_escalations")?,
+                present: Vec::new(),
             })
         })
         .collect::<Result<Vec<_>>>()?;

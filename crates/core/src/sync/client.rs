@@ -3,7 +3,9 @@
 //! (retry later), 401 → `unauthenticated` (sign in again), other 4xx → `invalid_argument`.
 
 use crate::{Error, Result};
-use countersign_model::sync::{Me, MutationBatch, MutationResults, RawChangesPage};
+use countersign_model::sync::{
+    Me, MutationBatch, MutationResults, PresenceEvent, PresenceUpdate, RawChangesPage,
+};
 use std::time::Duration;
 
 /// One platform, one token.
@@ -74,6 +76,12 @@ impl PlatformClient {
 
     pub async fn push(&self, batch: &MutationBatch) -> Result<MutationResults> {
         self.send(self.http.post(self.url("/v1/sync/mutations")).json(batch))
+            .await
+    }
+
+    /// Tells the platform where the person is; answers the tenant's list.
+    pub async fn presence(&self, update: &PresenceUpdate) -> Result<PresenceEvent> {
+        self.send(self.http.post(self.url("/v1/presence")).json(update))
             .await
     }
 

@@ -9,6 +9,7 @@ mod columns;
 mod fixtures;
 pub mod initial;
 mod page;
+pub mod presence;
 mod pull;
 mod push;
 mod record;

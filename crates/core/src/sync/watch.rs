@@ -6,7 +6,7 @@
 use super::{PlatformClient, SyncReport, connect, cursor, round, state};
 use crate::store::{now, ts};
 use crate::{Result, Store};
-use countersign_model::sync::ChangeEvent;
+use countersign_model::sync::{ChangeEvent, PresenceEvent};
 use futures_util::StreamExt;
 use rand::Rng;
 use std::sync::Arc;
@@ -54,6 +54,18 @@ async fn listen(store: Store, wake: Arc<Notify>) {
                 buf.push_str(&String::from_utf8_lossy(&chunk));
                 while let Some(end) = buf.find("\n\n") {
                     let event: String = buf.drain(..end + 2).collect();
+                    if event.lines().any(|l| l.trim_end() == "event: presence") {
+                        let list = event
+                            .lines()
+                            .find_map(|l| l.strip_prefix("data:"))
+                            .and_then(|d| serde_json::from_str::<PresenceEvent>(d.trim()).ok());
+                        if let Some(list) = list
+                            && let Err(e) = super::presence::store_list(&store, &list).await
+                        {
+                            tracing::warn!(error = %e, "cannot keep who is on which ticket");
+                        }
+                        continue;
+                    }
                     let data = event
                         .lines()
                         .find_map(|l| l.strip_prefix("data:"))
@@ -66,6 +78,7 @@ async fn listen(store: Store, wake: Arc<Notify>) {
                 }
             }
             let _ = state::delete(store.pool(), state::LIVE_SINCE).await;
+            let _ = super::presence::forget(&store).await;
             tracing::info!("the platform's event stream ended; reconnecting");
         }
         attempt += 1;

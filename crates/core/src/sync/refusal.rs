@@ -40,12 +40,7 @@ async fn undo_ticket_change(
     mutation_id: &str,
     column: &str,
 ) -> Result<Option<Option<String>>> {
-    let undo: Option<String> = sqlx::query_scalar("SELECT undo FROM outbox WHERE mutation_id = ?")
-        .bind(mutation_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .flatten();
-    let Some(undo) = undo.and_then(|u| serde_json::from_str::<Value>(&u).ok()) else {
+    let Some(undo) = crate::workflow::queued_undo::<Value>(tx, mutation_id).await? else {
         return Ok(None);
     };
     let value = |k: &str| undo.get(k).and_then(Value::as_str).map(str::to_owned);

@@ -175,12 +175,7 @@ pub async fn merge(
 /// to the merged ticket, which is reopened as it was, unless the feed has moved it on since.
 /// Returns whether the merge was found to undo.
 pub(crate) async fn undo(tx: &mut Tx, mutation_id: &str) -> Result<bool> {
-    let undo: Option<String> = sqlx::query_scalar("SELECT undo FROM outbox WHERE mutation_id = ?")
-        .bind(mutation_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .flatten();
-    let Some(m) = undo.and_then(|u| serde_json::from_str::<Moved>(&u).ok()) else {
+    let Some(m) = super::queued_undo::<Moved>(tx, mutation_id).await? else {
         return Ok(false);
     };
     let back = |table: &'static str| match table {

@@ -159,6 +159,20 @@ pub(crate) async fn enqueue_undoable(
     insert_outbox(tx, body, based_on, Some(undo)).await
 }
 
+/// What queued mutation `mutation_id` replaced, as [`enqueue_undoable`] kept it; `None` when it
+/// kept nothing (or nothing of that shape).
+pub(crate) async fn queued_undo<T: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    mutation_id: &str,
+) -> Result<Option<T>> {
+    let undo: Option<String> = sqlx::query_scalar("SELECT undo FROM outbox WHERE mutation_id = ?")
+        .bind(mutation_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
+    Ok(undo.and_then(|u| serde_json::from_str(&u).ok()))
+}
+
 async fn insert_outbox(
     tx: &mut Tx,
     body: &MutationBody,

@@ -3,7 +3,7 @@
 //! it, and the customer writing on the merged thread reaches the survivor. Refused: itself,
 //! another customer's ticket, twice, and on a view older than what the customer wrote.
 
-use crate::support::{TestApp, spawn_app};
+use crate::support::{TestApp, outcome, spawn_app};
 use serde_json::{Value, json};
 
 fn merge(seq: i64, from: &str, into: &str, seen: &[(&str, i64)]) -> Value {
@@ -13,13 +13,6 @@ fn merge(seq: i64, from: &str, into: &str, seen: &[(&str, i64)]) -> Value {
         .collect();
     json!({"seq": seq, "id": format!("mut_m{seq}"), "kind": "merge_tickets",
            "payload": {"ticket_id": from, "into": into}, "based_on": based_on})
-}
-
-fn outcome(r: &Value) -> (String, Option<String>) {
-    (
-        r["status"].as_str().unwrap().to_owned(),
-        r["code"].as_str().map(str::to_owned),
-    )
 }
 
 /// The last state the feed holds of record `id` of `entity`.

@@ -296,3 +296,11 @@ pub fn billing(invoice_id: &str, amount_due: &str) -> Value {
                       "created_at": "2025-02-02T00:00:00Z", "updated_at": "2025-02-02T00:00:00Z"}]
     })
 }
+
+/// A pushed mutation's status and, when refused, its code.
+pub fn outcome(r: &Value) -> (String, Option<String>) {
+    (
+        r["status"].as_str().unwrap().to_owned(),
+        r["code"].as_str().map(str::to_owned),
+    )
+}

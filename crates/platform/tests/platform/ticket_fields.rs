@@ -1,7 +1,7 @@
 //! A ticket's own fields set by a desk: status by the one transition rule
 //! (`TicketStatus::may_become`), stale when the customer wrote since, and priority.
 
-use crate::support::{Tenant, TestApp, spawn_app};
+use crate::support::{Tenant, TestApp, outcome, spawn_app};
 use serde_json::{Value, json};
 
 async fn setup() -> (TestApp, Tenant, String, i64) {
@@ -18,14 +18,6 @@ fn status(seq: i64, id: &str, ticket: &str, to: &str, seen: Option<i64>) -> Valu
         m["based_on"] = json!({format!("ticket:{ticket}"): v});
     }
     m
-}
-
-/// A pushed mutation's status and, when refused, its code.
-fn outcome(r: &Value) -> (String, Option<String>) {
-    (
-        r["status"].as_str().unwrap().to_owned(),
-        r["code"].as_str().map(str::to_owned),
-    )
 }
 
 /// Issue 15: a ticket moves open → pending → solved → closed by the one rule the desk checks too

@@ -178,26 +178,32 @@ pub(crate) async fn undo(tx: &mut Tx, mutation_id: &str) -> Result<bool> {
     let Some(m) = super::queued_undo::<Moved>(tx, mutation_id).await? else {
         return Ok(false);
     };
-    let back = |table: &'static str| match table {
-        "messages" => "UPDATE messages SET ticket_id = ?1 WHERE id = ?2 AND ticket_id = ?3",
-        "drafts" => "UPDATE drafts SET ticket_id = ?1 WHERE id = ?2 AND ticket_id = ?3",
-        "escalations" => "UPDATE escalations SET ticket_id = ?1 WHERE id = ?2 AND ticket_id = ?3",
-        _ => "UPDATE tickets SET merged_into = ?1 WHERE id = ?2 AND merged_into = ?3",
-    };
-    for (table, list) in [
-        ("messages", &m.messages),
-        ("drafts", &m.drafts),
-        ("escalations", &m.escalations),
-        ("tickets", &m.earlier),
+    // One statement per table, over the ids the merge moved (a thread may hold hundreds).
+    for (sql, ids) in [
+        (
+            "UPDATE messages SET ticket_id = ?1 WHERE ticket_id = ?3 AND id IN (SELECT value FROM json_each(?2))",
+            &m.messages,
+        ),
+        (
+            "UPDATE drafts SET ticket_id = ?1 WHERE ticket_id = ?3 AND id IN (SELECT value FROM json_each(?2))",
+            &m.drafts,
+        ),
+        (
+            "UPDATE escalations SET ticket_id = ?1 WHERE ticket_id = ?3 AND id IN (SELECT value FROM json_each(?2))",
+            &m.escalations,
+        ),
+        (
+            "UPDATE tickets SET merged_into = ?1 WHERE merged_into = ?3 AND id IN (SELECT value FROM json_each(?2))",
+            &m.earlier,
+        ),
     ] {
-        for id in list {
-            sqlx::query(back(table))
-                .bind(&m.ticket_id)
-                .bind(id)
-                .bind(&m.into)
-                .execute(&mut **tx)
-                .await?;
-        }
+        let ids = serde_json::to_string(ids).map_err(|e| Error::Internal(e.to_string()))?;
+        sqlx::query(sql)
+            .bind(&m.ticket_id)
+            .bind(ids)
+            .bind(&m.into)
+            .execute(&mut **tx)
+            .await?;
     }
     sqlx::query(
         "UPDATE tickets SET status = ?, snoozed_until = ?, merged_into = NULL \

@@ -81,6 +81,11 @@ pub(crate) fn notify_unless_focused(app: &AppHandle, summary: String, body: Stri
     if focused {
         return;
     }
+    notify(summary, body);
+}
+
+/// Raises a desktop notification, focused window or not.
+pub(crate) fn notify(summary: String, body: String) {
     // D-Bus calls block: keep them off the runtime's workers.
     tauri::async_runtime::spawn_blocking(move || show_notification(&summary, &body));
 }

@@ -12,6 +12,7 @@ mod background_sync;
 mod commands;
 mod live;
 mod mcp_endpoint;
+mod sla_watch;
 
 use clap::Parser;
 use countersign_core::Store;
@@ -135,6 +136,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             let drafter = auto_draft::spawn(store.clone());
             live::spawn(app.handle().clone(), store.clone(), drafter);
             background_sync::spawn(app.handle().clone(), store.clone());
+            sla_watch::spawn(store.clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

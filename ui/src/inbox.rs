@@ -5,7 +5,7 @@ use crate::app::{on_pause, use_ui};
 use crate::format;
 use crate::ipc::{self, UiError};
 use crate::labels;
-use countersign_model::ipc::{ChangeSetting, InboxQuery, InboxScope};
+use countersign_model::ipc::{ChangeSetting, InboxQuery, InboxScope, InboxSort};
 use countersign_model::records::{Page, TicketRow, TicketStatus};
 use leptos::prelude::*;
 use serde_json::json;
@@ -20,6 +20,7 @@ pub fn InboxPage() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let review = RwSignal::new(false);
     let snoozed = RwSignal::new(false);
+    let breaks_next = RwSignal::new(false);
     // Cursors of the pages before the current one; the last is the current page's.
     let cursors = RwSignal::new(vec![None::<String>]);
     let reset = move || {
@@ -35,6 +36,11 @@ pub fn InboxPage() -> impl IntoView {
             text: Some(text.get()).filter(|t| t.trim().chars().count() >= 2),
             needs_review: review.get(),
             snoozed: snoozed.get(),
+            sort: if breaks_next.get() {
+                InboxSort::BreaksNext
+            } else {
+                InboxSort::Updated
+            },
             cursor: cursors.with(|c| c.last().cloned().flatten()),
             limit: PAGE_SIZE,
         };
@@ -63,6 +69,9 @@ pub fn InboxPage() -> impl IntoView {
                             on:click=move |_| { review.update(|r| *r = !*r); reset(); }>{tr!("inbox-needs-review")}</button>
                         <button class="chip" id="snoozed" class:on=move || snoozed.get()
                             on:click=move |_| { snoozed.update(|s| *s = !*s); reset(); }>{tr!("inbox-snoozed")}</button>
+                        <button class="chip" id="breaks-next" class:on=move || breaks_next.get()
+                            title=tr!("inbox-breaks-next-hint")
+                            on:click=move |_| { breaks_next.update(|b| *b = !*b); reset(); }>{tr!("inbox-breaks-next")}</button>
                         <select id="status-filter" on:change=move |e| {
                             status.set(TicketStatus::parse(&event_target_value(&e)).ok());
                             reset();

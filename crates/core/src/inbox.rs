@@ -6,7 +6,7 @@
 
 use crate::Result;
 use crate::records::tickets::{self, TicketFilter};
-use countersign_model::ipc::{InboxQuery, InboxScope};
+use countersign_model::ipc::{InboxQuery, InboxScope, InboxSort};
 use countersign_model::records::{Page, TicketRow};
 use countersign_model::workflow::Person;
 use sqlx::SqlitePool;
@@ -22,6 +22,7 @@ pub async fn page(pool: &SqlitePool, person: &Person, q: &InboxQuery) -> Result<
         needs_review: q.needs_review,
         // The inbox is what needs the person now: a ticket set aside waits in its own list.
         snoozed: Some(q.snoozed),
+        breaks_next: q.sort == InboxSort::BreaksNext,
     };
     let mut page = tickets::list(pool, &filter, q.cursor.as_deref(), q.limit).await?;
     with_colleagues(pool, person, &mut page.items).await?;

@@ -29,6 +29,7 @@ pub mod records;
 pub mod saved_replies;
 pub mod secrets;
 pub mod settings;
+pub mod sla;
 pub mod store;
 pub mod sync;
 pub mod tokens;

@@ -197,6 +197,7 @@ impl ListTicketsArgs {
             needs_review: self.needs_review,
             // An assistant sees snoozed tickets too; each says until when (`snoozed_until`).
             snoozed: None,
+            breaks_next: false,
         })
     }
 }

@@ -33,6 +33,16 @@ string_enum!(
     InboxScope { Mine = "mine", Unassigned = "unassigned", All = "all" }
 );
 
+/// How the inbox is ordered: most recently updated first, or the open tickets whose SLA breaks
+/// next first (overdue ones at the top).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxSort {
+    #[default]
+    Updated,
+    BreaksNext,
+}
+
 /// One page of the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxQuery {
@@ -46,6 +56,8 @@ pub struct InboxQuery {
     /// The tickets set aside until a time to come, instead of the others.
     #[serde(default)]
     pub snoozed: bool,
+    #[serde(default)]
+    pub sort: InboxSort,
     pub cursor: Option<String>,
     pub limit: i64,
 }
@@ -58,6 +70,7 @@ impl Default for InboxQuery {
             text: None,
             needs_review: false,
             snoozed: false,
+            sort: InboxSort::Updated,
             cursor: None,
             limit: 50,
         }

@@ -291,3 +291,34 @@ async fn a_ticket_is_merged_into_another_of_the_customers() -> Result<()> {
     assert_eq!(audited, 1, "and audited");
     Ok(())
 }
+
+/// Issue 15 (SLA): "Breaks next" lists the open tickets with an SLA running, the one that breaks
+/// next first, with its countdown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_lists_what_breaks_next_first() -> Result<()> {
+    let desk = Desk::demo(40, 200, 60)?;
+    let store = open_desk(desk.data_dir()).await;
+    let first: String = sqlx::query_scalar(
+        "SELECT id FROM tickets WHERE status = 'open' AND sla_due_at IS NOT NULL \
+         AND (snoozed_until IS NULL OR snoozed_until <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) \
+         ORDER BY sla_due_at, id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .context("the demo has open tickets with an SLA")?;
+    store.close().await;
+    let w = Window::open(desk.data_dir()).await?;
+    w.click("#breaks-next").await?;
+    w.wait_css(
+        &format!("#inbox-rows > #row-{first}:first-child"),
+        ACTION_LIMIT,
+    )
+    .await
+    .context("the ticket that breaks next is first")?;
+    w.wait_css(&format!("#row-{first} .sla"), ACTION_LIMIT)
+        .await
+        .context("with its countdown")?;
+    w.screenshot("desktop-breaks-next").await?;
+    w.close().await?;
+    Ok(())
+}

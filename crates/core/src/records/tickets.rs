@@ -27,6 +27,9 @@ pub struct TicketFilter {
     /// `Some(false)`: only tickets not set aside now; `Some(true)`: only those snoozed until a
     /// time to come; `None`: both.
     pub snoozed: Option<bool>,
+    /// Only the open tickets with an SLA running, the one that breaks next first (overdue ones
+    /// at the top), instead of the most recently updated first.
+    pub breaks_next: bool,
 }
 
 macro_rules! ticket_columns {
@@ -58,8 +61,14 @@ fn ticket_from_row(row: &SqliteRow) -> Result<Ticket> {
     })
 }
 
-fn encode_cursor(t: &Ticket) -> String {
-    format!("{}.{}", crate::store::ts(t.updated_at), t.id)
+/// Where a page ends: the ordering time (`sla_due_at` when ordered by what breaks next, else
+/// `updated_at`) and the id.
+fn encode_cursor(t: &Ticket, breaks_next: bool) -> String {
+    let at = match (breaks_next, t.sla_due_at) {
+        (true, Some(due)) => due,
+        _ => t.updated_at,
+    };
+    format!("{}.{}", crate::store::ts(at), t.id)
 }
 
 fn decode_cursor(cursor: &str) -> Result<(String, String)> {
@@ -164,17 +173,28 @@ pub async fn list(
             q.push(")");
         }
     }
+    if filter.breaks_next {
+        q.push(" AND t.status = 'open' AND t.sla_due_at IS NOT NULL");
+    }
     if let Some(cursor) = cursor {
         let (at, id) = decode_cursor(cursor)?;
-        q.push(" AND (t.updated_at, t.id) < (")
-            .push_bind(at)
-            .push(", ")
-            .push_bind(id)
-            .push(")");
+        q.push(if filter.breaks_next {
+            " AND (t.sla_due_at, t.id) > ("
+        } else {
+            " AND (t.updated_at, t.id) < ("
+        })
+        .push_bind(at)
+        .push(", ")
+        .push_bind(id)
+        .push(")");
     }
     // The limit is written, not bound (see `clamp_limit`).
-    q.push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
-        .push(limit + 1);
+    q.push(if filter.breaks_next {
+        " ORDER BY t.sla_due_at, t.id LIMIT "
+    } else {
+        " ORDER BY t.updated_at DESC, t.id DESC LIMIT "
+    })
+    .push(limit + 1);
     let rows = q.build().fetch_all(db).await?;
     let mut items = rows
         .iter()
@@ -191,7 +211,9 @@ pub async fn list(
         .collect::<Result<Vec<_>>>()?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
-        items.last().map(|r| encode_cursor(&r.ticket))
+        items
+            .last()
+            .map(|r| encode_cursor(&r.ticket, filter.breaks_next))
     } else {
         None
     };

@@ -277,3 +277,51 @@ async fn the_inbox_finds_tickets_by_customer_name_email_invoice_number_and_text(
         "a word found nowhere finds nothing"
     );
 }
+
+/// Issue 15 (SLA): "Breaks next" pages through exactly the open tickets with an SLA running,
+/// the one that breaks next first (overdue ones at the top), each once across pages.
+#[tokio::test]
+async fn what_breaks_next_comes_first_across_pages() {
+    let d = empty_desk().await;
+    let mut cfg = DemoConfig::small(chrono::Utc::now().date_naive());
+    (cfg.customers, cfg.invoices, cfg.tickets) = (200, 400, 1_000);
+    demo::seed(&d.store, &cfg, &mut |_, _, _| {})
+        .await
+        .expect("seed");
+    let mut q = InboxQuery {
+        sort: countersign_model::ipc::InboxSort::BreaksNext,
+        limit: 20,
+        ..InboxQuery::default()
+    };
+    let mut seen = Vec::new();
+    loop {
+        let page = inbox::page(d.store.pool(), &agent(), &q).await.unwrap();
+        for r in &page.items {
+            assert_eq!(r.ticket.status, TicketStatus::Open, "open tickets only");
+            seen.push((
+                r.ticket.sla_due_at.expect("an SLA running"),
+                r.ticket.id.to_string(),
+            ));
+        }
+        match page.next_cursor {
+            Some(c) => q.cursor = Some(c),
+            None => break,
+        }
+    }
+    let want = count_where(
+        &d,
+        "SELECT COUNT(*) FROM tickets WHERE status = 'open' AND sla_due_at IS NOT NULL \
+         AND (snoozed_until IS NULL OR snoozed_until <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+    )
+    .await;
+    assert!(want > 20, "more than one page to walk ({want})");
+    assert_eq!(seen.len(), want, "every open ticket with an SLA, once");
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "soonest first, ties by id, across page boundaries"
+    );
+    assert!(
+        seen[0].0 < chrono::Utc::now(),
+        "the demo has overdue tickets, and they come first"
+    );
+}

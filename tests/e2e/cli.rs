@@ -121,6 +121,67 @@ fn an_agent_cannot_decide_an_escalation_from_the_cli() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
 }
 
+/// Issue 15: a ticket's own state from the terminal, through the same decisions as the window:
+/// each change is on the desk, queued and audited; a refusal says why, with its code.
+#[tokio::test]
+async fn a_ticket_is_worked_from_the_cli() {
+    let desk = Desk::demo(20, 80, 20).expect("demo desk");
+    let path = countersign_core::profile::DataDir::locate(Some(desk.data_dir()))
+        .and_then(|d| d.desk_path("demo"))
+        .unwrap();
+    let store = countersign_core::Store::open(&path).await.unwrap();
+    let ticket: String = sqlx::query_scalar(
+        "SELECT id FROM tickets WHERE status = 'open' AND priority <> 'urgent' \
+         AND assignee IS NULL ORDER BY id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("an open ticket nobody holds");
+    store.close().await;
+    let ok = |args: &[&str]| {
+        let out = desk.cli(args).unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    assert!(ok(&["ticket", "assign", &ticket, "--me"]).contains("assigned to agt_"));
+    assert!(ok(&["ticket", "priority", &ticket, "urgent"]).contains("priority urgent"));
+    assert!(
+        ok(&[
+            "ticket",
+            "snooze",
+            &ticket,
+            "--until",
+            "2099-01-01T09:00:00+01:00"
+        ])
+        .contains("snoozed until 2099-01-01T08:00:00")
+    );
+    assert!(ok(&["ticket", "snooze", &ticket, "--wake"]).contains("awake"));
+    assert!(ok(&["ticket", "status", &ticket, "solved"]).contains("is solved now"));
+    let refused = desk.cli(&["ticket", "status", &ticket, "solved"]).unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).starts_with("error[invalid_argument]:"),
+        "{}",
+        stderr(&refused)
+    );
+    let path = countersign_core::profile::DataDir::locate(Some(desk.data_dir()))
+        .and_then(|d| d.desk_path("demo"))
+        .unwrap();
+    let store = countersign_core::Store::open(&path).await.unwrap();
+    let queued: Vec<String> = sqlx::query_scalar(
+        "SELECT kind FROM outbox WHERE json_extract(payload, '$.ticket_id') = ? ORDER BY seq",
+    )
+    .bind(&ticket)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        queued,
+        ["assign", "set_priority", "snooze", "snooze", "set_status"],
+        "each change queued for the platform"
+    );
+}
+
 /// The CPUs each thread of process `pid` may run on (`Cpus_allowed_list`), once it has started
 /// a thread besides its main one (the desk's first SQLite connection).
 #[cfg(target_os = "linux")]

@@ -116,7 +116,7 @@ enum Command {
     /// Save a file a customer sent with a message, from the platform.
     #[command(subcommand)]
     Attachment(attachments::AttachmentCommand),
-    /// Act on a ticket: merge it into another of the same customer.
+    /// Act on a ticket: its status, priority, assignee, snooze, or a merge into another.
     #[command(subcommand)]
     Ticket(tickets::TicketCommand),
     /// Read the audit log, or verify its hash chain.

@@ -21,9 +21,13 @@ pub fn spawn(store: Store) {
 }
 
 async fn check(store: &Store, warned: &mut Warned) -> countersign_core::Result<()> {
+    // Checked first: a breach is not used up while notifications are off.
+    if !crate::live::notifications_on(store).await {
+        return Ok(());
+    }
     let person = settings::person(store.pool()).await?;
     let soon = warned.fresh(sla::breaking_soon(store, &person, sla::WARN_BEFORE).await?);
-    if soon.is_empty() || !crate::live::notifications_on(store).await {
+    if soon.is_empty() {
         return Ok(());
     }
     let (summary, body) = match soon.as_slice() {

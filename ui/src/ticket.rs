@@ -181,7 +181,9 @@ fn TicketBody(
         <div class="ticket-cols">
             <div class="thread-col">
                 <Thread messages=detail.thread.clone() attachments=detail.attachments.clone()/>
-                <Composer ticket=t.id.clone() language=t.language.clone()/>
+                {t.merged_into.is_none().then(|| view! {
+                    <Composer ticket=t.id.clone() language=t.language.clone()/>
+                })}
             </div>
             <aside class="side-col">
                 {match current {

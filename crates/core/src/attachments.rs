@@ -70,7 +70,11 @@ fn plain_name(name: &str) -> Result<&str> {
         && name != ".."
         && !name.starts_with('.')
         && !name.contains(['/', '\\'])
-        && !name.chars().any(char::is_control);
+        && name.len() <= 200
+        && !name.chars().any(|c| {
+            c.is_control()
+                || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        });
     ok.then_some(name)
         .ok_or_else(|| Error::invalid(format!("attachment name {name:?} is not a plain file name")))
 }
@@ -152,7 +156,16 @@ mod tests {
 
     #[test]
     fn only_a_plain_name_is_written() {
-        for bad in ["", ".", "..", ".bashrc", "a/b", "..\\x", "a\nb"] {
+        for bad in [
+            "",
+            ".",
+            "..",
+            ".bashrc",
+            "a/b",
+            "..\\x",
+            "a\nb",
+            "a\u{202e}fdp.exe",
+        ] {
             assert!(plain_name(bad).is_err(), "{bad:?}");
         }
         assert_eq!(plain_name("statement 03.pdf").unwrap(), "statement 03.pdf");

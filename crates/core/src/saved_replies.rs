@@ -33,13 +33,19 @@ pub async fn search(store: &Store, q: &SavedReplyQuery) -> Result<Vec<SavedReply
         .query
         .split_whitespace()
         .take(8)
-        .map(|w| format!("%{}%", w.replace(['%', '_', '\\'], "")))
+        .map(|w| {
+            let literal = w
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{literal}%")
+        })
         .collect();
     let words = serde_json::to_string(&words).map_err(|e| Error::Internal(e.to_string()))?;
     let rows = sqlx::query(
         "SELECT id, title, language, body, personal FROM saved_replies s WHERE active = 1 \
          AND NOT EXISTS (SELECT 1 FROM json_each(?1) w \
-                         WHERE s.title NOT LIKE w.value AND s.body NOT LIKE w.value) \
+                         WHERE s.title NOT LIKE w.value ESCAPE '\\' AND s.body NOT LIKE w.value ESCAPE '\\') \
          ORDER BY language = ?2 DESC, personal DESC, title COLLATE NOCASE, id LIMIT ?3",
     )
     .bind(words)

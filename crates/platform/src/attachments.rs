@@ -22,6 +22,9 @@ use sqlx::PgConnection;
 pub const MAX_FILES: usize = 10;
 /// At most this many bytes in one file.
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+/// The largest request `POST /v1/ingest/messages` takes: every file at its largest in base64,
+/// and room for the message itself.
+pub const MAX_MESSAGE_BYTES: usize = MAX_FILES * (MAX_FILE_BYTES / 3 + 1) * 4 + 1024 * 1024;
 
 /// A file as the channel posts it.
 #[derive(Debug, Deserialize)]
@@ -41,12 +44,43 @@ pub struct Checked {
     pub bytes: Vec<u8>,
 }
 
-/// The name made safe to show and to save: its last path part, control characters dropped.
+/// The most bytes of a name: a file system takes 255, and a saved copy adds " (2)".
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Characters that change the order text is shown in: `invoice\u{202e}fdp.exe` reads as
+/// `invoiceexe.pdf`.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The name made safe to show and to save: its last path part, without control or reordering
+/// characters or leading dots, at most [`MAX_NAME_BYTES`] (a longer one keeps its extension).
 pub fn safe_name(name: &str) -> Option<String> {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
+    let clean: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !reorders(*c))
+        .collect();
     let clean = clean.trim().trim_start_matches('.').trim().to_owned();
-    (!clean.is_empty() && clean.chars().count() <= 255).then_some(clean)
+    if clean.is_empty() {
+        return None;
+    }
+    if clean.len() <= MAX_NAME_BYTES {
+        return Some(clean);
+    }
+    let ext = clean
+        .rsplit_once('.')
+        .map(|(_, e)| format!(".{e}"))
+        .filter(|e| e.len() <= 16)
+        .unwrap_or_default();
+    let mut stem = String::new();
+    for c in clean.chars() {
+        if stem.len() + c.len_utf8() + ext.len() > MAX_NAME_BYTES {
+            break;
+        }
+        stem.push(c);
+    }
+    Some(format!("{}{ext}", stem.trim_end()))
 }
 
 /// `type/subtype` in lower case, or `application/octet-stream` when the declared type is none.
@@ -75,9 +109,7 @@ pub fn check(files: &[InboundAttachment]) -> Result<Vec<Checked>> {
         .enumerate()
         .map(|(i, f)| {
             let name = safe_name(&f.name).ok_or_else(|| {
-                Error::invalid(format!(
-                    "attachments[{i}].name must be a file name of 1 to 255 characters"
-                ))
+                Error::invalid(format!("attachments[{i}].name must be a file name"))
             })?;
             if f.content.len() > MAX_FILE_BYTES / 3 * 4 + 8 {
                 return Err(too_big(i));
@@ -203,7 +235,16 @@ mod tests {
         assert_eq!(safe_name(".bashrc").as_deref(), Some("bashrc"));
         assert_eq!(safe_name("dir/"), None);
         assert_eq!(safe_name(".."), None);
-        assert_eq!(safe_name(&"x".repeat(256)), None);
+        assert_eq!(
+            safe_name("invoice\u{202e}fdp.exe").as_deref(),
+            Some("invoicefdp.exe")
+        );
+        let long = format!("{}.pdf", "é".repeat(150));
+        let cut = safe_name(&long).unwrap();
+        assert!(
+            cut.len() <= MAX_NAME_BYTES && cut.ends_with("é.pdf"),
+            "{cut}"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::{AppState, feed};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use countersign_model::sync::ChangeEvent;
+use countersign_model::sync::{ChangeEvent, PresenceEvent};
 use futures_util::{Stream, StreamExt, stream};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
@@ -33,8 +33,9 @@ const TOKEN_RECHECK: Duration = Duration::from_secs(30);
 
 /// Each tenant's latest cursor, for the tenants that have a stream open.
 type Cursors = Arc<Mutex<HashMap<String, watch::Sender<i64>>>>;
-/// Each tenant's count of presence changes, for the tenants that have a stream open.
-type Presence = Arc<Mutex<HashMap<String, watch::Sender<u64>>>>;
+/// Each tenant's latest presence list (read once per change, for all its streams), for the
+/// tenants that have a stream open.
+type Presence = Arc<Mutex<HashMap<String, watch::Sender<Option<Arc<PresenceEvent>>>>>>;
 
 /// The fan-out point between the listener and the SSE streams.
 #[derive(Debug, Clone)]
@@ -64,13 +65,13 @@ impl Hub {
         Ok(hub)
     }
 
-    /// The tenant's presence-change channel, created on first use.
-    fn subscribe_presence(&self, tenant_id: &str) -> watch::Receiver<u64> {
+    /// The tenant's presence channel, created on first use.
+    fn subscribe_presence(&self, tenant_id: &str) -> watch::Receiver<Option<Arc<PresenceEvent>>> {
         let mut map = self.presence.lock().unwrap_or_else(PoisonError::into_inner);
         match map.get(tenant_id) {
             Some(tx) => tx.subscribe(),
             None => {
-                let (tx, rx) = watch::channel(0);
+                let (tx, rx) = watch::channel(None);
                 map.insert(tenant_id.to_owned(), tx);
                 rx
             }
@@ -91,14 +92,26 @@ impl Hub {
     }
 }
 
-/// Tells the tenant's streams (`None`: every tenant's) that who is where changed; forgets
-/// tenants nobody listens to any more.
-fn presence_moved(presence: &Presence, tenant_id: Option<&str>) {
-    let mut map = presence.lock().unwrap_or_else(PoisonError::into_inner);
-    map.retain(|_, tx| tx.receiver_count() > 0);
-    for (tenant, tx) in map.iter() {
-        if tenant_id.is_none_or(|t| t == tenant) {
-            tx.send_modify(|n| *n += 1);
+/// Reads the tenant's presence list (`None`: every listened-to tenant's) once and hands it to
+/// all its streams; forgets tenants nobody listens to any more.
+async fn presence_moved(pool: &PgPool, presence: &Presence, tenant_id: Option<&str>) {
+    let tenants: Vec<String> = {
+        let mut map = presence.lock().unwrap_or_else(PoisonError::into_inner);
+        map.retain(|_, tx| tx.receiver_count() > 0);
+        map.keys()
+            .filter(|t| tenant_id.is_none_or(|id| id == t.as_str()))
+            .cloned()
+            .collect()
+    };
+    for tenant in tenants {
+        match crate::presence::current(pool, &tenant).await {
+            Ok(list) => {
+                let map = presence.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(tx) = map.get(&tenant) {
+                    tx.send_replace(Some(Arc::new(list)));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read a tenant's presence"),
         }
     }
 }
@@ -142,7 +155,7 @@ async fn forward(
         };
         match received {
             Ok(n) if n.channel() == crate::presence::CHANNEL => {
-                presence_moved(&hub.presence, Some(n.payload()));
+                presence_moved(&pool, &hub.presence, Some(n.payload())).await;
             }
             Ok(n) if n.channel() == REVOKED_CHANNEL => {
                 // No receiver (no stream open) is not an error.
@@ -168,7 +181,7 @@ async fn forward(
                     _ = shutdown.wait_for(|stop| *stop) => return,
                 }
                 let _ = hub.revoked.send(RECHECK.to_owned());
-                presence_moved(&hub.presence, None);
+                presence_moved(&pool, &hub.presence, None).await;
                 let tenants: Vec<String> = cursors
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -209,8 +222,8 @@ fn change_event(cursor: i64) -> Event {
 enum Next {
     /// The tenant's feed reached this cursor.
     Change(i64),
-    /// Who is where changed.
-    Presence,
+    /// Who is where changed: the tenant's list now.
+    Presence(Arc<PresenceEvent>),
 }
 
 fn presence_event(present: &countersign_model::sync::PresenceEvent) -> Event {
@@ -222,8 +235,7 @@ fn presence_event(present: &countersign_model::sync::PresenceEvent) -> Event {
 
 struct Subscription {
     cursor: watch::Receiver<i64>,
-    presence: watch::Receiver<u64>,
-    tenant_id: String,
+    presence: watch::Receiver<Option<Arc<PresenceEvent>>>,
     shutdown: watch::Receiver<bool>,
     revoked: tokio::sync::broadcast::Receiver<String>,
     token_id: String,
@@ -244,8 +256,10 @@ impl Subscription {
                 r = self.cursor.changed() => { r.ok()?; None }
                 r = self.presence.changed() => {
                     r.ok()?;
-                    self.presence.borrow_and_update();
-                    return Some(Next::Presence);
+                    if let Some(list) = self.presence.borrow_and_update().clone() {
+                        return Some(Next::Presence(list));
+                    }
+                    continue;
                 }
                 _ = self.shutdown.wait_for(|stop| *stop) => return None,
                 r = self.revoked.recv() => Some(r),
@@ -296,7 +310,6 @@ pub async fn get_events(
     let subscription = Subscription {
         cursor: rx,
         presence,
-        tenant_id: caller.tenant_id.clone(),
         shutdown: state.hub.shutdown.clone(),
         revoked,
         token_id: caller.token_id.clone(),
@@ -310,14 +323,7 @@ pub async fn get_events(
     let rest = stream::unfold(subscription, |mut s| async move {
         let event = match s.next().await? {
             Next::Change(cursor) => change_event(cursor),
-            Next::Presence => match crate::presence::current(&s.pool, &s.tenant_id).await {
-                Ok(present) => presence_event(&present),
-                // The next change of presence sends the list again.
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot read presence for an event stream");
-                    Event::default().comment("presence unavailable")
-                }
-            },
+            Next::Presence(list) => presence_event(&list),
         };
         Some((Ok(event), s))
     });

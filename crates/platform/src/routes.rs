@@ -88,7 +88,9 @@ pub fn table() -> Vec<Route> {
             Method::POST,
             "/v1/ingest/messages",
             Ingest,
-            post(ingest::post_message),
+            // A message carries its files (base64): room for all of them at their largest.
+            post(ingest::post_message)
+                .layer(DefaultBodyLimit::max(crate::attachments::MAX_MESSAGE_BYTES)),
         ),
         route(
             Method::POST,

@@ -38,8 +38,32 @@ async fn a_customers_file_is_listed_on_the_desk_and_saved_through_the_platform()
 
     let to = tempfile::tempdir().unwrap();
     let dir = to.path().to_str().unwrap();
-    let first = desks.ok("sam", &["attachment", "save", &id, "--to", dir]);
-    let second = desks.ok("sam", &["attachment", "save", &id, "--to", dir]);
+    // Saved under a umask that lets everything through: only the desk's own mode keeps the file
+    // from being executable or writable by others.
+    let save = || {
+        let desk = desks.command("sam");
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg("umask 000 && exec \"$0\" \"$@\"")
+            .arg(desk.get_program())
+            .args(desk.get_args())
+            .args(["attachment", "save", &id, "--to", dir]);
+        for (k, v) in desk.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = save();
+    let second = save();
     let (first, second) = (
         std::path::PathBuf::from(first.trim()),
         std::path::PathBuf::from(second.trim()),
@@ -57,7 +81,11 @@ async fn a_customers_file_is_listed_on_the_desk_and_saved_through_the_platform()
     );
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&first).unwrap().permissions().mode();
-    assert_eq!(mode & 0o111, 0, "never executable: {mode:o}");
+    assert_eq!(
+        mode & 0o777,
+        0o644,
+        "never executable, not writable by others: {mode:o}"
+    );
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'save_attachment' AND subject = ?",
     )

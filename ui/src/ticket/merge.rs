@@ -19,6 +19,8 @@ pub fn MergeInto(id: TicketId, version: i64) -> impl IntoView {
         let id = id.clone();
         LocalResource::new(move || {
             let id = id.clone();
+            // The other tickets change too (a customer writes on one): their versions follow.
+            ui.generation.track();
             async move {
                 ipc::call::<_, Vec<Ticket>>("merge_candidates", &json!({ "id": id }))
                     .await

@@ -35,15 +35,22 @@ pub async fn announce(store: &Store, ticket: Option<&TicketId>, replying: bool) 
 /// presence every few seconds, and every write wakes the window: a list that says what the desk
 /// holds already is written only when what it holds would lapse within [`RENEW_WITHIN`].
 pub async fn store_list(store: &Store, list: &PresenceEvent) -> Result<()> {
-    let held: Vec<(String, String, bool, String)> = sqlx::query_as(
-        "SELECT agent_id, ticket_id, replying, until FROM presence ORDER BY agent_id",
+    let held: Vec<(String, String, String, bool, String)> = sqlx::query_as(
+        "SELECT agent_id, agent_name, ticket_id, replying, until FROM presence ORDER BY agent_id",
     )
     .fetch_all(store.pool())
     .await?;
-    let mut new: Vec<(&str, &str, bool)> = list
+    let mut new: Vec<(&str, &str, &str, bool)> = list
         .present
         .iter()
-        .map(|p| (p.agent_id.as_str(), p.ticket_id.as_str(), p.replying))
+        .map(|p| {
+            (
+                p.agent_id.as_str(),
+                p.agent_name.as_str(),
+                p.ticket_id.as_str(),
+                p.replying,
+            )
+        })
         .collect();
     new.sort_unstable();
     let renew_by = ts(now() + RENEW_WITHIN);
@@ -51,7 +58,7 @@ pub async fn store_list(store: &Store, list: &PresenceEvent) -> Result<()> {
         && held
             .iter()
             .zip(&new)
-            .all(|(h, n)| (h.0.as_str(), h.1.as_str(), h.2) == *n && h.3 > renew_by);
+            .all(|(h, n)| (h.0.as_str(), h.1.as_str(), h.2.as_str(), h.3) == *n && h.4 > renew_by);
     if same {
         return Ok(());
     }

@@ -49,11 +49,13 @@ async fn listen(store: Store, wake: Arc<Notify>) {
             attempt = 0;
             let _ = state::put(store.pool(), state::LIVE_SINCE, &ts(now())).await;
             let mut body = response.bytes_stream();
-            let mut buf = String::new();
+            // Bytes, not text: a chunk may end inside a character (a colleague's name).
+            let mut buf: Vec<u8> = Vec::new();
             while let Some(Ok(chunk)) = body.next().await {
-                buf.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buf.find("\n\n") {
-                    let event: String = buf.drain(..end + 2).collect();
+                buf.extend_from_slice(&chunk);
+                while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
+                    let bytes: Vec<u8> = buf.drain(..end + 2).collect();
+                    let event = String::from_utf8_lossy(&bytes);
                     if event.lines().any(|l| l.trim_end() == "event: presence") {
                         let list = event
                             .lines()

@@ -27,6 +27,11 @@ struct Moved {
     escalations: Vec<String>,
     /// Tickets merged into the merged one before: they now point to the survivor.
     earlier: Vec<String>,
+    /// The survivor's version before: the platform moves it on by one with the merge (its
+    /// thread grew), and so does the desk at once, so that a reply on the survivor queued after
+    /// the merge is bound to the version it will have.
+    #[serde(default)]
+    into_version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -118,6 +123,7 @@ pub async fn merge(
             ticket,
         )
         .await?,
+        into_version: into_seen,
     };
     let at = ts(now());
     for sql in [
@@ -141,11 +147,23 @@ pub async fn merge(
     .bind(ticket.as_str())
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE tickets SET updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE tickets SET updated_at = ?, version = version + 1 WHERE id = ?")
         .bind(&at)
         .bind(into.as_str())
         .execute(&mut *tx)
         .await?;
+    // A draft written for the merged ticket answers a thread that is now part of another.
+    sqlx::query(
+        "UPDATE drafts SET status = 'stale', stale_reason = ? \
+         WHERE ticket_id = ? AND status = 'pending_review' AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(format!(
+        "its ticket {ticket} was merged into {into}; re-review it against that thread"
+    ))
+    .bind(into.as_str())
+    .bind(serde_json::to_string(&moved.drafts).map_err(|e| Error::Internal(e.to_string()))?)
+    .execute(&mut *tx)
+    .await?;
     let body = MutationBody::MergeTickets(MergeTickets {
         ticket_id: ticket.to_string(),
         into: into.to_string(),
@@ -205,6 +223,12 @@ pub(crate) async fn undo(tx: &mut Tx, mutation_id: &str) -> Result<bool> {
             .execute(&mut **tx)
             .await?;
     }
+    sqlx::query("UPDATE tickets SET version = ? WHERE id = ? AND version = ?")
+        .bind(m.into_version)
+        .bind(&m.into)
+        .bind(m.into_version + 1)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "UPDATE tickets SET status = ?, snoozed_until = ?, merged_into = NULL \
          WHERE id = ? AND merged_into = ?",
@@ -284,5 +308,11 @@ mod tests {
                 .await
                 .unwrap();
         assert_eq!((status, merged), (was, None), "reopened as it was");
+        let v: i64 = sqlx::query_scalar("SELECT version FROM tickets WHERE id = ?")
+            .bind(&b)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(v, vb, "the survivor's version as it was");
     }
 }

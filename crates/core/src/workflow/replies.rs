@@ -41,6 +41,17 @@ pub(crate) async fn queue(
             name: name.to_owned(),
         }));
     }
+    // A merged ticket's thread, and its customer's answers, are on the ticket it went into.
+    let merged: Option<String> = sqlx::query_scalar("SELECT merged_into FROM tickets WHERE id = ?")
+        .bind(ticket.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
+    if merged.is_some() {
+        return Err(Error::Refused(Problem::TicketClosed {
+            ticket: ticket.clone(),
+        }));
+    }
     let at = ts(now());
     let message_id = format!("msg_{}", new_id(""));
     sqlx::query(

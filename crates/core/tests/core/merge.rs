@@ -117,6 +117,28 @@ async fn a_customers_ticket_merges_with_its_thread_drafts_and_escalations() {
         serde_json::json!({"ticket:tkt_anna2": seen, "ticket:tkt_anna": into_seen}),
         "bound to both tickets as seen"
     );
+    assert_eq!(
+        ticket(&d, "tkt_anna").await.2,
+        into_seen + 1,
+        "the survivor moves on a version, as the platform moves it"
+    );
+    let stale: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM drafts WHERE ticket_id = 'tkt_anna'")
+            .fetch_all(d.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        stale,
+        ["stale"],
+        "a draft for the merged ticket is re-reviewed"
+    );
+    let on_merged =
+        countersign_core::workflow::replies::write(&d.store, &agent(), &id("tkt_anna2"), "Hi")
+            .await;
+    assert!(
+        matches!(on_merged, Err(Error::Refused(Problem::TicketClosed { .. }))),
+        "no reply on a merged ticket: {on_merged:?}"
+    );
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'merge_tickets' AND subject = 'tkt_anna2'",
     )
@@ -157,8 +179,9 @@ async fn a_merge_is_refused_as_the_platform_refuses_it() {
     merge(&d.store, &agent(), &anna2, 1, &anna, 1)
         .await
         .unwrap();
+    // The survivor moved on a version with the merge.
     assert_eq!(
-        refused(merge(&d.store, &agent(), &anna2, 1, &anna, 1).await),
+        refused(merge(&d.store, &agent(), &anna2, 1, &anna, 2).await),
         MergeRefusal::AlreadyMerged
     );
     sqlx::query("UPDATE tickets SET status = 'closed' WHERE id = 'tkt_bob'")
@@ -170,7 +193,7 @@ async fn a_merge_is_refused_as_the_platform_refuses_it() {
         .await
         .unwrap();
     assert_eq!(
-        refused(merge(&d.store, &agent(), &bob, 1, &anna, 1).await),
+        refused(merge(&d.store, &agent(), &bob, 1, &anna, 2).await),
         MergeRefusal::Closed
     );
 }

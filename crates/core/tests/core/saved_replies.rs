@@ -63,9 +63,25 @@ async fn saved_replies_are_found_by_any_words_in_the_asked_language_first() {
     assert_eq!(ids(&d, "COPY invoice", Some("en")).await, ["sr_copy_en"]);
     assert_eq!(ids(&d, "card", None).await, ["sr_card_en"]);
     assert_eq!(ids(&d, "rechnung", Some("en")).await, ["sr_copy_de"]);
-    assert!(
-        ids(&d, "100%_", None).await.is_empty(),
-        "wildcards are text"
+    sqlx::raw_sql(
+        "INSERT INTO saved_replies (id, title, language, body, updated_at, version) VALUES \
+           ('sr_full', 'Full refund', 'en', 'We refund 100% of it.', '2025-01-01T00:00:00.000Z', 1), \
+           ('sr_credits', 'Credits', 'en', 'You get 1000 credits.', '2025-01-01T00:00:00.000Z', 1), \
+           ('sr_snake', 'a_b', 'en', 'x', '2025-01-01T00:00:00.000Z', 1), \
+           ('sr_axb', 'axb', 'en', 'x', '2025-01-01T00:00:00.000Z', 1)",
+    )
+    .execute(d.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        ids(&d, "100%", None).await,
+        ["sr_full"],
+        "% is text, not a wildcard"
+    );
+    assert_eq!(
+        ids(&d, "a_b", None).await,
+        ["sr_snake"],
+        "_ is text, not a wildcard"
     );
 }
 

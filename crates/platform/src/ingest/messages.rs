@@ -166,13 +166,15 @@ pub async fn post_message(
             (id, version, false)
         }
         closed => {
-            if let Some((old, _)) = closed {
-                // A closed ticket stays closed; the thread moves on to a new ticket.
+            if let (Some(_), Some(key)) = (closed, &m.thread_key) {
+                // A closed ticket stays closed; the thread moves on to a new ticket. The key is
+                // taken from whichever ticket holds it: a merged ticket's, whose survivor is the
+                // closed one, as much as the closed ticket's own.
                 sqlx::query(
-                    "UPDATE tickets SET thread_key = NULL WHERE tenant_id = $1 AND id = $2",
+                    "UPDATE tickets SET thread_key = NULL WHERE tenant_id = $1 AND thread_key = $2",
                 )
                 .bind(t)
-                .bind(&old)
+                .bind(key)
                 .execute(&mut *tx)
                 .await?;
             }

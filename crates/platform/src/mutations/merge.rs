@@ -67,11 +67,15 @@ pub(super) async fn merge_tickets(
     if from_status == "closed" || into_status == "closed" {
         return Err(refused(p, MergeRefusal::Closed)?);
     }
-    // Merging a thread the customer wrote on since the person read it would bury what they wrote.
+    // Merging a thread the customer wrote on since the person read it would bury what they wrote:
+    // a merge says which versions of both tickets it was decided on.
     for (id, version) in [(&p.ticket_id, from_version), (&p.into, into_version)] {
-        if m.based_on.contains_key(&format!("ticket:{id}")) {
-            check_not_stale(tx, t, id, version, m).await?;
+        if !m.based_on.contains_key(&format!("ticket:{id}")) {
+            return Err(super::effects::invalid(format!(
+                "a merge must say the version of ticket {id} it was decided on (based_on \"ticket:{id}\")"
+            )));
         }
+        check_not_stale(tx, t, id, version, m).await?;
     }
     let into_version: i64 = sqlx::query_scalar(
         "UPDATE tickets SET version = version + 1, updated_at = now()

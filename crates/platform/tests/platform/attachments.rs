@@ -133,6 +133,17 @@ async fn a_customers_files_reach_desks_as_what_they_are_and_download_as_sent() {
 async fn too_many_too_large_or_broken_files_are_refused_with_the_message() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
+    // Found by review: the request limit (8 MiB) refused two 4 MB files the file limits allow.
+    let four_mb = b64(&vec![7u8; 4_000_000]);
+    let r = app
+        .post(
+            "/v1/ingest/messages",
+            &t.ingest,
+            message(json!([{"name": "a.pdf", "content": four_mb}, {"name": "b.pdf", "content": four_mb}])),
+        )
+        .await;
+    assert_eq!(r.status, 200, "two files of 4 MB: {}", r.body);
+    let before = app.all_changes(&t.agent).await.len();
     let one = json!({"name": "a.txt", "content": b64(b"a")});
     let cases = [
         (json!(vec![one.clone(); 11]), "at most 10"),
@@ -159,13 +170,9 @@ async fn too_many_too_large_or_broken_files_are_refused_with_the_message() {
         let text = r.body["error"]["message"].as_str().unwrap();
         assert!(text.contains(needle), "{needle}: {text}");
     }
-    assert!(
-        app.all_changes(&t.agent).await.is_empty()
-            || app
-                .all_changes(&t.agent)
-                .await
-                .iter()
-                .all(|c| c["entity"] == "agent"),
+    assert_eq!(
+        app.all_changes(&t.agent).await.len(),
+        before,
         "nothing of a refused message is stored"
     );
 }

@@ -152,3 +152,106 @@ async fn a_merge_on_a_thread_the_customer_wrote_on_since_is_stale() {
         Value::Null
     );
 }
+
+/// Found by review: after a merge, the survivor closed, the customer answering on the merged
+/// ticket's e-mail thread opened a new ticket whose thread key the merged ticket still held —
+/// refused as a conflict on every redelivery. Now the thread moves on to a new ticket.
+#[tokio::test]
+async fn a_reply_on_a_merged_thread_whose_survivor_closed_opens_a_new_ticket() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let on_thread = |key: &'static str, body: &'static str| {
+        let app = &app;
+        let token = t.ingest.clone();
+        async move {
+            app.post(
+                "/v1/ingest/messages",
+                &token,
+                json!({"customer": {"email": "anna@example.com"}, "subject": "Charged twice",
+                       "body": body, "thread_key": key}),
+            )
+            .await
+        }
+    };
+    let a = on_thread("mail-a", "First thread").await.body;
+    let b = on_thread("mail-b", "Second thread").await.body;
+    let (a, va) = (
+        a["ticket_id"].as_str().unwrap().to_owned(),
+        a["ticket_version"].as_i64().unwrap(),
+    );
+    let (b, vb) = (
+        b["ticket_id"].as_str().unwrap().to_owned(),
+        b["ticket_version"].as_i64().unwrap(),
+    );
+    let status = |seq: i64, to: &str| {
+        json!({"seq": seq, "id": format!("mut_s{seq}"), "kind": "set_status",
+               "payload": {"ticket_id": b, "status": to}})
+    };
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([
+                merge(1, &a, &b, &[]),
+                merge(2, &a, &b, &[(&a, va), (&b, vb)]),
+                status(3, "solved"),
+                status(4, "closed")
+            ]),
+        )
+        .await;
+    assert_eq!(
+        outcome(&r[0]),
+        ("rejected".into(), Some("invalid_argument".into())),
+        "a merge says which versions it was decided on: {}",
+        r[0]
+    );
+    for r in &r[1..] {
+        assert_eq!(outcome(r).0, "applied", "{r}");
+    }
+    let again = on_thread("mail-a", "Hello? Still charged twice.").await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    let new = again.body["ticket_id"].as_str().unwrap();
+    assert!(new != a && new != b, "a new ticket: {}", again.body);
+    assert_eq!(again.body["created_ticket"], true);
+    let next = on_thread("mail-a", "And again.").await;
+    assert_eq!(next.body["ticket_id"], new, "the thread goes on there");
+}
+
+/// Found by review: a desk that merges and then replies on the survivor queues the reply bound to
+/// the survivor's version after the merge (the desk moves it on as the platform does): applied,
+/// not stale, in the same push.
+#[tokio::test]
+async fn a_reply_queued_after_a_merge_on_the_survivor_is_applied() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let (a, va) = app.ticket(&t.ingest, "anna@example.com").await;
+    let (b, vb) = app.ticket(&t.ingest, "anna@example.com").await;
+    let reply = json!({"seq": 2, "id": "mut_r2", "kind": "send_reply",
+        "payload": {"ticket_id": b, "message_id": "msg_after_merge", "body": "I merged your two tickets.",
+                    "approved_by": "acme agent"},
+        "based_on": {format!("ticket:{b}"): vb + 1}});
+    let on_merged = json!({"seq": 3, "id": "mut_r3", "kind": "send_reply",
+        "payload": {"ticket_id": a, "message_id": "msg_on_merged", "body": "Hello?",
+                    "approved_by": "acme agent"},
+        "based_on": {format!("ticket:{a}"): va + 1}});
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([merge(1, &a, &b, &[(&a, va), (&b, vb)]), reply, on_merged]),
+        )
+        .await;
+    assert_eq!(outcome(&r[0]).0, "applied", "{}", r[0]);
+    assert_eq!(
+        outcome(&r[1]).0,
+        "applied",
+        "the reply on the survivor: {}",
+        r[1]
+    );
+    assert_eq!(
+        outcome(&r[2]),
+        ("rejected".into(), Some("conflict".into())),
+        "no reply on the merged ticket: {}",
+        r[2]
+    );
+}

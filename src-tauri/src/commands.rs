@@ -407,7 +407,6 @@ pub async fn settings_view(desk: State<'_, Desk>) -> Reply<SettingsView> {
         .await
         .map_err(ipc)?;
     v.connect = countersign_core::client_config::stdio_snippets(&desk.launch);
-    v.system_languages = crate::system_languages();
     Ok(v)
 }
 

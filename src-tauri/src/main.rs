@@ -52,27 +52,6 @@ pub struct Desk {
     pub launch: StdioLaunch,
 }
 
-/// The session's preferred languages, most preferred first, as GLib reads them (`LANGUAGE`,
-/// a colon-separated list, then `LC_ALL`, `LC_MESSAGES`, `LANG`). Read here rather than left to
-/// the webview: WebKit takes the language from the C library's locale, which stays `C` (English)
-/// when the session's locale is not generated on the machine.
-pub fn system_languages() -> Vec<String> {
-    languages_from(|k| std::env::var(k).ok())
-}
-
-fn languages_from(var: impl Fn(&str) -> Option<String>) -> Vec<String> {
-    let mut out: Vec<String> = var("LANGUAGE")
-        .map(|l| l.split(':').map(str::to_owned).collect())
-        .unwrap_or_default();
-    out.extend(
-        ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .into_iter()
-            .filter_map(&var),
-    );
-    out.retain(|l| !l.is_empty() && l != "C" && l != "POSIX" && !l.starts_with("C."));
-    out
-}
-
 /// `countersign mcp` on this profile: the `countersign` beside this executable (both are in
 /// `/usr/bin` from the package, in `target/<profile>` from a build), else the one on `PATH`.
 fn stdio_launch(data_dir: &DataDir, profile: &str) -> StdioLaunch {
@@ -211,30 +190,5 @@ fn paint_without_gl(app: &tauri::App) {
                 tracing::warn!(error = %e, "cannot turn off the webview's GPU compositing");
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_session_languages_are_read_as_glib_reads_them_and_c_is_no_language() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(name, _)| *name == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        assert_eq!(
-            super::languages_from(env(&[("LANGUAGE", "fr_CA:fr"), ("LANG", "es_ES.UTF-8")])),
-            ["fr_CA", "fr", "es_ES.UTF-8"]
-        );
-        assert_eq!(
-            super::languages_from(env(&[("LC_ALL", "C.UTF-8"), ("LANG", "de_DE.UTF-8")])),
-            ["de_DE.UTF-8"]
-        );
-        assert!(super::languages_from(env(&[("LANG", "C")])).is_empty());
-        assert!(super::languages_from(env(&[])).is_empty());
     }
 }

@@ -28,7 +28,7 @@ pub async fn view(store: &Store, profile: &str, mcp: McpStatus) -> Result<Settin
         language: settings::ui_language(pool).await?,
         welcomed: settings::ui_welcomed(pool).await?,
         connect: Vec::new(),
-        system_languages: Vec::new(),
+        system_languages: system_languages(),
     })
 }
 
@@ -53,4 +53,50 @@ pub async fn create_token(
 pub async fn revoke_token(store: &Store, id: &TokenId) -> Result<TokenInfo> {
     let person = settings::person(store.pool()).await?;
     tokens::revoke(store, &person, id).await
+}
+
+/// The session's preferred languages, most preferred first, as GLib reads them (`LANGUAGE`,
+/// a colon-separated list, then `LC_ALL`, `LC_MESSAGES`, `LANG`). Read here rather than left to
+/// the webview: WebKit takes the language from the C library's locale, which stays `C` (English)
+/// when the session's locale is not generated on the machine.
+pub fn system_languages() -> Vec<String> {
+    languages_from(|k| std::env::var(k).ok())
+}
+
+fn languages_from(var: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut out: Vec<String> = var("LANGUAGE")
+        .map(|l| l.split(':').map(str::to_owned).collect())
+        .unwrap_or_default();
+    out.extend(
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(&var),
+    );
+    out.retain(|l| !l.is_empty() && l != "C" && l != "POSIX" && !l.starts_with("C."));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_session_languages_are_read_as_glib_reads_them_and_c_is_no_language() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(
+            super::languages_from(env(&[("LANGUAGE", "fr_CA:fr"), ("LANG", "es_ES.UTF-8")])),
+            ["fr_CA", "fr", "es_ES.UTF-8"]
+        );
+        assert_eq!(
+            super::languages_from(env(&[("LC_ALL", "C.UTF-8"), ("LANG", "de_DE.UTF-8")])),
+            ["de_DE.UTF-8"]
+        );
+        assert!(super::languages_from(env(&[("LANG", "C")])).is_empty());
+        assert!(super::languages_from(env(&[])).is_empty());
+    }
 }

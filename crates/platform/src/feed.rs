@@ -100,9 +100,22 @@ impl Changed {
     /// Writes the change rows (each record's state now) and queues the notification. Returns the
     /// tenant's new cursor, or `None` when nothing changed. Call last, just before commit: from
     /// here on the tenant is locked until the transaction ends.
+    ///
+    /// Every ticket in the set has its SLA settled first ([`crate::sla::settle`]), so whatever
+    /// changed a ticket (a status, a priority, a reply, a customer's message, an import, a
+    /// merge) also brought its due time along, in the same transaction.
     pub async fn record(self, tx: &mut PgConnection, tenant_id: &str) -> Result<Option<i64>> {
         if self.0.is_empty() {
             return Ok(None);
+        }
+        let tickets: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(e, _)| *e == Entity::Ticket)
+            .map(|(_, id)| id.as_str())
+            .collect();
+        if !tickets.is_empty() {
+            crate::sla::settle(tx, tenant_id, Some(&tickets)).await?;
         }
         let (entities, ids): (Vec<&str>, Vec<&str>) =
             self.0.iter().map(|(e, id)| (e.name(), id.as_str())).unzip();

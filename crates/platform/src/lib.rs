@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod presence;
 pub mod routes;
 pub mod saved_replies;
+pub mod sla;
 #[doc(hidden)]
 pub mod testing;
 

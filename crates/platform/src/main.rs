@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand};
 use countersign_model::workflow::Role;
-use countersign_platform::{Platform, admin, connect, describe_url, migrate, saved_replies};
+use countersign_platform::{Platform, admin, connect, describe_url, migrate, saved_replies, sla};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -95,6 +95,17 @@ enum AdminCommand {
         language: String,
         #[arg(long)]
         body: String,
+    },
+    /// Set the tenant's SLA policy from a JSON file (`-` reads stdin), the body of
+    /// PUT /v1/admin/tenants/{tenant}/sla-policy; every ticket's due time follows it at once.
+    /// Example: {"business_hours": {"time_zone": "Europe/Madrid", "days": ["mon", "tue", "wed",
+    /// "thu", "fri"], "opens": "09:00", "closes": "18:00"}, "targets": {"urgent":
+    /// {"first_response_minutes": 60, "resolution_minutes": 480}}}
+    SetSlaPolicy {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        file: std::path::PathBuf,
     },
 }
 
@@ -247,6 +258,28 @@ async fn admin_command(pool: &sqlx::PgPool, cmd: AdminCommand) -> anyhow::Result
                 .await
                 .map_err(refused)?;
             println!("{}\t{}\t{}", r.id, r.language, r.title);
+        }
+        AdminCommand::SetSlaPolicy { tenant, file } => {
+            let stdin = file.as_os_str() == "-";
+            let text = if stdin {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
+            };
+            let input: sla::PolicyInput = serde_json::from_str(&text).map_err(|e| {
+                let what = if stdin {
+                    "stdin".into()
+                } else {
+                    file.display().to_string()
+                };
+                anyhow::anyhow!("{what} is no SLA policy: {e}")
+            })?;
+            let set = sla::put(pool, &tenant, &input).await.map_err(refused)?;
+            println!(
+                "SLA policy of {tenant} set; {} ticket due time(s) moved",
+                set.tickets_moved
+            );
         }
     }
     Ok(())

@@ -104,6 +104,14 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             Some(body("PutSavedReply")),
             ok("the saved reply", "SavedReply"),
         ),
+        ("PUT", "/v1/admin/tenants/{tenant_id}/sla-policy") => (
+            "Set the tenant's SLA policy: first-response and resolution targets per priority, counted in its business hours (around the clock when `business_hours` is left out), standing still while a ticket is pending or solved. Every ticket's due time is brought to it at once; desks receive the tickets whose due time moved.",
+            Some(body("SlaPolicy")),
+            ok(
+                "the policy and how many tickets' due times moved",
+                "SlaPolicySet",
+            ),
+        ),
         ("POST", "/v1/admin/tokens/{token_id}/revoke") => (
             "Revoke a desk or ingest token; its open event streams close on every platform instance.",
             None,
@@ -161,6 +169,10 @@ fn components() -> Value {
             "TicketsImported": obj(json!({"tickets": {"type": "array", "items": string}, "messages": int, "skipped": {"type": "array", "items": string}, "cursor": {"type": ["integer", "null"]}}), &["tickets", "messages", "skipped"]),
             "PutSavedReply": obj(json!({"title": string, "language": {"type": "string", "enum": countersign_model::saved_replies::LANGUAGES}, "body": string, "active": {"type": "boolean", "default": true}}), &["title", "language", "body"]),
             "SavedReply": obj(json!({"id": string, "title": string, "language": string, "body": string, "personal": {"type": "boolean"}}), &["id", "title", "language", "body", "personal"]),
+            "SlaPolicy": obj(json!({"business_hours": {"anyOf": [schema("BusinessHours"), {"type": "null"}], "description": "left out or null: around the clock"}, "targets": {"type": "object", "propertyNames": {"enum": ["low", "normal", "high", "urgent"]}, "additionalProperties": schema("SlaTargets")}}), &["targets"]),
+            "BusinessHours": obj(json!({"time_zone": {"type": "string", "description": "IANA, e.g. Europe/Madrid"}, "days": {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}}, "opens": {"type": "string", "description": "HH:MM local"}, "closes": {"type": "string", "description": "HH:MM local"}}), &["time_zone", "days", "opens", "closes"]),
+            "SlaTargets": obj(json!({"first_response_minutes": {"type": "integer", "minimum": 1}, "resolution_minutes": {"type": "integer", "minimum": 1}}), &[]),
+            "SlaPolicySet": obj(json!({"policy": schema("SlaPolicy"), "tickets_moved": int}), &["policy", "tickets_moved"]),
             "NewTenant": obj(json!({"name": string}), &["name"]),
             "NewAgent": obj(json!({"name": string, "email": string, "role": {"type": "string", "enum": ["agent", "supervisor"]}}), &["name", "email", "role"]),
             "NewTokenRequest": obj(json!({"name": string}), &["name"]),

@@ -141,6 +141,12 @@ pub fn table() -> Vec<Route> {
             put(saved_replies::put_saved_reply),
         ),
         route(
+            Method::PUT,
+            "/v1/admin/tenants/{tenant_id}/sla-policy",
+            Admin,
+            put(crate::sla::put_policy),
+        ),
+        route(
             Method::POST,
             "/v1/admin/tokens/{token_id}/revoke",
             Admin,

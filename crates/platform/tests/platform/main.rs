@@ -18,5 +18,6 @@ mod mutations;
 mod openapi;
 mod presence;
 mod saved_replies;
+mod sla;
 mod support;
 mod ticket_fields;

@@ -252,7 +252,8 @@ impl fmt::Display for Problem {
             Self::TicketClosed { ticket } => {
                 write!(
                     f,
-                    "ticket {ticket} is closed; reopen it before drafting a reply"
+                    "ticket {ticket} is closed and takes no reply (when the customer writes \
+                     again, a new ticket opens)"
                 )
             }
             Self::UnfilledVariable { name } => write!(

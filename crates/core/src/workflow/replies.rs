@@ -41,13 +41,16 @@ pub(crate) async fn queue(
             name: name.to_owned(),
         }));
     }
-    // A merged ticket's thread, and its customer's answers, are on the ticket it went into.
-    let merged: Option<String> = sqlx::query_scalar("SELECT merged_into FROM tickets WHERE id = ?")
-        .bind(ticket.as_str())
-        .fetch_optional(&mut **tx)
-        .await?
-        .flatten();
-    if merged.is_some() {
+    // A merged ticket's thread, and its customer's answers, are on the ticket it went into; a
+    // closed ticket is final (the customer writing again opens a new one). The platform holds
+    // to the same.
+    let closed: Option<bool> = sqlx::query_scalar(
+        "SELECT merged_into IS NOT NULL OR status = 'closed' FROM tickets WHERE id = ?",
+    )
+    .bind(ticket.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if closed == Some(true) {
         return Err(Error::Refused(Problem::TicketClosed {
             ticket: ticket.clone(),
         }));

@@ -115,3 +115,34 @@ async fn an_empty_huge_or_misaimed_reply_is_refused_and_writes_nothing() {
         "a refused reply leaves no message, outbox row or audit row"
     );
 }
+
+/// Review, issue 15: a closed ticket took a reply by hand. It is final (the customer writing
+/// again opens a new one), so the reply is refused on the desk, as the platform refuses it,
+/// and nothing is written or queued.
+#[tokio::test]
+async fn a_closed_ticket_takes_no_reply() {
+    use countersign_core::workflow::ticket_actions::set_status;
+    use countersign_model::records::TicketStatus;
+    let d = desk().await;
+    for to in [TicketStatus::Solved, TicketStatus::Closed] {
+        set_status(&d.store, &agent(), &anna(), to, 1)
+            .await
+            .unwrap();
+    }
+    let before = footprint(&d.store).await;
+    let e = replies::write(&d.store, &agent(), &anna(), "One more thing, Anna.")
+        .await
+        .expect_err("closed");
+    assert!(
+        matches!(
+            e,
+            countersign_core::Error::Refused(countersign_model::Problem::TicketClosed { .. })
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        footprint(&d.store).await,
+        before,
+        "nothing written or queued"
+    );
+}

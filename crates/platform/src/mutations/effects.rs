@@ -94,25 +94,30 @@ pub(super) fn body_text(what: &str, body: &str) -> std::result::Result<(), Failu
     Ok(())
 }
 
-/// Refuses a reply on a merged ticket: its thread and its customer's answers are on the
-/// ticket it was merged into.
-async fn not_merged(
+/// Refuses a reply on a ticket that takes none: a merged one (its thread and its customer's
+/// answers are on the ticket it was merged into) or a closed one (final: when the customer
+/// writes again, a new ticket opens; a reply there would answer a conversation that is over).
+async fn takes_replies(
     tx: &mut PgConnection,
     tenant_id: &str,
     ticket_id: &str,
 ) -> Result<(), Failure> {
-    let into: Option<String> =
-        sqlx::query_scalar("SELECT merged_into FROM tickets WHERE tenant_id = $1 AND id = $2")
+    let (status, into): (String, Option<String>) =
+        sqlx::query_as("SELECT status, merged_into FROM tickets WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(ticket_id)
             .fetch_one(&mut *tx)
             .await?;
-    match into {
-        Some(into) => Err(reject(
+    match (into, TicketStatus::parse(&status)?) {
+        (Some(into), _) => Err(reject(
             ErrorCode::Conflict,
             format!("ticket {ticket_id} was merged into {into}; reply there"),
         )),
-        None => Ok(()),
+        (None, TicketStatus::Closed) => Err(reject(
+            ErrorCode::Conflict,
+            format!("ticket {ticket_id} is closed and takes no reply"),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -210,7 +215,7 @@ async fn send_reply(tx: &mut PgConnection, caller: &Caller, p: &SendReply, m: &M
     body_text("body", &p.body)?;
     let t = &caller.tenant_id;
     let version = lock_ticket(tx, t, &p.ticket_id).await?;
-    not_merged(tx, t, &p.ticket_id).await?;
+    takes_replies(tx, t, &p.ticket_id).await?;
     check_not_stale(tx, t, &p.ticket_id, version, m).await?;
     insert_message(
         tx,

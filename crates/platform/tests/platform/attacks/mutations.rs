@@ -246,3 +246,52 @@ async fn nul_bytes_and_impossible_dates_are_refused_without_blocking_anything() 
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
 }
+
+/// Review, issue 15: a desk's reply on a closed ticket was applied. A closed ticket is final
+/// (the customer writing again opens a new one): the reply is refused, and nothing is posted.
+#[tokio::test]
+async fn a_reply_on_a_closed_ticket_is_refused() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let (ticket, v) = app.ticket(&t.ingest, "anna@example.com").await;
+    let status = |seq: i64, to: &str| {
+        json!({"seq": seq, "id": format!("mut_s{seq}"), "kind": "set_status",
+               "payload": {"ticket_id": ticket, "status": to}})
+    };
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([status(1, "solved"), status(2, "closed")]),
+        )
+        .await;
+    assert!(r.iter().all(|r| r["status"] == "applied"), "{r:?}");
+    let version: i64 = sqlx::query_scalar("SELECT version FROM tickets WHERE id = $1")
+        .bind(&ticket)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(version > v);
+    let r = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([{"seq": 3, "id": "mut_r", "kind": "send_reply",
+                    "payload": {"ticket_id": ticket, "message_id": "msg_late", "body": "One more thing.",
+                                "approved_by": "Alex"},
+                    "based_on": {format!("ticket:{ticket}"): version}}]),
+        )
+        .await;
+    assert_eq!(
+        crate::support::outcome(&r[0]),
+        ("rejected".into(), Some("conflict".into())),
+        "{}",
+        r[0]
+    );
+    assert!(r[0].to_string().contains("is closed"), "{}", r[0]);
+    let posted: i64 = sqlx::query_scalar("SELECT count(*) FROM messages WHERE id = 'msg_late'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(posted, 0);
+}

@@ -113,6 +113,8 @@ pub struct AppState {
     /// SHA-256 of the admin token; `None` disables the admin API.
     pub admin_token_sha256: Option<[u8; 32]>,
     pub hub: events::Hub,
+    /// Each agent's presence announcements left.
+    pub presence_limit: presence::Limiter,
 }
 
 /// A running platform's state and its shutdown switch.
@@ -132,6 +134,7 @@ impl Platform {
                 pool,
                 admin_token_sha256: admin_token.map(auth::sha256),
                 hub,
+                presence_limit: presence::Limiter::default(),
             },
             shutdown,
         })

@@ -12,9 +12,50 @@ use axum::extract::State;
 use countersign_model::TicketId;
 use countersign_model::sync::{PRESENCE_TTL_SECS, PresenceEntry, PresenceEvent, PresenceUpdate};
 use sqlx::PgPool;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 /// The LISTEN/NOTIFY channel of presence changes; payload: the tenant's id.
 pub const CHANNEL: &str = "countersign_presence";
+
+/// How many announcements an agent may make at once (a person paging through the inbox)…
+pub const BURST: f64 = 20.0;
+/// …and then how many a second. A desk repeats one every 20 s; each announcement reaches every
+/// event stream of the tenant, so one token must not flood them all.
+pub const PER_SECOND: f64 = 1.0;
+
+/// Each agent's announcements left (a token bucket per agent, on this instance).
+#[derive(Debug, Clone, Default)]
+pub struct Limiter(Arc<Mutex<HashMap<String, (f64, Instant)>>>);
+
+impl Limiter {
+    /// Takes one announcement of `agent_id`'s, or says they made too many.
+    pub fn take(&self, agent_id: &str) -> Result<()> {
+        let now = Instant::now();
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if map.len() > 10_000 {
+            // Forget agents whose bucket has filled up again: they are as if new.
+            map.retain(|_, (left, at)| {
+                *left + now.duration_since(*at).as_secs_f64() * PER_SECOND < BURST
+            });
+        }
+        let (left, at) = map.entry(agent_id.to_owned()).or_insert((BURST, now));
+        *left = (*left + now.duration_since(*at).as_secs_f64() * PER_SECOND).min(BURST);
+        *at = now;
+        if *left < 1.0 {
+            return Err(Error::new(
+                countersign_model::ErrorCode::RateLimited,
+                format!(
+                    "too many presence announcements: at most {BURST} at once, then \
+                     {PER_SECOND} a second"
+                ),
+            ));
+        }
+        *left -= 1.0;
+        Ok(())
+    }
+}
 
 /// The tenant's agents on a ticket now (lapsed ones left out), by ticket then name.
 pub async fn current(pool: &PgPool, tenant_id: &str) -> Result<PresenceEvent> {
@@ -49,6 +90,7 @@ pub async fn post_presence(
     State(state): State<AppState>,
     JsonBody(p): JsonBody<PresenceUpdate>,
 ) -> Result<Json<PresenceEvent>> {
+    state.presence_limit.take(&caller.agent_id)?;
     let t = &caller.tenant_id;
     let mut tx = state.pool.begin().await?;
     match &p.ticket_id {

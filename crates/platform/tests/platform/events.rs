@@ -38,16 +38,17 @@ impl Events {
         }
     }
 
-    /// The data of the next `presence` event, or `None` if none comes within `wait`.
-    pub async fn next_presence(&mut self, wait: Duration) -> Option<serde_json::Value> {
+    /// The name and data of the next event, or `None` if none comes within `wait`.
+    pub async fn next_event(&mut self, wait: Duration) -> Option<(String, serde_json::Value)> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             while let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
-                let is_presence = block.lines().any(|l| l == "event: presence");
+                let name = block.lines().find_map(|l| l.strip_prefix("event: "));
                 let data = block.lines().find_map(|l| l.strip_prefix("data: "));
-                if let (true, Some(data)) = (is_presence, data) {
-                    return Some(serde_json::from_str(data).expect("event data is JSON"));
+                if let (Some(name), Some(data)) = (name, data) {
+                    let data = serde_json::from_str(data).expect("event data is JSON");
+                    return Some((name.to_owned(), data));
                 }
             }
             let chunk = tokio::time::timeout_at(deadline, self.res.chunk())
@@ -58,26 +59,27 @@ impl Events {
         }
     }
 
-    /// The cursor of the next `change` event, or `None` if none comes within `wait`.
-    pub async fn next_cursor(&mut self, wait: Duration) -> Option<i64> {
+    /// The data of the next event called `name` within `wait` (others are skipped).
+    async fn next_named(&mut self, name: &str, wait: Duration) -> Option<serde_json::Value> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            while let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let is_change = block.lines().any(|l| l == "event: change");
-                let data = block.lines().find_map(|l| l.strip_prefix("data: "));
-                if let (true, Some(data)) = (is_change, data) {
-                    let v: serde_json::Value =
-                        serde_json::from_str(data).expect("event data is JSON");
-                    return Some(v["cursor"].as_i64().expect("a cursor"));
-                }
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let (n, data) = self.next_event(left).await?;
+            if n == name {
+                return Some(data);
             }
-            let chunk = tokio::time::timeout_at(deadline, self.res.chunk())
-                .await
-                .ok()?;
-            let chunk = chunk.expect("the stream stays open")?;
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
+    }
+
+    /// The data of the next `presence` event, or `None` if none comes within `wait`.
+    pub async fn next_presence(&mut self, wait: Duration) -> Option<serde_json::Value> {
+        self.next_named("presence", wait).await
+    }
+
+    /// The cursor of the next `change` event, or `None` if none comes within `wait`.
+    pub async fn next_cursor(&mut self, wait: Duration) -> Option<i64> {
+        let v = self.next_named("change", wait).await?;
+        Some(v["cursor"].as_i64().expect("a cursor"))
     }
 }
 

@@ -103,3 +103,70 @@ async fn a_presence_not_repeated_lapses() {
         r.body
     );
 }
+
+/// Review, issue 15: one desk token announcing itself in a loop made the platform read the
+/// tenant's list and send it to every stream of the tenant once per announcement, and kept the
+/// listener busy with those reads while feed pokes waited. Announcements are now limited per
+/// agent (a burst, then one a second; 429 `rate_limited` beyond), and a stream gets at most a
+/// few lists a second however many came, while a feed poke still comes at once.
+#[tokio::test]
+async fn a_desk_announcing_itself_in_a_loop_floods_nobody() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let (a, _) = app.ticket(&t.ingest, "anna@example.com").await;
+    let (b, _) = app.ticket(&t.ingest, "bob@example.com").await;
+    let mut sue = Events::open(&app, &t.supervisor).await;
+    sue.next_presence(SOON).await.expect("the list comes first");
+
+    let started = std::time::Instant::now();
+    let mut refused = 0;
+    for i in 0..60 {
+        let r = present(
+            &app,
+            &t.agent,
+            json!(if i % 2 == 0 { &a } else { &b }),
+            false,
+        )
+        .await;
+        match r.status {
+            200 => {}
+            429 => {
+                assert_eq!(r.code(), "rate_limited", "{}", r.body);
+                refused += 1;
+            }
+            other => panic!("{other}: {}", r.body),
+        }
+    }
+    let took = started.elapsed().as_secs_f64();
+    // 20 at once, then about one a second for the time the loop took.
+    let allowed = 20 + took.ceil() as i64 + 1;
+    assert!(
+        60 - refused <= allowed,
+        "{} announcements taken in {took:.1} s",
+        60 - refused
+    );
+    assert!(refused >= 60 - allowed, "{refused} refused");
+    // Another agent of the tenant is not held back by it.
+    let r = present(&app, &t.supervisor2, json!(a), false).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // A feed poke is not stuck behind the announcements.
+    app.customer_writes(&t.ingest, "anna@example.com", Some(&a), "Any news?")
+        .await;
+    let mut lists = 0;
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let mut poked = false;
+    while std::time::Instant::now() < deadline && !poked {
+        match sue.next_event(Duration::from_millis(200)).await {
+            Some(e) if e.0 == "presence" => lists += 1,
+            Some(e) if e.0 == "change" => poked = true,
+            _ => {}
+        }
+    }
+    assert!(poked, "the change poke came");
+    let window = started.elapsed().as_secs_f64();
+    assert!(
+        (lists as f64) <= window / 0.25 + 2.0,
+        "{lists} presence lists in {window:.1} s"
+    );
+}

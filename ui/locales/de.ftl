@@ -442,6 +442,7 @@ problem-ticket-changed = Dieses Ticket hat sich geändert, seit Sie es geöffnet
 problem-over-cap = { $action } über { $amount }: Agenten dürfen bis { $cap } freigeben; entscheiden muss ein Supervisor.
 problem-no-cap = { $action } über { $amount }: Entscheiden muss ein Supervisor (dieser Arbeitsplatz legt keinen Betrag fest, den Agenten freigeben dürfen).
 problem-supervisor-only = { $action }: Über diese Eskalation entscheidet nur ein Supervisor.
+problem-approve-own = { $action }: Sie haben diese Eskalation selbst angelegt; ein anderer Supervisor muss sie genehmigen. Jede Geldbewegung sehen zwei Personen.
 problem-exceeds-invoice = { $amount } ist mehr, als Rechnung { $invoice } zulässt ({ $allowed }).
 problem-closed-is-final = Ein geschlossenes Ticket ist endgültig: Sein Status ändert sich nicht mehr.
 problem-solve-before-closing = Das Ticket erst lösen, dann schließen.

@@ -442,6 +442,7 @@ problem-ticket-changed = This ticket changed after you opened it. Read it again,
 problem-over-cap = { $action } of { $amount }: an agent may approve up to { $cap }; a supervisor must decide.
 problem-no-cap = { $action } of { $amount }: a supervisor must decide (this desk sets no amount agents may approve).
 problem-supervisor-only = { $action }: only a supervisor may decide this escalation.
+problem-approve-own = { $action }: you raised this escalation, so another supervisor approves it. Two people see every money movement.
 problem-exceeds-invoice = { $amount } is more than invoice { $invoice } allows ({ $allowed }).
 problem-closed-is-final = A closed ticket is final: it cannot change status.
 problem-solve-before-closing = Solve the ticket before closing it.

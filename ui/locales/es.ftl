@@ -442,6 +442,7 @@ problem-ticket-changed = Este ticket cambió después de abrirlo. Léelo de nuev
 problem-over-cap = { $action } de { $amount }: un agente puede aprobar hasta { $cap }; debe decidir un supervisor.
 problem-no-cap = { $action } de { $amount }: debe decidir un supervisor (este escritorio no fija importe que los agentes puedan aprobar).
 problem-supervisor-only = { $action }: solo un supervisor puede decidir esta escalación.
+problem-approve-own = { $action }: usted creó esta escalación, así que la aprueba otro supervisor. Todo movimiento de dinero lo ven dos personas.
 problem-exceeds-invoice = { $amount } es más de lo que permite la factura { $invoice } ({ $allowed }).
 problem-closed-is-final = Un ticket cerrado es definitivo: no puede cambiar de estado.
 problem-solve-before-closing = Resuelve el ticket antes de cerrarlo.

@@ -442,6 +442,7 @@ problem-ticket-changed = Ce ticket a changé depuis que vous l'avez ouvert. Reli
 problem-over-cap = { $action } de { $amount } : un agent peut approuver jusqu'à { $cap } ; un superviseur doit décider.
 problem-no-cap = { $action } de { $amount } : un superviseur doit décider (ce poste ne fixe aucun montant que les agents peuvent approuver).
 problem-supervisor-only = { $action } : seul un superviseur peut décider de cette escalade.
+problem-approve-own = { $action } : vous avez créé cette escalade, un autre superviseur doit donc l’approuver. Tout mouvement d’argent est vu par deux personnes.
 problem-exceeds-invoice = { $amount } dépasse ce que permet la facture { $invoice } ({ $allowed }).
 problem-closed-is-final = Un ticket fermé est définitif : son statut ne change plus.
 problem-solve-before-closing = Résolvez le ticket avant de le fermer.

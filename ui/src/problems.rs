@@ -79,6 +79,10 @@ fn problem(p: &Problem) -> String {
             "problem-supervisor-only",
             action = labels::proposed_action(*action)
         ),
+        Problem::ApproveOwn { action } => tr!(
+            "problem-approve-own",
+            action = labels::proposed_action(*action)
+        ),
         Problem::ExceedsInvoice {
             amount,
             invoice,

@@ -6,6 +6,7 @@
 //! behaviour lives in `countersign-core`.
 
 pub mod error;
+pub mod escalation_rules;
 pub mod ids;
 pub mod ipc;
 pub mod money;

@@ -78,6 +78,8 @@ pub enum Problem {
         amount: Option<Money>,
         cap: Option<Money>,
     },
+    /// A supervisor approving a money escalation they raised themselves: another one must.
+    ApproveOwn { action: ProposedAction },
     /// An amount above what the invoice allows (paid and not yet refunded, or its total).
     ExceedsInvoice {
         action: ProposedAction,
@@ -155,7 +157,7 @@ impl Problem {
             | Self::CannotMerge { .. } => ErrorCode::InvalidArgument,
             Self::AlreadyDecided { .. } => ErrorCode::Conflict,
             Self::DraftStale { .. } | Self::TicketChanged { .. } => ErrorCode::Stale,
-            Self::SupervisorOnly { .. } => ErrorCode::Forbidden,
+            Self::SupervisorOnly { .. } | Self::ApproveOwn { .. } => ErrorCode::Forbidden,
         }
     }
 }
@@ -214,6 +216,11 @@ impl fmt::Display for Problem {
             Self::SupervisorOnly {
                 decision, action, ..
             } => write!(f, "only a supervisor may {decision} a {action} escalation"),
+            Self::ApproveOwn { action } => write!(
+                f,
+                "you raised this {action} escalation; another supervisor approves it (two \
+                 people see every money movement)"
+            ),
             Self::ExceedsInvoice {
                 action,
                 amount,

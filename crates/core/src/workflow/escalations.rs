@@ -10,6 +10,7 @@ use crate::settings;
 use crate::store::{Store, Tx, now, parse_ts, parse_ts_opt, ts};
 use crate::{Error, Result, new_id};
 use countersign_model::Problem;
+use countersign_model::escalation_rules as rules;
 use countersign_model::problem::Decided;
 use countersign_model::problem::TextField;
 use countersign_model::sync::{DecideEscalation, MutationBody, RaiseEscalation};
@@ -74,6 +75,14 @@ fn escalation_from_row(row: &SqliteRow) -> Result<Escalation> {
     })
 }
 
+/// A refusal of the escalation rules, as the desk's error.
+fn refused(r: rules::Refusal) -> Error {
+    match r {
+        rules::Refusal::Invalid(m) => Error::invalid(m),
+        rules::Refusal::Problem(p) => Error::Refused(p),
+    }
+}
+
 /// Raises an escalation after checking that the action, invoice and amount fit together.
 pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Result<Escalation> {
     if let Proposer::Assistant(call) = by {
@@ -94,22 +103,7 @@ pub(crate) async fn raise_in(
 ) -> Result<EscalationId> {
     let reason = check_text(TextField::Reason, &input.reason)?;
     let action = input.proposed_action;
-    match (action, &input.invoice, &input.amount) {
-        (a, None, _) if a.moves_money() || a == ProposedAction::VoidInvoice => {
-            return Err(Error::invalid(format!(
-                "`{a}` needs `invoice_id` (or `invoice_number`)"
-            )));
-        }
-        (a, _, None) if a.moves_money() => {
-            return Err(Error::invalid(format!(
-                "`{a}` needs an `amount`, e.g. \"19.99\""
-            )));
-        }
-        (a, _, Some(_)) if !a.moves_money() => {
-            return Err(Error::invalid(format!("`{a}` takes no `amount`")));
-        }
-        _ => {}
-    }
+    rules::check_shape(action, input.invoice.is_some(), input.amount.is_some()).map_err(refused)?;
     let ticket_customer: String =
         sqlx::query_scalar("SELECT customer_id FROM tickets WHERE id = ?")
             .bind(input.ticket_id.as_str())
@@ -134,41 +128,29 @@ pub(crate) async fn raise_in(
             }
         }
         .ok_or_else(|| Error::not_found("invoice", by))?;
-        let id = parse(InvoiceId::parse(&text(&row, "id")?))?;
-        let invoice_id = &*invoice_id.insert(id);
-        if text(&row, "customer_id")? != ticket_customer {
-            return Err(Error::invalid(format!(
-                "invoice {invoice_id} belongs to another customer than ticket {}",
-                input.ticket_id
-            )));
-        }
-        let cur = parse(Currency::parse(&text(&row, "currency")?))?;
-        if let Some(a) = &input.amount {
-            let m = Money::parse(a, cur)?;
-            if m.minor() <= 0 {
-                return Err(Error::invalid(format!(
-                    "`amount` must be positive, got {a:?}"
-                )));
-            }
-            let ceiling = match action {
-                ProposedAction::Refund => int(&row, "amount_paid")? - int(&row, "refunded_amount")?,
-                _ => int(&row, "total")?,
-            };
-            if m.minor() > ceiling {
-                return Err(Error::Refused(Problem::ExceedsInvoice {
-                    action,
-                    amount: m,
-                    invoice: invoice_id.to_string(),
-                    allowed: Money::from_minor(ceiling, cur),
-                }));
-            }
-            money = Some(m);
-        }
-        if action == ProposedAction::VoidInvoice && text(&row, "invoice_status")? == "VOIDED" {
-            return Err(Error::invalid(format!(
-                "invoice {invoice_id} is already voided"
-            )));
-        }
+        let facts = rules::InvoiceFacts {
+            id: text(&row, "id")?,
+            customer_id: text(&row, "customer_id")?,
+            currency: parse(Currency::parse(&text(&row, "currency")?))?,
+            invoice_status: text(&row, "invoice_status")?,
+            total: int(&row, "total")?,
+            amount_paid: int(&row, "amount_paid")?,
+            refunded_amount: int(&row, "refunded_amount")?,
+        };
+        invoice_id = Some(parse(InvoiceId::parse(&facts.id))?);
+        money = input
+            .amount
+            .as_ref()
+            .map(|a| Money::parse(a, facts.currency))
+            .transpose()?;
+        rules::check_against_invoice(
+            action,
+            input.ticket_id.as_str(),
+            &ticket_customer,
+            &facts,
+            money,
+        )
+        .map_err(refused)?;
     }
     let id = EscalationId::from_suffix(new_id(""));
     let created_at = now();
@@ -230,6 +212,15 @@ fn authorize(
     agent_cap: Option<Money>,
 ) -> Result<()> {
     if person.role == Role::Supervisor {
+        // Two people see every money movement: the platform holds a supervisor to it too.
+        if decision == Decision::Approve
+            && !rules::may_approve_own(e.proposed_action)
+            && e.raised_by == person.name
+        {
+            return Err(Error::Refused(Problem::ApproveOwn {
+                action: e.proposed_action,
+            }));
+        }
         return Ok(());
     }
     let within_cap = match (e.amount, agent_cap) {
@@ -315,6 +306,18 @@ pub async fn decide(
     .bind(id.as_str())
     .execute(&mut *tx)
     .await?;
+    // Bound to the invoice as the person saw it: approved on one that changed on the platform
+    // since, the decision comes back `stale`.
+    let mut based_on = json!({});
+    if let Some(invoice) = &e.invoice_id {
+        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM invoices WHERE id = ?")
+            .bind(invoice.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(v) = version {
+            based_on[format!("invoice:{invoice}")] = json!(v);
+        }
+    }
     enqueue(
         &mut tx,
         &MutationBody::DecideEscalation(DecideEscalation {
@@ -323,7 +326,7 @@ pub async fn decide(
             note: note.clone().unwrap_or_default(),
             decided_by: person.name.clone(),
         }),
-        &json!({}),
+        &based_on,
     )
     .await?;
     audit_person(

@@ -223,3 +223,45 @@ async fn the_queue_warns_of_another_escalation_pending_on_the_same_invoice() {
         "a decided one no longer counts as pending"
     );
 }
+
+/// Issue 16 (one set of rules): a supervisor who raised a refund does not approve it too; the
+/// platform refuses that, so the desk says so at once. Another supervisor approves it, and the
+/// decision is queued bound to the invoice version they saw.
+#[tokio::test]
+async fn a_supervisor_does_not_approve_their_own_refund() {
+    let d = desk().await;
+    let sam = supervisor();
+    let e = escalations::raise(&d.store, Proposer::Person(&sam), &refund("10"))
+        .await
+        .unwrap();
+    let err = escalations::decide(&d.store, &sam, &e.id, Decision::Approve, None)
+        .await
+        .expect_err("their own");
+    assert!(
+        matches!(
+            err,
+            countersign_core::Error::Refused(countersign_model::Problem::ApproveOwn { .. })
+        ),
+        "{err}"
+    );
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    let sue = countersign_model::workflow::Person {
+        id: "agt_sue".into(),
+        name: "Sue Supervisor".into(),
+        role: countersign_model::workflow::Role::Supervisor,
+    };
+    let approved = escalations::decide(&d.store, &sue, &e.id, Decision::Approve, None)
+        .await
+        .unwrap();
+    assert_eq!(approved.status, EscalationStatus::Approved);
+    let based_on: String = sqlx::query_scalar(
+        "SELECT based_on FROM outbox WHERE kind = 'decide_escalation' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(d.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&based_on).unwrap(),
+        serde_json::json!({"invoice:inv_a1": 1})
+    );
+}

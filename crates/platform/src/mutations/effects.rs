@@ -76,7 +76,7 @@ pub(super) async fn apply(tx: &mut PgConnection, caller: &Caller, m: &Mutation) 
         MutationBody::SendReply(p) => send_reply(tx, caller, &p, m).await,
         MutationBody::AddNote(p) => add_note(tx, caller, &p).await,
         MutationBody::RaiseEscalation(p) => raise_escalation(tx, caller, &p).await,
-        MutationBody::DecideEscalation(p) => decide_escalation(tx, caller, &p).await,
+        MutationBody::DecideEscalation(p) => decide_escalation(tx, caller, &p, m).await,
         MutationBody::Assign(p) => assign(tx, caller, &p).await,
         MutationBody::SetStatus(p) => set_status(tx, caller, &p, m).await,
         MutationBody::SetPriority(p) => set_priority(tx, caller, &p).await,

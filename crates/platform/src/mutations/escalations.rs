@@ -2,12 +2,14 @@
 //! wins.
 
 use super::effects::{Effect, Failure, body_text, invalid, lock_ticket, reject};
+use super::stale::check_seen;
 use crate::auth::Caller;
 use crate::error::Error;
 use crate::feed::Changed;
-use countersign_model::sync::{DecideEscalation, Entity, RaiseEscalation};
-use countersign_model::workflow::Role;
-use countersign_model::{ErrorCode, EscalationId, InvoiceId};
+use countersign_model::escalation_rules as rules;
+use countersign_model::sync::{DecideEscalation, Entity, Mutation, RaiseEscalation};
+use countersign_model::workflow::{ProposedAction, Role};
+use countersign_model::{Currency, ErrorCode, EscalationId, InvoiceId, Money, Problem};
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
@@ -18,32 +20,23 @@ pub(super) async fn raise_escalation(
 ) -> Effect {
     EscalationId::parse(&p.escalation_id)?;
     body_text("reason", &p.reason)?;
-    if !matches!(
-        p.proposed_action.as_str(),
-        "refund" | "credit_note" | "void_invoice" | "waive_fee" | "other"
-    ) {
-        return Err(invalid(format!(
+    let action = ProposedAction::parse(&p.proposed_action).map_err(|_| {
+        invalid(format!(
             "proposed_action must be refund, credit_note, void_invoice, waive_fee or other, got {:?}",
             p.proposed_action
-        )));
-    }
-    if p.amount.is_some_and(|a| a.is_negative()) {
-        return Err(invalid("amount must not be negative"));
-    }
+        ))
+    })?;
+    // The rules the desk applied before queueing it, checked again on the records as the
+    // platform holds them: a desk's view may be old, and a raw HTTP caller is no desk.
+    rules::check_shape(action, p.invoice_id.is_some(), p.amount.is_some()).map_err(refused)?;
     let t = &caller.tenant_id;
     lock_ticket(tx, t, &p.ticket_id).await?;
     if let Some(invoice) = &p.invoice_id {
         InvoiceId::parse(invoice)?;
-        let exists: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = $1 AND id = $2)",
-        )
-        .bind(t)
-        .bind(invoice)
-        .fetch_one(&mut *tx)
-        .await?;
-        if !exists {
-            return Err(Error::not_found("invoice", invoice).into());
-        }
+        let facts = invoice_facts(tx, t, invoice).await?;
+        let customer = ticket_customer(tx, t, &p.ticket_id).await?;
+        rules::check_against_invoice(action, &p.ticket_id, &customer, &facts, p.amount)
+            .map_err(refused)?;
     }
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO escalations (tenant_id, id, ticket_id, reason, proposed_action, invoice_id,
@@ -81,6 +74,7 @@ pub(super) async fn decide_escalation(
     tx: &mut PgConnection,
     caller: &Caller,
     p: &DecideEscalation,
+    m: &Mutation,
 ) -> Effect {
     // The role is the token's agent's, never anything the payload says.
     if caller.role != Role::Supervisor {
@@ -103,6 +97,14 @@ pub(super) async fn decide_escalation(
         }
     };
     let t = &caller.tenant_id;
+    if status == "denied" && p.note.trim().is_empty() {
+        return Err(invalid(
+            "a denial needs a note saying why: the agent and the customer are told",
+        ));
+    }
+    if status == "approved" {
+        check_approval(tx, caller, p, m).await?;
+    }
     // First decision wins: the row lock makes a concurrent second one re-check `pending` and
     // find it gone.
     let decided: Option<i64> = sqlx::query_scalar(
@@ -149,4 +151,124 @@ pub(super) async fn decide_escalation(
             winner: Some(winner),
         }),
     }
+}
+
+/// An escalation as the platform holds it, for its approval.
+#[derive(sqlx::FromRow)]
+struct Held {
+    ticket_id: String,
+    proposed_action: String,
+    invoice_id: Option<String>,
+    currency: Option<String>,
+    amount: Option<i64>,
+    raised_by_agent: Option<String>,
+    status: String,
+}
+
+/// What an approval must hold to: another supervisor than the one who raised it when money
+/// moves; the records the supervisor saw (`based_on`) unchanged; and the invoice, as it is
+/// now, still allowing the amount (a refund approved after the invoice was refunded is not).
+async fn check_approval(
+    tx: &mut PgConnection,
+    caller: &Caller,
+    p: &DecideEscalation,
+    m: &Mutation,
+) -> Result<(), Failure> {
+    let t = &caller.tenant_id;
+    let row: Option<Held> = sqlx::query_as(
+        "SELECT ticket_id, proposed_action, invoice_id, currency, amount, raised_by_agent, status
+         FROM escalations WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(t)
+    .bind(&p.escalation_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Not found or already decided: the decision itself says which.
+    let Some(Held {
+        ticket_id: ticket,
+        proposed_action: action,
+        invoice_id: invoice,
+        currency,
+        amount,
+        raised_by_agent: raised_by,
+        status,
+    }) = row
+    else {
+        return Ok(());
+    };
+    if status != "pending" {
+        return Ok(());
+    }
+    let action = ProposedAction::parse(&action)?;
+    if !rules::may_approve_own(action) && raised_by.as_deref() == Some(caller.agent_id.as_str()) {
+        return Err(refused(rules::Refusal::Problem(Problem::ApproveOwn {
+            action,
+        })));
+    }
+    check_seen(tx, t, m).await?;
+    if let Some(invoice) = invoice {
+        let amount = match (currency, amount) {
+            (Some(c), Some(minor)) => Some(Money::from_minor(minor, Currency::parse(&c)?)),
+            _ => None,
+        };
+        let facts = invoice_facts(tx, t, &invoice).await?;
+        let customer = ticket_customer(tx, t, &ticket).await?;
+        rules::check_against_invoice(action, &ticket, &customer, &facts, amount).map_err(|r| {
+            reject(
+                ErrorCode::Stale,
+                format!("invoice {invoice} changed since the escalation was raised: {r}"),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// A refusal of the escalation rules, as this mutation's rejection.
+fn refused(r: rules::Refusal) -> Failure {
+    match r {
+        rules::Refusal::Invalid(m) => invalid(m),
+        rules::Refusal::Problem(p) => reject(p.code(), p.to_string()),
+    }
+}
+
+async fn ticket_customer(
+    tx: &mut PgConnection,
+    tenant_id: &str,
+    ticket_id: &str,
+) -> Result<String, Failure> {
+    Ok(
+        sqlx::query_scalar("SELECT customer_id FROM tickets WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id)
+            .bind(ticket_id)
+            .fetch_one(&mut *tx)
+            .await?,
+    )
+}
+
+/// The invoice as the escalation rules measure it, locked until the transaction ends (a
+/// re-ingest waits for the decision, or the decision sees the re-ingest).
+async fn invoice_facts(
+    tx: &mut PgConnection,
+    tenant_id: &str,
+    invoice_id: &str,
+) -> Result<rules::InvoiceFacts, Failure> {
+    let row: Option<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, customer_id, currency, invoice_status, total, amount_paid, refunded_amount
+         FROM invoices WHERE tenant_id = $1 AND id = $2 FOR SHARE",
+    )
+    .bind(tenant_id)
+    .bind(invoice_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id, customer_id, currency, invoice_status, total, amount_paid, refunded_amount) =
+        row.ok_or_else(|| Failure::from(Error::not_found("invoice", invoice_id)))?;
+    Ok(rules::InvoiceFacts {
+        id,
+        customer_id,
+        currency: Currency::parse(&currency)?,
+        invoice_status,
+        total,
+        amount_paid,
+        refunded_amount,
+    })
 }

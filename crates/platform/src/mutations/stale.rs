@@ -66,7 +66,36 @@ pub(super) async fn check_not_stale(
             message: Some(message),
         });
     }
-    for (key, &seen) in m.based_on.iter().filter(|(k, _)| **k != ticket_key) {
+    causes.extend(cited_causes(tx, tenant_id, m, &ticket_key).await?);
+    match staleness::reason(&causes) {
+        Some(why) => Err(reject(ErrorCode::Stale, why)),
+        None => Ok(()),
+    }
+}
+
+/// A decision on records (an escalation's approval) is `stale` if any record it says it saw
+/// (`based_on`) is at another version now.
+pub(super) async fn check_seen(
+    tx: &mut PgConnection,
+    tenant_id: &str,
+    m: &Mutation,
+) -> Result<(), Failure> {
+    let causes = cited_causes(tx, tenant_id, m, "").await?;
+    match staleness::reason(&causes) {
+        Some(why) => Err(reject(ErrorCode::Stale, why)),
+        None => Ok(()),
+    }
+}
+
+/// Why the records `m` says it saw (all but `except`) are not as it saw them.
+async fn cited_causes(
+    tx: &mut PgConnection,
+    tenant_id: &str,
+    m: &Mutation,
+    except: &str,
+) -> Result<Vec<Cause>, Failure> {
+    let mut causes = Vec::new();
+    for (key, &seen) in m.based_on.iter().filter(|(k, _)| k.as_str() != except) {
         let (entity, id) = key
             .split_once(':')
             .ok_or_else(|| invalid(format!("based_on key {key:?} is not \"<entity>:<id>\"")))?;
@@ -84,8 +113,5 @@ pub(super) async fn check_not_stale(
         };
         causes.extend(Cause::of_cited(entity.name(), id, seen, Some(now)));
     }
-    match staleness::reason(&causes) {
-        Some(why) => Err(reject(ErrorCode::Stale, why)),
-        None => Ok(()),
-    }
+    Ok(causes)
 }

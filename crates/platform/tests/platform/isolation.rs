@@ -19,7 +19,7 @@ async fn a_tenant_can_neither_see_nor_touch_another_tenants_records() {
             "dev-b",
             json!([{"seq": 1, "id": "mut_b1", "kind": "raise_escalation",
             "payload": {"escalation_id": "esc_b", "ticket_id": b_ticket, "reason": "refund?",
-                        "proposed_action": "refund"}}]),
+                        "proposed_action": "other"}}]),
         )
         .await;
     assert_eq!(raised[0]["status"], "applied");
@@ -40,7 +40,7 @@ async fn a_tenant_can_neither_see_nor_touch_another_tenants_records() {
         {"seq": 2, "id": "mut_x2", "kind": "add_note", "payload": {"ticket_id": b_ticket, "message_id": "msg_x2",
             "body": "n", "author": "x", "author_kind": "agent"}},
         {"seq": 3, "id": "mut_x3", "kind": "raise_escalation", "payload": {"escalation_id": "esc_x",
-            "ticket_id": b_ticket, "reason": "r", "proposed_action": "refund"}},
+            "ticket_id": b_ticket, "reason": "r", "proposed_action": "other"}},
         {"seq": 4, "id": "mut_x4", "kind": "decide_escalation", "payload": {"escalation_id": "esc_b",
             "decision": "approve", "decided_by": "x"}},
         {"seq": 5, "id": "mut_x5", "kind": "assign", "payload": {"ticket_id": b_ticket, "assignee": "x"}},
@@ -49,7 +49,7 @@ async fn a_tenant_can_neither_see_nor_touch_another_tenants_records() {
             "body": "hi", "approved_by": "x"},
             "based_on": {format!("ticket:{a_ticket}"): a_version, "invoice:inv_b1": 1}},
         {"seq": 8, "id": "mut_x8", "kind": "raise_escalation", "payload": {"escalation_id": "esc_y",
-            "ticket_id": a_ticket, "reason": "r", "proposed_action": "refund", "invoice_id": "inv_b1"}},
+            "ticket_id": a_ticket, "reason": "r", "proposed_action": "void_invoice", "invoice_id": "inv_b1"}},
     ]);
     let results = app.push(&a.supervisor, "dev-a", tries).await;
     for r in &results {

@@ -14,7 +14,8 @@ fn reply(seq: i64, id: &str, ticket: &str, message: &str, seen: i64) -> Value {
 fn escalation(seq: i64, id: &str, esc: &str, ticket: &str) -> Value {
     json!({"seq": seq, "id": id, "kind": "raise_escalation",
            "payload": {"escalation_id": esc, "ticket_id": ticket, "reason": "double charge",
-                       "proposed_action": "refund", "amount": {"amount": "49.00", "currency": "EUR"}}})
+                       "proposed_action": "credit_note", "invoice_id": "inv_1",
+                       "amount": {"amount": "49.00", "currency": "EUR"}}})
 }
 
 fn decide(seq: i64, id: &str, esc: &str, decision: &str) -> Value {
@@ -22,10 +23,12 @@ fn decide(seq: i64, id: &str, esc: &str, decision: &str) -> Value {
            "payload": {"escalation_id": esc, "decision": decision, "note": "ok", "decided_by": "someone"}})
 }
 
-/// A tenant with one ingested ticket: (app, tenant, ticket id, its version).
+/// A tenant with one ingested ticket of a customer with invoice `inv_1` (49.00 EUR): (app,
+/// tenant, ticket id, its version).
 pub(crate) async fn setup() -> (TestApp, Tenant, String, i64) {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
+    app.invoice(&t.ingest, "inv_1", "49.00").await;
     let (ticket, version) = app.ticket(&t.ingest, "anna@example.com").await;
     (app, t, ticket, version)
 }

@@ -1,6 +1,7 @@
 //! Holes found by attacking the platform over raw HTTP, each kept as the attack that found it
 //! (issue "Holes found by attack", items 2, 4 and 11–15).
 
+mod escalations;
 mod feed;
 mod ingest;
 mod mutations;

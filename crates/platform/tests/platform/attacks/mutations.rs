@@ -10,6 +10,7 @@ use serde_json::json;
 async fn an_approval_with_a_null_note_applies() {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
+    app.invoice(&t.ingest, "inv_1", "49.00").await;
     let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
     let raised = app
         .push(
@@ -17,7 +18,8 @@ async fn an_approval_with_a_null_note_applies() {
             "dev-a",
             json!([{"seq": 1, "id": "mut_r", "kind": "raise_escalation",
             "payload": {"escalation_id": "esc_1", "ticket_id": ticket, "reason": "double charge",
-                        "proposed_action": "refund"}}]),
+                        "proposed_action": "credit_note", "invoice_id": "inv_1",
+                        "amount": {"amount": "10.00", "currency": "EUR"}}}]),
         )
         .await;
     assert_eq!(raised[0]["status"], "applied", "{}", raised[0]);

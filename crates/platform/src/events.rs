@@ -61,20 +61,7 @@ impl Hub {
             shutdown: shutdown.clone(),
             revoked: tokio::sync::broadcast::channel(256).0,
         };
-        let (moved, to_read) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(read_presence(
-            pool.clone(),
-            hub.presence.clone(),
-            to_read,
-            shutdown.clone(),
-        ));
-        tokio::spawn(forward(
-            listener,
-            pool.clone(),
-            hub.clone(),
-            moved,
-            shutdown,
-        ));
+        tokio::spawn(forward(listener, pool.clone(), hub.clone(), shutdown));
         Ok(hub)
     }
 
@@ -129,47 +116,6 @@ async fn presence_moved(pool: &PgPool, presence: &Presence, tenant_id: Option<&s
     }
 }
 
-/// The least time between two reads of one tenant's presence list: however fast its agents
-/// announce themselves, each stream gets at most this many lists a second, and the listener
-/// never waits on a read (a change notification behind a flood of announcements is not late).
-const PRESENCE_EVERY: Duration = Duration::from_millis(250);
-
-/// Reads the presence lists of the tenants [`forward`] says moved (`None`: every tenant's),
-/// each once for however many notifications came meanwhile, at most once per
-/// [`PRESENCE_EVERY`].
-async fn read_presence(
-    pool: PgPool,
-    presence: Presence,
-    mut moved: tokio::sync::mpsc::UnboundedReceiver<Option<String>>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    loop {
-        let first = tokio::select! {
-            m = moved.recv() => m,
-            _ = shutdown.wait_for(|stop| *stop) => return,
-        };
-        let Some(first) = first else { return };
-        let mut tenants = std::collections::BTreeSet::new();
-        let mut all = first.is_none();
-        tenants.extend(first);
-        while let Ok(m) = moved.try_recv() {
-            all |= m.is_none();
-            tenants.extend(m);
-        }
-        if all {
-            presence_moved(&pool, &presence, None).await;
-        } else {
-            for tenant in &tenants {
-                presence_moved(&pool, &presence, Some(tenant)).await;
-            }
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(PRESENCE_EVERY) => {}
-            _ = shutdown.wait_for(|stop| *stop) => return,
-        }
-    }
-}
-
 /// Moves the tenant's cursor forward (never back); forgets tenants nobody listens to any more.
 fn advance(cursors: &Cursors, tenant_id: &str, cursor: i64) {
     let mut map = cursors.lock().unwrap_or_else(PoisonError::into_inner);
@@ -190,7 +136,6 @@ async fn forward(
     mut listener: PgListener,
     pool: PgPool,
     hub: Hub,
-    presence_to_read: tokio::sync::mpsc::UnboundedSender<Option<String>>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let cursors = &hub.cursors;
@@ -210,7 +155,7 @@ async fn forward(
         };
         match received {
             Ok(n) if n.channel() == crate::presence::CHANNEL => {
-                let _ = presence_to_read.send(Some(n.payload().to_owned()));
+                presence_moved(&pool, &hub.presence, Some(n.payload())).await;
             }
             Ok(n) if n.channel() == REVOKED_CHANNEL => {
                 // No receiver (no stream open) is not an error.
@@ -236,7 +181,7 @@ async fn forward(
                     _ = shutdown.wait_for(|stop| *stop) => return,
                 }
                 let _ = hub.revoked.send(RECHECK.to_owned());
-                let _ = presence_to_read.send(None);
+                presence_moved(&pool, &hub.presence, None).await;
                 let tenants: Vec<String> = cursors
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)

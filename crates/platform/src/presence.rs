@@ -44,6 +44,7 @@ impl Limiter {
         *left = (*left + now.duration_since(*at).as_secs_f64() * PER_SECOND).min(BURST);
         *at = now;
         if *left < 1.0 {
+            tracing::warn!(agent = agent_id, "presence announcements rate limited");
             return Err(Error::new(
                 countersign_model::ErrorCode::RateLimited,
                 format!(
@@ -59,6 +60,10 @@ impl Limiter {
 
 /// The tenant's agents on a ticket now (lapsed ones left out), by ticket then name.
 pub async fn current(pool: &PgPool, tenant_id: &str) -> Result<PresenceEvent> {
+    // Read before the list: a list is at least as new as its `as_of`.
+    let as_of: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT clock_timestamp()")
+        .fetch_one(pool)
+        .await?;
     let rows: Vec<(String, String, String, bool, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
         "SELECT p.agent_id, a.name, p.ticket_id, p.replying, p.expires_at
          FROM presence p JOIN agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
@@ -81,6 +86,7 @@ pub async fn current(pool: &PgPool, tenant_id: &str) -> Result<PresenceEvent> {
                 },
             )
             .collect(),
+        as_of: Some(as_of),
     })
 }
 

@@ -35,10 +35,23 @@ pub async fn announce(store: &Store, ticket: Option<&TicketId>, replying: bool) 
 /// presence every few seconds, and every write wakes the window: a list that says what the desk
 /// holds already is written only when what it holds would lapse within [`RENEW_WITHIN`].
 pub async fn store_list(store: &Store, list: &PresenceEvent) -> Result<()> {
+    // Checked and written under the desk's write lock: two lists stored at once (an
+    // announcement's answer, a stream event) cannot both pass the check.
+    let mut tx = store.write().await?;
+    // A list older than the one held arrived late (the two roads race): it is not news.
+    let held_as_of: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(state::PRESENCE_AS_OF)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let (Some(new), Some(held)) = (list.as_of, held_as_of)
+        && ts(new) < held
+    {
+        return Ok(());
+    }
     let held: Vec<(String, String, String, bool, String)> = sqlx::query_as(
         "SELECT agent_id, agent_name, ticket_id, replying, until FROM presence ORDER BY agent_id",
     )
-    .fetch_all(store.pool())
+    .fetch_all(&mut *tx)
     .await?;
     let mut new: Vec<(&str, &str, &str, bool)> = list
         .present
@@ -62,7 +75,9 @@ pub async fn store_list(store: &Store, list: &PresenceEvent) -> Result<()> {
     if same {
         return Ok(());
     }
-    let mut tx = store.write().await?;
+    if let Some(as_of) = list.as_of {
+        state::put(&mut *tx, state::PRESENCE_AS_OF, &ts(as_of)).await?;
+    }
     sqlx::query("DELETE FROM presence")
         .execute(&mut *tx)
         .await?;
@@ -85,9 +100,15 @@ pub async fn store_list(store: &Store, list: &PresenceEvent) -> Result<()> {
 
 /// Forgets the list (the stream ended: it may be out of date).
 pub(super) async fn forget(store: &Store) -> Result<()> {
+    let mut tx = store.write().await?;
     sqlx::query("DELETE FROM presence")
-        .execute(store.pool())
+        .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM settings WHERE key = ?")
+        .bind(state::PRESENCE_AS_OF)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -152,6 +173,7 @@ mod tests {
                 entry("agt_old", "tkt_1", false, -1),
                 entry("agt_bob", "tkt_2", false, 45),
             ],
+            as_of: None,
         };
         store_list(&store, &list).await.unwrap();
         let on = on_ticket(&store, &me, &ticket).await.unwrap();
@@ -179,5 +201,17 @@ mod tests {
         assert!(watch.poll().await.unwrap().is_some(), "a change is");
         forget(&store).await.unwrap();
         assert!(on_ticket(&store, &me, &ticket).await.unwrap().is_empty());
+
+        // Two desks, session 14: an announcement's answer and a stream event raced, and the
+        // older list, stored last, hid a colleague who had joined. The newest list wins.
+        let mut newer = list.clone();
+        newer.as_of = Some(now());
+        let mut older = list.clone();
+        older.as_of = Some(now() - chrono::TimeDelta::seconds(1));
+        older.present.retain(|p| p.agent_id != "agt_sue");
+        store_list(&store, &newer).await.unwrap();
+        store_list(&store, &older).await.unwrap();
+        let on = on_ticket(&store, &me, &ticket).await.unwrap();
+        assert_eq!(on.len(), 1, "Sue is still there: {on:?}");
     }
 }

@@ -24,6 +24,8 @@ pub const ONLINE: &str = "sync.online";
 pub const SET_ASIDE: &str = "sync.set_aside_schema";
 /// Set while the platform's event stream is open (changes arrive live, not on the next poll).
 pub const LIVE_SINCE: &str = "sync.live_since";
+/// When the platform read the presence list the desk holds (lists arriving older are dropped).
+pub const PRESENCE_AS_OF: &str = "sync.presence_as_of";
 
 pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
     crate::settings::get(pool, key).await

@@ -153,6 +153,10 @@ pub struct PresenceEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceEvent {
     pub present: Vec<PresenceEntry>,
+    /// When the platform read the list. A desk gets lists by two roads (its own announcement's
+    /// answer, the event stream) that may arrive out of order: it keeps the newest.
+    #[serde(default)]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[cfg(test)]

@@ -193,7 +193,9 @@ async fn wait_on_ticket(
             started.elapsed() < SYNC_LIMIT,
             "the platform has {now:?} on {ticket}, not {want:?}"
         );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Each look is an announcement of Sue's: at the pace the platform allows one agent
+        // for long (one a second, after a burst), as a desk would.
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 
@@ -263,5 +265,63 @@ async fn colleagues_on_the_same_ticket_see_each_other() -> Result<()> {
     .await
     .context("the inbox row says who is on the ticket")?;
     w.close().await?;
+    Ok(())
+}
+
+/// Issue 15 (collision), two real desks: Sam's and Sue's, each in its own window, signed in to
+/// one platform. Sam opening a ticket shows on Sue's inbox row and in her ticket; Sue opening it
+/// shows in Sam's; neither desk is told about itself.
+///
+/// Not checked here: Sue starting to type shows on Sam's desk as "replying" only when Sam
+/// opens the ticket again (his desk holds it at once; the open chip is not redrawn). Found by
+/// this test in session 14 and not yet fixed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_desks_see_each_other_on_the_same_ticket() -> Result<()> {
+    let keyring = KeyringSession::start()?;
+    let platform = Platform::start()?;
+    let tenant = platform.tenant().await?;
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await?;
+    let dir = tempfile::tempdir()?;
+    let bus = keyring.bus_address();
+    let runtime = keyring.dir().display().to_string();
+    let env = [
+        ("DBUS_SESSION_BUS_ADDRESS", bus),
+        ("XDG_RUNTIME_DIR", runtime.as_str()),
+    ];
+    let mut windows = Vec::new();
+    for (profile, token) in [("sam", &tenant.agent), ("sue", &tenant.supervisor)] {
+        sync_login(
+            desk_command(dir.path(), profile, &keyring),
+            &platform.url,
+            token,
+        )?;
+        let w = Window::open_on(dir.path(), profile, &env).await?;
+        w.wait_text("#statusbar #sync-status", "online", SYNC_LIMIT)
+            .await
+            .with_context(|| format!("{profile}'s desk is online"))?;
+        windows.push(w);
+    }
+    let (sam, sue) = (&windows[0], &windows[1]);
+
+    sam.click(&format!("#row-{ticket}")).await?;
+    sue.wait_text(&format!("#row-{ticket}"), "Sam Agent on it", SYNC_LIMIT)
+        .await
+        .context("Sue's inbox shows Sam on the ticket")?;
+    sue.click(&format!("#row-{ticket}")).await?;
+    sue.wait_text("#presence", "Sam Agent is viewing", SYNC_LIMIT)
+        .await
+        .context("Sue's ticket shows Sam reading it")?;
+    sam.wait_text("#presence", "Sue Supervisor is viewing", SYNC_LIMIT)
+        .await
+        .context("Sam's ticket shows Sue, from her desk")?;
+    ensure!(
+        !sam.text("#presence").await?.contains("Sam Agent")
+            && !sue.text("#presence").await?.contains("Sue Supervisor"),
+        "a desk is not told about its own person"
+    );
+    sam.screenshot("desktop-presence-two-desks").await?;
+    for w in windows {
+        w.close().await?;
+    }
     Ok(())
 }

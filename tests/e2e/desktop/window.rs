@@ -235,6 +235,12 @@ impl Window {
         bail!("after {limit:?}, `{css}` shows {last:?}, not {needle:?} (toast: {toast:?})")
     }
 
+    /// The text of the element matching `css` now.
+    pub async fn text(&self, css: &str) -> Result<String> {
+        let el = self.client.find(Locator::Css(css)).await?;
+        Ok(el.text().await?)
+    }
+
     /// Waits until nothing matches `css`.
     pub async fn wait_gone(&self, css: &str, limit: Duration) -> Result<()> {
         let started = Instant::now();

@@ -118,6 +118,10 @@ pub fn TicketView(id: TicketId) -> impl IntoView {
     };
     view! {
         <section class="ticket" id="ticket-view">
+            // Outside the part a live refresh rebuilds: a reload that reads the same ticket
+            // holds the old body on screen with its reactive scope gone, and a colleague who
+            // starts replying must still show.
+            <presence::Colleagues id=id.clone()/>
             <Transition fallback=|| view! { <p class="muted pad">{tr!("ticket-opening")}</p> }>
                 <ErrorBoundary fallback=|errors| view! {
                     <p class="error pad">{move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join("; ")}</p>
@@ -175,7 +179,6 @@ fn TicketBody(
                     <button class="link" on:click=move |_| ui.open.set(Some(into.clone()))>{tr!("merged-open")}</button>
                 </p>
             })}
-            <presence::Colleagues id=t.id.clone()/>
             <actions::TicketActions ticket=t.clone()/>
         </header>
         <div class="ticket-cols">

@@ -270,11 +270,8 @@ async fn colleagues_on_the_same_ticket_see_each_other() -> Result<()> {
 
 /// Issue 15 (collision), two real desks: Sam's and Sue's, each in its own window, signed in to
 /// one platform. Sam opening a ticket shows on Sue's inbox row and in her ticket; Sue opening it
-/// shows in Sam's; neither desk is told about itself.
-///
-/// Not checked here: Sue starting to type shows on Sam's desk as "replying" only when Sam
-/// opens the ticket again (his desk holds it at once; the open chip is not redrawn). Found by
-/// this test in session 14 and not yet fixed.
+/// shows in Sam's, and her starting to write turns it into "replying"; neither desk is told
+/// about itself.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_desks_see_each_other_on_the_same_ticket() -> Result<()> {
     let keyring = KeyringSession::start()?;
@@ -314,6 +311,10 @@ async fn two_desks_see_each_other_on_the_same_ticket() -> Result<()> {
     sam.wait_text("#presence", "Sue Supervisor is viewing", SYNC_LIMIT)
         .await
         .context("Sam's ticket shows Sue, from her desk")?;
+    sue.type_into("#compose-body", "Hello Anna,").await?;
+    sam.wait_text("#presence", "Sue Supervisor is replying", SYNC_LIMIT)
+        .await
+        .context("Sam sees Sue start replying, without opening the ticket again")?;
     ensure!(
         !sam.text("#presence").await?.contains("Sam Agent")
             && !sue.text("#presence").await?.contains("Sue Supervisor"),

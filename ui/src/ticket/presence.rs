@@ -16,6 +16,10 @@ use std::time::Duration;
 /// How often a desk repeats where its person is, well inside the platform's 45 s.
 const REPEAT_MS: u64 = 20_000;
 
+/// How often the open ticket reads its colleagues again though nothing woke it: a colleague
+/// whose desk went away lapses by time alone, with no list arriving to say so.
+const REREAD_MS: u64 = 3_000;
+
 fn announce(ticket: Option<TicketId>, replying: bool) {
     spawn_local(async move {
         // A desk without a platform answers false; a failure shows nowhere: presence is a hint,
@@ -61,10 +65,22 @@ pub fn announce_while_open(id: TicketId) {
 #[component]
 pub fn Colleagues(id: TicketId) -> impl IntoView {
     let ui = use_ui();
+    let tick = RwSignal::new(0u64);
+    let reread = set_interval_with_handle(
+        move || tick.update(|n| *n += 1),
+        Duration::from_millis(REREAD_MS),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = reread {
+            h.clear();
+        }
+    });
     let present = LocalResource::new(move || {
         let id = id.clone();
         ui.generation.track();
         ui.changes.track();
+        tick.track();
         async move {
             ipc::call::<_, Vec<PresenceEntry>>("presence", &json!({ "id": id }))
                 .await

@@ -92,11 +92,11 @@ pub async fn connected(db: impl sqlx::SqliteExecutor<'_>) -> Result<bool> {
     )
 }
 
-pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
+pub async fn get(db: impl sqlx::SqliteExecutor<'_>, key: &str) -> Result<Option<String>> {
     Ok(
         sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
             .bind(key)
-            .fetch_optional(pool)
+            .fetch_optional(db)
             .await?,
     )
 }

@@ -39,10 +39,7 @@ pub async fn store_list(store: &Store, list: &PresenceEvent) -> Result<()> {
     // announcement's answer, a stream event) cannot both pass the check.
     let mut tx = store.write().await?;
     // A list older than the one held arrived late (the two roads race): it is not news.
-    let held_as_of: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(state::PRESENCE_AS_OF)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let held_as_of = state::get(&mut *tx, state::PRESENCE_AS_OF).await?;
     if let (Some(new), Some(held)) = (list.as_of, held_as_of)
         && ts(new) < held
     {
@@ -104,10 +101,7 @@ pub(super) async fn forget(store: &Store) -> Result<()> {
     sqlx::query("DELETE FROM presence")
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM settings WHERE key = ?")
-        .bind(state::PRESENCE_AS_OF)
-        .execute(&mut *tx)
-        .await?;
+    state::delete(&mut *tx, state::PRESENCE_AS_OF).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,7 +3,6 @@
 //! describe, so the cursor cannot run ahead of the data.
 
 use crate::Result;
-use sqlx::SqlitePool;
 
 pub const URL: &str = "sync.url";
 pub const DEVICE_ID: &str = "sync.device_id";
@@ -27,8 +26,9 @@ pub const LIVE_SINCE: &str = "sync.live_since";
 /// When the platform read the presence list the desk holds (lists arriving older are dropped).
 pub const PRESENCE_AS_OF: &str = "sync.presence_as_of";
 
-pub async fn get(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
-    crate::settings::get(pool, key).await
+/// Reads `key` through `db`: inside a transaction (`&mut *tx`) or on its own (`pool`).
+pub async fn get(db: impl sqlx::SqliteExecutor<'_>, key: &str) -> Result<Option<String>> {
+    crate::settings::get(db, key).await
 }
 
 /// Stores `key` through `db`: inside a transaction (`&mut *tx`) or on its own (`pool`).
@@ -44,10 +44,10 @@ pub async fn put(db: impl sqlx::SqliteExecutor<'_>, key: &str, value: &str) -> R
     Ok(())
 }
 
-pub async fn delete(pool: &SqlitePool, key: &str) -> Result<()> {
+pub async fn delete(db: impl sqlx::SqliteExecutor<'_>, key: &str) -> Result<()> {
     sqlx::query("DELETE FROM settings WHERE key = ?")
         .bind(key)
-        .execute(pool)
+        .execute(db)
         .await?;
     Ok(())
 }

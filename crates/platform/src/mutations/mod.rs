@@ -22,6 +22,7 @@ mod envelope;
 mod escalations;
 mod merge;
 mod stale;
+mod ticket_fields;
 
 pub use effects::MAX_BODY_CHARS;
 

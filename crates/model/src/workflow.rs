@@ -47,6 +47,12 @@ string_enum!(
 );
 string_enum!(EscalationStatus { Pending = "pending", Approved = "approved", Denied = "denied" });
 string_enum!(
+    /// What became of an approved escalation in the billing system: `unconnected` when the
+    /// tenant has no billing connector (nothing was sent anywhere), `queued` while the platform
+    /// is at it, `executed` or `failed`.
+    Execution { Unconnected = "unconnected", Queued = "queued", Executed = "executed", Failed = "failed" }
+);
+string_enum!(
     /// A person's decision on an escalation.
     Decision { Approve = "approve", Deny = "deny" }
 );
@@ -60,6 +66,26 @@ impl ProposedAction {
     pub const fn moves_money(self) -> bool {
         matches!(self, Self::Refund | Self::CreditNote | Self::WaiveFee)
     }
+
+    /// What the billing system is asked to do once a person with the authority approved the
+    /// action, if anything: money back or off an invoice is a credit note (the billing system
+    /// makes it a refund when the invoice was paid), a void is a void; "other" is done by hand.
+    pub const fn billing_effect(self) -> Option<BillingEffect> {
+        match self {
+            Self::Refund | Self::CreditNote | Self::WaiveFee => Some(BillingEffect::CreditNote),
+            Self::VoidInvoice => Some(BillingEffect::Void),
+            Self::Other => None,
+        }
+    }
+}
+
+/// What an approved escalation becomes in the billing system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillingEffect {
+    /// A credit note on the escalation's invoice for its amount.
+    CreditNote,
+    /// The escalation's invoice voided.
+    Void,
 }
 
 /// A record a draft cites, with the version the assistant saw.
@@ -189,6 +215,24 @@ pub struct Escalation {
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: Option<String>,
+    /// Who decided it, as an agent id (the platform's; absent for a local decision not yet
+    /// synced): a failed execution is their notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by_id: Option<String>,
+    /// What became of it in the billing system, once approved, as the platform reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<ExecutionReport>,
+}
+
+/// What became of an approved escalation in the billing system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ExecutionReport {
+    pub state: Execution,
+    /// The billing system's id of what it did (a credit note's id, the voided invoice's id).
+    pub reference: Option<String>,
+    /// Why it failed, or why the last attempt had no definite answer.
+    pub error: Option<String>,
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// A ticket with its thread, customer, drafts and escalations.

@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod attachments;
 pub mod auth;
+pub mod billing;
 pub mod error;
 pub mod events;
 pub mod feed;
@@ -115,6 +116,19 @@ pub struct AppState {
     pub hub: events::Hub,
     /// Each agent's presence announcements left.
     pub presence_limit: presence::Limiter,
+    /// Seals and opens the tenants' billing API keys; `None` when the platform was started
+    /// without one (no connector can then be set).
+    pub secrets: Option<billing::SecretsKey>,
+}
+
+/// How a platform runs, beyond its database.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Token for the admin API; `None` disables it.
+    pub admin_token: Option<String>,
+    /// The key that seals billing API keys at rest.
+    pub secrets: Option<billing::SecretsKey>,
+    pub executor: billing::ExecutorConfig,
 }
 
 /// A running platform's state and its shutdown switch.
@@ -125,16 +139,24 @@ pub struct Platform {
 }
 
 impl Platform {
-    /// Starts listening for change notifications on `pool` (already migrated).
-    pub async fn start(pool: PgPool, admin_token: Option<&str>) -> Result<Self> {
+    /// Starts listening for change notifications on `pool` (already migrated), and the billing
+    /// executor.
+    pub async fn start(pool: PgPool, options: Options) -> Result<Self> {
         let (shutdown, stop) = watch::channel(false);
-        let hub = events::Hub::start(&pool, stop).await?;
+        let hub = events::Hub::start(&pool, stop.clone()).await?;
+        tokio::spawn(billing::executor::run(
+            pool.clone(),
+            options.secrets.clone(),
+            options.executor,
+            stop,
+        ));
         Ok(Self {
             state: AppState {
                 pool,
-                admin_token_sha256: admin_token.map(auth::sha256),
+                admin_token_sha256: options.admin_token.as_deref().map(auth::sha256),
                 hub,
                 presence_limit: presence::Limiter::default(),
+                secrets: options.secrets,
             },
             shutdown,
         })

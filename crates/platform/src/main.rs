@@ -4,7 +4,10 @@
 
 use clap::{Parser, Subcommand};
 use countersign_model::workflow::Role;
-use countersign_platform::{Platform, admin, connect, describe_url, migrate, saved_replies, sla};
+use countersign_platform::billing::{SecretsKey, connector};
+use countersign_platform::{
+    Options, Platform, admin, connect, describe_url, migrate, saved_replies, sla,
+};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -31,6 +34,10 @@ struct Cli {
     /// Token for the admin API (tenants, agents, tokens); without it the admin API is off.
     #[arg(long, env = "COUNTERSIGN_PLATFORM_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// 64 hex digits (`openssl rand -hex 32`), the same on every instance: seals the tenants'
+    /// billing API keys in the database. Without it no billing connector can be set or used.
+    #[arg(long, env = "COUNTERSIGN_SECRETS_KEY", global = true, hide_env_values = true, value_parser = parse_secrets_key)]
+    secrets_key: Option<SecretsKey>,
     /// Most connections to PostgreSQL.
     #[arg(long, default_value_t = 20)]
     max_connections: u32,
@@ -107,6 +114,27 @@ enum AdminCommand {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+    /// Connect the tenant to its FlexPrice: approved refunds, credit notes, fee waivers and voids
+    /// are executed there from now on. The API key is read from a file (`-` reads stdin), never
+    /// from the command line, and sealed with COUNTERSIGN_SECRETS_KEY before it is stored.
+    SetBillingConnector {
+        #[arg(long)]
+        tenant: String,
+        /// The API base, e.g. https://us.api.flexprice.io/v1.
+        #[arg(long)]
+        base_url: String,
+        #[arg(long)]
+        api_key_file: std::path::PathBuf,
+    },
+    /// Disconnect the tenant from its billing system.
+    RemoveBillingConnector {
+        #[arg(long)]
+        tenant: String,
+    },
+}
+
+fn parse_secrets_key(s: &str) -> Result<SecretsKey, String> {
+    SecretsKey::from_hex(s)
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -140,20 +168,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         anyhow::anyhow!("cannot migrate the database at {}: {e}", describe_url(url))
     })?;
     match cli.command {
-        Some(Command::Admin(cmd)) => admin_command(&pool, cmd).await,
-        None => serve(pool, cli.listen, cli.admin_token.as_deref()).await,
+        Some(Command::Admin(cmd)) => admin_command(&pool, cli.secrets_key.as_ref(), cmd).await,
+        None => {
+            let options = Options {
+                admin_token: cli.admin_token,
+                secrets: cli.secrets_key,
+                executor: Default::default(),
+            };
+            serve(pool, cli.listen, options).await
+        }
     }
 }
 
-async fn serve(
-    pool: sqlx::PgPool,
-    listen: SocketAddr,
-    admin_token: Option<&str>,
-) -> anyhow::Result<()> {
-    if admin_token.is_some_and(|t| t.len() < 16) {
+async fn serve(pool: sqlx::PgPool, listen: SocketAddr, options: Options) -> anyhow::Result<()> {
+    if options.admin_token.as_ref().is_some_and(|t| t.len() < 16) {
         anyhow::bail!("the admin token must be at least 16 characters");
     }
-    let platform = Platform::start(pool, admin_token).await?;
+    let admin_api = options.admin_token.is_some();
+    let billing = options.secrets.is_some();
+    let platform = Platform::start(pool, options).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         anyhow::anyhow!(
             "cannot listen on {listen}: {e}; is another process using it? Choose one with --listen"
@@ -161,7 +194,8 @@ async fn serve(
     })?;
     tracing::info!(
         address = %listener.local_addr()?,
-        admin_api = admin_token.is_some(),
+        admin_api,
+        billing_connectors = billing,
         "countersign-platform serving; API described at /openapi.json"
     );
     platform.serve(listener, shutdown_signal()).await?;
@@ -192,7 +226,11 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-async fn admin_command(pool: &sqlx::PgPool, cmd: AdminCommand) -> anyhow::Result<()> {
+async fn admin_command(
+    pool: &sqlx::PgPool,
+    secrets: Option<&SecretsKey>,
+    cmd: AdminCommand,
+) -> anyhow::Result<()> {
     let refused = |e: countersign_platform::error::Error| {
         anyhow::anyhow!("[{}] {}", e.code(), e.public_message())
     };
@@ -260,27 +298,56 @@ async fn admin_command(pool: &sqlx::PgPool, cmd: AdminCommand) -> anyhow::Result
             println!("{}\t{}\t{}", r.id, r.language, r.title);
         }
         AdminCommand::SetSlaPolicy { tenant, file } => {
-            let stdin = file.as_os_str() == "-";
-            let text = if stdin {
-                std::io::read_to_string(std::io::stdin())?
-            } else {
-                std::fs::read_to_string(&file)
-                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
-            };
-            let input: sla::PolicyInput = serde_json::from_str(&text).map_err(|e| {
-                let what = if stdin {
-                    "stdin".into()
-                } else {
-                    file.display().to_string()
-                };
-                anyhow::anyhow!("{what} is no SLA policy: {e}")
-            })?;
+            let text = read_input(&file)?;
+            let input: sla::PolicyInput = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{} is no SLA policy: {e}", input_name(&file)))?;
             let set = sla::put(pool, &tenant, &input).await.map_err(refused)?;
             println!(
                 "SLA policy of {tenant} set; {} ticket due time(s) moved",
                 set.tickets_moved
             );
         }
+        AdminCommand::SetBillingConnector {
+            tenant,
+            base_url,
+            api_key_file,
+        } => {
+            let api_key = read_input(&api_key_file)?;
+            let input = connector::ConnectorInput {
+                kind: "flexprice".into(),
+                base_url,
+                api_key: api_key.trim().to_owned(),
+            };
+            let c = connector::put(pool, secrets, &tenant, &input)
+                .await
+                .map_err(refused)?;
+            println!(
+                "billing connector of {tenant} set: {} at {} (API key sealed)",
+                c.kind, c.base_url
+            );
+        }
+        AdminCommand::RemoveBillingConnector { tenant } => {
+            let c = connector::delete(pool, &tenant).await.map_err(refused)?;
+            println!("billing connector of {tenant} ({}) removed", c.base_url);
+        }
     }
     Ok(())
+}
+
+/// A file's text, or stdin's for `-`.
+fn read_input(file: &std::path::Path) -> anyhow::Result<String> {
+    if file.as_os_str() == "-" {
+        Ok(std::io::read_to_string(std::io::stdin())?)
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))
+    }
+}
+
+fn input_name(file: &std::path::Path) -> String {
+    if file.as_os_str() == "-" {
+        "stdin".into()
+    } else {
+        file.display().to_string()
+    }
 }

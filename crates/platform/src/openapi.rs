@@ -112,6 +112,21 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
                 "SlaPolicySet",
             ),
         ),
+        ("PUT", "/v1/admin/tenants/{tenant_id}/billing-connector") => (
+            "Connect the tenant to its billing system (FlexPrice): its API base URL (https, or http on loopback) and API key. The key is sealed with the platform's secrets key (COUNTERSIGN_SECRETS_KEY) before it is stored, and no route ever returns it. From now on an approved refund, credit note, fee waiver or void is executed there, exactly once.",
+            Some(body("BillingConnectorInput")),
+            ok("the connector, without its key", "BillingConnector"),
+        ),
+        ("GET", "/v1/admin/tenants/{tenant_id}/billing-connector") => (
+            "The tenant's billing connector, without its key.",
+            None,
+            ok("the connector, without its key", "BillingConnector"),
+        ),
+        ("DELETE", "/v1/admin/tenants/{tenant_id}/billing-connector") => (
+            "Disconnect the tenant from its billing system: approvals from now on are labelled \"not executed — no billing connector\"; executions already queued fail with that reason.",
+            None,
+            ok("the connector removed, without its key", "BillingConnector"),
+        ),
         ("POST", "/v1/admin/tokens/{token_id}/revoke") => (
             "Revoke a desk or ingest token; its open event streams close on every platform instance.",
             None,
@@ -138,7 +153,7 @@ fn components() -> Value {
     let string = json!({"type": "string"});
     let int = json!({"type": "integer"});
     let obj = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
-    json!({
+    let mut components = json!({
         "securitySchemes": {
             "apiToken": {"type": "http", "scheme": "bearer", "description": "An agent's API token (a desk's, tenant-scoped; `csp_…`)."},
             "ingestToken": {"type": "http", "scheme": "bearer", "description": "An integration's ingest token (tenant-scoped, ingest routes only; `csi_…`)."},
@@ -179,7 +194,17 @@ fn components() -> Value {
             "NewIngestToken": obj(json!({"id": string, "tenant_id": string, "name": string, "secret": string}), &["id", "tenant_id", "name", "secret"]),
             "NewToken": obj(json!({"id": string, "tenant_id": string, "agent_id": string, "name": string, "secret": string}), &["id", "tenant_id", "agent_id", "name", "secret"])
         }
-    })
+    });
+    let schemas = &mut components["schemas"];
+    schemas["BillingConnectorInput"] = obj(
+        json!({"kind": {"type": "string", "enum": ["flexprice"]}, "base_url": string, "api_key": string}),
+        &["base_url", "api_key"],
+    );
+    schemas["BillingConnector"] = obj(
+        json!({"tenant_id": string, "kind": string, "base_url": string, "updated_at": string}),
+        &["tenant_id", "kind", "base_url", "updated_at"],
+    );
+    components
 }
 
 /// The document.

@@ -9,7 +9,7 @@ use crate::{
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use axum::{Json, Router};
 use countersign_model::sync::{AgentInfo, Me, TenantInfo};
 
@@ -147,6 +147,24 @@ pub fn table() -> Vec<Route> {
             put(crate::sla::put_policy),
         ),
         route(
+            Method::PUT,
+            "/v1/admin/tenants/{tenant_id}/billing-connector",
+            Admin,
+            put(crate::billing::connector::put_connector),
+        ),
+        route(
+            Method::GET,
+            "/v1/admin/tenants/{tenant_id}/billing-connector",
+            Admin,
+            get(crate::billing::connector::get_connector),
+        ),
+        route(
+            Method::DELETE,
+            "/v1/admin/tenants/{tenant_id}/billing-connector",
+            Admin,
+            delete(crate::billing::connector::delete_connector),
+        ),
+        route(
             Method::POST,
             "/v1/admin/tokens/{token_id}/revoke",
             Admin,
@@ -157,11 +175,19 @@ pub fn table() -> Vec<Route> {
 
 /// The application: every route of [`table`], JSON errors for unknown paths and methods.
 pub fn router(state: AppState) -> Router {
-    table()
+    // A path served with several methods is one route of the router, each method its own entry
+    // of the table.
+    let mut paths: Vec<(&'static str, MethodRouter<AppState>)> = vec![];
+    for route in table() {
+        match paths.iter_mut().find(|(p, _)| *p == route.path) {
+            Some((_, handler)) => *handler = std::mem::take(handler).merge(route.handler),
+            None => paths.push((route.path, route.handler)),
+        }
+    }
+    paths
         .into_iter()
-        .fold(Router::new(), |r, route| {
-            let path = route.path;
-            r.route(path, route.handler.fallback(method_not_allowed))
+        .fold(Router::new(), |r, (path, handler)| {
+            r.route(path, handler.fallback(method_not_allowed))
         })
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -175,6 +175,11 @@ pub(super) fn columns(entity: Entity) -> &'static [&'static str] {
             "decided_at",
             "decision_note",
             "version",
+            "decided_by_id",
+            "execution",
+            "execution_ref",
+            "execution_error",
+            "execution_at",
         ],
     }
 }

@@ -113,7 +113,8 @@ pub(super) async fn refused(
                 Some(w) => {
                     sqlx::query(
                         "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ?, \
-                         decision_note = ?, version = max(version, ?) WHERE id = ?",
+                         decision_note = ?, decided_by_id = NULL, version = max(version, ?) \
+                         WHERE id = ?",
                     )
                     .bind(w.get("status").and_then(Value::as_str).unwrap_or("pending"))
                     .bind(w.get("decided_by").and_then(Value::as_str))
@@ -139,7 +140,7 @@ pub(super) async fn refused(
                     };
                     sqlx::query(
                         "UPDATE escalations SET status = 'pending', decided_by = NULL, \
-                         decided_at = NULL, decision_note = NULL \
+                         decided_at = NULL, decision_note = NULL, decided_by_id = NULL \
                          WHERE id = ? AND status = ? AND decided_by IS ?",
                     )
                     .bind(&id)

@@ -15,7 +15,8 @@ use countersign_model::problem::Decided;
 use countersign_model::problem::TextField;
 use countersign_model::sync::{DecideEscalation, MutationBody, RaiseEscalation};
 use countersign_model::workflow::{
-    Decision, Escalation, EscalationStatus, Person, ProposedAction, Role,
+    Decision, Escalation, EscalationStatus, Execution, ExecutionReport, Person, ProposedAction,
+    Role,
 };
 use countersign_model::{Currency, EscalationId, InvoiceId, Money, TicketId};
 use serde_json::json;
@@ -45,7 +46,8 @@ macro_rules! invoice_facts {
 macro_rules! escalation_columns {
     () => {
         "SELECT id, ticket_id, reason, proposed_action, invoice_id, currency, amount, status, \
-         raised_by, created_at, decided_by, decided_at, decision_note FROM escalations "
+         raised_by, created_at, decided_by, decided_at, decision_note, decided_by_id, execution, \
+         execution_ref, execution_error, execution_at FROM escalations "
     };
 }
 
@@ -72,6 +74,17 @@ fn escalation_from_row(row: &SqliteRow) -> Result<Escalation> {
         decided_by: opt_text(row, "decided_by")?,
         decided_at: parse_ts_opt(opt_text(row, "decided_at")?.as_deref())?,
         decision_note: opt_text(row, "decision_note")?,
+        decided_by_id: opt_text(row, "decided_by_id")?,
+        execution: opt_text(row, "execution")?
+            .map(|state| -> Result<ExecutionReport> {
+                Ok(ExecutionReport {
+                    state: parse(Execution::parse(&state))?,
+                    reference: opt_text(row, "execution_ref")?,
+                    error: opt_text(row, "execution_error")?,
+                    at: parse_ts_opt(opt_text(row, "execution_at")?.as_deref())?,
+                })
+            })
+            .transpose()?,
     })
 }
 
@@ -296,13 +309,14 @@ pub async fn decide(
         Decision::Deny => EscalationStatus::Denied,
     };
     sqlx::query(
-        "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? \
-         WHERE id = ? AND status = 'pending'",
+        "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, \
+         decided_by_id = ? WHERE id = ? AND status = 'pending'",
     )
     .bind(status.as_str())
     .bind(&person.name)
     .bind(ts(now()))
     .bind(&note)
+    .bind(&person.id)
     .bind(id.as_str())
     .execute(&mut *tx)
     .await?;

@@ -107,10 +107,21 @@ pub(super) async fn decide_escalation(
     }
     // First decision wins: the row lock makes a concurrent second one re-check `pending` and
     // find it gone.
-    let decided: Option<i64> = sqlx::query_scalar(
+    // An approval of what the billing system does is queued for it in the same transaction
+    // (crate::billing::executor), or labelled as not executed when the tenant has no connector.
+    let executed: Vec<&str> = ProposedAction::ALL
+        .iter()
+        .filter(|a| a.billing_effect().is_some())
+        .map(|a| a.as_str())
+        .collect();
+    let decided: Option<(i64, Option<String>)> = sqlx::query_as(
         "UPDATE escalations SET status = $3, decided_by = $4, decided_at = now(), decision_note = $5,
-                decided_by_agent = $6, version = version + 1
-         WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING version",
+                decided_by_agent = $6, version = version + 1,
+                execution = CASE WHEN $3 = 'approved' AND proposed_action = ANY($7) THEN
+                    CASE WHEN EXISTS (SELECT 1 FROM billing_connectors c WHERE c.tenant_id = $1)
+                         THEN 'queued' ELSE 'unconnected' END END,
+                execution_at = CASE WHEN $3 = 'approved' AND proposed_action = ANY($7) THEN now() END
+         WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING version, execution",
     )
     .bind(t)
     .bind(&p.escalation_id)
@@ -118,9 +129,18 @@ pub(super) async fn decide_escalation(
     .bind(&caller.agent_name)
     .bind(p.note.trim())
     .bind(&caller.agent_id)
+    .bind(&executed)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some(version) = decided {
+    if let Some((version, execution)) = decided {
+        if execution.as_deref() == Some("queued") {
+            // Delivered on commit: an executor starts on it at once.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::billing::executor::CHANNEL)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut changed = Changed::default();
         changed.push(Entity::Escalation, &p.escalation_id);
         return Ok((

@@ -7,7 +7,9 @@
 mod attachments;
 mod attacks;
 mod bad_input;
+mod billing;
 mod events;
+mod fake_flexprice;
 mod feed;
 mod import;
 mod ingest;

@@ -1,14 +1,18 @@
 //! The test harness: a PostgreSQL cluster per test binary, a database and an app per test.
 
 use countersign_platform::Platform;
+use countersign_platform::billing::SecretsKey;
 use serde_json::{Value, json};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, PgPool};
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+/// The platform's secrets key in tests.
+pub const SECRETS_KEY: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7";
 
 /// The server URL tests create their databases through.
 fn server_url() -> String {
@@ -70,7 +74,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// A platform instance over `pool` (migrated), on a loopback port.
 async fn serve(pool: PgPool) -> TestApp {
-    let platform = Platform::start(pool.clone(), Some(ADMIN_TOKEN))
+    let options = countersign_platform::Options {
+        admin_token: Some(ADMIN_TOKEN.into()),
+        secrets: Some(SecretsKey::from_hex(SECRETS_KEY).expect("a key")),
+        executor: countersign_platform::billing::ExecutorConfig {
+            call_timeout: Duration::from_millis(700),
+            lease: Duration::from_secs(3),
+            poll: Duration::from_millis(100),
+            retry_after: Duration::from_millis(50),
+            max_attempts: 4,
+        },
+    };
+    let platform = Platform::start(pool.clone(), options)
         .await
         .expect("start the platform");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

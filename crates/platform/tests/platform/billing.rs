@@ -1,0 +1,271 @@
+//! Issue 16, effects out: an approved escalation becomes exactly one credit note or void in
+//! FlexPrice (a fake built from its published API), through a tenant's sealed connector; every
+//! desk sees the result on the feed.
+
+use crate::fake_flexprice::{API_KEY, FakeFlexPrice, Mode};
+use crate::support::{ADMIN_TOKEN, Tenant, TestApp, billing, spawn_app};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// A tenant whose Anna has invoice `inv_1` (49.00 EUR paid, one line of 41.18) on the platform
+/// and in FlexPrice, a ticket of hers, and (when `connect`) a connector to the fake.
+async fn tenant(connect: bool) -> (TestApp, Tenant, FakeFlexPrice, String) {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let mut batch = billing("inv_1", "49.00");
+    let inv = &mut batch["invoices"][0];
+    inv["payment_status"] = json!("SUCCEEDED");
+    inv["amount_paid"] = json!("49.00");
+    inv["amount_remaining"] = json!("0");
+    let r = app.post("/v1/ingest/billing", &t.ingest, batch).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
+    let fake = FakeFlexPrice::start().await;
+    fake.paid_invoice("inv_1", "EUR", "49.00", ("li_1", "41.18"));
+    if connect {
+        let r = app
+            .send(
+                "PUT",
+                &format!("/v1/admin/tenants/{}/billing-connector", t.id),
+                Some(ADMIN_TOKEN),
+                Some(json!({"base_url": fake.base_url(), "api_key": API_KEY})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    (app, t, fake, ticket)
+}
+
+/// The agent raises `action` on inv_1 and the first supervisor approves it.
+async fn approve(
+    app: &TestApp,
+    t: &Tenant,
+    ticket: &str,
+    esc: &str,
+    action: &str,
+    amount: Option<&str>,
+) {
+    let mut payload = json!({"escalation_id": esc, "ticket_id": ticket, "reason": "Charged twice in January",
+                             "proposed_action": action, "invoice_id": "inv_1"});
+    if let Some(a) = amount {
+        payload["amount"] = json!({"amount": a, "currency": "EUR"});
+    }
+    let r = app
+        .push(&t.agent, "dev-a", json!([{"seq": 1, "id": format!("mut_r_{esc}"), "kind": "raise_escalation", "payload": payload}]))
+        .await;
+    assert_eq!(r[0]["status"], "applied", "{r:?}");
+    let r = app
+        .push(&t.supervisor, "dev-s", json!([{"seq": 1, "id": format!("mut_d_{esc}"), "kind": "decide_escalation",
+               "payload": {"escalation_id": esc, "decision": "approve", "note": "", "decided_by": "Sue"}}]))
+        .await;
+    assert_eq!(r[0]["status"], "applied", "{r:?}");
+}
+
+/// The escalation as desks last received it, once its execution is no longer queued (or after
+/// `within`).
+async fn settled(app: &TestApp, token: &str, esc: &str, within: Duration) -> Value {
+    let start = Instant::now();
+    loop {
+        let latest = app
+            .all_changes(token)
+            .await
+            .into_iter()
+            .rfind(|c| c["entity"] == "escalation" && c["id"] == esc)
+            .expect("the escalation is on the feed")["data"]
+            .clone();
+        if latest["execution"] != "queued" || start.elapsed() > within {
+            return latest;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_approved_refund_becomes_exactly_one_credit_note_and_every_desk_sees_it() {
+    let (app, t, fake, ticket) = tenant(true).await;
+    approve(&app, &t, &ticket, "esc_1", "refund", Some("20.00")).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(10)).await;
+    assert_eq!(esc["execution"], "executed", "{esc}");
+    let notes = fake.credit_notes();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let note = &notes[0];
+    assert_eq!(esc["execution_ref"], note["id"]);
+    assert_eq!(note["credit_note_status"], "FINALIZED");
+    assert_eq!(note["credit_note_type"], "REFUND");
+    assert_eq!(note["total_amount"], "20.00");
+    assert_eq!(note["memo"], "Charged twice in January");
+    assert_eq!(
+        note["idempotency_key"],
+        format!("countersign:{}:esc_1", t.id)
+    );
+    assert_eq!(note["line_items"][0]["invoice_line_item_id"], "li_1");
+    assert_eq!(fake.invoice("inv_1").payment_status, "PARTIALLY_REFUNDED");
+    assert!(esc["execution_error"].is_null(), "{esc}");
+    assert!(esc["execution_at"].is_string(), "{esc}");
+    assert_eq!(
+        esc["decided_by_id"].as_str().map(|s| s.starts_with("agt_")),
+        Some(true)
+    );
+    // Once, whatever else happens: no executor sends it again.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.calls(), vec!["POST /v1/creditnotes"]);
+}
+
+#[tokio::test]
+async fn a_timeout_after_flexprice_committed_is_asked_about_never_sent_again() {
+    let (app, t, fake, ticket) = tenant(true).await;
+    // FlexPrice makes the credit note, then answers after the platform stopped waiting (0.7 s).
+    fake.then([Mode::CommitThenStall(Duration::from_secs(3))]);
+    approve(&app, &t, &ticket, "esc_1", "credit_note", Some("10.00")).await;
+    let esc = settled(&app, &t.supervisor2, "esc_1", Duration::from_secs(15)).await;
+    assert_eq!(esc["execution"], "executed", "{esc}");
+    assert_eq!(fake.credit_notes().len(), 1);
+    assert_eq!(esc["execution_ref"], fake.credit_notes()[0]["id"]);
+    // The second attempt asked, found the credit note by its key, and sent nothing.
+    assert_eq!(
+        fake.calls(),
+        vec!["POST /v1/creditnotes", "GET /v1/creditnotes"]
+    );
+}
+
+#[tokio::test]
+async fn a_server_error_is_followed_by_asking_then_one_credit_note() {
+    let (app, t, fake, ticket) = tenant(true).await;
+    fake.then([Mode::Unavailable(2)]);
+    approve(&app, &t, &ticket, "esc_1", "refund", Some("5.00")).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(15)).await;
+    assert_eq!(esc["execution"], "executed", "{esc}");
+    assert_eq!(fake.credit_notes().len(), 1);
+    // 503 on the create; the next attempt's question also 503 (nothing sent); then asked and sent.
+    assert_eq!(
+        fake.calls(),
+        vec![
+            "POST /v1/creditnotes",
+            "GET /v1/creditnotes",
+            "GET /v1/creditnotes",
+            "POST /v1/creditnotes"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_fails_with_flexprice_s_reason_and_nothing_retries_it() {
+    let (app, t, fake, ticket) = tenant(true).await;
+    fake.then([Mode::Refuse(
+        400,
+        json!({"code": "validation_error", "message": "credit amount exceeds available limit",
+               "http_status_code": 400, "details": {}}),
+    )]);
+    approve(&app, &t, &ticket, "esc_1", "refund", Some("20.00")).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(10)).await;
+    assert_eq!(esc["execution"], "failed", "{esc}");
+    assert_eq!(
+        esc["execution_error"],
+        "credit amount exceeds available limit"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        fake.calls(),
+        vec!["POST /v1/creditnotes"],
+        "a refusal is not retried blindly"
+    );
+    assert!(fake.credit_notes().is_empty());
+}
+
+#[tokio::test]
+async fn a_billing_system_that_never_answers_fails_after_the_last_attempt_without_a_second_send() {
+    let (app, t, fake, ticket) = tenant(true).await;
+    fake.then([Mode::Unavailable(100)]);
+    approve(&app, &t, &ticket, "esc_1", "refund", Some("5.00")).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(20)).await;
+    assert_eq!(esc["execution"], "failed", "{esc}");
+    let error = esc["execution_error"].as_str().unwrap();
+    assert!(error.contains("after 4 attempts"), "{error}");
+    // One send; every later attempt only asked.
+    let calls = fake.calls();
+    assert_eq!(
+        calls.iter().filter(|c| c.starts_with("POST")).count(),
+        1,
+        "{calls:?}"
+    );
+    assert_eq!(calls.len(), 4, "{calls:?}");
+}
+
+#[tokio::test]
+async fn an_approved_void_voids_the_invoice_once() {
+    let (app, t, fake, ticket) = tenant(true).await;
+    approve(&app, &t, &ticket, "esc_1", "void_invoice", None).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(10)).await;
+    assert_eq!(esc["execution"], "executed", "{esc}");
+    assert_eq!(esc["execution_ref"], "inv_1");
+    assert_eq!(fake.invoice("inv_1").invoice_status, "VOIDED");
+    assert_eq!(fake.calls(), vec!["POST /v1/invoices/inv_1/void"]);
+}
+
+#[tokio::test]
+async fn without_a_connector_an_approval_says_it_was_not_executed() {
+    let (app, t, fake, ticket) = tenant(false).await;
+    approve(&app, &t, &ticket, "esc_1", "refund", Some("20.00")).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(2)).await;
+    assert_eq!(esc["status"], "approved");
+    assert_eq!(esc["execution"], "unconnected", "{esc}");
+    assert!(fake.calls().is_empty());
+}
+
+#[tokio::test]
+async fn the_api_key_is_sealed_at_rest_and_never_returned() {
+    let (app, t, fake, _) = tenant(true).await;
+    let path = format!("/v1/admin/tenants/{}/billing-connector", t.id);
+    let r = app.get(&path, ADMIN_TOKEN).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["base_url"], fake.base_url());
+    assert!(!r.body.to_string().contains(API_KEY), "{}", r.body);
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT api_key_sealed FROM billing_connectors")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&sealed).contains(API_KEY));
+    // Only the admin sets or reads it; a key never goes over plain http off this machine.
+    assert_eq!(app.get(&path, &t.supervisor).await.status, 401);
+    let r = app
+        .send(
+            "PUT",
+            &path,
+            Some(ADMIN_TOKEN),
+            Some(json!({"base_url": "http://billing.example/v1", "api_key": "k"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "invalid_argument"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .send(
+            "PUT",
+            "/v1/admin/tenants/ten_nope/billing-connector",
+            Some(ADMIN_TOKEN),
+            Some(json!({"base_url": fake.base_url(), "api_key": "k"})),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    // Removed: approvals are labelled, as for a tenant never connected.
+    let r = app.send("DELETE", &path, Some(ADMIN_TOKEN), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.get(&path, ADMIN_TOKEN).await.status, 404);
+}
+
+#[tokio::test]
+async fn two_platform_instances_execute_an_approval_once() {
+    let (app, t, fake, ticket) = tenant(true).await;
+    let other = app.another_instance().await;
+    // Slow answers keep the first claim busy while the other instance looks for work.
+    fake.then([Mode::CommitThenStall(Duration::from_millis(300))]);
+    approve(&other, &t, &ticket, "esc_1", "refund", Some("7.50")).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(10)).await;
+    assert_eq!(esc["execution"], "executed", "{esc}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.credit_notes().len(), 1);
+    assert_eq!(fake.calls(), vec!["POST /v1/creditnotes"]);
+}

@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "add_note",
     "raise_escalation",
     "decide_escalation",
+    "retry_execution",
     "escalations",
     "customer_panel",
     "invoice",

@@ -229,6 +229,17 @@ pub async fn decide_escalation(desk: State<'_, Desk>, req: DecideEscalation) -> 
 
 #[tauri::command]
 #[tracing::instrument(skip_all, err(Debug, level = "info"))]
+pub async fn retry_execution(
+    desk: State<'_, Desk>,
+    escalation_id: countersign_model::EscalationId,
+) -> Reply<Escalation> {
+    escalations::retry_execution(&desk.store, &desk.person().await?, &escalation_id)
+        .await
+        .map_err(ipc)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug, level = "info"))]
 pub async fn escalations(desk: State<'_, Desk>, req: EscalationQuery) -> Reply<Vec<EscalationRow>> {
     escalation_queue::list(desk.store.pool(), req.status)
         .await

@@ -140,6 +140,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             commands::add_note,
             commands::raise_escalation,
             commands::decide_escalation,
+            commands::retry_execution,
             commands::escalations,
             commands::customer_panel,
             commands::invoice,

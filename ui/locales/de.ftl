@@ -312,6 +312,13 @@ decided-by-person = entschieden von { $who }
 esc-note-placeholder = Notiz (für Ablehnung erforderlich)
 esc-approve = Freigeben
 esc-deny = Ablehnen
+execution-unconnected = Nicht ausgeführt – kein Abrechnungs-Connector
+execution-queued = Wird in der Abrechnung ausgeführt …
+execution-retrying = Neuer Versuch in der Abrechnung: { $reason }
+execution-executed = In der Abrechnung ausgeführt ({ $reference })
+execution-failed = In der Abrechnung fehlgeschlagen: { $reason }
+esc-retry = In der Abrechnung erneut versuchen
+execution-retry-queued = Neuer Versuch eingereiht
 esc-also-pending = { $count ->
     [one] Zu dieser Rechnung ist noch eine weitere Eskalation offen: prüfen, dass nicht dieselbe Erstattung zweimal erfolgt.
    *[other] Zu dieser Rechnung sind noch { $count } weitere Eskalationen offen: prüfen, dass nicht dieselbe Erstattung zweimal erfolgt.

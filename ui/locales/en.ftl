@@ -312,6 +312,13 @@ decided-by-person = decided by { $who }
 esc-note-placeholder = Note (required to deny)
 esc-approve = Approve
 esc-deny = Deny
+execution-unconnected = Not executed — no billing connector
+execution-queued = Being carried out in billing…
+execution-retrying = Trying again in billing: { $reason }
+execution-executed = Executed in billing ({ $reference })
+execution-failed = Failed in billing: { $reason }
+esc-retry = Retry in billing
+execution-retry-queued = Retry queued
 esc-also-pending = { $count ->
     [one] Another escalation is pending on this invoice: check it is not the same refund twice.
    *[other] { $count } other escalations are pending on this invoice: check it is not the same refund twice.

@@ -312,6 +312,13 @@ decided-by-person = decidido por { $who }
 esc-note-placeholder = Nota (obligatoria para denegar)
 esc-approve = Aprobar
 esc-deny = Denegar
+execution-unconnected = No ejecutado: no hay conector de facturación
+execution-queued = En curso en el sistema de facturación…
+execution-retrying = Reintentando en facturación: { $reason }
+execution-executed = Ejecutado en facturación ({ $reference })
+execution-failed = Falló en facturación: { $reason }
+esc-retry = Reintentar en facturación
+execution-retry-queued = Reintento en cola
 esc-also-pending = { $count ->
     [one] Hay otro escalado pendiente sobre esta factura: comprobar que no es el mismo reembolso dos veces.
    *[other] Hay otros { $count } escalados pendientes sobre esta factura: comprobar que no es el mismo reembolso dos veces.

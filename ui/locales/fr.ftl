@@ -312,6 +312,13 @@ decided-by-person = décidée par { $who }
 esc-note-placeholder = Note (obligatoire pour refuser)
 esc-approve = Approuver
 esc-deny = Refuser
+execution-unconnected = Non exécuté — aucun connecteur de facturation
+execution-queued = En cours dans la facturation…
+execution-retrying = Nouvelle tentative dans la facturation : { $reason }
+execution-executed = Exécuté dans la facturation ({ $reference })
+execution-failed = Échec dans la facturation : { $reason }
+esc-retry = Réessayer dans la facturation
+execution-retry-queued = Nouvelle tentative en file d’attente
 esc-also-pending = { $count ->
     [one] Une autre escalade est en attente sur cette facture : vérifier qu'il ne s'agit pas deux fois du même remboursement.
    *[other] { $count } autres escalades sont en attente sur cette facture : vérifier qu'il ne s'agit pas deux fois du même remboursement.

@@ -7,7 +7,7 @@ use crate::ipc::{self, UiError};
 use crate::labels;
 use crate::ticket::act;
 use countersign_model::ipc::{DecideEscalation, EscalationQuery, EscalationRow};
-use countersign_model::workflow::{Decision, EscalationStatus};
+use countersign_model::workflow::{Decision, EscalationStatus, Execution, ExecutionReport};
 use leptos::prelude::*;
 use serde_json::json;
 
@@ -98,6 +98,17 @@ fn EscalationCard(row: EscalationRow) -> impl IntoView {
             <div class="small">{e.reason.clone()}</div>
             <div class="muted small" title=intl::date_time(e.created_at)>{tr!("raised-by", who = e.raised_by.clone(), ago = intl::ago(e.created_at, ipc::now()))}</div>
             {e.decided_by.clone().map(|by| view! { <div class="small">{tr!("decided-by-person", who = by)}{e.decision_note.clone().map(|n| format!(": {n}"))}</div> })}
+            {e.execution.clone().map(|x| view! { <ExecutionLine report=x/> })}
+            {(e.execution.as_ref().map(|x| x.state) == Some(Execution::Failed)).then(|| {
+                let id = e.id.clone();
+                view! {
+                    <div class="actions">
+                        <button class="esc-retry" on:click=move |_| {
+                            act(ui, "retry_execution", json!({ "escalationId": id }), tr!("execution-retry-queued"), || ());
+                        }>{tr!("esc-retry")}</button>
+                    </div>
+                }
+            })}
             {(e.status == EscalationStatus::Pending).then(|| view! {
                 <div class="actions">
                     <input class="esc-note" placeholder=tr!("esc-note-placeholder") on:input=move |ev| note.set(event_target_value(&ev))/>
@@ -105,6 +116,17 @@ fn EscalationCard(row: EscalationRow) -> impl IntoView {
                     <button class="danger esc-deny" on:click=move |_| decide(Decision::Deny)>{tr!("esc-deny")}</button>
                 </div>
             })}
+        </div>
+    }
+}
+
+/// What became of an approved escalation in the billing system, on the escalation and its
+/// ticket alike.
+#[component]
+pub fn ExecutionLine(report: ExecutionReport) -> impl IntoView {
+    view! {
+        <div class=format!("small esc-execution {}", report.state) title=report.at.map(intl::date_time)>
+            {labels::execution(&report)}
         </div>
     }
 }

@@ -7,7 +7,8 @@ use countersign_model::records::{
     TicketPriority, TicketStatus,
 };
 use countersign_model::workflow::{
-    CitedKind, ClaimKind, DraftStatus, EscalationStatus, ProposedAction, Role, TokenScope,
+    CitedKind, ClaimKind, DraftStatus, EscalationStatus, Execution, ExecutionReport,
+    ProposedAction, Role, TokenScope,
 };
 
 pub fn ticket_status(s: TicketStatus) -> String {
@@ -100,6 +101,21 @@ pub fn escalation_status(s: EscalationStatus) -> String {
         EscalationStatus::Pending => tr!("escalation-status-pending"),
         EscalationStatus::Approved => tr!("escalation-status-approved"),
         EscalationStatus::Denied => tr!("escalation-status-denied"),
+    }
+}
+
+/// What became of an approved escalation in the billing system.
+pub fn execution(x: &ExecutionReport) -> String {
+    let reason = x.error.clone().unwrap_or_default();
+    match x.state {
+        Execution::Unconnected => tr!("execution-unconnected"),
+        Execution::Queued if x.error.is_some() => tr!("execution-retrying", reason = reason),
+        Execution::Queued => tr!("execution-queued"),
+        Execution::Executed => tr!(
+            "execution-executed",
+            reference = x.reference.clone().unwrap_or_default()
+        ),
+        Execution::Failed => tr!("execution-failed", reason = reason),
     }
 }
 

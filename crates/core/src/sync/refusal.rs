@@ -209,6 +209,22 @@ pub(super) async fn refused(
                 },
             )
         }
+        "retry_execution" => {
+            // Still failed on the platform: shown so again, with why the retry was refused.
+            let id = field("escalation_id").unwrap_or_default();
+            sqlx::query(
+                "UPDATE escalations SET execution = 'failed' WHERE id = ? AND execution = 'queued'",
+            )
+            .bind(&id)
+            .execute(&mut **tx)
+            .await?;
+            (
+                format!("escalation {id}"),
+                format!(
+                    "The retry of escalation {id} in the billing system was refused: {message}."
+                ),
+            )
+        }
         "merge_tickets" => {
             let put_back = crate::workflow::merge::undo(tx, &m.id).await?;
             let (ticket, into) = (

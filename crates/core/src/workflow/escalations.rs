@@ -13,7 +13,7 @@ use countersign_model::Problem;
 use countersign_model::escalation_rules as rules;
 use countersign_model::problem::Decided;
 use countersign_model::problem::TextField;
-use countersign_model::sync::{DecideEscalation, MutationBody, RaiseEscalation};
+use countersign_model::sync::{DecideEscalation, MutationBody, RaiseEscalation, RetryExecution};
 use countersign_model::workflow::{
     Decision, Escalation, EscalationStatus, Execution, ExecutionReport, Person, ProposedAction,
     Role,
@@ -352,6 +352,62 @@ pub async fn decide(
         "ok",
     )
     .await?;
+    tx.commit().await?;
+    find(store.pool(), id).await
+}
+
+/// A supervisor asks the platform to try a failed execution again: shown as queued at once;
+/// the platform asks the billing system what earlier attempts did before it sends anything.
+pub async fn retry_execution(
+    store: &Store,
+    person: &Person,
+    id: &EscalationId,
+) -> Result<Escalation> {
+    let args = json!({"escalation_id": id});
+    let mut tx = store.write().await?;
+    if person.role != Role::Supervisor {
+        audit_person(
+            &mut tx,
+            person,
+            "retry_execution",
+            id.as_str(),
+            &args,
+            "forbidden",
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(Error::Forbidden(format!(
+            "only a supervisor retries an execution in the billing system; {} is an agent",
+            person.name
+        )));
+    }
+    let queued = sqlx::query(
+        "UPDATE escalations SET execution = 'queued', execution_error = NULL \
+         WHERE id = ? AND execution = 'failed'",
+    )
+    .bind(id.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if queued == 0 {
+        let e = find(store.pool(), id).await?;
+        let state = e
+            .execution
+            .map_or("not executed in the billing system", |x| x.state.as_str());
+        return Err(Error::Conflict(format!(
+            "escalation {id} is {state}; only a failed execution is tried again"
+        )));
+    }
+    enqueue(
+        &mut tx,
+        &MutationBody::RetryExecution(RetryExecution {
+            escalation_id: id.to_string(),
+            requested_by: person.name.clone(),
+        }),
+        &json!({}),
+    )
+    .await?;
+    audit_person(&mut tx, person, "retry_execution", id.as_str(), &args, "ok").await?;
     tx.commit().await?;
     find(store.pool(), id).await
 }

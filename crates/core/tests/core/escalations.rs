@@ -5,7 +5,9 @@ use countersign_core::records::invoices::InvoiceRef;
 use countersign_core::settings;
 use countersign_core::workflow::Proposer;
 use countersign_core::workflow::escalations::{self, NewEscalation};
-use countersign_model::workflow::{Decision, EscalationStatus, ProposedAction, TokenScope};
+use countersign_model::workflow::{
+    Decision, EscalationStatus, Execution, ProposedAction, TokenScope,
+};
 use countersign_model::{ErrorCode, InvoiceId, TicketId};
 
 fn refund(amount: &str) -> NewEscalation {
@@ -264,4 +266,94 @@ async fn a_supervisor_does_not_approve_their_own_refund() {
         serde_json::from_str::<serde_json::Value>(&based_on).unwrap(),
         serde_json::json!({"invoice:inv_a1": 1})
     );
+}
+
+/// The platform's report of a failed execution, as the feed writes it, and who approved it.
+async fn failed_on_the_platform(d: &TestDesk, id: &str, approver: &str) {
+    sqlx::query(
+        "UPDATE escalations SET execution = 'failed', decided_by_id = ?, \
+         execution_error = 'credit amount exceeds available limit' WHERE id = ?",
+    )
+    .bind(approver)
+    .bind(id)
+    .execute(d.store.pool())
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_execution_is_retried_only_by_a_supervisor_and_only_once_failed() {
+    let d = desk().await;
+    let e = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("10"))
+        .await
+        .unwrap();
+    escalations::decide(&d.store, &supervisor(), &e.id, Decision::Approve, None)
+        .await
+        .unwrap();
+    // Not failed (the platform has not reported): nothing to retry.
+    let err = escalations::retry_execution(&d.store, &supervisor(), &e.id)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
+    failed_on_the_platform(&d, e.id.as_str(), &supervisor().id).await;
+    let failed = escalations::find(d.store.pool(), &e.id).await.unwrap();
+    let report = failed.execution.expect("the report is read");
+    assert_eq!(report.state, Execution::Failed);
+    assert_eq!(
+        report.error.as_deref(),
+        Some("credit amount exceeds available limit")
+    );
+    let outbox = count(&d.store, "outbox").await;
+    let err = escalations::retry_execution(&d.store, &agent(), &e.id)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert_eq!(count(&d.store, "outbox").await, outbox);
+    let queued = escalations::retry_execution(&d.store, &supervisor(), &e.id)
+        .await
+        .unwrap();
+    assert_eq!(queued.execution.unwrap().state, Execution::Queued);
+    let kind: String = sqlx::query_scalar("SELECT kind FROM outbox ORDER BY seq DESC LIMIT 1")
+        .fetch_one(d.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(kind, "retry_execution");
+}
+
+#[tokio::test]
+async fn a_failed_execution_is_a_notice_for_the_supervisor_who_approved_it_only() {
+    let d = desk().await;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('sync.me', ?)")
+        .bind(
+            serde_json::json!({"agent": {"id": "agt_sam", "name": "Sam Supervisor",
+                "email": "sam@acme.test", "role": "supervisor"},
+                "tenant": {"id": "ten_1", "name": "Acme"}})
+            .to_string(),
+        )
+        .execute(d.store.pool())
+        .await
+        .unwrap();
+    let mine = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("10"))
+        .await
+        .unwrap();
+    let theirs = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("5"))
+        .await
+        .unwrap();
+    let notices = count(&d.store, "sync_notices").await;
+    failed_on_the_platform(&d, theirs.id.as_str(), "agt_someone_else").await;
+    assert_eq!(count(&d.store, "sync_notices").await, notices);
+    failed_on_the_platform(&d, mine.id.as_str(), "agt_sam").await;
+    let message: String =
+        sqlx::query_scalar("SELECT message FROM sync_notices ORDER BY id DESC LIMIT 1")
+            .fetch_one(d.store.pool())
+            .await
+            .unwrap();
+    assert!(
+        message.contains("refund you approved was not carried out")
+            && message.contains("credit amount exceeds available limit"),
+        "{message}"
+    );
+    // Reported again (the same state): no second notice.
+    failed_on_the_platform(&d, mine.id.as_str(), "agt_sam").await;
+    assert_eq!(count(&d.store, "sync_notices").await, notices + 1);
 }

@@ -23,8 +23,8 @@ pub use feed::{
     PresenceUpdate, RawChange, RawChangesPage,
 };
 pub use payloads::{
-    AddNote, Assign, DecideEscalation, MergeTickets, RaiseEscalation, SendReply, SetPriority,
-    SetStatus, Snooze,
+    AddNote, Assign, DecideEscalation, MergeTickets, RaiseEscalation, RetryExecution, SendReply,
+    SetPriority, SetStatus, Snooze,
 };
 
 /// `GET /v1/me`: who the token belongs to. A connected desktop takes its role from here.
@@ -84,10 +84,11 @@ pub enum MutationKind {
     SetPriority,
     Snooze,
     MergeTickets,
+    RetryExecution,
 }
 
 impl MutationKind {
-    pub const ALL: [MutationKind; 9] = [
+    pub const ALL: [MutationKind; 10] = [
         Self::SendReply,
         Self::AddNote,
         Self::RaiseEscalation,
@@ -97,6 +98,7 @@ impl MutationKind {
         Self::SetPriority,
         Self::Snooze,
         Self::MergeTickets,
+        Self::RetryExecution,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -110,6 +112,7 @@ impl MutationKind {
             Self::SetPriority => "set_priority",
             Self::Snooze => "snooze",
             Self::MergeTickets => "merge_tickets",
+            Self::RetryExecution => "retry_execution",
         }
     }
 
@@ -133,6 +136,7 @@ pub enum MutationBody {
     SetPriority(SetPriority),
     Snooze(Snooze),
     MergeTickets(MergeTickets),
+    RetryExecution(RetryExecution),
 }
 
 impl MutationBody {
@@ -150,6 +154,7 @@ impl MutationBody {
             MutationKind::SetPriority => Self::SetPriority(typed(payload)?),
             MutationKind::Snooze => Self::Snooze(typed(payload)?),
             MutationKind::MergeTickets => Self::MergeTickets(typed(payload)?),
+            MutationKind::RetryExecution => Self::RetryExecution(typed(payload)?),
         })
     }
 
@@ -166,6 +171,7 @@ impl MutationBody {
             Self::SetPriority(p) => serde_json::to_value(p),
             Self::Snooze(p) => serde_json::to_value(p),
             Self::MergeTickets(p) => serde_json::to_value(p),
+            Self::RetryExecution(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, numbers and options always serialise.
         v.unwrap_or(Value::Null)
@@ -182,6 +188,7 @@ impl MutationBody {
             Self::SetPriority(_) => MutationKind::SetPriority,
             Self::Snooze(_) => MutationKind::Snooze,
             Self::MergeTickets(_) => MutationKind::MergeTickets,
+            Self::RetryExecution(_) => MutationKind::RetryExecution,
         }
     }
 }

@@ -56,6 +56,15 @@ pub struct DecideEscalation {
     pub decided_by: String,
 }
 
+/// `retry_execution`: a supervisor asks the platform to try a failed execution of an approved
+/// escalation again. The platform first asks the billing system what earlier attempts did, and
+/// sends only when nothing was done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetryExecution {
+    pub escalation_id: String,
+    pub requested_by: String,
+}
+
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }

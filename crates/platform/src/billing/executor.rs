@@ -29,6 +29,16 @@ use tokio::sync::watch;
 /// The LISTEN/NOTIFY channel a decision pokes when it queues an execution.
 pub const CHANNEL: &str = "countersign_execute";
 
+/// Wakes every instance's executor when `tx` commits: it has an execution queued.
+pub async fn poke(tx: &mut sqlx::PgConnection, tenant_id: &str) -> Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(tenant_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// The executor's timings.
 #[derive(Debug, Clone)]
 pub struct ExecutorConfig {

@@ -2,7 +2,7 @@
 //! writes, and the records it changed. A [`Failure::Rejected`] is the caller's answer (the
 //! savepoint around the effect is rolled back); anything else is the platform's own failure.
 
-use super::escalations::{decide_escalation, raise_escalation};
+use super::escalations::{decide_escalation, raise_escalation, retry_execution};
 use super::stale::check_not_stale;
 use super::ticket_fields::{assign, set_priority, set_status, snooze};
 use crate::auth::Caller;
@@ -81,6 +81,7 @@ pub(super) async fn apply(tx: &mut PgConnection, caller: &Caller, m: &Mutation) 
         MutationBody::SetPriority(p) => set_priority(tx, caller, &p).await,
         MutationBody::Snooze(p) => snooze(tx, caller, &p, m).await,
         MutationBody::MergeTickets(p) => super::merge::merge_tickets(tx, caller, &p, m).await,
+        MutationBody::RetryExecution(p) => retry_execution(tx, caller, &p).await,
     }
 }
 

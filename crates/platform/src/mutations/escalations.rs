@@ -7,7 +7,9 @@ use crate::auth::Caller;
 use crate::error::Error;
 use crate::feed::Changed;
 use countersign_model::escalation_rules as rules;
-use countersign_model::sync::{DecideEscalation, Entity, Mutation, RaiseEscalation};
+use countersign_model::sync::{
+    DecideEscalation, Entity, Mutation, RaiseEscalation, RetryExecution,
+};
 use countersign_model::workflow::{ProposedAction, Role};
 use countersign_model::{Currency, ErrorCode, EscalationId, InvoiceId, Money, Problem};
 use serde_json::{Value, json};
@@ -134,12 +136,7 @@ pub(super) async fn decide_escalation(
     .await?;
     if let Some((version, execution)) = decided {
         if execution.as_deref() == Some("queued") {
-            // Delivered on commit: an executor starts on it at once.
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(crate::billing::executor::CHANNEL)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
+            crate::billing::executor::poke(tx, t).await?;
         }
         let mut changed = Changed::default();
         changed.push(Entity::Escalation, &p.escalation_id);
@@ -171,6 +168,64 @@ pub(super) async fn decide_escalation(
             winner: Some(winner),
         }),
     }
+}
+
+/// A supervisor queues a failed execution again. The attempt that follows asks the billing
+/// system what the earlier ones did before it sends anything (its attempt count starts at 1).
+pub(super) async fn retry_execution(
+    tx: &mut PgConnection,
+    caller: &Caller,
+    p: &RetryExecution,
+) -> Effect {
+    if caller.role != Role::Supervisor {
+        return Err(reject(
+            ErrorCode::Forbidden,
+            format!(
+                "only a supervisor retries an execution; {} is an agent",
+                caller.agent_name
+            ),
+        ));
+    }
+    EscalationId::parse(&p.escalation_id)?;
+    let t = &caller.tenant_id;
+    let version: Option<i64> = sqlx::query_scalar(
+        "UPDATE escalations SET execution = 'queued', execution_error = NULL,
+                execution_lease = NULL, execution_attempts = 1, version = version + 1
+         WHERE tenant_id = $1 AND id = $2 AND execution = 'failed' RETURNING version",
+    )
+    .bind(t)
+    .bind(&p.escalation_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(version) = version else {
+        let now: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT execution FROM escalations WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(t)
+        .bind(&p.escalation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        return Err(match now {
+            None => Error::not_found("escalation", &p.escalation_id).into(),
+            Some(state) => reject(
+                ErrorCode::Conflict,
+                format!(
+                    "escalation {} is {}; only a failed execution is tried again",
+                    p.escalation_id,
+                    state
+                        .as_deref()
+                        .unwrap_or("not executed in the billing system")
+                ),
+            ),
+        });
+    };
+    crate::billing::executor::poke(tx, t).await?;
+    let mut changed = Changed::default();
+    changed.push(Entity::Escalation, &p.escalation_id);
+    Ok((
+        json!({"escalation_id": p.escalation_id, "execution": "queued", "version": version}),
+        changed,
+    ))
 }
 
 /// An escalation as the platform holds it, for its approval.

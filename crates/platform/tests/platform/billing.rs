@@ -149,7 +149,7 @@ async fn a_server_error_is_followed_by_asking_then_one_credit_note() {
 }
 
 #[tokio::test]
-async fn a_refusal_fails_with_flexprice_s_reason_and_nothing_retries_it() {
+async fn a_refusal_fails_with_flexprice_s_reason_and_only_a_supervisor_s_retry_tries_again() {
     let (app, t, fake, ticket) = tenant(true).await;
     fake.then([Mode::Refuse(
         400,
@@ -170,6 +170,34 @@ async fn a_refusal_fails_with_flexprice_s_reason_and_nothing_retries_it() {
         "a refusal is not retried blindly"
     );
     assert!(fake.credit_notes().is_empty());
+
+    // An agent may not retry it; a supervisor may, and the retry asks before it sends.
+    let retry = |seq: i64| {
+        json!([{"seq": seq, "id": format!("mut_retry_{seq}"), "kind": "retry_execution",
+                                   "payload": {"escalation_id": "esc_1", "requested_by": "Sue"}}])
+    };
+    let r = app.push(&t.agent, "dev-a", retry(5)).await;
+    assert_eq!(
+        (r[0]["status"].as_str(), r[0]["code"].as_str()),
+        (Some("rejected"), Some("forbidden")),
+        "{r:?}"
+    );
+    let r = app.push(&t.supervisor, "dev-s", retry(2)).await;
+    assert_eq!(r[0]["status"], "applied", "{r:?}");
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(10)).await;
+    assert_eq!(esc["execution"], "executed", "{esc}");
+    assert_eq!(fake.credit_notes().len(), 1);
+    assert_eq!(
+        fake.calls(),
+        vec![
+            "POST /v1/creditnotes",
+            "GET /v1/creditnotes",
+            "POST /v1/creditnotes"
+        ]
+    );
+    // Done is done: a second retry is refused.
+    let r = app.push(&t.supervisor, "dev-s", retry(3)).await;
+    assert_eq!(r[0]["code"], "conflict", "{r:?}");
 }
 
 #[tokio::test]

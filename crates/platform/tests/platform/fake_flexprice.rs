@@ -30,7 +30,7 @@ pub enum Mode {
     Unavailable(u32),
     /// Does the work, then waits this long before answering (longer than the platform waits).
     CommitThenStall(Duration),
-    /// Every POST is refused with this status and error body, doing nothing.
+    /// The next POST is refused with this status and error body, doing nothing.
     Refuse(u16, Value),
 }
 
@@ -158,11 +158,11 @@ fn begin(books: &Shared, headers: &HeaderMap, call: String) -> Result<Mode, Resp
                 json!({}),
             ))
         }
-        Mode::CommitThenStall(_) => {
+        Mode::CommitThenStall(_) | Mode::Refuse(..) => {
             b.mode.remove(0);
             Ok(mode)
         }
-        other => Ok(other),
+        Mode::Normal => Ok(mode),
     }
 }
 

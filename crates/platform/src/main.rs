@@ -125,6 +125,10 @@ enum AdminCommand {
         base_url: String,
         #[arg(long)]
         api_key_file: std::path::PathBuf,
+        /// The signing secret (whsec_…) of the FlexPrice webhook endpoint pointed at
+        /// /v1/webhooks/flexprice/TENANT, from a file; without it webhooks are refused.
+        #[arg(long)]
+        webhook_secret_file: Option<std::path::PathBuf>,
     },
     /// Disconnect the tenant from its billing system.
     RemoveBillingConnector {
@@ -311,19 +315,32 @@ async fn admin_command(
             tenant,
             base_url,
             api_key_file,
+            webhook_secret_file,
         } => {
             let api_key = read_input(&api_key_file)?;
+            let webhook_secret = webhook_secret_file
+                .as_deref()
+                .map(read_input)
+                .transpose()?
+                .map(|w| w.trim().to_owned());
             let input = connector::ConnectorInput {
                 kind: "flexprice".into(),
                 base_url,
                 api_key: api_key.trim().to_owned(),
+                webhook_secret,
             };
             let c = connector::put(pool, secrets, &tenant, &input)
                 .await
                 .map_err(refused)?;
             println!(
-                "billing connector of {tenant} set: {} at {} (API key sealed)",
-                c.kind, c.base_url
+                "billing connector of {tenant} set: {} at {} (API key sealed; webhooks {})",
+                c.kind,
+                c.base_url,
+                if c.webhooks {
+                    "taken at /v1/webhooks/flexprice/".to_owned() + &tenant
+                } else {
+                    "off".into()
+                }
             );
         }
         AdminCommand::RemoveBillingConnector { tenant } => {

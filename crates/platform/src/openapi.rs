@@ -127,6 +127,13 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             None,
             ok("the connector removed, without its key", "BillingConnector"),
         ),
+        ("POST", "/v1/webhooks/flexprice/{tenant_id}") => (
+            "FlexPrice's webhooks for a tenant, signed as Svix signs them (svix-id, svix-timestamp within 5 minutes, svix-signature over the raw body with the endpoint secret set on the tenant's billing connector). invoice.*, payment.*, customer.* and wallet.* objects are mapped onto the records desks keep and reach them on the feed; each svix-id is taken once (a repeat answers duplicate); credit_note.* and subscription.* are acknowledged as ignored.",
+            Some(
+                json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"event_type": {"type": "string"}}, "required": ["event_type"]}}}}),
+            ),
+            json!({"description": "applied, duplicate or ignored", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["applied", "duplicate", "ignored"]}, "event_type": {"type": "string"}, "changed": {"type": "object"}}}}}}),
+        ),
         ("POST", "/v1/admin/tokens/{token_id}/revoke") => (
             "Revoke a desk or ingest token; its open event streams close on every platform instance.",
             None,
@@ -197,12 +204,12 @@ fn components() -> Value {
     });
     let schemas = &mut components["schemas"];
     schemas["BillingConnectorInput"] = obj(
-        json!({"kind": {"type": "string", "enum": ["flexprice"]}, "base_url": string, "api_key": string}),
+        json!({"kind": {"type": "string", "enum": ["flexprice"]}, "base_url": string, "api_key": string, "webhook_secret": string}),
         &["base_url", "api_key"],
     );
     schemas["BillingConnector"] = obj(
-        json!({"tenant_id": string, "kind": string, "base_url": string, "updated_at": string}),
-        &["tenant_id", "kind", "base_url", "updated_at"],
+        json!({"tenant_id": string, "kind": string, "base_url": string, "webhooks": {"type": "boolean"}, "updated_at": string}),
+        &["tenant_id", "kind", "base_url", "webhooks", "updated_at"],
     );
     components
 }

@@ -166,6 +166,12 @@ pub fn table() -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/v1/webhooks/flexprice/{tenant_id}",
+            Public,
+            post(crate::billing::webhooks::post_flexprice),
+        ),
+        route(
+            Method::POST,
             "/v1/admin/tokens/{token_id}/revoke",
             Admin,
             post(admin::post_revoke),

@@ -25,6 +25,10 @@ pub struct ConnectorInput {
     /// The API base, e.g. `https://us.api.flexprice.io/v1`.
     pub base_url: String,
     pub api_key: String,
+    /// The signing secret of the FlexPrice webhook endpoint pointed at
+    /// `/v1/webhooks/flexprice/{tenant}` (`whsec_…`); without it webhooks are refused.
+    #[serde(default)]
+    pub webhook_secret: Option<String>,
 }
 
 impl std::fmt::Debug for ConnectorInput {
@@ -41,12 +45,21 @@ fn flexprice() -> String {
 }
 
 /// A connector as it is shown: never its key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct ConnectorInfo {
     pub tenant_id: String,
     pub kind: String,
     pub base_url: String,
+    /// Whether FlexPrice's webhooks are taken (a signing secret is set); never the secret.
+    pub webhooks: bool,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A connector's columns as [`ConnectorInfo`] shows them.
+macro_rules! shown {
+    () => {
+        "tenant_id, kind, base_url, webhook_secret_sealed IS NOT NULL AS webhooks, updated_at"
+    };
 }
 
 /// The longest base URL or API key accepted.
@@ -121,63 +134,60 @@ pub async fn put(
             ),
         )
     })?;
+    let webhook_secret = match input.webhook_secret.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(w) if super::svix::key(w).is_some() => Some(w),
+        Some(_) => {
+            return Err(Error::invalid(
+                "webhook_secret must be the endpoint's signing secret as FlexPrice shows it, whsec_ and base64",
+            ));
+        }
+    };
     let sealed = secrets.seal(tenant_id, key);
-    let row: Option<(DateTime<Utc>,)> = sqlx::query_as(
-        "INSERT INTO billing_connectors (tenant_id, kind, base_url, api_key_sealed)
-         SELECT id, $2, $3, $4 FROM tenants WHERE id = $1
+    let webhook_sealed = webhook_secret.map(|w| secrets.seal(tenant_id, w));
+    let set: ConnectorInfo = sqlx::query_as(concat!(
+        "INSERT INTO billing_connectors (tenant_id, kind, base_url, api_key_sealed, webhook_secret_sealed)
+         SELECT id, $2, $3, $4, $5 FROM tenants WHERE id = $1
          ON CONFLICT (tenant_id) DO UPDATE SET kind = $2, base_url = $3, api_key_sealed = $4,
-             updated_at = now()
-         RETURNING updated_at",
-    )
+             webhook_secret_sealed = $5, updated_at = now()
+         RETURNING ",
+        shown!()
+    ))
     .bind(tenant_id)
     .bind(&input.kind)
     .bind(&base_url)
     .bind(&sealed)
+    .bind(&webhook_sealed)
     .fetch_optional(pool)
-    .await?;
-    let (updated_at,) = row.ok_or_else(|| Error::not_found("tenant", tenant_id))?;
+    .await?
+    .ok_or_else(|| Error::not_found("tenant", tenant_id))?;
     tracing::info!(tenant = tenant_id, base_url, "billing connector set");
-    Ok(ConnectorInfo {
-        tenant_id: tenant_id.to_owned(),
-        kind: input.kind.clone(),
-        base_url,
-        updated_at,
-    })
+    Ok(set)
 }
 
 pub async fn get(pool: &PgPool, tenant_id: &str) -> Result<ConnectorInfo> {
-    let row: Option<(String, String, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT kind, base_url, updated_at FROM billing_connectors WHERE tenant_id = $1",
-    )
+    sqlx::query_as(concat!(
+        "SELECT ",
+        shown!(),
+        " FROM billing_connectors WHERE tenant_id = $1"
+    ))
     .bind(tenant_id)
     .fetch_optional(pool)
-    .await?;
-    let (kind, base_url, updated_at) =
-        row.ok_or_else(|| Error::not_found("billing connector of tenant", tenant_id))?;
-    Ok(ConnectorInfo {
-        tenant_id: tenant_id.to_owned(),
-        kind,
-        base_url,
-        updated_at,
-    })
+    .await?
+    .ok_or_else(|| Error::not_found("billing connector of tenant", tenant_id))
 }
 
 pub async fn delete(pool: &PgPool, tenant_id: &str) -> Result<ConnectorInfo> {
-    let row: Option<(String, String, DateTime<Utc>)> = sqlx::query_as(
-        "DELETE FROM billing_connectors WHERE tenant_id = $1 RETURNING kind, base_url, updated_at",
-    )
+    let removed: ConnectorInfo = sqlx::query_as(concat!(
+        "DELETE FROM billing_connectors WHERE tenant_id = $1 RETURNING ",
+        shown!()
+    ))
     .bind(tenant_id)
     .fetch_optional(pool)
-    .await?;
-    let (kind, base_url, updated_at) =
-        row.ok_or_else(|| Error::not_found("billing connector of tenant", tenant_id))?;
+    .await?
+    .ok_or_else(|| Error::not_found("billing connector of tenant", tenant_id))?;
     tracing::info!(tenant = tenant_id, "billing connector removed");
-    Ok(ConnectorInfo {
-        tenant_id: tenant_id.to_owned(),
-        kind,
-        base_url,
-        updated_at,
-    })
+    Ok(removed)
 }
 
 /// The tenant's FlexPrice, ready to call; `Err` says why there is none to call.
@@ -239,6 +249,31 @@ pub async fn delete_connector(
     Path(tenant_id): Path<String>,
 ) -> Result<Json<ConnectorInfo>> {
     Ok(Json(delete(&state.pool, &tenant_id).await?))
+}
+
+/// The signing key of the tenant's FlexPrice webhooks, if it takes them.
+pub async fn webhook_key(
+    pool: &PgPool,
+    secrets: Option<&SecretsKey>,
+    tenant_id: &str,
+) -> Result<Option<Vec<u8>>> {
+    let sealed: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+        "SELECT webhook_secret_sealed FROM billing_connectors WHERE tenant_id = $1",
+    )
+    .bind(tenant_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(sealed) = sealed.flatten() else {
+        return Ok(None);
+    };
+    let secret = secrets.and_then(|k| k.open(tenant_id, &sealed)).ok_or_else(|| {
+        tracing::error!(tenant = tenant_id, "the webhook secret does not open with this platform's secrets key");
+        Error::new(
+            countersign_model::ErrorCode::Unavailable,
+            "the platform cannot open this tenant's webhook secret; its operator must set the connector again",
+        )
+    })?;
+    Ok(super::svix::key(&secret))
 }
 
 #[cfg(test)]

@@ -232,6 +232,20 @@ pub async fn post_billing(
     State(state): State<AppState>,
     JsonBody(b): JsonBody<BillingBatch>,
 ) -> Result<Json<BillingIngested>> {
+    let mut tx = state.pool.begin().await?;
+    let out = ingest(&mut tx, &caller.tenant_id, &b).await?;
+    tx.commit().await.map_err(constraint_error)?;
+    Ok(Json(out))
+}
+
+/// Checks and upserts a batch inside `tx`, recording the changed records on the tenant's feed
+/// (call it last before commit: the tenant is locked from then on). The ingest route, FlexPrice's
+/// webhooks and the backfill all come through here.
+pub async fn ingest(
+    tx: &mut PgConnection,
+    tenant_id: &str,
+    b: &BillingBatch,
+) -> Result<BillingIngested> {
     let total = b.customers.len()
         + b.subscriptions.len()
         + b.invoices.len()
@@ -276,14 +290,13 @@ pub async fn post_billing(
         .map(wallet_row)
         .collect::<Result<Vec<_>>>()?;
 
-    let t = caller.tenant_id.as_str();
-    let mut tx = state.pool.begin().await?;
+    let t = tenant_id;
     let mut out = BillingIngested {
-        customers: upsert(&mut tx, UPSERT_CUSTOMERS, t, customers).await?,
-        subscriptions: upsert(&mut tx, UPSERT_SUBSCRIPTIONS, t, subscriptions).await?,
-        invoices: upsert(&mut tx, UPSERT_INVOICES, t, invoices).await?,
-        payments: upsert(&mut tx, UPSERT_PAYMENTS, t, payments).await?,
-        wallets: upsert(&mut tx, UPSERT_WALLETS, t, wallets).await?,
+        customers: upsert(tx, UPSERT_CUSTOMERS, t, customers).await?,
+        subscriptions: upsert(tx, UPSERT_SUBSCRIPTIONS, t, subscriptions).await?,
+        invoices: upsert(tx, UPSERT_INVOICES, t, invoices).await?,
+        payments: upsert(tx, UPSERT_PAYMENTS, t, payments).await?,
+        wallets: upsert(tx, UPSERT_WALLETS, t, wallets).await?,
         cursor: None,
     };
     // Referenced records first: the desk applies a page in this order.
@@ -299,7 +312,6 @@ pub async fn post_billing(
             changed.push(entity, id);
         }
     }
-    out.cursor = changed.record(&mut tx, t).await?;
-    tx.commit().await.map_err(constraint_error)?;
-    Ok(Json(out))
+    out.cursor = changed.record(tx, t).await?;
+    Ok(out)
 }

@@ -23,3 +23,4 @@ mod saved_replies;
 mod sla;
 mod support;
 mod ticket_fields;
+mod webhooks;

@@ -1,0 +1,254 @@
+//! Issue 16, changes in: FlexPrice's webhooks, verified as Svix signs them, taken once, mapped
+//! onto the records desks keep and put on the feed.
+
+use crate::fake_flexprice::API_KEY;
+use crate::support::{ADMIN_TOKEN, Reply, Tenant, TestApp, spawn_app};
+use base64::Engine;
+use countersign_platform::billing::svix;
+use serde_json::{Value, json};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// A tenant taking webhooks, holding Anna's invoice inv_1 (49.00 EUR, payment FAILED).
+async fn tenant() -> (TestApp, Tenant) {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    app.invoice(&t.ingest, "inv_1", "49.00").await;
+    let r = app
+        .send(
+            "PUT",
+            &format!("/v1/admin/tenants/{}/billing-connector", t.id),
+            Some(ADMIN_TOKEN),
+            Some(json!({"base_url": "http://127.0.0.1:9/v1", "api_key": API_KEY, "webhook_secret": SECRET})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["webhooks"], true);
+    assert!(!r.body.to_string().contains("whsec"), "{}", r.body);
+    (app, t)
+}
+
+/// Delivers `body` as FlexPrice's Svix would, `age` seconds old, with `id`.
+async fn deliver(
+    app: &TestApp,
+    tenant: &str,
+    id: &str,
+    age: i64,
+    body: &Value,
+    secret: &str,
+) -> Reply {
+    let text = body.to_string();
+    let ts = (chrono::Utc::now().timestamp() - age).to_string();
+    let key = svix::key(secret).unwrap();
+    let signature = svix::signature(&key, id, &ts, text.as_bytes());
+    send_raw(
+        app,
+        tenant,
+        Some(id),
+        Some(&ts),
+        Some(&signature),
+        text.into_bytes(),
+    )
+    .await
+}
+
+async fn send_raw(
+    app: &TestApp,
+    tenant: &str,
+    id: Option<&str>,
+    ts: Option<&str>,
+    signature: Option<&str>,
+    body: Vec<u8>,
+) -> Reply {
+    let mut req = app
+        .http
+        .post(app.url(&format!("/v1/webhooks/flexprice/{tenant}")))
+        .header("content-type", "application/json")
+        .body(body);
+    for (name, value) in [
+        ("svix-id", id),
+        ("svix-timestamp", ts),
+        ("svix-signature", signature),
+    ] {
+        if let Some(v) = value {
+            req = req.header(name, v);
+        }
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    Reply {
+        status,
+        body: serde_json::from_str(&res.text().await.unwrap()).unwrap_or(Value::Null),
+    }
+}
+
+/// A payment of inv_1 as FlexPrice's `payment.success` webhook carries it.
+fn payment_success() -> Value {
+    json!({"event_type": "payment.success", "payment": {
+        "id": "pay_fp_1", "idempotency_key": "k1", "destination_type": "INVOICE", "destination_id": "inv_1",
+        "payment_method_type": "CARD", "amount": "49.00", "currency": "eur", "payment_status": "SUCCEEDED",
+        "succeeded_at": "2026-12-07T09:00:00Z", "metadata": {}}})
+}
+
+async fn latest(app: &TestApp, t: &Tenant, entity: &str, id: &str) -> Option<Value> {
+    app.all_changes(&t.agent)
+        .await
+        .into_iter()
+        .rfind(|c| c["entity"] == entity && c["id"] == id)
+        .map(|c| c["data"].clone())
+}
+
+#[tokio::test]
+async fn a_signed_payment_webhook_reaches_the_feed_once() {
+    let (app, t) = tenant().await;
+    let r = deliver(&app, &t.id, "msg_1", 0, &payment_success(), SECRET).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "applied");
+    let pay = latest(&app, &t, "payment", "pay_fp_1")
+        .await
+        .expect("on the feed");
+    assert_eq!(pay["customer_id"], "cus_anna", "{pay}");
+    assert_eq!(pay["invoice_id"], "inv_1");
+    assert_eq!(pay["payment_status"], "SUCCEEDED");
+    assert_eq!(pay["method"], "card");
+    assert_eq!(pay["amount"], 4900);
+    let before = app.all_changes(&t.agent).await.len();
+    // Svix retries with the same id; someone replays a captured delivery: taken once.
+    let r = deliver(&app, &t.id, "msg_1", 0, &payment_success(), SECRET).await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (200, Some("duplicate")),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.all_changes(&t.agent).await.len(), before);
+}
+
+#[tokio::test]
+async fn an_invoice_webhook_updates_the_invoice_desks_hold() {
+    let (app, t) = tenant().await;
+    let v1 = latest(&app, &t, "invoice", "inv_1").await.unwrap()["version"]
+        .as_i64()
+        .unwrap();
+    let event = json!({"event_type": "invoice.update.payment", "invoice": {
+        "id": "inv_1", "invoice_number": "INV-1", "customer_id": "cus_anna", "invoice_status": "FINALIZED",
+        "payment_status": "SUCCEEDED", "invoice_type": "SUBSCRIPTION", "billing_reason": "SUBSCRIPTION_CYCLE",
+        "currency": "eur", "amount_due": "49.00", "amount_paid": "49.00", "amount_remaining": "0",
+        "refunded_amount": "0", "subtotal": "41.18", "total_tax": "7.82", "total": "49.00",
+        "issue_date": "2025-02-01T00:00:00Z", "due_date": "2025-02-15T00:00:00Z",
+        "paid_at": "2026-12-07T09:00:00Z", "period_start": "2025-02-01T00:00:00Z", "period_end": "2025-03-01T00:00:00Z",
+        "line_items": [{"id": "li_1", "display_name": "Team plan", "quantity": "1", "amount": "41.18"}],
+        "created_at": "2025-02-01T00:00:00Z", "updated_at": "2026-12-07T09:00:00Z"}});
+    let r = deliver(&app, &t.id, "msg_inv", 10, &event, SECRET).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let inv = latest(&app, &t, "invoice", "inv_1").await.unwrap();
+    assert_eq!(inv["payment_status"], "SUCCEEDED", "{inv}");
+    assert_eq!(inv["amount_paid"], 4900);
+    assert!(inv["version"].as_i64().unwrap() > v1);
+}
+
+#[tokio::test]
+async fn tampered_stale_unsigned_and_wrongly_keyed_deliveries_are_refused() {
+    let (app, t) = tenant().await;
+    let body = payment_success();
+    // Signed, then changed on the way.
+    let text = body.to_string();
+    let ts = chrono::Utc::now().timestamp().to_string();
+    let sig = svix::signature(&svix::key(SECRET).unwrap(), "msg_t", &ts, text.as_bytes());
+    let tampered = text.replace("49.00", "4900.00").into_bytes();
+    let r = send_raw(&app, &t.id, Some("msg_t"), Some(&ts), Some(&sig), tampered).await;
+    assert_eq!((r.status, r.code()), (401, "unauthenticated"), "{}", r.body);
+    // Older than five minutes.
+    let r = deliver(&app, &t.id, "msg_old", 400, &body, SECRET).await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("300 s"),
+        "{}",
+        r.body
+    );
+    // Unsigned.
+    let r = send_raw(
+        &app,
+        &t.id,
+        Some("msg_u"),
+        Some(&ts),
+        None,
+        text.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    // Signed with another secret.
+    let other = format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(b"another endpoint's secret")
+    );
+    let r = deliver(&app, &t.id, "msg_k", 0, &body, &other).await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    // A tenant that takes no webhooks.
+    let r = deliver(&app, "ten_nope", "msg_n", 0, &body, SECRET).await;
+    assert_eq!((r.status, r.code()), (401, "unauthenticated"), "{}", r.body);
+    assert!(
+        latest(&app, &t, "payment", "pay_fp_1").await.is_none(),
+        "nothing was taken"
+    );
+    // A refused delivery's id was not used up: the genuine one is still taken.
+    let r = deliver(&app, &t.id, "msg_t", 0, &body, SECRET).await;
+    assert_eq!(r.body["status"], "applied", "{}", r.body);
+}
+
+#[tokio::test]
+async fn events_of_no_record_desks_keep_are_acknowledged_and_misfits_said() {
+    let (app, t) = tenant().await;
+    let r = deliver(
+        &app,
+        &t.id,
+        "msg_cn",
+        0,
+        &json!({"event_type": "credit_note.created", "credit_note": {"id": "cn_1"}}),
+        SECRET,
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (200, Some("ignored")),
+        "{}",
+        r.body
+    );
+    let r = deliver(
+        &app,
+        &t.id,
+        "msg_f",
+        0,
+        &json!({"event_type": "feature.created", "feature": {}}),
+        SECRET,
+    )
+    .await;
+    assert_eq!(r.body["status"], "ignored", "{}", r.body);
+    // A payment of an invoice the platform does not hold: said, and FlexPrice may send it again.
+    let mut orphan = payment_success();
+    orphan["payment"]["destination_id"] = json!("inv_unknown");
+    let r = deliver(&app, &t.id, "msg_o", 0, &orphan, SECRET).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "invalid_argument"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("inv_unknown"),
+        "{}",
+        r.body
+    );
+    let r = deliver(&app, &t.id, "msg_c", 0, &json!({"event_type": "customer.updated", "customer": {
+        "id": "cus_anna", "external_id": "ext-anna", "name": "Anna Schmidt-Weber", "email": "anna@example.com",
+        "metadata": {"plan": "team"}}}), SECRET).await;
+    assert_eq!(r.body["status"], "applied", "{}", r.body);
+    let c = latest(&app, &t, "customer", "cus_anna").await.unwrap();
+    assert_eq!(c["name"], "Anna Schmidt-Weber", "{c}");
+}

@@ -20,6 +20,10 @@ pub use keyring::KeyringSession;
 pub use proxy::{Proxy, ProxyMode};
 
 pub const ADMIN_TOKEN: &str = "e2e-admin-token-0123456789abcdef";
+/// The platform's secrets key (seals billing keys and webhook secrets at rest).
+pub const SECRETS_KEY: &str = "e2e5ec7e5ec7e5ec7e5ec7e5ec7e5ec7e5ec7e5ec7e5ec7e5ec7e5ec7e5ec7e5";
+/// The signing secret of the tenant's FlexPrice webhook endpoint.
+pub const WEBHOOK_SECRET: &str = "whsec_ZTJlLXdlYmhvb2stc2VjcmV0LW9mLWFjbWU=";
 
 fn cluster() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
@@ -96,6 +100,7 @@ impl Platform {
             .args(["--database-url", &self.database_url])
             .args(["--listen", &format!("127.0.0.1:{}", self.port)])
             .args(["--admin-token", ADMIN_TOKEN])
+            .env("COUNTERSIGN_SECRETS_KEY", SECRETS_KEY)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -195,6 +200,60 @@ impl Platform {
             supervisor: tokens.remove(0),
             ingest: ingest["secret"].as_str().context("secret")?.to_owned(),
         })
+    }
+
+    /// Connects the tenant to a FlexPrice at `base_url` that signs its webhooks with
+    /// [`WEBHOOK_SECRET`].
+    pub async fn connect_billing(&self, tenant: &Tenant, base_url: &str) -> Result<Value> {
+        let r = reqwest::Client::new()
+            .put(format!(
+                "{}/v1/admin/tenants/{}/billing-connector",
+                self.url, tenant.id
+            ))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({"base_url": base_url, "api_key": "fp_e2e_key", "webhook_secret": WEBHOOK_SECRET}))
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await?;
+        if !status.is_success() {
+            bail!("PUT billing-connector: {status} {v}");
+        }
+        Ok(v)
+    }
+
+    /// FlexPrice's webhook `event` for the tenant, signed as its Svix signs it, delivery `id`.
+    pub async fn flexprice_webhook(
+        &self,
+        tenant: &Tenant,
+        id: &str,
+        event: &Value,
+    ) -> Result<Value> {
+        use countersign_platform::billing::svix;
+        let body = event.to_string();
+        let ts = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs()
+            .to_string();
+        let key = svix::key(WEBHOOK_SECRET).context("a whsec_ secret")?;
+        let r = reqwest::Client::new()
+            .post(format!("{}/v1/webhooks/flexprice/{}", self.url, tenant.id))
+            .header("content-type", "application/json")
+            .header("svix-id", id)
+            .header("svix-timestamp", &ts)
+            .header(
+                "svix-signature",
+                svix::signature(&key, id, &ts, body.as_bytes()),
+            )
+            .body(body)
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await?;
+        if !status.is_success() {
+            bail!("POST webhook: {status} {v}");
+        }
+        Ok(v)
     }
 
     /// A desk (by its token) says its person is on `ticket` (or none); answers the tenant's list.

@@ -4,6 +4,8 @@
 //! staleness`), the platform on its records when the decision arrives; neither words it alone.
 //!
 //! - The customer wrote on the ticket after the version seen.
+//! - A payment or invoice of the ticket's customer changed after the draft was written, cited or
+//!   not (desk only: a payment or refund came in while the draft waited).
 //! - A cited record is current only at exactly the version seen: a newer version (it changed), an
 //!   older one (it was restored), or no record at all (it was deleted) make what cited it stale.
 //!   A desk can lose a record (a refused reply or note is taken back); the platform deletes
@@ -26,6 +28,10 @@ pub enum Cause {
     },
     /// A cited record no longer exists.
     Gone { kind: String, id: String },
+    /// A payment or invoice of the ticket's customer changed after the draft was written (a
+    /// payment or a refund came in), whether or not the draft cites it: what the draft says
+    /// about the customer's money may no longer hold.
+    BillingMoved { kind: String, id: String },
 }
 
 impl Cause {
@@ -64,6 +70,10 @@ impl fmt::Display for Cause {
                 now,
             } => write!(f, "cited {kind} {id} changed (version {seen} → {now})"),
             Cause::Gone { kind, id } => write!(f, "cited {kind} {id} no longer exists"),
+            Cause::BillingMoved { kind, id } => write!(
+                f,
+                "the customer's {kind} {id} changed after it was written (a payment or refund came in)"
+            ),
         }
     }
 }

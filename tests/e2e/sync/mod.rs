@@ -5,6 +5,7 @@
 
 mod attachments;
 mod attacks;
+mod billing;
 mod faults;
 mod first_sync;
 mod merge;

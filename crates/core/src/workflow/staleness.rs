@@ -29,6 +29,22 @@ macro_rules! newest_customer_message {
     };
 }
 
+/// The newest payment or invoice of draft `d`'s customer that reached the desk from the platform
+/// after `d` was written, as `"payment pay_…"`; NULL when none did.
+macro_rules! billing_moved {
+    () => {
+        "(SELECT b.kind || ' ' || b.id FROM ( \
+             SELECT 'payment' AS kind, p.id, p.synced_at FROM payments p \
+             WHERE p.customer_id = (SELECT t.customer_id FROM tickets t WHERE t.id = d.ticket_id) \
+               AND p.synced_at > d.created_at \
+             UNION ALL \
+             SELECT 'invoice', i.id, i.synced_at FROM invoices i \
+             WHERE i.customer_id = (SELECT t.customer_id FROM tickets t WHERE t.id = d.ticket_id) \
+               AND i.synced_at > d.created_at) b \
+           ORDER BY b.synced_at DESC LIMIT 1)"
+    };
+}
+
 /// True when draft `d` answered the newest customer message of its ticket.
 macro_rules! answers_newest_message {
     () => {
@@ -40,8 +56,9 @@ macro_rules! answers_newest_message {
     };
 }
 
-/// True when draft `d` is stale now: the customer wrote after it, or a cited record is at
-/// another version or gone (`IS NOT` holds for NULL, a deleted record).
+/// True when draft `d` is stale now: the customer wrote after it, a cited record is at another
+/// version or gone (`IS NOT` holds for NULL, a deleted record), or the customer's billing moved
+/// after it was written.
 macro_rules! is_stale_now {
     () => {
         concat!(
@@ -50,24 +67,36 @@ macro_rules! is_stale_now {
             " OR EXISTS (SELECT 1 FROM draft_citations c WHERE c.draft_id = d.id \
                AND c.record_version IS NOT ",
             $crate::workflow::staleness::cited_version_now!(),
-            "))"
+            ") OR ",
+            $crate::workflow::staleness::billing_moved!(),
+            " IS NOT NULL)"
         )
     };
 }
 
-pub(crate) use {answers_newest_message, cited_version_now, is_stale_now, newest_customer_message};
+pub(crate) use {
+    answers_newest_message, billing_moved, cited_version_now, is_stale_now, newest_customer_message,
+};
 
 /// Why a draft read whole is stale now, if it is: `newest` and `seen` are the newest customer
 /// message's rowid and the one the draft answered; each citation carries its version now
-/// (`current_version`: `None` while unchanged, `Some(0)` for a deleted record).
+/// (`current_version`: `None` while unchanged, `Some(0)` for a deleted record); `billing` is
+/// [`billing_moved`]'s `"payment pay_…"`.
 pub(crate) fn reason(
     seen: Option<i64>,
     newest: Option<i64>,
     citations: &[Citation],
+    billing: Option<&str>,
 ) -> Option<String> {
     let mut causes = Vec::new();
     if newest.unwrap_or(0) > seen.unwrap_or(0) {
         causes.push(Cause::CustomerWrote { message: None });
+    }
+    if let Some((kind, id)) = billing.and_then(|b| b.split_once(' ')) {
+        causes.push(Cause::BillingMoved {
+            kind: kind.to_owned(),
+            id: id.to_owned(),
+        });
     }
     for c in citations {
         let now = match c.current_version {

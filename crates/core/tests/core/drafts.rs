@@ -347,3 +347,77 @@ async fn a_draft_may_not_cite_another_customers_records() {
     assert_eq!(err.code(), ErrorCode::InvalidArgument, "{err}");
     assert_eq!(footprint(&d.store).await, before);
 }
+
+/// Issue 16: a payment or refund of the ticket's customer that reaches the desk after a draft
+/// was written makes it stale, even when the draft cites nothing, with the reason on the draft
+/// and in every view. A payment of another customer does not.
+#[tokio::test]
+async fn a_payment_of_the_customer_after_the_draft_makes_it_stale_even_uncited() {
+    let d = desk().await;
+    let draft = drafts::propose(
+        &d.store,
+        &assistant(TokenScope::Draft, "draft_reply"),
+        &reply(vec![]),
+    )
+    .await
+    .unwrap();
+    let listed = || async {
+        let page = countersign_core::records::tickets::list(
+            d.store.pool(),
+            &Default::default(),
+            None,
+            100,
+        )
+        .await
+        .unwrap();
+        let row = page
+            .items
+            .into_iter()
+            .find(|r| r.ticket.id == draft.ticket_id)
+            .unwrap();
+        (row.pending_drafts, row.stale_drafts)
+    };
+    // The sync writes `synced_at` as it applies a platform change; a minute from now is after
+    // the draft whatever this machine's speed.
+    let later = (chrono::Utc::now() + chrono::Duration::minutes(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    sqlx::query(
+        "UPDATE payments SET synced_at = ?, version = version + 1 WHERE customer_id <> \
+         (SELECT customer_id FROM tickets WHERE id = ?)",
+    )
+    .bind(&later)
+    .bind(draft.ticket_id.as_str())
+    .execute(d.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        listed().await,
+        (1, 0),
+        "another customer's payment changes nothing"
+    );
+    let paid: String = sqlx::query_scalar(
+        "UPDATE payments SET synced_at = ?, payment_status = 'REFUNDED', version = version + 1 \
+         WHERE id = (SELECT p.id FROM payments p JOIN tickets t ON t.customer_id = p.customer_id \
+                     WHERE t.id = ? ORDER BY p.id LIMIT 1) RETURNING id",
+    )
+    .bind(&later)
+    .bind(draft.ticket_id.as_str())
+    .fetch_one(d.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        listed().await,
+        (0, 1),
+        "the list says stale, as the draft does"
+    );
+    let seen = drafts::find(d.store.pool(), &draft.id).await.unwrap();
+    assert_eq!(seen.status, DraftStatus::Stale);
+    assert_eq!(
+        seen.stale_reason.as_deref(),
+        Some(format!("the customer's payment {paid} changed after it was written (a payment or refund came in)").as_str())
+    );
+    let err = drafts::approve(&d.store, &agent(), &draft.id, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Stale, "{err}");
+}

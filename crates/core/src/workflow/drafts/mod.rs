@@ -50,7 +50,9 @@ macro_rules! draft_columns {
              d.ticket_version, d.seen_customer_message, d.created_at, d.stale_reason, d.decided_by, \
              d.decided_at, d.decision_note, d.final_body, d.claims, d.generation, d.suggested_escalation, ",
             $crate::workflow::staleness::newest_customer_message!(),
-            " AS last_customer_message FROM drafts d "
+            " AS last_customer_message, ",
+            $crate::workflow::staleness::billing_moved!(),
+            " AS billing_moved FROM drafts d "
         )
     };
 }
@@ -85,6 +87,8 @@ fn why_stale(row: &SqliteRow, citations: &[Citation]) -> Result<Option<String>> 
         row.try_get("seen_customer_message")?,
         row.try_get("last_customer_message")?,
         citations,
+        row.try_get::<Option<String>, _>("billing_moved")?
+            .as_deref(),
     ))
 }
 

@@ -214,7 +214,50 @@ async fn a_refund_above_the_cap_is_refused_for_an_agent_and_approved_by_a_superv
     )
     .await?;
     w.screenshot("desktop-escalation-approved").await?;
+
+    // The platform reports that FlexPrice refused it, as the feed writes it on the desk: the
+    // card says why, and the supervisor queues a retry from it.
+    // A plain connection, as the sync's own: the open window holds the desk's Store.
+    let path =
+        countersign_core::profile::DataDir::locate(Some(desk.data_dir()))?.desk_path("demo")?;
+    let feed = sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .busy_timeout(std::time::Duration::from_secs(10)),
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE escalations SET execution = 'failed', \
+         execution_error = 'credit amount exceeds available limit', \
+         execution_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+    )
+    .bind(esc)
+    .execute(&feed)
+    .await?;
+    feed.close().await;
+    w.wait_text(
+        &format!("#escq-{esc} .esc-execution"),
+        "Failed in billing: credit amount exceeds available limit",
+        LIVE_LIMIT,
+    )
+    .await
+    .context("the window shows the platform's report when the desk changes")?;
+    w.click(&format!("#escq-{esc} .esc-retry")).await?;
+    w.wait_text("#toast", "Retry queued", ACTION_LIMIT).await?;
+    w.wait_text(
+        &format!("#escq-{esc} .esc-execution"),
+        "Being carried out in billing",
+        ACTION_LIMIT,
+    )
+    .await?;
+    w.screenshot("desktop-escalation-execution").await?;
     w.close().await?;
+    let out = desk.cli(&["sync", "status", "--json"])?;
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(
+        status["outbox_depth"], 3,
+        "raise, approve and the retry wait for the platform: {status}"
+    );
     Ok(())
 }
 

@@ -7,7 +7,9 @@ use crate::ipc::{self, UiError};
 use crate::labels;
 use crate::ticket::act;
 use countersign_model::ipc::{DecideEscalation, EscalationQuery, EscalationRow};
-use countersign_model::workflow::{Decision, EscalationStatus, Execution, ExecutionReport};
+use countersign_model::workflow::{
+    Decision, Escalation, EscalationStatus, Execution, ExecutionReport,
+};
 use leptos::prelude::*;
 use serde_json::json;
 
@@ -98,6 +100,7 @@ fn EscalationCard(row: EscalationRow) -> impl IntoView {
             <div class="small">{e.reason.clone()}</div>
             <div class="muted small" title=intl::date_time(e.created_at)>{tr!("raised-by", who = e.raised_by.clone(), ago = intl::ago(e.created_at, ipc::now()))}</div>
             {e.decided_by.clone().map(|by| view! { <div class="small">{tr!("decided-by-person", who = by)}{e.decision_note.clone().map(|n| format!(": {n}"))}</div> })}
+            <FirstApproval escalation=e.clone()/>
             {e.execution.clone().map(|x| view! { <ExecutionLine report=x/> })}
             {(e.execution.as_ref().map(|x| x.state) == Some(Execution::Failed)).then(|| {
                 let id = e.id.clone();
@@ -129,4 +132,14 @@ pub fn ExecutionLine(report: ExecutionReport) -> impl IntoView {
             {labels::execution(&report)}
         </div>
     }
+}
+
+/// Above the team's two-person threshold: who gave the first approval, while it waits for the
+/// second.
+#[component]
+pub fn FirstApproval(escalation: Escalation) -> impl IntoView {
+    (escalation.status == EscalationStatus::Pending)
+        .then_some(escalation.first_approved_by)
+        .flatten()
+        .map(|who| view! { <div class="small esc-first-approval">{tr!("escalation-first-approval", who = who)}</div> })
 }

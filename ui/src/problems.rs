@@ -83,6 +83,21 @@ fn problem(p: &Problem) -> String {
             "problem-approve-own",
             action = labels::proposed_action(*action)
         ),
+        Problem::OverCap {
+            action,
+            amount,
+            cap,
+        } => tr!(
+            "problem-role-cap",
+            action = labels::proposed_action(*action),
+            amount = intl::money(amount),
+            cap = intl::money(cap)
+        ),
+        Problem::SecondApprover { action, amount } => tr!(
+            "problem-second-approver",
+            action = labels::proposed_action(*action),
+            amount = intl::money(amount)
+        ),
         Problem::ExceedsInvoice {
             amount,
             invoice,

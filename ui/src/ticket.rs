@@ -266,6 +266,7 @@ fn Escalations(items: Vec<Escalation>) -> impl IntoView {
                     " · "<span class=format!("esc-status {}", e.status)>{labels::escalation_status(e.status)}</span>
                     <div class="muted small">{e.reason.clone()}</div>
                     {e.decision_note.clone().map(|n| view! { <div class="small">{e.decided_by.clone().unwrap_or_default()}": "{n}</div> })}
+                    <crate::escalations::FirstApproval escalation=e.clone()/>
                     {e.execution.clone().map(|x| view! { <crate::escalations::ExecutionLine report=x/> })}
                 </div>
             }).collect_view()}

@@ -279,6 +279,43 @@ pub async fn mcp_rate_per_minute(pool: &SqlitePool) -> Result<u32> {
 
 /// The agent cap expressed in `currency`; `None` when agents may approve nothing. A profile
 /// connected to a platform has no local cap: the platform lets only supervisors decide.
+/// The escalation policy this desk decides by: on a desk signed in to a platform, the tenant's,
+/// as the feed brought it (the default until it has); on a desk of its own, the agent refund
+/// cap of this profile for the money actions in `currency`.
+pub(crate) async fn escalation_policy(
+    tx: &mut Tx,
+    currency: Option<Currency>,
+) -> Result<countersign_model::escalation_rules::Policy> {
+    use countersign_model::escalation_rules::Policy;
+    use countersign_model::workflow::ProposedAction;
+    if connected(&mut **tx).await? {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM policies WHERE id = 'escalations'")
+                .fetch_optional(&mut **tx)
+                .await?;
+        return match body {
+            Some(b) => serde_json::from_str(&b).map_err(crate::store::corrupt),
+            None => Ok(Policy::default()),
+        };
+    }
+    let mut policy = Policy::default();
+    if let Some(c) = currency
+        && let Some(cap) = agent_refund_cap(tx, c).await?
+    {
+        let agent = policy
+            .caps
+            .entry(Role::Agent.as_str().to_owned())
+            .or_default();
+        for action in ProposedAction::ALL.iter().filter(|a| a.moves_money()) {
+            agent
+                .entry(action.as_str().to_owned())
+                .or_default()
+                .insert(c.as_str().to_owned(), cap.amount_string());
+        }
+    }
+    Ok(policy)
+}
+
 pub(crate) async fn agent_refund_cap(tx: &mut Tx, currency: Currency) -> Result<Option<Money>> {
     if connected(&mut **tx).await? {
         return Ok(None);

@@ -80,6 +80,18 @@ pub enum Problem {
     },
     /// A supervisor approving a money escalation they raised themselves: another one must.
     ApproveOwn { action: ProposedAction },
+    /// An amount above what the person's role approves under the tenant's policy.
+    OverCap {
+        action: ProposedAction,
+        amount: Money,
+        cap: Money,
+    },
+    /// Above the tenant's two-person threshold, the first approval was this person's: another
+    /// supervisor gives the second.
+    SecondApprover {
+        action: ProposedAction,
+        amount: Money,
+    },
     /// An amount above what the invoice allows (paid and not yet refunded, or its total).
     ExceedsInvoice {
         action: ProposedAction,
@@ -157,7 +169,10 @@ impl Problem {
             | Self::CannotMerge { .. } => ErrorCode::InvalidArgument,
             Self::AlreadyDecided { .. } => ErrorCode::Conflict,
             Self::DraftStale { .. } | Self::TicketChanged { .. } => ErrorCode::Stale,
-            Self::SupervisorOnly { .. } | Self::ApproveOwn { .. } => ErrorCode::Forbidden,
+            Self::SupervisorOnly { .. }
+            | Self::ApproveOwn { .. }
+            | Self::OverCap { .. }
+            | Self::SecondApprover { .. } => ErrorCode::Forbidden,
         }
     }
 }
@@ -220,6 +235,19 @@ impl fmt::Display for Problem {
                 f,
                 "you raised this {action} escalation; another supervisor approves it (two \
                  people see every money movement)"
+            ),
+            Self::OverCap {
+                action,
+                amount,
+                cap,
+            } => write!(
+                f,
+                "a {action} of {amount} is above the {cap} your role approves under the team's policy"
+            ),
+            Self::SecondApprover { action, amount } => write!(
+                f,
+                "you gave the first approval of this {action} of {amount}; above the team's \
+                 two-person threshold another supervisor gives the second"
             ),
             Self::ExceedsInvoice {
                 action,

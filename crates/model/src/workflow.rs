@@ -219,6 +219,12 @@ pub struct Escalation {
     /// synced): a failed execution is their notice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_by_id: Option<String>,
+    /// Above the tenant's two-person threshold: who gave the first approval (it stays pending
+    /// until another supervisor gives the second).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_approved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_approved_by_id: Option<String>,
     /// What became of it in the billing system, once approved, as the platform reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution: Option<ExecutionReport>,

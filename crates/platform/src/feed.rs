@@ -68,6 +68,8 @@ const RECORD_SQL: &str = concat!(
     state_of!("kb_article", "kb_article_rows"),
     " UNION ALL ",
     state_of!("saved_reply", "saved_reply_rows"),
+    " UNION ALL ",
+    state_of!("policy", "policy_rows"),
     "),
      ins AS (
          INSERT INTO changes (tenant_id, seq, entity, entity_id, version, data)

@@ -18,6 +18,7 @@ pub mod feed;
 pub mod ingest;
 pub mod mutations;
 pub mod openapi;
+pub mod policy;
 pub mod presence;
 pub mod routes;
 pub mod saved_replies;

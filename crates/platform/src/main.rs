@@ -130,6 +130,16 @@ enum AdminCommand {
         #[arg(long)]
         webhook_secret_file: Option<std::path::PathBuf>,
     },
+    /// Set the tenant's escalation policy from a JSON file (`-` reads stdin), the body of
+    /// PUT /v1/admin/tenants/{tenant}/escalation-policy; every desk of the tenant applies it.
+    /// Example: {"caps": {"agent": {"refund": {"EUR": "50.00"}}}, "two_person_above": {"EUR":
+    /// "500.00"}, "self_approval": false}
+    SetEscalationPolicy {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
     /// Disconnect the tenant from its billing system.
     RemoveBillingConnector {
         #[arg(long)]
@@ -341,6 +351,19 @@ async fn admin_command(
                 } else {
                     "off".into()
                 }
+            );
+        }
+        AdminCommand::SetEscalationPolicy { tenant, file } => {
+            let text = read_input(&file)?;
+            let policy = serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!("{} is no escalation policy: {e}", input_name(&file))
+            })?;
+            let set = countersign_platform::policy::put(pool, &tenant, &policy)
+                .await
+                .map_err(refused)?;
+            println!(
+                "escalation policy of {tenant} set (version {}); its desks apply it from their next sync",
+                set.version
             );
         }
         AdminCommand::RemoveBillingConnector { tenant } => {

@@ -112,6 +112,16 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
                 "SlaPolicySet",
             ),
         ),
+        ("PUT", "/v1/admin/tenants/{tenant_id}/escalation-policy") => (
+            "Set the tenant's escalation policy: per role and money action the most that role approves, per currency (an agent approves only what a cap allows; a supervisor without a cap any amount); the amount above which two different supervisors approve; whether a supervisor may approve a money escalation they raised (default no). Every desk receives it on the feed and applies it offline too; the platform decides every approval by it.",
+            Some(body("EscalationPolicy")),
+            ok("the policy and its version", "EscalationPolicySet"),
+        ),
+        ("GET", "/v1/admin/tenants/{tenant_id}/escalation-policy") => (
+            "The tenant's escalation policy (404 while it has the default).",
+            None,
+            ok("the policy and its version", "EscalationPolicySet"),
+        ),
         ("PUT", "/v1/admin/tenants/{tenant_id}/billing-connector") => (
             "Connect the tenant to its billing system (FlexPrice): its API base URL (https, or http on loopback) and API key. The key is sealed with the platform's secrets key (COUNTERSIGN_SECRETS_KEY) before it is stored, and no route ever returns it. From now on an approved refund, credit note, fee waiver or void is executed there, exactly once.",
             Some(body("BillingConnectorInput")),
@@ -203,6 +213,15 @@ fn components() -> Value {
         }
     });
     let schemas = &mut components["schemas"];
+    let amounts = json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "decimal amount per ISO 4217 currency, e.g. {\"EUR\": \"50.00\"}"});
+    schemas["EscalationPolicy"] = json!({"type": "object", "properties": {
+        "caps": {"type": "object", "description": "per role (agent, supervisor), per money action (refund, credit_note, waive_fee)", "additionalProperties": {"type": "object", "additionalProperties": amounts.clone()}},
+        "two_person_above": amounts,
+        "self_approval": {"type": "boolean", "default": false}}});
+    schemas["EscalationPolicySet"] = obj(
+        json!({"policy": {"$ref": "#/components/schemas/EscalationPolicy"}, "version": int}),
+        &["policy", "version"],
+    );
     schemas["BillingConnectorInput"] = obj(
         json!({"kind": {"type": "string", "enum": ["flexprice"]}, "base_url": string, "api_key": string, "webhook_secret": string}),
         &["base_url", "api_key"],

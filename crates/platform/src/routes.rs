@@ -148,6 +148,18 @@ pub fn table() -> Vec<Route> {
         ),
         route(
             Method::PUT,
+            "/v1/admin/tenants/{tenant_id}/escalation-policy",
+            Admin,
+            put(crate::policy::put_policy),
+        ),
+        route(
+            Method::GET,
+            "/v1/admin/tenants/{tenant_id}/escalation-policy",
+            Admin,
+            get(crate::policy::get_policy),
+        ),
+        route(
+            Method::PUT,
             "/v1/admin/tenants/{tenant_id}/billing-connector",
             Admin,
             put(crate::billing::connector::put_connector),

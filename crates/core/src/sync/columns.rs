@@ -180,7 +180,11 @@ pub(super) fn columns(entity: Entity) -> &'static [&'static str] {
             "execution_ref",
             "execution_error",
             "execution_at",
+            "first_approved_by",
+            "first_approved_by_id",
+            "first_approved_at",
         ],
+        Entity::Policy => &["id", "body", "version"],
     }
 }
 

@@ -148,6 +148,16 @@ pub(super) async fn refused(
                     .bind(field("decided_by"))
                     .execute(&mut **tx)
                     .await?;
+                    // Or the first of two approvals this desk showed, taken back.
+                    sqlx::query(
+                        "UPDATE escalations SET first_approved_by = NULL, \
+                         first_approved_by_id = NULL, first_approved_at = NULL \
+                         WHERE id = ? AND status = 'pending' AND first_approved_by IS ?",
+                    )
+                    .bind(&id)
+                    .bind(field("decided_by"))
+                    .execute(&mut **tx)
+                    .await?;
                     "It is pending again; decide it again.".to_owned()
                 }
             };

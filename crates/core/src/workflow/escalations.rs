@@ -47,7 +47,8 @@ macro_rules! escalation_columns {
     () => {
         "SELECT id, ticket_id, reason, proposed_action, invoice_id, currency, amount, status, \
          raised_by, created_at, decided_by, decided_at, decision_note, decided_by_id, execution, \
-         execution_ref, execution_error, execution_at FROM escalations "
+         execution_ref, execution_error, execution_at, first_approved_by, first_approved_by_id \
+         FROM escalations "
     };
 }
 
@@ -75,6 +76,8 @@ fn escalation_from_row(row: &SqliteRow) -> Result<Escalation> {
         decided_at: parse_ts_opt(opt_text(row, "decided_at")?.as_deref())?,
         decision_note: opt_text(row, "decision_note")?,
         decided_by_id: opt_text(row, "decided_by_id")?,
+        first_approved_by: opt_text(row, "first_approved_by")?,
+        first_approved_by_id: opt_text(row, "first_approved_by_id")?,
         execution: opt_text(row, "execution")?
             .map(|state| -> Result<ExecutionReport> {
                 Ok(ExecutionReport {
@@ -217,42 +220,36 @@ pub(crate) async fn raise_in(
     Ok(id)
 }
 
-/// Whether `person` may take `decision` on `e`, given the agent refund cap.
+/// Whether `person` may take `decision` on `e` under the escalation policy the desk holds: a
+/// denial is a supervisor's; an approval is whoever the policy lets approve it, and above the
+/// two-person threshold it may be the first of two ([`rules::may_approve`], the platform's rule).
 fn authorize(
     person: &Person,
     e: &Escalation,
     decision: Decision,
-    agent_cap: Option<Money>,
-) -> Result<()> {
-    if person.role == Role::Supervisor {
-        // Two people see every money movement: the platform holds a supervisor to it too.
-        if decision == Decision::Approve
-            && !rules::may_approve_own(e.proposed_action)
-            && e.raised_by == person.name
-        {
-            return Err(Error::Refused(Problem::ApproveOwn {
-                action: e.proposed_action,
-            }));
+    policy: &rules::Policy,
+) -> Result<rules::Approval> {
+    if decision == Decision::Deny {
+        if person.role == Role::Supervisor {
+            return Ok(rules::Approval::Final);
         }
-        return Ok(());
+        return Err(Error::Refused(Problem::SupervisorOnly {
+            decision,
+            action: e.proposed_action,
+            amount: e.amount,
+            cap: None,
+        }));
     }
-    let within_cap = match (e.amount, agent_cap) {
-        (Some(amount), Some(cap)) => {
-            e.proposed_action.moves_money()
-                && amount.currency() == cap.currency()
-                && amount.minor() <= cap.minor()
-        }
-        _ => false,
-    };
-    if decision == Decision::Approve && within_cap {
-        return Ok(());
-    }
-    Err(Error::Refused(Problem::SupervisorOnly {
-        decision,
-        action: e.proposed_action,
-        amount: e.amount,
-        cap: agent_cap,
-    }))
+    rules::may_approve(
+        policy,
+        person.role,
+        &person.id,
+        e.raised_by == person.name,
+        e.proposed_action,
+        e.amount,
+        e.first_approved_by_id.as_deref(),
+    )
+    .map_err(Error::Refused)
 }
 
 /// A person decides an escalation. Refused if it was already decided (with the decision that
@@ -286,12 +283,10 @@ pub async fn decide(
             at: e.decided_at,
         }));
     }
-    let cap = match e.amount {
-        Some(a) => settings::agent_refund_cap(&mut tx, a.currency()).await?,
-        None => None,
-    };
+    let policy = settings::escalation_policy(&mut tx, e.amount.map(|a| a.currency())).await?;
     let args = json!({"decision": decision, "note": note});
-    if let Err(err) = authorize(person, &e, decision, cap) {
+    let approval = authorize(person, &e, decision, &policy);
+    if let Err(err) = approval {
         audit_person(
             &mut tx,
             person,
@@ -304,22 +299,37 @@ pub async fn decide(
         tx.commit().await?;
         return Err(err);
     }
-    let status = match decision {
-        Decision::Approve => EscalationStatus::Approved,
-        Decision::Deny => EscalationStatus::Denied,
-    };
-    sqlx::query(
-        "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, \
-         decided_by_id = ? WHERE id = ? AND status = 'pending'",
-    )
-    .bind(status.as_str())
-    .bind(&person.name)
-    .bind(ts(now()))
-    .bind(&note)
-    .bind(&person.id)
-    .bind(id.as_str())
-    .execute(&mut *tx)
-    .await?;
+    if approval? == rules::Approval::FirstOfTwo {
+        // Above the two-person threshold: kept as the first approval, still pending, until
+        // another supervisor gives the second (the platform holds the same).
+        sqlx::query(
+            "UPDATE escalations SET first_approved_by = ?, first_approved_by_id = ?, \
+             first_approved_at = ? WHERE id = ? AND status = 'pending'",
+        )
+        .bind(&person.name)
+        .bind(&person.id)
+        .bind(ts(now()))
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        let status = match decision {
+            Decision::Approve => EscalationStatus::Approved,
+            Decision::Deny => EscalationStatus::Denied,
+        };
+        sqlx::query(
+            "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, \
+             decided_by_id = ? WHERE id = ? AND status = 'pending'",
+        )
+        .bind(status.as_str())
+        .bind(&person.name)
+        .bind(ts(now()))
+        .bind(&note)
+        .bind(&person.id)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
     // Bound to the invoice as the person saw it: approved on one that changed on the platform
     // since, the decision comes back `stale`.
     let mut based_on = json!({});

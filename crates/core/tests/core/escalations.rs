@@ -357,3 +357,80 @@ async fn a_failed_execution_is_a_notice_for_the_supervisor_who_approved_it_only(
     failed_on_the_platform(&d, mine.id.as_str(), "agt_sam").await;
     assert_eq!(count(&d.store, "sync_notices").await, notices + 1);
 }
+
+/// Issue 16: on a desk signed in to a platform, the tenant's policy as the feed brought it is
+/// the rule, the same one the platform applies: the agent's cap from it (not this profile's
+/// setting), and above the two-person threshold a first approval that leaves it pending.
+#[tokio::test]
+async fn a_signed_in_desk_decides_by_the_tenant_s_synced_policy() {
+    let d = desk().await;
+    for (key, value) in [
+        ("sync.url", "http://127.0.0.1:9".to_owned()),
+        (settings::AGENT_REFUND_CAP, "100.00".to_owned()),
+    ] {
+        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?)")
+            .bind(key)
+            .bind(value)
+            .execute(d.store.pool())
+            .await
+            .unwrap();
+    }
+    sqlx::query("INSERT INTO policies (id, body, version) VALUES ('escalations', ?, 3)")
+        .bind(
+            serde_json::json!({"caps": {"agent": {"refund": {"EUR": "10.00"}}},
+                               "two_person_above": {"EUR": "30.00"}})
+            .to_string(),
+        )
+        .execute(d.store.pool())
+        .await
+        .unwrap();
+    let within = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("10.00"))
+        .await
+        .unwrap();
+    let above = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("20.00"))
+        .await
+        .unwrap();
+    escalations::decide(&d.store, &agent(), &within.id, Decision::Approve, None)
+        .await
+        .expect("within the tenant's cap");
+    let err = escalations::decide(&d.store, &agent(), &above.id, Decision::Approve, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::Forbidden,
+        "the profile's own 100.00 cap does not count on a signed-in desk: {err}"
+    );
+
+    let big = escalations::raise(&d.store, Proposer::Person(&agent()), &refund("40.00"))
+        .await
+        .unwrap();
+    let first = escalations::decide(&d.store, &supervisor(), &big.id, Decision::Approve, None)
+        .await
+        .unwrap();
+    assert_eq!(first.status, EscalationStatus::Pending);
+    assert_eq!(first.first_approved_by.as_deref(), Some("Sam Supervisor"));
+    let again = escalations::decide(&d.store, &supervisor(), &big.id, Decision::Approve, None)
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), ErrorCode::Forbidden, "{again}");
+    let other = countersign_model::workflow::Person {
+        id: "agt_sue".into(),
+        name: "Sue Second".into(),
+        role: countersign_model::workflow::Role::Supervisor,
+    };
+    let second = escalations::decide(&d.store, &other, &big.id, Decision::Approve, None)
+        .await
+        .unwrap();
+    assert_eq!(second.status, EscalationStatus::Approved);
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM outbox WHERE kind = 'decide_escalation'")
+            .fetch_all(d.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        kinds.len(),
+        3,
+        "each approval goes to the platform, which applies the same rule"
+    );
+}

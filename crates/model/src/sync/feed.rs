@@ -62,11 +62,13 @@ pub enum Entity {
     Escalation,
     KbArticle,
     SavedReply,
+    /// A tenant rule set the desks apply too (`id` `escalations`: the escalation policy).
+    Policy,
 }
 
 impl Entity {
     /// Every entity, in declaration (reference) order.
-    pub const ALL: [Entity; 12] = [
+    pub const ALL: [Entity; 13] = [
         Entity::Agent,
         Entity::Customer,
         Entity::Subscription,
@@ -79,6 +81,7 @@ impl Entity {
         Entity::Escalation,
         Entity::KbArticle,
         Entity::SavedReply,
+        Entity::Policy,
     ];
 
     /// Its name in the feed (`changes.entity` on the platform, the JSON of a change).
@@ -96,6 +99,7 @@ impl Entity {
             Entity::Escalation => "escalation",
             Entity::KbArticle => "kb_article",
             Entity::SavedReply => "saved_reply",
+            Entity::Policy => "policy",
         }
     }
 
@@ -114,6 +118,7 @@ impl Entity {
             Entity::Escalation => "escalations",
             Entity::KbArticle => "kb_articles",
             Entity::SavedReply => "saved_replies",
+            Entity::Policy => "policies",
         }
     }
 }

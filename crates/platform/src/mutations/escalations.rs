@@ -11,7 +11,7 @@ use countersign_model::sync::{
     DecideEscalation, Entity, Mutation, RaiseEscalation, RetryExecution,
 };
 use countersign_model::workflow::{ProposedAction, Role};
-use countersign_model::{Currency, ErrorCode, EscalationId, InvoiceId, Money, Problem};
+use countersign_model::{Currency, ErrorCode, EscalationId, InvoiceId, Money};
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
@@ -78,16 +78,6 @@ pub(super) async fn decide_escalation(
     p: &DecideEscalation,
     m: &Mutation,
 ) -> Effect {
-    // The role is the token's agent's, never anything the payload says.
-    if caller.role != Role::Supervisor {
-        return Err(reject(
-            ErrorCode::Forbidden,
-            format!(
-                "only a supervisor decides an escalation; {} is an agent",
-                caller.agent_name
-            ),
-        ));
-    }
     EscalationId::parse(&p.escalation_id)?;
     let status = match p.decision.as_str() {
         "approve" => "approved",
@@ -99,13 +89,46 @@ pub(super) async fn decide_escalation(
         }
     };
     let t = &caller.tenant_id;
-    if status == "denied" && p.note.trim().is_empty() {
-        return Err(invalid(
-            "a denial needs a note saying why: the agent and the customer are told",
-        ));
+    // The role is the token's agent's, never anything the payload says: a denial is a
+    // supervisor's; an approval is whoever the tenant's policy lets approve it.
+    if status == "denied" {
+        if caller.role != Role::Supervisor {
+            return Err(reject(
+                ErrorCode::Forbidden,
+                format!(
+                    "only a supervisor denies an escalation; {} is an agent",
+                    caller.agent_name
+                ),
+            ));
+        }
+        if p.note.trim().is_empty() {
+            return Err(invalid(
+                "a denial needs a note saying why: the agent and the customer are told",
+            ));
+        }
     }
-    if status == "approved" {
-        check_approval(tx, caller, p, m).await?;
+    if status == "approved"
+        && check_approval(tx, caller, p, m).await? == Some(rules::Approval::FirstOfTwo)
+    {
+        // The first of two: kept, still pending, until another supervisor approves.
+        let version: i64 = sqlx::query_scalar(
+            "UPDATE escalations SET first_approved_by = $3, first_approved_by_agent = $4,
+                    first_approved_at = now(), version = version + 1
+             WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING version",
+        )
+        .bind(t)
+        .bind(&p.escalation_id)
+        .bind(&caller.agent_name)
+        .bind(&caller.agent_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut changed = Changed::default();
+        changed.push(Entity::Escalation, &p.escalation_id);
+        return Ok((
+            json!({"escalation_id": p.escalation_id, "status": "pending",
+                   "first_approved_by": caller.agent_name, "version": version}),
+            changed,
+        ));
     }
     // First decision wins: the row lock makes a concurrent second one re-check `pending` and
     // find it gone.
@@ -237,65 +260,64 @@ struct Held {
     currency: Option<String>,
     amount: Option<i64>,
     raised_by_agent: Option<String>,
+    first_approved_by_agent: Option<String>,
     status: String,
 }
 
-/// What an approval must hold to: another supervisor than the one who raised it when money
-/// moves; the records the supervisor saw (`based_on`) unchanged; and the invoice, as it is
-/// now, still allowing the amount (a refund approved after the invoice was refunded is not).
+/// What an approval must hold to: the tenant's policy for the caller's role and this amount
+/// (caps, the two-person rule, approving one's own); the records the person saw (`based_on`)
+/// unchanged; and the invoice, as it is now, still allowing the amount (a refund approved after
+/// the invoice was refunded is not). `None` when the escalation is not pending (or not found):
+/// the decision itself says which.
 async fn check_approval(
     tx: &mut PgConnection,
     caller: &Caller,
     p: &DecideEscalation,
     m: &Mutation,
-) -> Result<(), Failure> {
+) -> Result<Option<rules::Approval>, Failure> {
     let t = &caller.tenant_id;
     let row: Option<Held> = sqlx::query_as(
-        "SELECT ticket_id, proposed_action, invoice_id, currency, amount, raised_by_agent, status
+        "SELECT ticket_id, proposed_action, invoice_id, currency, amount, raised_by_agent,
+                first_approved_by_agent, status
          FROM escalations WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
     )
     .bind(t)
     .bind(&p.escalation_id)
     .fetch_optional(&mut *tx)
     .await?;
-    // Not found or already decided: the decision itself says which.
-    let Some(Held {
-        ticket_id: ticket,
-        proposed_action: action,
-        invoice_id: invoice,
-        currency,
-        amount,
-        raised_by_agent: raised_by,
-        status,
-    }) = row
-    else {
-        return Ok(());
+    let Some(held) = row.filter(|h| h.status == "pending") else {
+        return Ok(None);
     };
-    if status != "pending" {
-        return Ok(());
-    }
-    let action = ProposedAction::parse(&action)?;
-    if !rules::may_approve_own(action) && raised_by.as_deref() == Some(caller.agent_id.as_str()) {
-        return Err(refused(rules::Refusal::Problem(Problem::ApproveOwn {
-            action,
-        })));
-    }
+    let action = ProposedAction::parse(&held.proposed_action)?;
+    let amount = match (&held.currency, held.amount) {
+        (Some(c), Some(minor)) => Some(Money::from_minor(minor, Currency::parse(c)?)),
+        _ => None,
+    };
+    let policy = crate::policy::of(tx, t).await?;
+    let approval = rules::may_approve(
+        &policy,
+        caller.role,
+        &caller.agent_id,
+        held.raised_by_agent.as_deref() == Some(caller.agent_id.as_str()),
+        action,
+        amount,
+        held.first_approved_by_agent.as_deref(),
+    )
+    .map_err(|problem| refused(rules::Refusal::Problem(problem)))?;
     check_seen(tx, t, m).await?;
-    if let Some(invoice) = invoice {
-        let amount = match (currency, amount) {
-            (Some(c), Some(minor)) => Some(Money::from_minor(minor, Currency::parse(&c)?)),
-            _ => None,
-        };
+    if let Some(invoice) = held.invoice_id {
         let facts = invoice_facts(tx, t, &invoice).await?;
-        let customer = ticket_customer(tx, t, &ticket).await?;
-        rules::check_against_invoice(action, &ticket, &customer, &facts, amount).map_err(|r| {
-            reject(
-                ErrorCode::Stale,
-                format!("invoice {invoice} changed since the escalation was raised: {r}"),
-            )
-        })?;
+        let customer = ticket_customer(tx, t, &held.ticket_id).await?;
+        rules::check_against_invoice(action, &held.ticket_id, &customer, &facts, amount).map_err(
+            |r| {
+                reject(
+                    ErrorCode::Stale,
+                    format!("invoice {invoice} changed since the escalation was raised: {r}"),
+                )
+            },
+        )?;
     }
-    Ok(())
+    Ok(Some(approval))
 }
 
 /// A refusal of the escalation rules, as this mutation's rejection.

@@ -26,6 +26,7 @@ fn version_sql(entity: Entity) -> &'static str {
         Entity::Escalation => "SELECT version FROM escalations WHERE tenant_id = $1 AND id = $2",
         Entity::KbArticle => "SELECT version FROM kb_articles WHERE tenant_id = $1 AND id = $2",
         Entity::SavedReply => "SELECT version FROM saved_replies WHERE tenant_id = $1 AND id = $2",
+        Entity::Policy => "SELECT version FROM policy_rows WHERE tenant_id = $1 AND id = $2",
     }
 }
 

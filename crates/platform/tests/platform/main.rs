@@ -18,6 +18,7 @@ mod me_admin;
 mod merge;
 mod mutations;
 mod openapi;
+mod policy;
 mod presence;
 mod saved_replies;
 mod sla;

@@ -1,0 +1,29 @@
+-- A tenant's escalation policy (countersign_model::escalation_rules::Policy): who approves
+-- what, in what amounts, and above what two supervisors approve. Desks receive it on the feed
+-- as the `policy` record `escalations` and apply the same rule offline.
+CREATE TABLE escalation_policies (
+    tenant_id  TEXT PRIMARY KEY REFERENCES tenants (id),
+    policy     JSONB NOT NULL,
+    version    BIGINT NOT NULL DEFAULT 1,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE VIEW policy_rows AS
+SELECT tenant_id, 'escalations'::text AS id, policy::text AS body, version
+FROM escalation_policies;
+
+-- Above the two-person threshold the first approval is kept here until a second supervisor
+-- gives theirs; the escalation stays pending meanwhile.
+ALTER TABLE escalations
+    ADD COLUMN first_approved_by       TEXT,
+    ADD COLUMN first_approved_by_agent TEXT,
+    ADD COLUMN first_approved_at       TIMESTAMPTZ;
+
+CREATE OR REPLACE VIEW escalation_rows AS
+SELECT tenant_id, id, ticket_id, reason, proposed_action, invoice_id, currency, amount, status,
+       raised_by, desk_ts(created_at) AS created_at, decided_by, desk_ts(decided_at) AS decided_at,
+       decision_note, version, decided_by_agent AS decided_by_id, execution, execution_ref,
+       execution_error, desk_ts(execution_at) AS execution_at, first_approved_by,
+       first_approved_by_agent AS first_approved_by_id,
+       desk_ts(first_approved_at) AS first_approved_at
+FROM escalations;

@@ -193,6 +193,97 @@ impl MutationBody {
     }
 }
 
+/// Every mutation kind with each optional field present and absent, for the tests that
+/// round-trip them from the desk's queue through the platform. An exhaustive match: a new kind
+/// cannot be left out.
+#[doc(hidden)]
+pub fn examples(kind: MutationKind, ticket: &str, escalation: &str) -> Vec<MutationBody> {
+    let t = ticket.to_owned();
+    let e = escalation.to_owned();
+    match kind {
+        MutationKind::SendReply => [None, Some("drf_1".to_owned())]
+            .into_iter()
+            .map(|draft_id| {
+                MutationBody::SendReply(SendReply {
+                    ticket_id: t.clone(),
+                    message_id: format!("msg_{}", draft_id.is_some()),
+                    edited: draft_id.is_some(),
+                    draft_id,
+                    body: "Hello Anna".into(),
+                    approved_by: "Sam".into(),
+                })
+            })
+            .collect(),
+        MutationKind::AddNote => vec![MutationBody::AddNote(AddNote {
+            ticket_id: t,
+            message_id: "msg_note".into(),
+            body: "Checked the bank statement".into(),
+            author: "Sam".into(),
+            author_kind: "agent".into(),
+        })],
+        MutationKind::RaiseEscalation => [false, true]
+            .into_iter()
+            .map(|money| {
+                MutationBody::RaiseEscalation(RaiseEscalation {
+                    escalation_id: format!("{e}_{money}"),
+                    ticket_id: t.clone(),
+                    reason: "double charge".into(),
+                    proposed_action: if money { "refund" } else { "other" }.into(),
+                    invoice_id: money.then(|| "inv_1".to_owned()),
+                    amount: money.then(|| {
+                        crate::Money::from_minor(1250, crate::Currency::parse("EUR").unwrap())
+                    }),
+                })
+            })
+            .collect(),
+        MutationKind::DecideEscalation => ["", "Duplicate confirmed"]
+            .into_iter()
+            .map(|note| {
+                MutationBody::DecideEscalation(DecideEscalation {
+                    escalation_id: e.clone(),
+                    decision: "approve".into(),
+                    note: note.into(),
+                    decided_by: "Sue".into(),
+                })
+            })
+            .collect(),
+        MutationKind::Assign => [None, Some("agt_1".to_owned())]
+            .into_iter()
+            .map(|assignee| {
+                MutationBody::Assign(Assign {
+                    ticket_id: t.clone(),
+                    assignee,
+                })
+            })
+            .collect(),
+        MutationKind::SetStatus => vec![MutationBody::SetStatus(SetStatus {
+            ticket_id: t,
+            status: "pending".into(),
+        })],
+        MutationKind::SetPriority => vec![MutationBody::SetPriority(SetPriority {
+            ticket_id: t,
+            priority: "high".into(),
+        })],
+        MutationKind::Snooze => [None, chrono::DateTime::from_timestamp(4_102_444_800, 0)]
+            .into_iter()
+            .map(|until| {
+                MutationBody::Snooze(Snooze {
+                    ticket_id: t.clone(),
+                    until,
+                })
+            })
+            .collect(),
+        MutationKind::MergeTickets => vec![MutationBody::MergeTickets(MergeTickets {
+            ticket_id: t,
+            into: "tkt_other".into(),
+        })],
+        MutationKind::RetryExecution => vec![MutationBody::RetryExecution(RetryExecution {
+            escalation_id: e,
+            requested_by: "Sue".into(),
+        })],
+    }
+}
+
 /// `POST /v1/sync/mutations` response: one result per mutation, in request order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MutationResults {
@@ -308,6 +399,32 @@ mod tests {
                 panic!("a decide_escalation payload is one")
             };
             assert_eq!(d.note, "", "{payload}");
+        }
+    }
+
+    #[test]
+    fn every_mutation_kind_round_trips_with_its_optional_fields_present_and_absent() {
+        for kind in MutationKind::ALL {
+            let examples = examples(kind, "tkt_1", "esc_1");
+            assert!(!examples.is_empty(), "{kind:?}");
+            for body in examples {
+                assert_eq!(body.kind(), kind);
+                let payload = body.payload();
+                // As it travels: text in the desk's outbox, parsed by the platform.
+                let text = serde_json::to_string(&payload).unwrap();
+                let back =
+                    MutationBody::parse(kind.as_str(), &serde_json::from_str(&text).unwrap())
+                        .unwrap_or_else(|e| panic!("{kind:?} {payload}: {e}"));
+                assert_eq!(back, body, "{kind:?}");
+                // An absent optional field reads as one sent as null.
+                let mut sparse = payload.clone();
+                sparse.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+                assert_eq!(
+                    MutationBody::parse(kind.as_str(), &sparse).unwrap(),
+                    body,
+                    "{kind:?}"
+                );
+            }
         }
     }
 

@@ -24,4 +24,5 @@ mod saved_replies;
 mod sla;
 mod support;
 mod ticket_fields;
+mod typed;
 mod webhooks;

@@ -27,3 +27,18 @@ SELECT tenant_id, id, ticket_id, reason, proposed_action, invoice_id, currency, 
        first_approved_by_agent AS first_approved_by_id,
        desk_ts(first_approved_at) AS first_approved_at
 FROM escalations;
+
+-- A tenant's catch-up from FlexPrice's list endpoints (crate::billing::backfill): which list,
+-- how far; moved in the transaction that ingests each page.
+CREATE TABLE billing_backfills (
+    tenant_id  TEXT PRIMARY KEY REFERENCES tenants (id),
+    state      TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'done', 'failed')),
+    list       TEXT NOT NULL DEFAULT 'customers',
+    "offset"   BIGINT NOT NULL DEFAULT 0,
+    records    BIGINT NOT NULL DEFAULT 0,
+    failures   INTEGER NOT NULL DEFAULT 0,
+    error      TEXT,
+    lease      TIMESTAMPTZ,
+    started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);

@@ -132,6 +132,16 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             None,
             ok("the connector, without its key", "BillingConnector"),
         ),
+        ("POST", "/v1/admin/tenants/{tenant_id}/billing-backfill") => (
+            "Start (or resume) the catch-up from the tenant's FlexPrice: customers, invoices, payments and wallets paged oldest first from its list endpoints into the platform, each page in the transaction that moves the stored offset (a crash repeats at most one page, and a repeat changes nothing). A failed backfill resumes where it stopped; a finished one reads everything again.",
+            None,
+            ok("the backfill's progress", "BillingBackfill"),
+        ),
+        ("GET", "/v1/admin/tenants/{tenant_id}/billing-backfill") => (
+            "The tenant's backfill progress: state (running, done, failed), the list and offset it is at, records read, the last failure.",
+            None,
+            ok("the backfill's progress", "BillingBackfill"),
+        ),
         ("DELETE", "/v1/admin/tenants/{tenant_id}/billing-connector") => (
             "Disconnect the tenant from its billing system: approvals from now on are labelled \"not executed — no billing connector\"; executions already queued fail with that reason.",
             None,
@@ -221,6 +231,18 @@ fn components() -> Value {
     schemas["EscalationPolicySet"] = obj(
         json!({"policy": {"$ref": "#/components/schemas/EscalationPolicy"}, "version": int}),
         &["policy", "version"],
+    );
+    schemas["BillingBackfill"] = obj(
+        json!({"tenant_id": string, "state": {"type": "string", "enum": ["running", "done", "failed"]}, "list": string, "offset": int, "records": int, "error": string, "started_at": string, "updated_at": string}),
+        &[
+            "tenant_id",
+            "state",
+            "list",
+            "offset",
+            "records",
+            "started_at",
+            "updated_at",
+        ],
     );
     schemas["BillingConnectorInput"] = obj(
         json!({"kind": {"type": "string", "enum": ["flexprice"]}, "base_url": string, "api_key": string, "webhook_secret": string}),

@@ -171,6 +171,18 @@ pub fn table() -> Vec<Route> {
             get(crate::billing::connector::get_connector),
         ),
         route(
+            Method::POST,
+            "/v1/admin/tenants/{tenant_id}/billing-backfill",
+            Admin,
+            post(crate::billing::backfill::post_backfill),
+        ),
+        route(
+            Method::GET,
+            "/v1/admin/tenants/{tenant_id}/billing-backfill",
+            Admin,
+            get(crate::billing::backfill::get_backfill),
+        ),
+        route(
             Method::DELETE,
             "/v1/admin/tenants/{tenant_id}/billing-connector",
             Admin,

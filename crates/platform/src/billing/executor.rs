@@ -53,6 +53,8 @@ pub struct ExecutorConfig {
     pub retry_after: Duration,
     /// Attempts without a definite answer before the execution is failed for a person to see.
     pub max_attempts: i32,
+    /// Records per page of a backfill (FlexPrice takes 1 to 1000).
+    pub backfill_page: i64,
 }
 
 impl Default for ExecutorConfig {
@@ -63,6 +65,7 @@ impl Default for ExecutorConfig {
             poll: Duration::from_secs(5),
             retry_after: Duration::from_secs(5),
             max_attempts: 6,
+            backfill_page: 200,
         }
     }
 }
@@ -141,6 +144,23 @@ pub async fn run(
             }
             if *shutdown.borrow() {
                 return;
+            }
+        }
+        // Then catch-ups, a page at a time, while none is waiting on an execution.
+        loop {
+            match super::backfill::step(&pool, secrets.as_ref(), &config).await {
+                Ok(true) if !*shutdown.borrow() => {}
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "a billing backfill could not finish a page");
+                    break;
+                }
+            }
+            if step(&pool, secrets.as_ref(), &config)
+                .await
+                .unwrap_or(false)
+            {
+                continue;
             }
         }
         let poked = async {

@@ -159,6 +159,22 @@ impl FlexPrice {
         }
     }
 
+    /// One page of a list endpoint (`customers`, `invoices`, `payments`, `wallets`), oldest
+    /// first, so records created meanwhile land on later pages.
+    pub async fn list(&self, list: &str, limit: i64, offset: i64) -> Answer<Vec<Value>> {
+        let req = self.http.get(self.url(&format!("/{list}"))).query(&[
+            ("limit", limit.to_string()),
+            ("offset", offset.to_string()),
+            ("sort", "created_at".to_owned()),
+            ("order", "asc".to_owned()),
+        ]);
+        match self.call::<Page<Value>>(req).await {
+            Answer::Done(p) => Answer::Done(p.items),
+            Answer::Refused(m) => Answer::Refused(m),
+            Answer::Unknown(m) => Answer::Unknown(m),
+        }
+    }
+
     /// `GET /invoices/{id}`: its `invoice_status`.
     pub async fn invoice_status(&self, invoice_id: &str) -> Answer<String> {
         #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 //! [`secrets`]) to FlexPrice ([`flexprice`]); and FlexPrice's changes taken in through its
 //! signed webhooks ([`webhooks`], [`svix`], [`objects`]).
 
+pub mod backfill;
 pub mod connector;
 pub mod executor;
 pub mod flexprice;

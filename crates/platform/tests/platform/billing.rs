@@ -297,3 +297,151 @@ async fn two_platform_instances_execute_an_approval_once() {
     assert_eq!(fake.credit_notes().len(), 1);
     assert_eq!(fake.calls(), vec!["POST /v1/creditnotes"]);
 }
+
+/// FlexPrice's records for the backfill: 3 customers, 3 invoices, 3 payments, 1 wallet, in its
+/// shapes (lower-case currencies, date-times, destination_id).
+fn flexprice_records(fake: &FakeFlexPrice) {
+    let customer = |i: u32| {
+        json!({"id": format!("cus_fp{i}"), "external_id": format!("ext-{i}"),
+        "name": format!("Customer {i}"), "email": format!("c{i}@example.com"), "metadata": {},
+        "created_at": "2026-11-01T00:00:00Z", "updated_at": "2026-11-01T00:00:00Z"})
+    };
+    let invoice = |i: u32| {
+        json!({"id": format!("inv_fp{i}"), "invoice_number": format!("FP-{i}"),
+        "customer_id": format!("cus_fp{i}"), "invoice_status": "FINALIZED", "payment_status": "SUCCEEDED",
+        "invoice_type": "ONE_OFF", "billing_reason": "MANUAL", "currency": "usd", "amount_due": "30",
+        "amount_paid": "30", "amount_remaining": "0", "refunded_amount": "0", "subtotal": "30", "total": "30",
+        "issue_date": "2026-11-02T10:00:00Z", "due_date": "2026-11-16T10:00:00Z",
+        "line_items": [{"id": format!("li_fp{i}"), "display_name": "Seats", "amount": "30", "quantity": "3"}],
+        "created_at": "2026-11-02T10:00:00Z", "updated_at": "2026-11-02T10:00:00Z"})
+    };
+    let payment = |i: u32| {
+        json!({"id": format!("pay_fp{i}"), "destination_type": "INVOICE",
+        "destination_id": format!("inv_fp{i}"), "payment_method_type": "CARD", "amount": "30",
+        "currency": "usd", "payment_status": "SUCCEEDED", "succeeded_at": "2026-11-03T10:00:00Z",
+        "created_at": "2026-11-03T10:00:00Z", "updated_at": "2026-11-03T10:00:00Z"})
+    };
+    fake.serve_list("customers", (1..=3).map(customer).collect());
+    fake.serve_list("invoices", (1..=3).map(invoice).collect());
+    fake.serve_list("payments", (1..=3).map(payment).collect());
+    fake.serve_list(
+        "wallets",
+        vec![
+            json!({"id": "wal_fp1", "customer_id": "cus_fp1", "currency": "usd",
+        "balance": "12.50", "wallet_status": "ACTIVE", "created_at": "2026-11-01T00:00:00Z"}),
+        ],
+    );
+}
+
+async fn backfilled(app: &TestApp, t: &Tenant, within: Duration) -> Value {
+    let start = Instant::now();
+    loop {
+        let r = app
+            .get(
+                &format!("/v1/admin/tenants/{}/billing-backfill", t.id),
+                ADMIN_TOKEN,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        if r.body["state"] != "running" || start.elapsed() > within {
+            return r.body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_backfill_pages_every_list_through_an_outage_and_resumes_exactly() {
+    let (app, t, fake, _) = tenant(true).await;
+    flexprice_records(&fake);
+    let r = app
+        .send(
+            "POST",
+            &format!("/v1/admin/tenants/{}/billing-backfill", t.id),
+            Some(ADMIN_TOKEN),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["state"].as_str()),
+        (200, Some("running")),
+        "{}",
+        r.body
+    );
+    let done = backfilled(&app, &t, Duration::from_secs(15)).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(
+        done["records"], 10,
+        "3 customers, 3 invoices, 3 payments, 1 wallet: {done}"
+    );
+    let changes = app.all_changes(&t.agent).await;
+    let has = |entity: &str, id: &str| {
+        changes
+            .iter()
+            .any(|c| c["entity"] == entity && c["id"] == id)
+    };
+    for i in 1..=3 {
+        assert!(has("customer", &format!("cus_fp{i}")));
+        assert!(has("invoice", &format!("inv_fp{i}")));
+        assert!(has("payment", &format!("pay_fp{i}")));
+    }
+    assert!(has("wallet", "wal_fp1"));
+    let pay = changes.iter().rfind(|c| c["id"] == "pay_fp2").unwrap();
+    assert_eq!(pay["data"]["customer_id"], "cus_fp2", "{pay}");
+    // Every list was read in pages of two, oldest first, until a short page.
+    let pages = fake
+        .calls()
+        .iter()
+        .filter(|c| c.starts_with("GET /v1/"))
+        .count();
+    assert_eq!(pages, 2 + 2 + 2 + 1, "{:?}", fake.calls());
+
+    // Again, through an outage: failed pages are retried, and nothing is read twice into a
+    // new version (the ingest changes only what differs).
+    let before = app.all_changes(&t.agent).await.len();
+    fake.then([Mode::Unavailable(2)]);
+    let r = app
+        .send(
+            "POST",
+            &format!("/v1/admin/tenants/{}/billing-backfill", t.id),
+            Some(ADMIN_TOKEN),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.body["list"], "customers",
+        "a finished backfill starts over: {}",
+        r.body
+    );
+    let again = backfilled(&app, &t, Duration::from_secs(15)).await;
+    assert_eq!(again["state"], "done", "{again}");
+    assert_eq!(
+        app.all_changes(&t.agent).await.len(),
+        before,
+        "an unchanged record is no change"
+    );
+}
+
+#[tokio::test]
+async fn a_backfill_that_never_gets_an_answer_stops_as_failed_and_resumes_where_it_stood() {
+    let (app, t, fake, _) = tenant(true).await;
+    flexprice_records(&fake);
+    fake.then([Mode::Unavailable(100)]);
+    let path = format!("/v1/admin/tenants/{}/billing-backfill", t.id);
+    app.send("POST", &path, Some(ADMIN_TOKEN), None).await;
+    let failed = backfilled(&app, &t, Duration::from_secs(20)).await;
+    assert_eq!(failed["state"], "failed", "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("503"),
+        "{failed}"
+    );
+    fake.books.lock().unwrap().mode.clear();
+    let r = app.send("POST", &path, Some(ADMIN_TOKEN), None).await;
+    assert_eq!(r.body["state"], "running", "{}", r.body);
+    let done = backfilled(&app, &t, Duration::from_secs(15)).await;
+    assert_eq!(
+        (done["state"].as_str(), done["records"].as_i64()),
+        (Some("done"), Some(10)),
+        "{done}"
+    );
+}

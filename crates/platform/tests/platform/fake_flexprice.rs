@@ -53,6 +53,9 @@ pub struct Books {
     pub credit_notes: Vec<Value>,
     /// Every call, as "METHOD path".
     pub calls: Vec<String>,
+    /// What the list endpoints serve (`customers`, `invoices`, `payments`, `wallets`), oldest
+    /// first, in FlexPrice's shapes.
+    pub lists: HashMap<String, Vec<Value>>,
     pub mode: Vec<Mode>,
 }
 
@@ -86,6 +89,10 @@ impl FakeFlexPrice {
             )
             .route("/v1/creditnotes/{id}/finalize", post(finalize))
             .route("/v1/invoices/{id}", get(get_invoice))
+            .route("/v1/customers", get(list_customers))
+            .route("/v1/invoices", get(list_invoices))
+            .route("/v1/payments", get(list_payments))
+            .route("/v1/wallets", get(list_wallets))
             .route("/v1/invoices/{id}/void", post(void_invoice))
             .with_state(books.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -117,6 +124,11 @@ impl FakeFlexPrice {
 
     pub fn then(&self, modes: impl IntoIterator<Item = Mode>) {
         self.books.lock().unwrap().mode.extend(modes);
+    }
+
+    /// Sets what list `name` serves.
+    pub fn serve_list(&self, name: &str, items: Vec<Value>) {
+        self.books.lock().unwrap().lists.insert(name.into(), items);
     }
 
     pub fn credit_notes(&self) -> Vec<Value> {
@@ -494,6 +506,56 @@ async fn void_invoice(
                 Json(json!({"message": "invoice voided successfully"})).into_response()
             }
         }
+    };
+    answer(mode, response).await
+}
+
+async fn list_customers(s: State<Shared>, h: HeaderMap, q: RawQuery) -> Response {
+    list(s, h, q, "customers").await
+}
+async fn list_invoices(s: State<Shared>, h: HeaderMap, q: RawQuery) -> Response {
+    list(s, h, q, "invoices").await
+}
+async fn list_payments(s: State<Shared>, h: HeaderMap, q: RawQuery) -> Response {
+    list(s, h, q, "payments").await
+}
+async fn list_wallets(s: State<Shared>, h: HeaderMap, q: RawQuery) -> Response {
+    list(s, h, q, "wallets").await
+}
+
+/// FlexPrice's list endpoints: `limit` 1 to 1000 (else 400), `offset`; the envelope with the
+/// pagination FlexPrice's NewPaginationResponse builds.
+async fn list(
+    State(books): State<Shared>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    name: &str,
+) -> Response {
+    let mode = match begin(&books, &headers, format!("GET /v1/{name}")) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let q: HashMap<String, String> = q
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let limit: usize = q.get("limit").map_or(50, |l| l.parse().unwrap());
+    if !(1..=1000).contains(&limit) {
+        return error(
+            400,
+            "validation_error",
+            "limit must be between 1 and 1000",
+            json!({}),
+        );
+    }
+    let offset: usize = q.get("offset").map_or(0, |o| o.parse().unwrap());
+    let response = {
+        let b = books.lock().unwrap();
+        let all = b.lists.get(name).cloned().unwrap_or_default();
+        let page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
+        Json(json!({"items": page, "pagination": {"total": all.len(), "limit": limit, "offset": offset + limit}})).into_response()
     };
     answer(mode, response).await
 }

@@ -83,6 +83,7 @@ async fn serve(pool: PgPool) -> TestApp {
             poll: Duration::from_millis(100),
             retry_after: Duration::from_millis(50),
             max_attempts: 4,
+            backfill_page: 2,
         },
     };
     let platform = Platform::start(pool.clone(), options)

@@ -101,6 +101,8 @@ impl Platform {
             .args(["--listen", &format!("127.0.0.1:{}", self.port)])
             .args(["--admin-token", ADMIN_TOKEN])
             .env("COUNTERSIGN_SECRETS_KEY", SECRETS_KEY)
+            // A crashed attempt is taken up again within seconds, not minutes.
+            .args(["--billing-timeout-secs", "1", "--billing-lease-secs", "4"])
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -202,16 +204,21 @@ impl Platform {
         })
     }
 
-    /// Connects the tenant to a FlexPrice at `base_url` that signs its webhooks with
-    /// [`WEBHOOK_SECRET`].
-    pub async fn connect_billing(&self, tenant: &Tenant, base_url: &str) -> Result<Value> {
+    /// Connects the tenant to a FlexPrice at `base_url`, with its API key, that signs its
+    /// webhooks with [`WEBHOOK_SECRET`].
+    pub async fn connect_billing(
+        &self,
+        tenant: &Tenant,
+        base_url: &str,
+        api_key: &str,
+    ) -> Result<Value> {
         let r = reqwest::Client::new()
             .put(format!(
                 "{}/v1/admin/tenants/{}/billing-connector",
                 self.url, tenant.id
             ))
             .bearer_auth(ADMIN_TOKEN)
-            .json(&json!({"base_url": base_url, "api_key": "fp_e2e_key", "webhook_secret": WEBHOOK_SECRET}))
+            .json(&json!({"base_url": base_url, "api_key": api_key, "webhook_secret": WEBHOOK_SECRET}))
             .send()
             .await?;
         let status = r.status();

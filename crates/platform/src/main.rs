@@ -38,6 +38,14 @@ struct Cli {
     /// billing API keys in the database. Without it no billing connector can be set or used.
     #[arg(long, env = "COUNTERSIGN_SECRETS_KEY", global = true, hide_env_values = true, value_parser = parse_secrets_key)]
     secrets_key: Option<SecretsKey>,
+    /// Longest wait for one call to the billing system (FlexPrice), in seconds.
+    #[arg(long, default_value_t = 20)]
+    billing_timeout_secs: u64,
+    /// How long an execution or backfill page is held by the instance working on it, in seconds:
+    /// after a crash another instance (or this one, restarted) takes it up then, asking the
+    /// billing system what was done before sending anything. At least four call timeouts.
+    #[arg(long, default_value_t = 180)]
+    billing_lease_secs: u64,
     /// Most connections to PostgreSQL.
     #[arg(long, default_value_t = 20)]
     max_connections: u32,
@@ -184,10 +192,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Admin(cmd)) => admin_command(&pool, cli.secrets_key.as_ref(), cmd).await,
         None => {
+            if cli.billing_lease_secs < 4 * cli.billing_timeout_secs {
+                anyhow::bail!(
+                    "--billing-lease-secs ({}) must be at least four --billing-timeout-secs ({}): \
+                     an attempt makes up to four calls and must end before its lease",
+                    cli.billing_lease_secs,
+                    cli.billing_timeout_secs
+                );
+            }
             let options = Options {
                 admin_token: cli.admin_token,
                 secrets: cli.secrets_key,
-                executor: Default::default(),
+                executor: countersign_platform::billing::ExecutorConfig {
+                    call_timeout: std::time::Duration::from_secs(cli.billing_timeout_secs),
+                    lease: std::time::Duration::from_secs(cli.billing_lease_secs),
+                    ..Default::default()
+                },
             };
             serve(pool, cli.listen, options).await
         }

@@ -10,7 +10,7 @@ async fn a_payment_webhook_makes_a_draft_on_a_watching_desk_stale_within_a_secon
     let tenant = platform.tenant().await.unwrap();
     let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
     let connector = platform
-        .connect_billing(&tenant, "http://127.0.0.1:9/v1")
+        .connect_billing(&tenant, "http://127.0.0.1:9/v1", "fp_unused_key")
         .await
         .unwrap();
     assert_eq!(connector["webhooks"], true, "{connector}");
@@ -114,5 +114,115 @@ async fn a_payment_webhook_makes_a_draft_on_a_watching_desk_stale_within_a_secon
         refused.status.code(),
         Some(5),
         "a stale draft is not approved as is"
+    );
+}
+
+/// Issue 16: a refund a supervisor approves is exactly one credit note in FlexPrice (a fake
+/// built from its published API) however the platform dies: kill -9 right after the decision
+/// is applied, and kill -9 while its call is in flight after FlexPrice committed. The restarted
+/// platform asks FlexPrice before sending anything, and the desk shows the result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approved_refund_is_one_credit_note_through_kill_9_of_the_platform() {
+    use countersign_platform::testing::fake_flexprice::{API_KEY, FakeFlexPrice, Mode};
+    let keyring = KeyringSession::start().expect("an OS keyring session");
+    let mut platform = Platform::start().expect("a platform");
+    let tenant = platform.tenant().await.unwrap();
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
+    let fake = FakeFlexPrice::start().await;
+    fake.paid_invoice("inv_feb", "EUR", "49.00", ("li_feb", "41.18"));
+    platform
+        .connect_billing(&tenant, &fake.base_url(), API_KEY)
+        .await
+        .unwrap();
+    let desks = Desks::new(&keyring);
+    desks.login("sam", &platform.url, &tenant.agent);
+    desks.login("sue", &platform.url, &tenant.supervisor);
+    desks.ok("sam", &["sync", "now"]);
+    let sue = desks.pool("sue").await;
+
+    for (round, in_flight) in [(1, false), (2, true)] {
+        let esc = desks
+            .assistant(
+                "sam",
+                "raise_escalation",
+                json!({"ticket_id": ticket, "reason": format!("Charged twice (round {round})"),
+                       "proposed_action": "refund", "invoice_number": "INV-2026-0002", "amount": "10.00"}),
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        desks.ok("sam", &["sync", "now"]);
+        desks.ok("sue", &["sync", "now"]);
+        if in_flight {
+            // FlexPrice makes the credit note, then does not answer before the platform dies.
+            fake.then([Mode::CommitThenStall(Duration::from_secs(30))]);
+        }
+        let notes_before = fake.credit_notes().len();
+        desks.ok(
+            "sue",
+            &["decide", &esc, "approve", "--note", "Duplicate confirmed"],
+        );
+        desks.ok("sue", &["sync", "now"]);
+        if in_flight {
+            let f = fake.clone();
+            wait_until(
+                "FlexPrice commits the credit note",
+                Duration::from_secs(20),
+                || {
+                    let f = f.clone();
+                    async move { f.credit_notes().len() > notes_before }
+                },
+            )
+            .await;
+        }
+        platform.kill();
+        platform.up().unwrap();
+        let started = Instant::now();
+        loop {
+            desks.ok("sue", &["sync", "now"]);
+            let execution =
+                scalar(&sue, "SELECT execution FROM escalations WHERE id = ?", &esc).await;
+            if execution.as_deref() == Some("executed") {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(40),
+                "round {round}: the desk shows {execution:?}, not executed; FlexPrice saw {:?}; the platform logged:\n{}",
+                fake.calls(),
+                platform.log_tail(30)
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let notes = fake.credit_notes();
+        assert_eq!(
+            notes.len(),
+            notes_before + 1,
+            "round {round}: exactly one credit note: {notes:?}"
+        );
+        let note = notes.last().unwrap();
+        assert_eq!(note["total_amount"], "10.00");
+        assert_eq!(
+            scalar(
+                &sue,
+                "SELECT execution_ref FROM escalations WHERE id = ?",
+                &esc
+            )
+            .await
+            .as_deref(),
+            note["id"].as_str(),
+            "round {round}: the desk shows FlexPrice's id"
+        );
+    }
+    let posts = fake
+        .calls()
+        .iter()
+        .filter(|c| c.starts_with("POST /v1/creditnotes"))
+        .count();
+    assert_eq!(
+        posts,
+        2,
+        "one send per refund, never a blind second: {:?}",
+        fake.calls()
     );
 }

@@ -44,8 +44,9 @@ pub async fn poke(tx: &mut sqlx::PgConnection, tenant_id: &str) -> Result<()> {
 pub struct ExecutorConfig {
     /// Bounds each call to the billing system.
     pub call_timeout: Duration,
-    /// How long a claim keeps other executors off an escalation; an attempt is cut off at half
-    /// of it, so a lease never runs out under an attempt still talking to the billing system.
+    /// How long a claim keeps other executors off an escalation; an attempt is cut off at three
+    /// quarters of it, so a lease never runs out under an attempt still talking to the billing
+    /// system (an attempt makes at most three calls: keep it at four call timeouts or more).
     pub lease: Duration,
     /// How often the executor looks for due work when nothing pokes it.
     pub poll: Duration,
@@ -208,11 +209,15 @@ pub async fn step(
     };
     let span = tracing::info_span!("execute", tenant = %job.tenant_id, escalation = %job.id, attempt = job.execution_attempts);
     let _enter = span.enter();
-    let outcome =
-        match tokio::time::timeout(config.lease / 2, attempt(pool, secrets, config, &job)).await {
-            Ok(o) => o,
-            Err(_) => Outcome::Unknown("the attempt took too long".into()),
-        };
+    let outcome = match tokio::time::timeout(
+        config.lease * 3 / 4,
+        attempt(pool, secrets, config, &job),
+    )
+    .await
+    {
+        Ok(o) => o,
+        Err(_) => Outcome::Unknown("the attempt took too long".into()),
+    };
     tracing::info!(?outcome, "execution attempt ended");
     settle(pool, config, &job, outcome).await?;
     Ok(true)

@@ -2,8 +2,8 @@
 //! FlexPrice (a fake built from its published API), through a tenant's sealed connector; every
 //! desk sees the result on the feed.
 
-use crate::fake_flexprice::{API_KEY, FakeFlexPrice, Mode};
 use crate::support::{ADMIN_TOKEN, Tenant, TestApp, billing, spawn_app};
+use countersign_platform::testing::fake_flexprice::{API_KEY, FakeFlexPrice, Mode};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 

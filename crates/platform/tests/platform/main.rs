@@ -9,7 +9,6 @@ mod attacks;
 mod bad_input;
 mod billing;
 mod events;
-mod fake_flexprice;
 mod feed;
 mod import;
 mod ingest;

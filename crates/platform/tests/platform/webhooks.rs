@@ -1,10 +1,10 @@
 //! Issue 16, changes in: FlexPrice's webhooks, verified as Svix signs them, taken once, mapped
 //! onto the records desks keep and put on the feed.
 
-use crate::fake_flexprice::API_KEY;
 use crate::support::{ADMIN_TOKEN, Reply, Tenant, TestApp, spawn_app};
 use base64::Engine;
 use countersign_platform::billing::svix;
+use countersign_platform::testing::fake_flexprice::API_KEY;
 use serde_json::{Value, json};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

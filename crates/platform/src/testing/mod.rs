@@ -1,5 +1,8 @@
 //! A throwaway PostgreSQL cluster for tests (the platform's own and the end-to-end tests that run
-//! desktops against a real platform). Not used by the service itself.
+//! desktops against a real platform), and a FlexPrice stand-in ([`fake_flexprice`]). Not used by
+//! the service itself.
+
+pub mod fake_flexprice;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

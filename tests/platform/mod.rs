@@ -300,6 +300,25 @@ impl Platform {
         .await
     }
 
+    /// An operator sets the tenant's escalation policy.
+    pub async fn escalation_policy(&self, tenant: &Tenant, policy: Value) -> Result<Value> {
+        let r = reqwest::Client::new()
+            .put(format!(
+                "{}/v1/admin/tenants/{}/escalation-policy",
+                self.url, tenant.id
+            ))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&policy)
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await?;
+        if !status.is_success() {
+            bail!("PUT escalation-policy: {status} {v}");
+        }
+        Ok(v)
+    }
+
     /// An operator writes a saved reply of the tenant (`id`: rewrites that one); returns it.
     pub async fn saved_reply(
         &self,

@@ -226,3 +226,95 @@ async fn an_approved_refund_is_one_credit_note_through_kill_9_of_the_platform() 
         fake.calls()
     );
 }
+
+/// Issue 16: the desk and the platform decide approvals by the same policy. The agent's desk
+/// has the tenant's policy from the feed and approves within its cap, offline; the operator
+/// tightened the policy meanwhile, so the platform, the authority, refuses the approval when
+/// it arrives, and the desk puts the escalation back to pending and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_made_offline_under_an_old_policy_is_refused_and_undone() {
+    let keyring = KeyringSession::start().expect("an OS keyring session");
+    let platform = Platform::start().expect("a platform");
+    let tenant = platform.tenant().await.unwrap();
+    let ticket = platform.ingest_double_charge(&tenant.ingest).await.unwrap();
+    platform
+        .escalation_policy(
+            &tenant,
+            json!({"caps": {"agent": {"refund": {"EUR": "50.00"}}}}),
+        )
+        .await
+        .unwrap();
+    let desks = Desks::new(&keyring);
+    desks.login("sam", &platform.url, &tenant.agent);
+    desks.ok("sam", &["sync", "now"]);
+    let sam = desks.pool("sam").await;
+    assert!(
+        scalar(
+            &sam,
+            "SELECT body FROM policies WHERE id = ?",
+            "escalations"
+        )
+        .await
+        .is_some_and(|b| b.contains("50.00")),
+        "the desk holds the tenant's policy"
+    );
+    let esc = desks
+        .assistant(
+            "sam",
+            "raise_escalation",
+            json!({"ticket_id": ticket, "reason": "Charged twice", "proposed_action": "refund",
+                   "invoice_number": "INV-2026-0002", "amount": "20.00"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    desks.ok("sam", &["sync", "now"]);
+
+    // The operator withdraws agents' approvals; this desk has not heard yet.
+    platform
+        .escalation_policy(&tenant, json!({}))
+        .await
+        .unwrap();
+    desks.ok(
+        "sam",
+        &["decide", &esc, "approve", "--note", "within my cap"],
+    );
+    assert_eq!(
+        scalar(&sam, "SELECT status FROM escalations WHERE id = ?", &esc)
+            .await
+            .as_deref(),
+        Some("approved"),
+        "under the policy the desk holds, the agent may"
+    );
+    let out = desks.ok("sam", &["sync", "now"]);
+    assert!(
+        out.contains("1 refused"),
+        "the platform applies the policy it holds now: {out}"
+    );
+    assert_eq!(
+        scalar(&sam, "SELECT status FROM escalations WHERE id = ?", &esc)
+            .await
+            .as_deref(),
+        Some("pending"),
+        "the refused approval is not shown as done"
+    );
+    assert!(
+        scalar(
+            &sam,
+            "SELECT body FROM policies WHERE id = ?",
+            "escalations"
+        )
+        .await
+        .is_some_and(|b| !b.contains("50.00")),
+        "and the desk now holds the new policy"
+    );
+    let again = desks.run("sam", &["decide", &esc, "approve", "--note", "again"]);
+    assert_eq!(
+        again.status.code(),
+        Some(4),
+        "the desk now refuses at once, as the platform does"
+    );
+    let notices = desks.ok("sam", &["sync", "notices"]);
+    assert!(notices.contains(&esc), "the person is told: {notices}");
+}

@@ -102,7 +102,7 @@ fn EscalationCard(row: EscalationRow) -> impl IntoView {
             {e.decided_by.clone().map(|by| view! { <div class="small">{tr!("decided-by-person", who = by)}{e.decision_note.clone().map(|n| format!(": {n}"))}</div> })}
             <FirstApproval escalation=e.clone()/>
             {e.execution.clone().map(|x| view! { <ExecutionLine report=x/> })}
-            {(e.execution.as_ref().map(|x| x.state) == Some(Execution::Failed)).then(|| {
+            {matches!(e.execution.as_ref().map(|x| x.state), Some(Execution::Failed | Execution::Unconnected)).then(|| {
                 let id = e.id.clone();
                 view! {
                     <div class="actions">

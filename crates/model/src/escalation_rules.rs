@@ -114,8 +114,10 @@ pub fn check_against_invoice(
 
 /// A tenant's rules for who approves what: set on the platform, carried to every desk by the
 /// feed, applied by both ([`may_approve`]). Amounts are decimal strings per ISO currency.
+///
+/// Read leniently (a desk older than its platform ignores what it does not know yet); an
+/// operator's policy is read with [`Policy::from_operator`], which refuses unknown fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Per role (`agent`, `supervisor`), per money action (`refund`, `credit_note`, `waive_fee`),
     /// the most that role approves, per currency: `{"agent": {"refund": {"EUR": "50.00"}}}`. An
@@ -143,6 +145,22 @@ pub enum Approval {
 }
 
 impl Policy {
+    /// An operator's policy: only the fields there are (a misspelt one is a mistake, not a
+    /// field to ignore), each checked ([`Self::check`]).
+    pub fn from_operator(v: &serde_json::Value) -> Result<Self, String> {
+        const FIELDS: [&str; 3] = ["caps", "two_person_above", "self_approval"];
+        let o = v.as_object().ok_or("a policy is a JSON object")?;
+        if let Some(unknown) = o.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(format!(
+                "unknown field `{unknown}`; a policy has {}",
+                FIELDS.join(", ")
+            ));
+        }
+        let p: Self = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+        p.check()?;
+        Ok(p)
+    }
+
     /// Every key and amount checked: known roles, money actions and currencies, positive amounts.
     pub fn check(&self) -> Result<(), String> {
         for (role, actions) in &self.caps {
@@ -456,8 +474,13 @@ mod policy_tests {
             assert!(p.check().is_err(), "{bad}");
         }
         assert!(
-            serde_json::from_value::<Policy>(serde_json::json!({"cap": {}})).is_err(),
-            "unknown fields are refused"
+            Policy::from_operator(&serde_json::json!({"cap": {}})).is_err(),
+            "an operator's typo is refused"
+        );
+        assert!(
+            serde_json::from_value::<Policy>(serde_json::json!({"caps": {}, "added_later": 1}))
+                .is_ok(),
+            "a desk reads a newer platform's policy"
         );
     }
 }

@@ -8,21 +8,7 @@ CREATE TABLE billing_connectors (
     kind           TEXT NOT NULL CHECK (kind IN ('flexprice')),
     base_url       TEXT NOT NULL,
     api_key_sealed BYTEA NOT NULL,
-    -- The Svix endpoint secret FlexPrice signs its webhooks with (whsec_…), sealed likewise;
-    -- NULL: webhooks from FlexPrice are not taken.
-    webhook_secret_sealed BYTEA,
     updated_at     TIMESTAMPTZ NOT NULL DEFAULT now()
-);
-
--- Webhook deliveries taken, by their svix-id: a delivery sent again (Svix retries with the same
--- id, or someone replays a captured one) is answered as a duplicate and changes nothing. Kept
--- with the effect, in its transaction.
-CREATE TABLE webhook_deliveries (
-    tenant_id   TEXT NOT NULL REFERENCES tenants (id),
-    delivery_id TEXT NOT NULL,
-    event_type  TEXT NOT NULL,
-    received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    PRIMARY KEY (tenant_id, delivery_id)
 );
 
 -- An approved escalation's execution, recorded in the decision's transaction:

@@ -375,9 +375,12 @@ async fn admin_command(
         }
         AdminCommand::SetEscalationPolicy { tenant, file } => {
             let text = read_input(&file)?;
-            let policy = serde_json::from_str(&text).map_err(|e| {
-                anyhow::anyhow!("{} is no escalation policy: {e}", input_name(&file))
-            })?;
+            let policy = serde_json::from_str(&text)
+                .map_err(|e| e.to_string())
+                .and_then(|v| countersign_model::escalation_rules::Policy::from_operator(&v))
+                .map_err(|e| {
+                    anyhow::anyhow!("{} is no escalation policy: {e}", input_name(&file))
+                })?;
             let set = countersign_platform::policy::put(pool, &tenant, &policy)
                 .await
                 .map_err(refused)?;

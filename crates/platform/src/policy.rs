@@ -67,8 +67,9 @@ pub async fn put_policy(
     _: Admin,
     State(state): State<AppState>,
     Path(tenant_id): Path<String>,
-    JsonBody(policy): JsonBody<Policy>,
+    JsonBody(policy): JsonBody<serde_json::Value>,
 ) -> Result<Json<PolicySet>> {
+    let policy = Policy::from_operator(&policy).map_err(Error::invalid)?;
     Ok(Json(put(&state.pool, &tenant_id, &policy).await?))
 }
 

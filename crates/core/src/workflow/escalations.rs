@@ -366,8 +366,9 @@ pub async fn decide(
     find(store.pool(), id).await
 }
 
-/// A supervisor asks the platform to try a failed execution again: shown as queued at once;
-/// the platform asks the billing system what earlier attempts did before it sends anything.
+/// A supervisor asks the platform to try a failed execution again, or to send one approved
+/// while the tenant had no billing connector: shown as queued at once; after an earlier attempt
+/// the platform asks the billing system what was done before it sends anything.
 pub async fn retry_execution(
     store: &Store,
     person: &Person,
@@ -393,7 +394,7 @@ pub async fn retry_execution(
     }
     let queued = sqlx::query(
         "UPDATE escalations SET execution = 'queued', execution_error = NULL \
-         WHERE id = ? AND execution = 'failed'",
+         WHERE id = ? AND execution IN ('failed', 'unconnected')",
     )
     .bind(id.as_str())
     .execute(&mut *tx)
@@ -405,7 +406,7 @@ pub async fn retry_execution(
             .execution
             .map_or("not executed in the billing system", |x| x.state.as_str());
         return Err(Error::Conflict(format!(
-            "escalation {id} is {state}; only a failed execution is tried again"
+            "escalation {id} is {state}; only a failed or never sent execution is tried again"
         )));
     }
     enqueue(

@@ -40,6 +40,9 @@ pub struct Progress {
     pub offset: i64,
     /// Records read so far.
     pub records: i64,
+    /// Records that could not be taken, and the last of them with why.
+    pub skipped: i64,
+    pub last_skipped: Option<String>,
     /// The last page's failure, while it is retried or since it stopped.
     pub error: Option<String>,
     pub started_at: DateTime<Utc>,
@@ -48,7 +51,8 @@ pub struct Progress {
 
 macro_rules! progress_columns {
     () => {
-        "tenant_id, state, list, \"offset\", records, error, started_at, updated_at"
+        "tenant_id, state, list, \"offset\", records, skipped, last_skipped, error, started_at, \
+         updated_at"
     };
 }
 
@@ -138,7 +142,8 @@ pub async fn step(
     };
     let n = page.len() as i64;
     let mut tx = pool.begin().await?;
-    let taken = match batch(&mut tx, &job.tenant_id, &job.list, &page).await {
+    let mut skipped = vec![];
+    let taken = match batch(&mut tx, &job.tenant_id, &job.list, &page, &mut skipped).await {
         Ok(b) => ingest(&mut tx, &job.tenant_id, &b).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -156,8 +161,9 @@ pub async fn step(
         .await?;
         return Ok(true);
     }
-    // A short page ends its list: the next list from its start, or done after the last.
-    let (list, offset, state) = if n < config.backfill_page {
+    // An empty page ends its list (a short one may only be FlexPrice's own cap): the next list
+    // from its start, or done after the last.
+    let (list, offset, state) = if n == 0 {
         match LISTS
             .iter()
             .position(|l| *l == job.list)
@@ -171,6 +177,7 @@ pub async fn step(
     };
     sqlx::query(
         "UPDATE billing_backfills SET list = $2, \"offset\" = $3, state = $4, records = records + $5,
+                skipped = skipped + $6, last_skipped = COALESCE($7, last_skipped),
                 failures = 0, error = NULL, lease = NULL, updated_at = now()
          WHERE tenant_id = $1",
     )
@@ -179,6 +186,8 @@ pub async fn step(
     .bind(offset)
     .bind(state)
     .bind(n)
+    .bind(skipped.len() as i64)
+    .bind(skipped.last())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -210,6 +219,7 @@ async fn batch(
     tenant_id: &str,
     list: &str,
     page: &[Value],
+    skipped: &mut Vec<String>,
 ) -> Result<BillingBatch> {
     let now = Utc::now().to_rfc3339();
     let mut shaped = json!({});
@@ -233,7 +243,17 @@ async fn batch(
                     }
                     _ => None,
                 };
-                objects::payment(o, customer.as_deref(), &now)?
+                match objects::payment(o, customer.as_deref(), &now) {
+                    Ok(p) => p,
+                    // Its invoice is not known (created after the invoices were paged, or not
+                    // listed): skipped and said; the payment's webhook or the next catch-up
+                    // brings it.
+                    Err(e) if customer.is_none() => {
+                        skipped.push(e.public_message());
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         });
     }

@@ -91,10 +91,17 @@ fn checked_base_url(raw: &str) -> Result<String> {
             )));
         }
     }
-    if parsed.host_str().is_none() || url.len() > MAX_LEN || !parsed.username().is_empty() {
-        return Err(Error::invalid(format!(
-            "base_url must be https://HOST[:PORT]/PATH without credentials, got {url:?}"
-        )));
+    if parsed.host_str().is_none()
+        || url.len() > MAX_LEN
+        || !parsed.username().is_empty()
+        || parsed.password().is_some()
+        || parsed.query().is_some()
+        || parsed.fragment().is_some()
+    {
+        // Not echoed: it may hold a credential.
+        return Err(Error::invalid(
+            "base_url must be https://HOST[:PORT]/PATH, without credentials, query or fragment",
+        ));
     }
     Ok(url.to_owned())
 }
@@ -143,8 +150,9 @@ pub async fn put(
             ));
         }
     };
-    let sealed = secrets.seal(tenant_id, key);
-    let webhook_sealed = webhook_secret.map(|w| secrets.seal(tenant_id, w));
+    let sealed = secrets.seal(&secrets::binding("api_key", tenant_id, &base_url), key);
+    let webhook_sealed =
+        webhook_secret.map(|w| secrets.seal(&secrets::binding("webhook_secret", tenant_id, ""), w));
     let set: ConnectorInfo = sqlx::query_as(concat!(
         "INSERT INTO billing_connectors (tenant_id, kind, base_url, api_key_sealed, webhook_secret_sealed)
          SELECT id, $2, $3, $4, $5 FROM tenants WHERE id = $1
@@ -213,7 +221,7 @@ pub async fn client(
                 secrets::ENV
             )
         })?
-        .open(tenant_id, &sealed)
+        .open(&secrets::binding("api_key", tenant_id, &base_url), &sealed)
         .ok_or_else(|| {
             format!(
                 "the billing API key does not open with this platform's secrets key ({}): \
@@ -266,14 +274,18 @@ pub async fn webhook_key(
     let Some(sealed) = sealed.flatten() else {
         return Ok(None);
     };
-    let secret = secrets.and_then(|k| k.open(tenant_id, &sealed)).ok_or_else(|| {
-        tracing::error!(tenant = tenant_id, "the webhook secret does not open with this platform's secrets key");
-        Error::new(
-            countersign_model::ErrorCode::Unavailable,
-            "the platform cannot open this tenant's webhook secret; its operator must set the connector again",
-        )
-    })?;
-    Ok(super::svix::key(&secret))
+    let binding = secrets::binding("webhook_secret", tenant_id, "");
+    match secrets.and_then(|k| k.open(&binding, &sealed)) {
+        Some(secret) => Ok(super::svix::key(&secret)),
+        None => {
+            // Said to the caller as no webhooks at all: an unsigned caller learns nothing.
+            tracing::error!(
+                tenant = tenant_id,
+                "the webhook secret does not open with this platform's secrets key; set the connector again"
+            );
+            Ok(None)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -291,6 +303,9 @@ mod tests {
         assert!(checked_base_url("http://billing.example/v1").is_err());
         assert!(checked_base_url("ftp://billing.example/v1").is_err());
         assert!(checked_base_url("https://user:pw@billing.example/v1").is_err());
+        assert!(checked_base_url("https://:pw@billing.example/v1").is_err());
+        assert!(checked_base_url("https://billing.example/v1?api_key=sk").is_err());
+        assert!(checked_base_url("https://billing.example/v1#sk").is_err());
         assert!(checked_base_url("not a url").is_err());
     }
 }

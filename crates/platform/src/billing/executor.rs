@@ -25,6 +25,7 @@ use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use std::time::Duration;
 use tokio::sync::watch;
+use tracing::Instrument;
 
 /// The LISTEN/NOTIFY channel a decision pokes when it queues an execution.
 pub const CHANNEL: &str = "countersign_execute";
@@ -106,6 +107,7 @@ struct Job {
     amount: Option<i64>,
     reason: String,
     execution_attempts: i32,
+    execution_retry_base: i32,
 }
 
 /// The key FlexPrice keeps with what this escalation made: the same on every attempt.
@@ -199,7 +201,7 @@ pub async fn step(
              execution_lease = now() + make_interval(secs => $1)
          FROM due WHERE e.tenant_id = due.tenant_id AND e.id = due.id
          RETURNING e.tenant_id, e.id, e.proposed_action, e.invoice_id, e.currency, e.amount,
-                   e.reason, e.execution_attempts",
+                   e.reason, e.execution_attempts, e.execution_retry_base",
     )
     .bind(config.lease.as_secs_f64())
     .fetch_optional(pool)
@@ -208,18 +210,19 @@ pub async fn step(
         return Ok(false);
     };
     let span = tracing::info_span!("execute", tenant = %job.tenant_id, escalation = %job.id, attempt = job.execution_attempts);
-    let _enter = span.enter();
-    let outcome = match tokio::time::timeout(
-        config.lease * 3 / 4,
-        attempt(pool, secrets, config, &job),
-    )
-    .await
-    {
-        Ok(o) => o,
-        Err(_) => Outcome::Unknown("the attempt took too long".into()),
-    };
-    tracing::info!(?outcome, "execution attempt ended");
-    settle(pool, config, &job, outcome).await?;
+    async {
+        let outcome =
+            match tokio::time::timeout(config.lease * 3 / 4, attempt(pool, secrets, config, &job))
+                .await
+            {
+                Ok(o) => o,
+                Err(_) => Outcome::Unknown("the attempt took too long".into()),
+            };
+        tracing::info!(?outcome, "execution attempt ended");
+        settle(pool, config, &job, outcome).await
+    }
+    .instrument(span)
+    .await?;
     Ok(true)
 }
 
@@ -237,20 +240,23 @@ async fn attempt(
         };
         match connector::client(&mut conn, secrets, &job.tenant_id, config.call_timeout).await {
             Ok(f) => f,
-            Err(m) => return Outcome::Failed(m),
+            Err(m) => return cannot_ask(job, m),
         }
     };
     let Some(effect) = ProposedAction::parse(&job.proposed_action)
         .ok()
         .and_then(ProposedAction::billing_effect)
     else {
-        return Outcome::Failed(format!(
-            "a {} is not done in the billing system",
-            job.proposed_action
-        ));
+        return cannot_ask(
+            job,
+            format!(
+                "a {} is not done in the billing system",
+                job.proposed_action
+            ),
+        );
     };
     let Some(invoice) = job.invoice_id.as_deref() else {
-        return Outcome::Failed("the escalation names no invoice".into());
+        return cannot_ask(job, "the escalation names no invoice".into());
     };
     let asks_first = job.execution_attempts > 1;
     let key = idempotency_key(&job.tenant_id, &job.id);
@@ -258,6 +264,7 @@ async fn attempt(
         BillingEffect::CreditNote => {
             let lines = match credit_lines(pool, job, invoice).await {
                 Ok(l) => l,
+                Err(Outcome::Failed(m)) => return cannot_ask(job, m),
                 Err(o) => return o,
             };
             if asks_first {
@@ -268,12 +275,38 @@ async fn attempt(
                 }
             }
             let memo: String = job.reason.chars().take(500).collect();
-            flexprice
+            match flexprice
                 .create_credit_note(invoice, &lines, &memo, &key, &job.id)
                 .await
-                .into()
+            {
+                // FlexPrice checks a request before its key: refused on a later attempt, the
+                // refusal may be an earlier attempt's credit note that landed meanwhile. Asked
+                // once more, FlexPrice says which.
+                Answer::Refused(m) if asks_first => {
+                    match flexprice.find_credit_note(invoice, &key).await {
+                        Answer::Done(Some(note)) => flexprice.settled(note).await.into(),
+                        Answer::Done(None) => Outcome::Failed(m),
+                        Answer::Refused(m) | Answer::Unknown(m) => unknown_before(m),
+                    }
+                }
+                other => other.into(),
+            }
         }
         BillingEffect::Void => void(&flexprice, invoice, &job.id, asks_first).await,
+    }
+}
+
+/// Failed before FlexPrice could be asked: said plainly on a first attempt; after an earlier
+/// one that may have reached FlexPrice, with what a person checks before acting by hand.
+fn cannot_ask(job: &Job, m: String) -> Outcome {
+    if job.execution_attempts > 1 {
+        Outcome::Failed(format!(
+            "{m}; an earlier attempt may have reached FlexPrice: look there for a credit note or \
+             void carrying key {} before doing it by hand",
+            idempotency_key(&job.tenant_id, &job.id)
+        ))
+    } else {
+        Outcome::Failed(m)
     }
 }
 
@@ -348,21 +381,29 @@ async fn settle(pool: &PgPool, config: &ExecutorConfig, job: &Job, outcome: Outc
     let (execution, reference, error, retry_in) = match outcome {
         Outcome::Executed(r) => ("executed", Some(r), None, None),
         Outcome::Failed(m) => ("failed", None, Some(m), None),
-        Outcome::Unknown(m) if job.execution_attempts >= config.max_attempts => (
-            "failed",
-            None,
-            Some(format!(
-                "no definite answer from FlexPrice after {} attempts ({m}); a retry asks \
+        Outcome::Unknown(m)
+            if job.execution_attempts - job.execution_retry_base >= config.max_attempts =>
+        {
+            (
+                "failed",
+                None,
+                Some(format!(
+                    "no definite answer from FlexPrice after {} attempts ({m}); a retry asks \
                  FlexPrice what was done before it sends anything",
-                job.execution_attempts
-            )),
-            None,
-        ),
+                    job.execution_attempts - job.execution_retry_base
+                )),
+                None,
+            )
+        }
         Outcome::Unknown(m) => {
+            // Never sooner than a call's timeout: a request FlexPrice was still working on when
+            // the platform stopped waiting has that long to land before the next attempt asks.
+            let nth = job.execution_attempts - job.execution_retry_base;
             let wait = config
                 .retry_after
-                .saturating_mul(1 << (job.execution_attempts - 1).clamp(0, 16))
-                .min(Duration::from_secs(300));
+                .saturating_mul(1 << (nth - 1).clamp(0, 16))
+                .min(Duration::from_secs(300))
+                .max(config.call_timeout);
             (
                 "queued",
                 None,

@@ -208,7 +208,10 @@ impl FlexPrice {
         &self,
         req: reqwest::RequestBuilder,
     ) -> Answer<T> {
-        let resp = match req.header("x-api-key", &self.key).send().await {
+        let mut key = reqwest::header::HeaderValue::from_str(&self.key)
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+        key.set_sensitive(true);
+        let resp = match req.header("x-api-key", key).send().await {
             Ok(r) => r,
             Err(e) if e.is_timeout() => {
                 return Answer::Unknown("FlexPrice did not answer in time".into());
@@ -291,6 +294,8 @@ fn urlencode(id: &str) -> String {
 /// The HTTP client every connector call uses: `timeout` bounds each call, connecting included.
 pub fn http_client(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
+        // The API key header would follow a redirect to any host: none is followed.
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .build()
@@ -316,6 +321,55 @@ mod tests {
             "Invalid API key"
         );
         assert_eq!(error_message(b"Bad Gateway"), "Bad Gateway");
+    }
+
+    /// Found by review: reqwest follows redirects and drops only the standard credential
+    /// headers, so `x-api-key` went wherever a redirect pointed.
+    #[tokio::test]
+    async fn the_api_key_does_not_follow_a_redirect() {
+        use axum::http::HeaderMap;
+        use std::sync::{Arc, Mutex};
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let recorder = {
+            let seen = seen.clone();
+            axum::Router::new().fallback(move |h: HeaderMap| {
+                let seen = seen.clone();
+                async move {
+                    let key = h
+                        .get("x-api-key")
+                        .map(|v| v.to_str().unwrap_or("").to_owned());
+                    seen.lock().unwrap().push(key.unwrap_or_default());
+                    "{}"
+                }
+            })
+        };
+        let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let elsewhere_url = format!("http://{}/stolen", elsewhere.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(elsewhere, recorder).await });
+        let redirecting = axum::Router::new().fallback(move || {
+            let to = elsewhere_url.clone();
+            async move {
+                (
+                    axum::http::StatusCode::TEMPORARY_REDIRECT,
+                    [(axum::http::header::LOCATION, to)],
+                )
+            }
+        });
+        let billing = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/v1", billing.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(billing, redirecting).await });
+        let fp = super::FlexPrice::new(
+            super::http_client(std::time::Duration::from_secs(5)),
+            &base,
+            "sk_secret".into(),
+        );
+        let answer = fp.invoice_status("inv_1").await;
+        assert!(matches!(answer, super::Answer::Unknown(_)), "{answer:?}");
+        assert!(
+            seen.lock().unwrap().is_empty(),
+            "the key went to another host: {:?}",
+            seen.lock().unwrap()
+        );
     }
 
     #[test]

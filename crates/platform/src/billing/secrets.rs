@@ -2,8 +2,10 @@
 //! platform's environment (`COUNTERSIGN_SECRETS_KEY`, 64 hex digits) and is never stored in the
 //! database, so a copy of the database alone does not yield any tenant's key.
 //!
-//! Sealed = 12-byte nonce ‖ AES-256-GCM ciphertext ‖ 16-byte tag, with the tenant id as
-//! associated data: a sealed key copied onto another tenant's row does not open.
+//! Sealed = 12-byte nonce ‖ AES-256-GCM ciphertext ‖ 16-byte tag, with what the secret is bound
+//! to as associated data (its purpose, the tenant, and for an API key the URL it may be sent
+//! to): a sealed secret copied onto another tenant's row, swapped with the other secret, or
+//! left behind a base URL someone changed in the database does not open.
 
 use openssl::symm::{Cipher, decrypt_aead, encrypt_aead};
 use std::fmt;
@@ -47,8 +49,8 @@ impl SecretsKey {
         }
     }
 
-    /// Seals `secret` for `tenant_id`.
-    pub fn seal(&self, tenant_id: &str, secret: &str) -> Vec<u8> {
+    /// Seals `secret`, bound to `bound_to` (see [`binding`]).
+    pub fn seal(&self, bound_to: &str, secret: &str) -> Vec<u8> {
         let mut nonce = [0u8; NONCE];
         openssl::rand::rand_bytes(&mut nonce).expect("the system's random source");
         let mut tag = [0u8; TAG];
@@ -56,7 +58,7 @@ impl SecretsKey {
             Cipher::aes_256_gcm(),
             &self.0,
             Some(&nonce),
-            tenant_id.as_bytes(),
+            bound_to.as_bytes(),
             secret.as_bytes(),
             &mut tag,
         )
@@ -64,9 +66,9 @@ impl SecretsKey {
         [&nonce[..], &sealed, &tag].concat()
     }
 
-    /// Opens what [`Self::seal`] sealed for `tenant_id`; `None` when it was sealed under another
-    /// key or for another tenant, or was altered.
-    pub fn open(&self, tenant_id: &str, sealed: &[u8]) -> Option<String> {
+    /// Opens what [`Self::seal`] sealed bound to `bound_to`; `None` when it was sealed under
+    /// another key or bound to anything else, or was altered.
+    pub fn open(&self, bound_to: &str, sealed: &[u8]) -> Option<String> {
         if sealed.len() < NONCE + TAG {
             return None;
         }
@@ -76,7 +78,7 @@ impl SecretsKey {
             Cipher::aes_256_gcm(),
             &self.0,
             Some(nonce),
-            tenant_id.as_bytes(),
+            bound_to.as_bytes(),
             data,
             tag,
         )
@@ -85,27 +87,40 @@ impl SecretsKey {
     }
 }
 
+/// What a tenant's secret is bound to: its purpose (`api_key`, `webhook_secret`), the tenant,
+/// and for an API key the base URL it is sent to.
+pub fn binding(purpose: &str, tenant_id: &str, base_url: &str) -> String {
+    format!("{purpose}\0{tenant_id}\0{base_url}")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::SecretsKey;
+    use super::{SecretsKey, binding};
 
     fn key(byte: &str) -> SecretsKey {
         SecretsKey::from_hex(&byte.repeat(32)).unwrap()
     }
 
     #[test]
-    fn a_sealed_key_opens_only_for_its_tenant_and_its_key() {
+    fn a_sealed_key_opens_only_bound_as_it_was_and_under_its_key() {
         let k = key("ab");
-        let sealed = k.seal("ten_a", "sk_live_secret");
+        let bound = binding("api_key", "ten_a", "https://us.api.flexprice.io/v1");
+        let sealed = k.seal(&bound, "sk_live_secret");
         assert!(!String::from_utf8_lossy(&sealed).contains("sk_live_secret"));
-        assert_eq!(k.open("ten_a", &sealed).as_deref(), Some("sk_live_secret"));
-        assert_eq!(k.open("ten_b", &sealed), None);
-        assert_eq!(key("cd").open("ten_a", &sealed), None);
+        assert_eq!(k.open(&bound, &sealed).as_deref(), Some("sk_live_secret"));
+        for other in [
+            binding("api_key", "ten_b", "https://us.api.flexprice.io/v1"),
+            binding("api_key", "ten_a", "https://attacker.example/v1"),
+            binding("webhook_secret", "ten_a", ""),
+        ] {
+            assert_eq!(k.open(&other, &sealed), None, "{other:?}");
+        }
+        assert_eq!(key("cd").open(&bound, &sealed), None);
         let mut altered = sealed.clone();
         altered[14] ^= 1;
-        assert_eq!(k.open("ten_a", &altered), None);
+        assert_eq!(k.open(&bound, &altered), None);
         assert_ne!(
-            k.seal("ten_a", "sk_live_secret"),
+            k.seal(&bound, "sk_live_secret"),
             sealed,
             "a fresh nonce each time"
         );

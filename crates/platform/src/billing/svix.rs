@@ -78,7 +78,7 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| Refusal::Malformed("svix-timestamp is not a number of seconds"))?;
-    if (now - ts).abs() > TOLERANCE_SECS {
+    if now.abs_diff(ts) > TOLERANCE_SECS.unsigned_abs() {
         return Err(Refusal::Stale);
     }
     let signatures = signatures.ok_or(Refusal::Malformed("svix-signature is missing"))?;
@@ -159,5 +159,11 @@ mod tests {
             Err(Refusal::BadSignature)
         );
         assert_eq!(key("whsec_"), None);
+        // A timestamp at the end of i64 is stale, not an overflow that panics the handler.
+        let min = i64::MIN.to_string();
+        assert_eq!(
+            verify(&k, Some(ID), Some(&min), Some(SIG), BODY, now),
+            Err(Refusal::Stale)
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The billing upserts: every record of a JSON array (`$2`) into the tenant's (`$1`) table; an
 //! existing record is rewritten, and its `version` moves, only when a field differs. Each returns
-//! the ids it inserted or changed.
+//! the ids it inserted or changed. A record older than the one held (`updated_at`) is ignored:
+//! webhooks and catch-up pages arrive in any order, and the newest one wins.
 
 pub const UPSERT_CUSTOMERS: &str = "
 INSERT INTO customers AS c (tenant_id, id, external_id, name, email, phone, company, address_line1,
@@ -25,6 +26,8 @@ WHERE (c.external_id, c.name, c.email, c.phone, c.company, c.address_line1, c.ad
        EXCLUDED.address_line1, EXCLUDED.address_line2, EXCLUDED.address_city, EXCLUDED.address_state,
        EXCLUDED.address_postal_code, EXCLUDED.address_country, EXCLUDED.timezone, EXCLUDED.status,
        EXCLUDED.metadata, EXCLUDED.created_at, EXCLUDED.updated_at)
+  -- A record older than the one held (deliveries come in any order) changes nothing.
+  AND EXCLUDED.updated_at >= c.updated_at
 RETURNING id";
 
 pub const UPSERT_INVOICES: &str = "
@@ -60,6 +63,8 @@ WHERE (i.invoice_number, i.customer_id, i.subscription_id, i.invoice_status, i.p
        EXCLUDED.amount_remaining, EXCLUDED.refunded_amount, EXCLUDED.subtotal, EXCLUDED.total_tax,
        EXCLUDED.total, EXCLUDED.issue_date, EXCLUDED.due_date, EXCLUDED.paid_at, EXCLUDED.voided_at,
        EXCLUDED.period_start, EXCLUDED.period_end, EXCLUDED.line_items, EXCLUDED.updated_at)
+  -- A record older than the one held (deliveries come in any order) changes nothing.
+  AND EXCLUDED.updated_at >= i.updated_at
 RETURNING id";
 
 pub const UPSERT_PAYMENTS: &str = "
@@ -83,6 +88,8 @@ WHERE (p.customer_id, p.invoice_id, p.currency, p.amount, p.method, p.payment_st
       (EXCLUDED.customer_id, EXCLUDED.invoice_id, EXCLUDED.currency, EXCLUDED.amount, EXCLUDED.method,
        EXCLUDED.payment_status, EXCLUDED.error_message, EXCLUDED.attempts, EXCLUDED.refunded_amount,
        EXCLUDED.created_at, EXCLUDED.succeeded_at, EXCLUDED.failed_at, EXCLUDED.updated_at)
+  -- A record older than the one held (deliveries come in any order) changes nothing.
+  AND EXCLUDED.updated_at >= p.updated_at
 RETURNING id";
 
 pub const UPSERT_SUBSCRIPTIONS: &str = "
@@ -109,6 +116,8 @@ WHERE (s.customer_id, s.plan_name, s.status, s.currency, s.price, s.billing_peri
        EXCLUDED.price, EXCLUDED.billing_period, EXCLUDED.current_period_start,
        EXCLUDED.current_period_end, EXCLUDED.cancel_at_period_end, EXCLUDED.started_at,
        EXCLUDED.cancelled_at, EXCLUDED.updated_at)
+  -- A record older than the one held (deliveries come in any order) changes nothing.
+  AND EXCLUDED.updated_at >= s.updated_at
 RETURNING id";
 
 pub const UPSERT_WALLETS: &str = "
@@ -122,4 +131,6 @@ WHERE (w.customer_id, w.currency, w.balance, w.status, w.updated_at)
   IS DISTINCT FROM
       (EXCLUDED.customer_id, EXCLUDED.currency, EXCLUDED.balance, EXCLUDED.status,
        EXCLUDED.updated_at)
+  -- A record older than the one held (deliveries come in any order) changes nothing.
+  AND EXCLUDED.updated_at >= w.updated_at
 RETURNING id";

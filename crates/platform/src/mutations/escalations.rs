@@ -193,8 +193,9 @@ pub(super) async fn decide_escalation(
     }
 }
 
-/// A supervisor queues a failed execution again. The attempt that follows asks the billing
-/// system what the earlier ones did before it sends anything (its attempt count starts at 1).
+/// A supervisor queues a failed execution again, or one approved while the tenant had no
+/// connector. After an earlier attempt, the next one asks the billing system what was done
+/// before it sends anything.
 pub(super) async fn retry_execution(
     tx: &mut PgConnection,
     caller: &Caller,
@@ -213,8 +214,10 @@ pub(super) async fn retry_execution(
     let t = &caller.tenant_id;
     let version: Option<i64> = sqlx::query_scalar(
         "UPDATE escalations SET execution = 'queued', execution_error = NULL,
-                execution_lease = NULL, execution_attempts = 1, version = version + 1
-         WHERE tenant_id = $1 AND id = $2 AND execution = 'failed' RETURNING version",
+                execution_lease = NULL, execution_retry_base = execution_attempts,
+                version = version + 1
+         WHERE tenant_id = $1 AND id = $2 AND execution IN ('failed', 'unconnected')
+         RETURNING version",
     )
     .bind(t)
     .bind(&p.escalation_id)
@@ -233,7 +236,7 @@ pub(super) async fn retry_execution(
             Some(state) => reject(
                 ErrorCode::Conflict,
                 format!(
-                    "escalation {} is {}; only a failed execution is tried again",
+                    "escalation {} is {}; only a failed or never sent execution is tried again",
                     p.escalation_id,
                     state
                         .as_deref()

@@ -240,6 +240,41 @@ async fn without_a_connector_an_approval_says_it_was_not_executed() {
     assert!(fake.calls().is_empty());
 }
 
+/// Found by review: an approval made while the tenant had no connector stayed "not executed"
+/// for good. Connected later, a supervisor sends it from the escalation.
+#[tokio::test]
+async fn an_approval_made_before_the_connector_is_sent_when_a_supervisor_asks() {
+    let (app, t, fake, ticket) = tenant(false).await;
+    approve(&app, &t, &ticket, "esc_1", "refund", Some("20.00")).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(2)).await;
+    assert_eq!(esc["execution"], "unconnected", "{esc}");
+    let r = app
+        .send(
+            "PUT",
+            &format!("/v1/admin/tenants/{}/billing-connector", t.id),
+            Some(ADMIN_TOKEN),
+            Some(json!({"base_url": fake.base_url(), "api_key": API_KEY})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = app
+        .push(
+            &t.supervisor,
+            "dev-s",
+            json!([{"seq": 2, "id": "mut_send_1", "kind": "retry_execution",
+               "payload": {"escalation_id": "esc_1", "requested_by": "Sue"}}]),
+        )
+        .await;
+    assert_eq!(r[0]["status"], "applied", "{r:?}");
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(10)).await;
+    assert_eq!(esc["execution"], "executed", "{esc}");
+    assert_eq!(
+        fake.calls(),
+        vec!["POST /v1/creditnotes"],
+        "never sent before: nothing to ask"
+    );
+}
+
 #[tokio::test]
 async fn the_api_key_is_sealed_at_rest_and_never_returned() {
     let (app, t, fake, _) = tenant(true).await;
@@ -388,13 +423,13 @@ async fn a_backfill_pages_every_list_through_an_outage_and_resumes_exactly() {
     assert!(has("wallet", "wal_fp1"));
     let pay = changes.iter().rfind(|c| c["id"] == "pay_fp2").unwrap();
     assert_eq!(pay["data"]["customer_id"], "cus_fp2", "{pay}");
-    // Every list was read in pages of two, oldest first, until a short page.
+    // Every list was read in pages of two, oldest first, until an empty page.
     let pages = fake
         .calls()
         .iter()
         .filter(|c| c.starts_with("GET /v1/"))
         .count();
-    assert_eq!(pages, 2 + 2 + 2 + 1, "{:?}", fake.calls());
+    assert_eq!(pages, 3 + 3 + 3 + 2, "{:?}", fake.calls());
 
     // Again, through an outage: failed pages are retried, and nothing is read twice into a
     // new version (the ingest changes only what differs).
@@ -442,6 +477,35 @@ async fn a_backfill_that_never_gets_an_answer_stops_as_failed_and_resumes_where_
     assert_eq!(
         (done["state"].as_str(), done["records"].as_i64()),
         (Some("done"), Some(10)),
+        "{done}"
+    );
+}
+
+#[tokio::test]
+async fn a_payment_of_an_invoice_flexprice_did_not_list_is_skipped_and_said() {
+    let (app, t, fake, _) = tenant(true).await;
+    flexprice_records(&fake);
+    let mut payments = fake.books.lock().unwrap().lists["payments"].clone();
+    payments.push(json!({"id": "pay_late", "destination_type": "INVOICE", "destination_id": "inv_late",
+        "payment_method_type": "CARD", "amount": "5", "currency": "usd", "payment_status": "SUCCEEDED",
+        "created_at": "2026-11-04T10:00:00Z", "updated_at": "2026-11-04T10:00:00Z"}));
+    fake.serve_list("payments", payments);
+    app.send(
+        "POST",
+        &format!("/v1/admin/tenants/{}/billing-backfill", t.id),
+        Some(ADMIN_TOKEN),
+        None,
+    )
+    .await;
+    let done = backfilled(&app, &t, Duration::from_secs(15)).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(
+        (done["records"].as_i64(), done["skipped"].as_i64()),
+        (Some(11), Some(1)),
+        "{done}"
+    );
+    assert!(
+        done["last_skipped"].as_str().unwrap().contains("inv_late"),
         "{done}"
     );
 }

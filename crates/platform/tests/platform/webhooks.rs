@@ -252,3 +252,50 @@ async fn events_of_no_record_desks_keep_are_acknowledged_and_misfits_said() {
     let c = latest(&app, &t, "customer", "cus_anna").await.unwrap();
     assert_eq!(c["name"], "Anna Schmidt-Weber", "{c}");
 }
+
+/// Found by review: deliveries come in any order, and an older invoice overwrote a newer one
+/// (its refunded amount going back down). The newest `updated_at` wins.
+#[tokio::test]
+async fn an_older_delivery_does_not_overwrite_a_newer_record() {
+    let (app, t) = tenant().await;
+    let invoice = |status: &str, paid: &str, updated: &str| {
+        json!({"event_type": "invoice.update.payment", "invoice": {
+            "id": "inv_1", "invoice_number": "INV-1", "customer_id": "cus_anna", "invoice_status": "FINALIZED",
+            "payment_status": status, "invoice_type": "SUBSCRIPTION", "billing_reason": "SUBSCRIPTION_CYCLE",
+            "currency": "eur", "amount_due": "49.00", "amount_paid": paid,
+            "amount_remaining": if paid == "0" { "49.00" } else { "0" },
+            "refunded_amount": "0", "subtotal": "41.18", "total_tax": "7.82", "total": "49.00",
+            "issue_date": "2025-02-01T00:00:00Z", "due_date": "2025-02-15T00:00:00Z",
+            "line_items": [{"id": "li_1", "display_name": "Team plan", "quantity": "1", "amount": "41.18"}],
+            "updated_at": updated}})
+    };
+    let r = deliver(
+        &app,
+        &t.id,
+        "msg_new",
+        0,
+        &invoice("SUCCEEDED", "49.00", "2026-12-07T10:00:00Z"),
+        SECRET,
+    )
+    .await;
+    assert_eq!(r.body["status"], "applied", "{}", r.body);
+    let newer = latest(&app, &t, "invoice", "inv_1").await.unwrap();
+    let r = deliver(
+        &app,
+        &t.id,
+        "msg_old",
+        0,
+        &invoice("FAILED", "0", "2026-12-07T09:00:00Z"),
+        SECRET,
+    )
+    .await;
+    assert_eq!(
+        r.body["status"], "applied",
+        "taken, and changing nothing: {}",
+        r.body
+    );
+    assert_eq!(r.body["changed"]["invoices"], json!([]), "{}", r.body);
+    let now = latest(&app, &t, "invoice", "inv_1").await.unwrap();
+    assert_eq!(now, newer, "the newer invoice stands");
+    assert_eq!(now["payment_status"], "SUCCEEDED");
+}

@@ -1,3 +1,18 @@
+-- FlexPrice's webhooks: the Svix endpoint secret it signs them with (whsec_…), sealed like the
+-- API key; NULL: webhooks from FlexPrice are not taken.
+ALTER TABLE billing_connectors ADD COLUMN webhook_secret_sealed BYTEA;
+
+-- Webhook deliveries taken, by their svix-id: a delivery sent again (Svix retries with the same
+-- id, or someone replays a captured one) is answered as a duplicate and changes nothing. Kept
+-- with the effect, in its transaction.
+CREATE TABLE webhook_deliveries (
+    tenant_id   TEXT NOT NULL REFERENCES tenants (id),
+    delivery_id TEXT NOT NULL,
+    event_type  TEXT NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, delivery_id)
+);
+
 -- A tenant's escalation policy (countersign_model::escalation_rules::Policy): who approves
 -- what, in what amounts, and above what two supervisors approve. Desks receive it on the feed
 -- as the `policy` record `escalations` and apply the same rule offline.
@@ -36,9 +51,17 @@ CREATE TABLE billing_backfills (
     list       TEXT NOT NULL DEFAULT 'customers',
     "offset"   BIGINT NOT NULL DEFAULT 0,
     records    BIGINT NOT NULL DEFAULT 0,
+    -- Records that could not be taken (a payment of an invoice FlexPrice did not list), and
+    -- the last of them with why.
+    skipped    BIGINT NOT NULL DEFAULT 0,
+    last_skipped TEXT,
     failures   INTEGER NOT NULL DEFAULT 0,
     error      TEXT,
     lease      TIMESTAMPTZ,
     started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+
+-- A person's retry of an execution counts its attempts from here; the attempt counter itself
+-- only rises, so a late result of an attempt from before the retry never passes for a new one.
+ALTER TABLE escalations ADD COLUMN execution_retry_base INTEGER NOT NULL DEFAULT 0;

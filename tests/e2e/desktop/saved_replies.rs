@@ -126,7 +126,17 @@ async fn a_saved_reply_is_found_with_hash_filled_and_sent_only_by_the_person() -
     w.type_into("#saved-title", "All sorted").await?;
     w.click("#saved-keep").await?;
     w.wait_text("#toast", "kept", ACTION_LIMIT).await?;
-    w.type_into("#saved-search", "sorted").await?;
+    // Typed a key at a time, as a person types: the field stays the one typed in (it was built
+    // again after every key, and the keys after the first went nowhere).
+    let search = w.client.find(Locator::Css("#saved-search")).await?;
+    search.clear().await?;
+    for key in "sorted".chars() {
+        search
+            .send_keys(&key.to_string())
+            .await
+            .context("the search field is still the one being typed in")?;
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
     w.wait_text("#saved-list .saved-item", "All sorted", ACTION_LIMIT)
         .await?;
     w.wait_css("#saved-list .badge.mine", ACTION_LIMIT).await?;

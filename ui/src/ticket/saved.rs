@@ -181,19 +181,25 @@ pub fn SavedReplies(
             let language = language.clone();
             ui.generation.track();
             async move {
-                let Some(query) = q else {
-                    return Ok(Vec::new());
+                let Some(query) = q.clone() else {
+                    return Ok((q, Vec::new()));
                 };
-                let q = SavedReplyQuery {
+                let req = SavedReplyQuery {
                     query,
                     language: Some(language),
                 };
-                ipc::call::<_, Vec<SavedReply>>("saved_replies", &json!({ "q": q })).await
+                ipc::call::<_, Vec<SavedReply>>("saved_replies", &json!({ "q": req }))
+                    .await
+                    .map(|list| (q, list))
             }
         })
     };
+    // Only the answer to what the search field says now: loads overlap (a key typed while a
+    // refresh's load is out), and an older one finishing last must not put its list back.
     Effect::new(move |_| {
-        if let Some(Ok(list)) = found.get() {
+        if let Some(Ok((asked, list))) = found.get()
+            && asked == query.get_untracked()
+        {
             shown.set(list);
         }
     });

@@ -271,22 +271,7 @@ async fn a_deleted_cited_record_makes_the_draft_stale_in_every_view() {
     )
     .await
     .unwrap();
-    let listed = || async {
-        let page = countersign_core::records::tickets::list(
-            d.store.pool(),
-            &Default::default(),
-            None,
-            100,
-        )
-        .await
-        .unwrap();
-        let row = page
-            .items
-            .into_iter()
-            .find(|r| r.ticket.id == draft.ticket_id)
-            .unwrap();
-        (row.pending_drafts, row.stale_drafts)
-    };
+    let listed = || drafts_listed(&d, &draft.ticket_id);
     assert_eq!(listed().await, (1, 0), "a fresh draft waits");
 
     sqlx::query("DELETE FROM kb_articles WHERE id = 'kb_refunds'")
@@ -361,22 +346,7 @@ async fn a_payment_of_the_customer_after_the_draft_makes_it_stale_even_uncited()
     )
     .await
     .unwrap();
-    let listed = || async {
-        let page = countersign_core::records::tickets::list(
-            d.store.pool(),
-            &Default::default(),
-            None,
-            100,
-        )
-        .await
-        .unwrap();
-        let row = page
-            .items
-            .into_iter()
-            .find(|r| r.ticket.id == draft.ticket_id)
-            .unwrap();
-        (row.pending_drafts, row.stale_drafts)
-    };
+    let listed = || drafts_listed(&d, &draft.ticket_id);
     // The sync writes `synced_at` as it applies a platform change; a minute from now is after
     // the draft whatever this machine's speed.
     let later = (chrono::Utc::now() + chrono::Duration::minutes(1))
@@ -420,4 +390,18 @@ async fn a_payment_of_the_customer_after_the_draft_makes_it_stale_even_uncited()
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Stale, "{err}");
+}
+
+/// The ticket's (pending, stale) draft counts as the ticket list shows them.
+async fn drafts_listed(d: &TestDesk, ticket: &TicketId) -> (i64, i64) {
+    let page =
+        countersign_core::records::tickets::list(d.store.pool(), &Default::default(), None, 100)
+            .await
+            .unwrap();
+    let row = page
+        .items
+        .into_iter()
+        .find(|r| &r.ticket.id == ticket)
+        .unwrap();
+    (row.pending_drafts, row.stale_drafts)
 }

@@ -394,12 +394,7 @@ async fn list_credit_notes(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let q: HashMap<String, String> = q
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    let q = query_map(q);
     let mode = match begin(&books, &headers, "GET /v1/creditnotes".into()) {
         Ok(m) => m,
         Err(r) => return r,
@@ -535,12 +530,7 @@ async fn list(
         Ok(m) => m,
         Err(r) => return r,
     };
-    let q: HashMap<String, String> = q
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    let q = query_map(q);
     let limit: usize = q.get("limit").map_or(50, |l| l.parse().unwrap());
     if !(1..=1000).contains(&limit) {
         return error(
@@ -558,4 +548,13 @@ async fn list(
         Json(json!({"items": page, "pagination": {"total": all.len(), "limit": limit, "offset": offset + limit}})).into_response()
     };
     answer(mode, response).await
+}
+
+/// A query string's pairs (the fake's ids and numbers need no decoding).
+fn query_map(q: Option<String>) -> HashMap<String, String> {
+    q.unwrap_or_default()
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }

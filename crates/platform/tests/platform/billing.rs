@@ -2,7 +2,7 @@
 //! FlexPrice (a fake built from its published API), through a tenant's sealed connector; every
 //! desk sees the result on the feed.
 
-use crate::support::{ADMIN_TOKEN, Tenant, TestApp, billing, spawn_app};
+use crate::support::{ADMIN_TOKEN, Tenant, TestApp, spawn_app};
 use countersign_platform::testing::fake_flexprice::{API_KEY, FakeFlexPrice, Mode};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -12,26 +12,11 @@ use std::time::{Duration, Instant};
 async fn tenant(connect: bool) -> (TestApp, Tenant, FakeFlexPrice, String) {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    let mut batch = billing("inv_1", "49.00");
-    let inv = &mut batch["invoices"][0];
-    inv["payment_status"] = json!("SUCCEEDED");
-    inv["amount_paid"] = json!("49.00");
-    inv["amount_remaining"] = json!("0");
-    let r = app.post("/v1/ingest/billing", &t.ingest, batch).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
+    let ticket = app.paid_invoice_and_ticket(&t).await;
     let fake = FakeFlexPrice::start().await;
     fake.paid_invoice("inv_1", "EUR", "49.00", ("li_1", "41.18"));
     if connect {
-        let r = app
-            .send(
-                "PUT",
-                &format!("/v1/admin/tenants/{}/billing-connector", t.id),
-                Some(ADMIN_TOKEN),
-                Some(json!({"base_url": fake.base_url(), "api_key": API_KEY})),
-            )
-            .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        app.connect_billing(&t, &fake.base_url(), API_KEY).await;
     }
     (app, t, fake, ticket)
 }
@@ -248,15 +233,7 @@ async fn an_approval_made_before_the_connector_is_sent_when_a_supervisor_asks() 
     approve(&app, &t, &ticket, "esc_1", "refund", Some("20.00")).await;
     let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(2)).await;
     assert_eq!(esc["execution"], "unconnected", "{esc}");
-    let r = app
-        .send(
-            "PUT",
-            &format!("/v1/admin/tenants/{}/billing-connector", t.id),
-            Some(ADMIN_TOKEN),
-            Some(json!({"base_url": fake.base_url(), "api_key": API_KEY})),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    app.connect_billing(&t, &fake.base_url(), API_KEY).await;
     let r = app
         .push(
             &t.supervisor,

@@ -1,21 +1,14 @@
 //! Issue 16, one set of rules: the tenant's escalation policy decides every approval at the
 //! platform (caps per role, the two-person rule, approving one's own), and desks receive it.
 
-use crate::support::{ADMIN_TOKEN, Tenant, TestApp, billing, spawn_app};
+use crate::support::{ADMIN_TOKEN, Tenant, TestApp, spawn_app};
 use serde_json::{Value, json};
 
 /// A tenant whose Anna has invoice inv_1 (49.00 EUR paid), a ticket of hers, and `policy`.
 async fn tenant(policy: Option<Value>) -> (TestApp, Tenant, String) {
     let app = spawn_app().await;
     let t = app.tenant("acme").await;
-    let mut batch = billing("inv_1", "49.00");
-    let inv = &mut batch["invoices"][0];
-    inv["payment_status"] = json!("SUCCEEDED");
-    inv["amount_paid"] = json!("49.00");
-    inv["amount_remaining"] = json!("0");
-    let r = app.post("/v1/ingest/billing", &t.ingest, batch).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let (ticket, _) = app.ticket(&t.ingest, "anna@example.com").await;
+    let ticket = app.paid_invoice_and_ticket(&t).await;
     if let Some(p) = policy {
         set_policy(&app, &t, p).await;
     }

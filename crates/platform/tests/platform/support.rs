@@ -281,6 +281,32 @@ impl TestApp {
         )
     }
 
+    /// Anna's invoice `inv_1`, 49.00 EUR paid in full (one line of 41.18), and a ticket of hers;
+    /// returns the ticket.
+    pub async fn paid_invoice_and_ticket(&self, t: &Tenant) -> String {
+        let mut batch = billing("inv_1", "49.00");
+        let inv = &mut batch["invoices"][0];
+        inv["payment_status"] = json!("SUCCEEDED");
+        inv["amount_paid"] = json!("49.00");
+        inv["amount_remaining"] = json!("0");
+        let r = self.post("/v1/ingest/billing", &t.ingest, batch).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        self.ticket(&t.ingest, "anna@example.com").await.0
+    }
+
+    /// Connects the tenant to a FlexPrice at `base_url` with `api_key`.
+    pub async fn connect_billing(&self, t: &Tenant, base_url: &str, api_key: &str) {
+        let r = self
+            .send(
+                "PUT",
+                &format!("/v1/admin/tenants/{}/billing-connector", t.id),
+                Some(ADMIN_TOKEN),
+                Some(json!({"base_url": base_url, "api_key": api_key})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+
     /// One invoice (and its customer) through the billing ingest.
     pub async fn invoice(&self, token: &str, invoice_id: &str, amount_due: &str) -> Value {
         let r = self

@@ -211,6 +211,10 @@ pub struct Escalation {
     pub status: EscalationStatus,
     /// Who raised it: an assistant's client name or a person.
     pub raised_by: String,
+    /// The agent id it was raised for (the person, or the person whose assistant raised it),
+    /// as the platform records it: what "raised by me" is told by. Absent on rows from before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raised_by_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,

@@ -120,6 +120,8 @@ pub struct AppState {
     /// Seals and opens the tenants' billing API keys; `None` when the platform was started
     /// without one (no connector can then be set).
     pub secrets: Option<billing::SecretsKey>,
+    /// How long one call to a billing system may take (a webhook's subscription is read back).
+    pub billing_call_timeout: std::time::Duration,
 }
 
 /// How a platform runs, beyond its database.
@@ -145,6 +147,7 @@ impl Platform {
     pub async fn start(pool: PgPool, options: Options) -> Result<Self> {
         let (shutdown, stop) = watch::channel(false);
         let hub = events::Hub::start(&pool, stop.clone()).await?;
+        let billing_call_timeout = options.executor.call_timeout;
         tokio::spawn(billing::executor::run(
             pool.clone(),
             options.secrets.clone(),
@@ -158,6 +161,7 @@ impl Platform {
                 hub,
                 presence_limit: presence::Limiter::default(),
                 secrets: options.secrets,
+                billing_call_timeout,
             },
             shutdown,
         })

@@ -183,6 +183,7 @@ pub(super) fn columns(entity: Entity) -> &'static [&'static str] {
             "first_approved_by",
             "first_approved_by_id",
             "first_approved_at",
+            "raised_by_id",
         ],
         Entity::Policy => &["id", "body", "version"],
     }

@@ -65,6 +65,60 @@ async fn undo_ticket_change(
     Ok((done.rows_affected() == 1).then(|| value("was")))
 }
 
+/// Takes back this desk's own refused decision on escalation `id`, as it wrote it: the final
+/// decision, or the first of two approvals. Matched by who (agent id) and when (the time this
+/// desk wrote), kept with the queued mutation: a decision or a first approval the feed brought
+/// meanwhile is what the platform holds and stays. A mutation queued before that was kept is
+/// matched by the decider's name.
+async fn undo_own_decision(
+    tx: &mut Tx,
+    m: &Mutation,
+    id: &str,
+    decision: Option<&str>,
+) -> Result<()> {
+    let decided = match decision {
+        Some("approve") => "approved",
+        _ => "denied",
+    };
+    let own = crate::workflow::queued_undo::<Value>(tx, &m.id).await?;
+    let own = own.as_ref().and_then(|u| {
+        Some((
+            u.get("by_id")?.as_str()?.to_owned(),
+            u.get("at")?.as_str()?.to_owned(),
+        ))
+    });
+    // ?3 who, ?4 when: by agent id and time when kept, else by name.
+    let final_sql = "UPDATE escalations SET status = 'pending', decided_by = NULL, \
+                     decided_at = NULL, decision_note = NULL, decided_by_id = NULL \
+                     WHERE id = ?1 AND status = ?2 AND CASE WHEN ?4 IS NULL \
+                     THEN decided_by IS ?3 ELSE decided_by_id IS ?3 AND decided_at IS ?4 END";
+    let first_sql = "UPDATE escalations SET first_approved_by = NULL, \
+                     first_approved_by_id = NULL, first_approved_at = NULL \
+                     WHERE id = ?1 AND status = 'pending' AND ?2 = 'approved' AND CASE \
+                     WHEN ?4 IS NULL THEN first_approved_by IS ?3 \
+                     ELSE first_approved_by_id IS ?3 AND first_approved_at IS ?4 END";
+    let (who, when) = match own {
+        Some((by_id, at)) => (Some(by_id), Some(at)),
+        None => (
+            m.payload
+                .get("decided_by")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            None,
+        ),
+    };
+    for sql in [final_sql, first_sql] {
+        sqlx::query(sql)
+            .bind(id)
+            .bind(decided)
+            .bind(&who)
+            .bind(&when)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The local side of a refusal: undo what the desk showed as done, tell the person, audit it.
 pub(super) async fn refused(
     tx: &mut Tx,
@@ -132,32 +186,7 @@ pub(super) async fn refused(
                     format!("It was {status} by {by}.")
                 }
                 None => {
-                    // Only this desk's own decision is undone: one the feed brought meanwhile
-                    // (another supervisor's) is what the platform holds.
-                    let decided = match field("decision").as_deref() {
-                        Some("approve") => "approved",
-                        _ => "denied",
-                    };
-                    sqlx::query(
-                        "UPDATE escalations SET status = 'pending', decided_by = NULL, \
-                         decided_at = NULL, decision_note = NULL, decided_by_id = NULL \
-                         WHERE id = ? AND status = ? AND decided_by IS ?",
-                    )
-                    .bind(&id)
-                    .bind(decided)
-                    .bind(field("decided_by"))
-                    .execute(&mut **tx)
-                    .await?;
-                    // Or the first of two approvals this desk showed, taken back.
-                    sqlx::query(
-                        "UPDATE escalations SET first_approved_by = NULL, \
-                         first_approved_by_id = NULL, first_approved_at = NULL \
-                         WHERE id = ? AND status = 'pending' AND first_approved_by IS ?",
-                    )
-                    .bind(&id)
-                    .bind(field("decided_by"))
-                    .execute(&mut **tx)
-                    .await?;
+                    undo_own_decision(tx, m, &id, field("decision").as_deref()).await?;
                     "It is pending again; decide it again.".to_owned()
                 }
             };

@@ -146,3 +146,131 @@ async fn a_refused_assignment_gives_the_ticket_back_to_nobody() {
     tx.commit().await.unwrap();
     assert_eq!(assignee().await.unwrap(), None, "put back to nobody");
 }
+
+/// A signed-in desk under a policy that asks two supervisors above 30.00 EUR, with a pending
+/// 40.00 EUR refund escalation `esc_two` on its first ticket; and Sam, a supervisor.
+async fn two_person_desk() -> (tempfile::TempDir, Store, Person) {
+    let (dir, store, ticket, _, _) = desk().await;
+    for sql in [
+        "INSERT INTO settings (key, value) VALUES ('sync.url', 'http://127.0.0.1:9')",
+        "INSERT INTO policies (id, body, version) VALUES ('escalations', \
+         '{\"two_person_above\": {\"EUR\": \"30.00\"}}', 1)",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO escalations (id, ticket_id, reason, proposed_action, currency, amount, \
+         status, raised_by, raised_by_id, created_at) \
+         VALUES ('esc_two', ?, 'Charged twice', 'refund', 'EUR', 4000, 'pending', 'Alex Morgan', \
+         'agt_alex', '2026-12-01T00:00:00.000Z')",
+    )
+    .bind(ticket.as_str())
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let sam = Person {
+        id: "agt_sam".into(),
+        name: "Sam Supervisor".into(),
+        role: Role::Supervisor,
+    };
+    (dir, store, sam)
+}
+
+async fn first_approval(store: &Store) -> (String, Option<String>, Option<String>) {
+    sqlx::query_as(
+        "SELECT status, first_approved_by_id, decided_by_id FROM escalations WHERE id = 'esc_two'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+async fn refuse_last(store: &Store) {
+    let m = last_queued(store).await;
+    assert_eq!(m.kind, "decide_escalation");
+    let mut tx = store.write().await.unwrap();
+    refused(
+        &mut tx,
+        &m,
+        ErrorCode::Stale,
+        "invoice changed",
+        None,
+        "2026-12-07T00:00:00.000Z",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Found by review: a refused second approval took back, by name, a first approval the feed
+/// had brought from a colleague of the same name. Only this desk's own decision goes back.
+#[tokio::test]
+async fn a_refused_second_approval_leaves_a_namesake_s_first_approval() {
+    let (_dir, store, sam) = two_person_desk().await;
+    // The feed brings the first approval of another supervisor who is also called Sam.
+    sqlx::query(
+        "UPDATE escalations SET first_approved_by = 'Sam Supervisor', \
+         first_approved_by_id = 'agt_sam_other', first_approved_at = '2026-12-06T10:00:00.000Z' \
+         WHERE id = 'esc_two'",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let id = countersign_model::EscalationId::parse("esc_two").unwrap();
+    let e = crate::workflow::escalations::decide(
+        &store,
+        &sam,
+        &id,
+        countersign_model::workflow::Decision::Approve,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(e.status.as_str(), "approved", "the second of two");
+    refuse_last(&store).await;
+    assert_eq!(
+        first_approval(&store).await,
+        ("pending".into(), Some("agt_sam_other".into()), None),
+        "pending again, the colleague's first approval kept"
+    );
+}
+
+/// This desk's own first approval, refused, is taken back; a first approval the feed brought
+/// over it meanwhile is the platform's and stays.
+#[tokio::test]
+async fn a_refused_first_approval_is_taken_back_unless_the_feed_replaced_it() {
+    let (_dir, store, sam) = two_person_desk().await;
+    let id = countersign_model::EscalationId::parse("esc_two").unwrap();
+    let approve = || {
+        crate::workflow::escalations::decide(
+            &store,
+            &sam,
+            &id,
+            countersign_model::workflow::Decision::Approve,
+            None,
+        )
+    };
+    let e = approve().await.unwrap();
+    assert_eq!(e.first_approved_by_id.as_deref(), Some("agt_sam"));
+    refuse_last(&store).await;
+    assert_eq!(
+        first_approval(&store).await,
+        ("pending".into(), None, None),
+        "taken back"
+    );
+
+    approve().await.unwrap();
+    // The feed: the platform holds Sam's first approval from his other desk, made earlier.
+    sqlx::query(
+        "UPDATE escalations SET first_approved_at = '2026-12-06T09:00:00.000Z' WHERE id = 'esc_two'",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    refuse_last(&store).await;
+    assert_eq!(
+        first_approval(&store).await,
+        ("pending".into(), Some("agt_sam".into()), None),
+        "the platform's first approval stays"
+    );
+}

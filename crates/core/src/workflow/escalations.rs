@@ -3,7 +3,7 @@
 //! may approve a money-moving escalation only up to the profile's agent refund cap (0 by
 //! default: then only supervisors decide).
 
-use super::{Proposer, audit_person, check_text, enqueue};
+use super::{Proposer, audit_person, check_text, enqueue, enqueue_undoable};
 use crate::records::invoices::InvoiceRef;
 use crate::records::{int, opt_text, parse, text};
 use crate::settings;
@@ -47,8 +47,8 @@ macro_rules! escalation_columns {
     () => {
         "SELECT id, ticket_id, reason, proposed_action, invoice_id, currency, amount, status, \
          raised_by, created_at, decided_by, decided_at, decision_note, decided_by_id, execution, \
-         execution_ref, execution_error, execution_at, first_approved_by, first_approved_by_id \
-         FROM escalations "
+         execution_ref, execution_error, execution_at, first_approved_by, first_approved_by_id, \
+         raised_by_id FROM escalations "
     };
 }
 
@@ -71,6 +71,7 @@ fn escalation_from_row(row: &SqliteRow) -> Result<Escalation> {
         amount,
         status: parse(EscalationStatus::parse(&text(row, "status")?))?,
         raised_by: text(row, "raised_by")?,
+        raised_by_id: opt_text(row, "raised_by_id")?,
         created_at: parse_ts(&text(row, "created_at")?)?,
         decided_by: opt_text(row, "decided_by")?,
         decided_at: parse_ts_opt(opt_text(row, "decided_at")?.as_deref())?,
@@ -104,17 +105,25 @@ pub async fn raise(store: &Store, by: Proposer<'_>, input: &NewEscalation) -> Re
     if let Proposer::Assistant(call) = by {
         call.require_draft_scope()?;
     }
+    // An assistant raises for the desk's person, as the platform records it (the agent whose
+    // desk pushes it).
+    let for_whom = match by {
+        Proposer::Person(p) => p.id.clone(),
+        Proposer::Assistant(_) => crate::settings::person(store.pool()).await?.id,
+    };
     let mut tx = store.write().await?;
-    let id = raise_in(&mut tx, by, input).await?;
+    let id = raise_in(&mut tx, by, &for_whom, input).await?;
     tx.commit().await?;
     find(store.pool(), &id).await
 }
 
 /// Raises an escalation inside `tx`, with its outbox and audit rows: for a decision that raises
-/// one as part of itself (approving a draft whose reply promises a refund).
+/// one as part of itself (approving a draft whose reply promises a refund). `for_whom` is the
+/// agent id it is raised for (see [`Escalation::raised_by_id`]).
 pub(crate) async fn raise_in(
     tx: &mut Tx,
     by: Proposer<'_>,
+    for_whom: &str,
     input: &NewEscalation,
 ) -> Result<EscalationId> {
     let reason = check_text(TextField::Reason, &input.reason)?;
@@ -176,7 +185,8 @@ pub(crate) async fn raise_in(
     };
     sqlx::query(
         "INSERT INTO escalations (id, ticket_id, reason, proposed_action, invoice_id, currency, amount, \
-         status, raised_by, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+         status, raised_by, token_id, created_at, raised_by_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
     )
     .bind(id.as_str())
     .bind(input.ticket_id.as_str())
@@ -188,6 +198,7 @@ pub(crate) async fn raise_in(
     .bind(by.name())
     .bind(token_id)
     .bind(ts(created_at))
+    .bind(for_whom)
     .execute(&mut **tx)
     .await?;
     enqueue(
@@ -220,6 +231,15 @@ pub(crate) async fn raise_in(
     Ok(id)
 }
 
+/// Whether `person` raised `e` (or their assistant did), told by agent id as the platform tells
+/// it; an escalation from before ids were kept is told by name until the feed brings it again.
+fn raised_by_me(e: &Escalation, person: &Person) -> bool {
+    match &e.raised_by_id {
+        Some(id) => *id == person.id,
+        None => e.raised_by == person.name,
+    }
+}
+
 /// Whether `person` may take `decision` on `e` under the escalation policy the desk holds: a
 /// denial is a supervisor's; an approval is whoever the policy lets approve it, and above the
 /// two-person threshold it may be the first of two ([`rules::may_approve`], the platform's rule).
@@ -244,7 +264,7 @@ fn authorize(
         policy,
         person.role,
         &person.id,
-        e.raised_by == person.name,
+        raised_by_me(e, person),
         e.proposed_action,
         e.amount,
         e.first_approved_by_id.as_deref(),
@@ -299,6 +319,9 @@ pub async fn decide(
         tx.commit().await?;
         return Err(err);
     }
+    // When this desk decided, as written on the row: a refusal takes back only this desk's own
+    // decision (see `sync::refusal`), never one the feed brought meanwhile.
+    let at = ts(now());
     if approval? == rules::Approval::FirstOfTwo {
         // Above the two-person threshold: kept as the first approval, still pending, until
         // another supervisor gives the second (the platform holds the same).
@@ -308,7 +331,7 @@ pub async fn decide(
         )
         .bind(&person.name)
         .bind(&person.id)
-        .bind(ts(now()))
+        .bind(&at)
         .bind(id.as_str())
         .execute(&mut *tx)
         .await?;
@@ -323,7 +346,7 @@ pub async fn decide(
         )
         .bind(status.as_str())
         .bind(&person.name)
-        .bind(ts(now()))
+        .bind(&at)
         .bind(&note)
         .bind(&person.id)
         .bind(id.as_str())
@@ -342,7 +365,7 @@ pub async fn decide(
             based_on[format!("invoice:{invoice}")] = json!(v);
         }
     }
-    enqueue(
+    enqueue_undoable(
         &mut tx,
         &MutationBody::DecideEscalation(DecideEscalation {
             escalation_id: id.to_string(),
@@ -351,6 +374,7 @@ pub async fn decide(
             decided_by: person.name.clone(),
         }),
         &based_on,
+        &json!({"by_id": person.id, "at": at}),
     )
     .await?;
     audit_person(

@@ -434,3 +434,54 @@ async fn a_signed_in_desk_decides_by_the_tenant_s_synced_policy() {
         "each approval goes to the platform, which applies the same rule"
     );
 }
+
+/// Found by review: the desk told "raised by me" by display name, the platform by agent id, so
+/// a supervisor could not approve a namesake's escalation on the desk that the platform would
+/// take, and an escalation their own assistant raised passed on the desk and was refused by the
+/// platform. Both now go by id: an assistant raises for the desk's person.
+#[tokio::test]
+async fn raised_by_me_is_told_by_agent_id_as_the_platform_tells_it() {
+    let d = desk().await;
+    for (key, value) in [
+        (settings::PERSON_NAME, "Sam Supervisor"),
+        (settings::PERSON_ROLE, "supervisor"),
+    ] {
+        sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)")
+            .bind(key)
+            .bind(value)
+            .execute(d.store.pool())
+            .await
+            .unwrap();
+    }
+    let me = settings::person(d.store.pool()).await.unwrap();
+    let call = assistant(TokenScope::Draft, "raise_escalation");
+    let by_my_assistant = escalations::raise(&d.store, Proposer::Assistant(&call), &refund("10"))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_my_assistant.raised_by_id.as_deref(),
+        Some(me.id.as_str())
+    );
+    let err = escalations::decide(&d.store, &me, &by_my_assistant.id, Decision::Approve, None)
+        .await
+        .expect_err("raised for me");
+    assert!(
+        matches!(
+            err,
+            countersign_core::Error::Refused(countersign_model::Problem::ApproveOwn { .. })
+        ),
+        "{err}"
+    );
+    let namesake = countersign_model::workflow::Person {
+        id: "agt_other_sam".into(),
+        name: me.name.clone(),
+        role: countersign_model::workflow::Role::Agent,
+    };
+    let by_namesake = escalations::raise(&d.store, Proposer::Person(&namesake), &refund("10"))
+        .await
+        .unwrap();
+    let approved = escalations::decide(&d.store, &me, &by_namesake.id, Decision::Approve, None)
+        .await
+        .expect("a colleague's, though of the same name");
+    assert_eq!(approved.status, EscalationStatus::Approved);
+}

@@ -1,5 +1,6 @@
 //! The catch-up: a tenant's FlexPrice records paged from its list endpoints (customers, then
-//! invoices, then payments, then wallets, oldest first, `limit`/`offset`) into the platform, for
+//! subscriptions, invoices, payments and wallets, oldest first, `limit`/`offset`; each listed
+//! subscription read whole, since the list leaves out its prices) into the platform, for
 //! the first connection and after an outage of webhooks. Started (or resumed) by an operator
 //! with `POST /v1/admin/tenants/{tenant}/billing-backfill`; `GET` the same path shows progress.
 //!
@@ -24,7 +25,13 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 /// The lists paged, in reference order (a payment's invoice and customer come first).
-pub const LISTS: [&str; 4] = ["customers", "invoices", "payments", "wallets"];
+pub const LISTS: [&str; 5] = [
+    "customers",
+    "subscriptions",
+    "invoices",
+    "payments",
+    "wallets",
+];
 
 /// Failed pages in a row before the backfill stops as failed (a POST resumes it).
 const MAX_FAILURES: i32 = 5;
@@ -204,13 +211,27 @@ async fn fetch(
     let flexprice =
         connector::client(&mut conn, secrets, &job.tenant_id, config.call_timeout).await?;
     drop(conn);
-    match flexprice
+    let items = match flexprice
         .list(&job.list, config.backfill_page, job.offset)
         .await
     {
-        Answer::Done(items) => Ok(items),
-        Answer::Refused(m) | Answer::Unknown(m) => Err(m),
+        Answer::Done(items) => items,
+        Answer::Refused(m) | Answer::Unknown(m) => return Err(m),
+    };
+    if job.list != "subscriptions" {
+        return Ok(items);
     }
+    let mut whole = Vec::with_capacity(items.len());
+    for listed in items {
+        let id = listed["id"].as_str().unwrap_or_default();
+        match flexprice.subscription(id).await {
+            Answer::Done(s) => whole.push(s),
+            Answer::Refused(m) | Answer::Unknown(m) => {
+                return Err(format!("subscription {id}: {m}"));
+            }
+        }
+    }
+    Ok(whole)
 }
 
 /// One page of FlexPrice objects as a batch for the ingest.
@@ -227,22 +248,18 @@ async fn batch(
     for o in page {
         records.push(match list {
             "customers" => objects::customer(o, &now),
+            "subscriptions" => match objects::subscription(o, &now) {
+                Ok(s) => s,
+                // One the desk cannot show as it is: skipped and said.
+                Err(objects::Unkept(why)) => {
+                    skipped.push(why);
+                    continue;
+                }
+            },
             "invoices" => objects::invoice(o, &now)?,
             "wallets" => objects::wallet(o, &now),
             _ => {
-                let customer = match (o["destination_type"].as_str(), o["destination_id"].as_str())
-                {
-                    (Some("INVOICE"), Some(invoice)) => {
-                        sqlx::query_scalar::<_, String>(
-                            "SELECT customer_id FROM invoices WHERE tenant_id = $1 AND id = $2",
-                        )
-                        .bind(tenant_id)
-                        .bind(invoice)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                    }
-                    _ => None,
-                };
+                let customer = objects::invoice_customer(tx, tenant_id, o).await?;
                 match objects::payment(o, customer.as_deref(), &now) {
                     Ok(p) => p,
                     // Its invoice is not known (created after the invoices were paged, or not

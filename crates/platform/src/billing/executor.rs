@@ -332,8 +332,7 @@ fn unknown_before(m: String) -> Outcome {
     ))
 }
 
-/// The escalation's amount laid over its invoice's lines, first line first: FlexPrice credits
-/// invoice lines, each at most its own amount.
+/// The escalation's amount as credit note lines on its invoice ([`lay_over_lines`]).
 async fn credit_lines(
     pool: &PgPool,
     job: &Job,
@@ -343,36 +342,70 @@ async fn credit_lines(
         return Err(Outcome::Failed("the escalation names no amount".into()));
     };
     let currency = Currency::parse(currency).map_err(|e| Outcome::Failed(e.to_string()))?;
-    let items: Option<serde_json::Value> =
-        sqlx::query_scalar("SELECT line_items FROM invoices WHERE tenant_id = $1 AND id = $2")
-            .bind(&job.tenant_id)
-            .bind(invoice)
-            .fetch_optional(pool)
-            .await
-            .map_err(|e| Outcome::Unknown(format!("the platform's database: {e}")))?;
-    let items = items.ok_or_else(|| Outcome::Failed(format!("invoice {invoice} is not known")))?;
+    let row: Option<(serde_json::Value, i64)> = sqlx::query_as(
+        "SELECT line_items, total_tax FROM invoices WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(&job.tenant_id)
+    .bind(invoice)
+    .fetch_optional(pool)
+    .await
+    .map_err(|e| Outcome::Unknown(format!("the platform's database: {e}")))?;
+    let (items, tax) =
+        row.ok_or_else(|| Outcome::Failed(format!("invoice {invoice} is not known")))?;
+    let lines: Vec<(&str, i64)> = items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| Some((item["id"].as_str()?, item["amount"].as_i64()?)))
+        .collect();
+    let laid = lay_over_lines(amount, &lines, tax).ok_or_else(|| {
+        Outcome::Failed(format!(
+            "invoice {invoice}'s lines and tax add up to less than {}",
+            Money::from_minor(amount, currency)
+        ))
+    })?;
+    Ok(laid
+        .into_iter()
+        .map(|(id, minor, is_tax)| CreditLine {
+            invoice_line_item_id: id.to_owned(),
+            amount: Money::from_minor(minor, currency).amount_string(),
+            display_name: is_tax.then(|| "Tax".to_owned()),
+        })
+        .collect())
+}
+
+/// `amount` (minor units) laid over an invoice's `lines` (id, amount excluding tax), first line
+/// first, each at most its own amount: FlexPrice credits invoice lines and refuses a line above
+/// the invoice line's amount. An amount beyond the lines, up to the invoice's `tax`, is the
+/// tax's share: laid over the lines again, first line first and again each at most its own
+/// amount, as lines marked tax (`true`). FlexPrice computes no tax on a credit note and checks
+/// each requested line against its invoice line alone, and the note's total against what was
+/// paid and not refunded (tax included), so a full refund of a taxed invoice is one note.
+/// `None` when lines and tax together hold less than `amount`, or `amount` is not positive.
+fn lay_over_lines<'a>(
+    amount: i64,
+    lines: &[(&'a str, i64)],
+    tax: i64,
+) -> Option<Vec<(&'a str, i64, bool)>> {
+    let lines_total: i64 = lines.iter().map(|(_, a)| (*a).max(0)).sum();
+    if amount <= 0 || amount > lines_total + tax.max(0) {
+        return None;
+    }
+    let mut laid = vec![];
     let mut left = amount;
-    let mut lines = vec![];
-    for item in items.as_array().into_iter().flatten() {
-        let (Some(id), Some(line)) = (item["id"].as_str(), item["amount"].as_i64()) else {
-            continue;
-        };
-        let take = left.min(line);
-        if take > 0 {
-            lines.push(CreditLine {
-                invoice_line_item_id: id.to_owned(),
-                amount: Money::from_minor(take, currency).amount_string(),
-            });
-            left -= take;
+    for is_tax in [false, true] {
+        // The tax's share is at most the invoice's tax.
+        let mut share = if is_tax { left.min(tax.max(0)) } else { left };
+        for &(id, line) in lines {
+            let take = share.min(line.max(0));
+            if take > 0 {
+                laid.push((id, take, is_tax));
+                share -= take;
+                left -= take;
+            }
         }
     }
-    if left > 0 || lines.is_empty() {
-        return Err(Outcome::Failed(format!(
-            "invoice {invoice}'s lines add up to less than {}",
-            Money::from_minor(amount, currency)
-        )));
-    }
-    Ok(lines)
+    (left == 0).then_some(laid)
 }
 
 /// Records what the attempt came to, in one transaction with its change row; a later attempt
@@ -442,4 +475,46 @@ async fn settle(pool: &PgPool, config: &ExecutorConfig, job: &Job, outcome: Outc
     }
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lay_over_lines;
+
+    #[test]
+    fn an_amount_is_laid_over_the_lines_then_the_tax_each_line_at_most_its_own() {
+        let lines = [("li_1", 3000), ("li_2", 1118)];
+        // Within the first line; across two lines.
+        assert_eq!(
+            lay_over_lines(2000, &lines, 782),
+            Some(vec![("li_1", 2000, false)])
+        );
+        assert_eq!(
+            lay_over_lines(4000, &lines, 782),
+            Some(vec![("li_1", 3000, false), ("li_2", 1000, false)])
+        );
+        // The whole invoice, tax included: the tax's share again over the lines.
+        assert_eq!(
+            lay_over_lines(4900, &lines, 782),
+            Some(vec![
+                ("li_1", 3000, false),
+                ("li_2", 1118, false),
+                ("li_1", 782, true)
+            ])
+        );
+        // A tax larger than the first line spills onto the next.
+        assert_eq!(
+            lay_over_lines(300, &[("a", 100), ("b", 100)], 100),
+            Some(vec![("a", 100, false), ("b", 100, false), ("a", 100, true)])
+        );
+        assert_eq!(
+            lay_over_lines(350, &[("a", 100), ("b", 200)], 50),
+            Some(vec![("a", 100, false), ("b", 200, false), ("a", 50, true)])
+        );
+        // More than lines and tax hold, nothing, or no lines: not laid at all.
+        assert_eq!(lay_over_lines(4901, &lines, 782), None);
+        assert_eq!(lay_over_lines(0, &lines, 782), None);
+        assert_eq!(lay_over_lines(-5, &lines, 782), None);
+        assert_eq!(lay_over_lines(100, &[], 782), None);
+    }
 }

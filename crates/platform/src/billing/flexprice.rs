@@ -22,11 +22,13 @@ pub enum Answer<T> {
     Unknown(String),
 }
 
-/// One credit note line: the invoice line it credits and the amount, a decimal string.
+/// One credit note line: the invoice line it credits, the amount (a decimal string), and a
+/// name when it is not the line's own (the tax's share of a refund).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreditLine {
     pub invoice_line_item_id: String,
     pub amount: String,
+    pub display_name: Option<String>,
 }
 
 /// A credit note of ours found at FlexPrice.
@@ -90,10 +92,16 @@ impl FlexPrice {
             "idempotency_key": idempotency_key,
             "process_credit_note": true,
             "metadata": {"countersign_escalation": escalation_id},
-            "line_items": lines.iter().map(|l| json!({
-                "invoice_line_item_id": l.invoice_line_item_id,
-                "amount": l.amount,
-            })).collect::<Vec<_>>(),
+            "line_items": lines.iter().map(|l| {
+                let mut line = json!({
+                    "invoice_line_item_id": l.invoice_line_item_id,
+                    "amount": l.amount,
+                });
+                if let Some(name) = &l.display_name {
+                    line["display_name"] = json!(name);
+                }
+                line
+            }).collect::<Vec<_>>(),
         });
         match self
             .call::<CreditNote>(self.http.post(self.url("/creditnotes")).json(&body))
@@ -159,7 +167,8 @@ impl FlexPrice {
         }
     }
 
-    /// One page of a list endpoint (`customers`, `invoices`, `payments`, `wallets`), oldest
+    /// One page of a list endpoint (`customers`, `subscriptions`, `invoices`, `payments`,
+    /// `wallets`), oldest
     /// first, so records created meanwhile land on later pages.
     pub async fn list(&self, list: &str, limit: i64, offset: i64) -> Answer<Vec<Value>> {
         let req = self.http.get(self.url(&format!("/{list}"))).query(&[
@@ -173,6 +182,13 @@ impl FlexPrice {
             Answer::Refused(m) => Answer::Refused(m),
             Answer::Unknown(m) => Answer::Unknown(m),
         }
+    }
+
+    /// `GET /subscriptions/{id}`: the subscription whole, with its plan and its line items'
+    /// prices (its webhooks and the list carry neither).
+    pub async fn subscription(&self, id: &str) -> Answer<Value> {
+        let url = self.url(&format!("/subscriptions/{}", urlencode(id)));
+        self.call::<Value>(self.http.get(url)).await
     }
 
     /// `GET /invoices/{id}`: its `invoice_status`.

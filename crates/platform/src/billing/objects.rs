@@ -11,7 +11,12 @@
 //! - payment methods: `CARD` and `PAYMENT_LINK` (a hosted card checkout) are `card`; `ACH`,
 //!   `UPI` (account-to-account) and `OFFLINE` (recorded by hand, wire or cheque) are
 //!   `bank_transfer`; `CREDITS` is `wallet`;
-//! - a line item's `display_name` is its description and its unit amount is amount ÷ quantity.
+//! - a line item's `display_name` is its description and its unit amount is amount ÷ quantity;
+//! - a subscription (as `GET /subscriptions/{id}` answers: its webhooks carry neither plan nor
+//!   prices) is priced as the sum of its current fixed flat-fee lines, amount × quantity, and
+//!   named by its plan; `incomplete` (its first payment not made) is `past_due`. One the desk
+//!   cannot show as it is — a draft, a period other than a month or a year, a fixed price that
+//!   is tiered or by package — is not kept ([`Unkept`]).
 
 use crate::error::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -193,6 +198,27 @@ fn line_item(l: &Value) -> Result<Value> {
     }))
 }
 
+/// The customer of the invoice payment `o` is for, as the platform holds it (FlexPrice names a
+/// payment's customer only through its invoice); `None` when it names no invoice or an unknown
+/// one.
+pub async fn invoice_customer(
+    tx: &mut sqlx::PgConnection,
+    tenant_id: &str,
+    o: &Value,
+) -> Result<Option<String>> {
+    let (Some("INVOICE"), Some(invoice)) = (s(&o["destination_type"]), s(&o["destination_id"]))
+    else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_scalar("SELECT customer_id FROM invoices WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id)
+            .bind(invoice)
+            .fetch_optional(&mut *tx)
+            .await?,
+    )
+}
+
 /// `invoice_customer`: the customer of the payment's invoice, when it names one.
 pub fn payment(o: &Value, invoice_customer: Option<&str>, now: &str) -> Result<Value> {
     let (invoice_id, customer_id) = match s(&o["destination_type"]) {
@@ -236,6 +262,92 @@ pub fn payment(o: &Value, invoice_customer: Option<&str>, now: &str) -> Result<V
     }))
 }
 
+/// Why a FlexPrice object is not kept as a desk's record (it is acknowledged, and said).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unkept(pub String);
+
+/// A subscription as `GET /subscriptions/{id}` answers it (with its plan and its line items'
+/// prices), as the ingest takes it.
+pub fn subscription(o: &Value, now: &str) -> std::result::Result<Value, Unkept> {
+    let id = s(&o["id"]).unwrap_or("?");
+    let unkept = |why: String| Unkept(format!("subscription {id}: {why}"));
+    let status = match s(&o["subscription_status"]).unwrap_or("") {
+        st @ ("active" | "trialing" | "paused" | "cancelled") => st,
+        "incomplete" => "past_due",
+        other => return Err(unkept(format!("status {other:?} is not kept on desks"))),
+    };
+    let period = match (
+        s(&o["billing_period"]).unwrap_or(""),
+        o["billing_period_count"].as_i64().unwrap_or(1),
+    ) {
+        ("MONTHLY", 1) => "monthly",
+        ("ANNUAL", 1) | ("MONTHLY", 12) => "annual",
+        (p, n) => {
+            return Err(unkept(format!(
+                "a billing period of {n} × {p} is not kept on desks"
+            )));
+        }
+    };
+    // A line whose end date has come no longer bills.
+    let today = date(&json!(now));
+    let ended =
+        |l: &Value| matches!((date(&l["end_date"]), &today), (Some(end), Some(t)) if end <= *t);
+    let mut price = Decimal::ZERO;
+    for line in o["line_items"].as_array().into_iter().flatten() {
+        if s(&line["price_type"]) != Some("FIXED")
+            || s(&line["billing_period"]) == Some("ONETIME")
+            || ended(line)
+        {
+            continue;
+        }
+        let p = &line["price"];
+        if s(&p["billing_model"]).is_some_and(|m| m != "FLAT_FEE") {
+            return Err(unkept(format!(
+                "line {} is priced {}, which the desk does not show as one figure",
+                line["id"], p["billing_model"]
+            )));
+        }
+        let amount = s(&p["amount"]).and_then(|a| Decimal::from_str(a).ok());
+        let quantity = s(&line["quantity"]).map_or(Ok(Decimal::ONE), Decimal::from_str);
+        match (amount, quantity) {
+            (Some(a), Ok(q)) => price += a * q,
+            _ => {
+                return Err(unkept(format!(
+                    "line {} has no decimal price and quantity",
+                    line["id"]
+                )));
+            }
+        }
+    }
+    let plan = o["plan"]["name"]
+        .as_str()
+        .filter(|n| !n.is_empty())
+        .or_else(|| {
+            o["line_items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|l| s(&l["plan_display_name"]))
+        })
+        .or(s(&o["plan_id"]))
+        .unwrap_or("");
+    Ok(json!({
+        "id": o["id"],
+        "customer_id": o["customer_id"],
+        "plan_name": plan,
+        "subscription_status": status,
+        "currency": upper(&o["currency"]),
+        "price": price.normalize().to_string(),
+        "billing_period": period,
+        "current_period_start": date(&o["current_period_start"]),
+        "current_period_end": date(&o["current_period_end"]),
+        "cancel_at_period_end": o["cancel_at_period_end"].as_bool().unwrap_or(false),
+        "start_date": first_present(o, &["start_date", "created_at"]),
+        "cancelled_at": o["cancelled_at"],
+        "updated_at": or_now(o, &["updated_at", "created_at"], now),
+    }))
+}
+
 pub fn wallet(o: &Value, now: &str) -> Value {
     json!({
         "id": o["id"],
@@ -250,6 +362,7 @@ pub fn wallet(o: &Value, now: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::fake_flexprice::subscription_of;
 
     #[test]
     fn an_invoice_as_flexprice_sends_it_reads_as_the_ingest_takes_it() {
@@ -292,6 +405,43 @@ mod tests {
         let mut odd = o.clone();
         odd["payment_method_type"] = json!("BARTER");
         assert!(payment(&odd, Some("cus_1"), "x").is_err());
+    }
+
+    #[test]
+    fn a_subscription_is_priced_from_its_current_fixed_lines_and_named_by_its_plan() {
+        let v = subscription(&subscription_of("sub_1", "cus_1"), "2026-12-07T00:00:00Z").unwrap();
+        assert_eq!(
+            v["price"], "37.5",
+            "3 × 12.5; one-off, usage and ended lines left out"
+        );
+        assert_eq!(v["plan_name"], "Team");
+        assert_eq!(v["currency"], "EUR");
+        assert_eq!(v["billing_period"], "monthly");
+        assert_eq!(v["current_period_start"], "2026-12-01");
+        assert_eq!(v["subscription_status"], "active");
+        let mut o = subscription_of("sub_1", "cus_1");
+        o["subscription_status"] = json!("incomplete");
+        o["billing_period_count"] = json!(12);
+        let v = subscription(&o, "2026-12-07T00:00:00Z").unwrap();
+        assert_eq!(
+            (
+                v["subscription_status"].as_str(),
+                v["billing_period"].as_str()
+            ),
+            (Some("past_due"), Some("annual"))
+        );
+        for (field, value) in [
+            ("subscription_status", json!("draft")),
+            ("billing_period", json!("WEEKLY")),
+        ] {
+            let mut o = subscription_of("sub_1", "cus_1");
+            o[field] = value;
+            assert!(subscription(&o, "2026-12-07T00:00:00Z").is_err(), "{field}");
+        }
+        let mut tiered = subscription_of("sub_1", "cus_1");
+        tiered["line_items"][0]["price"]["billing_model"] = json!("TIERED");
+        let why = subscription(&tiered, "2026-12-07T00:00:00Z").unwrap_err();
+        assert!(why.0.contains("li_seat"), "{why:?}");
     }
 
     #[test]

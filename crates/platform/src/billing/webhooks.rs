@@ -5,10 +5,13 @@
 //!
 //! Answers: 200 `applied` (with what changed), 200 `duplicate` (this delivery was taken before),
 //! 200 `ignored` (an event of no record desks keep: a credit note's own events — the invoice's
-//! update that follows carries its effect — a subscription's, or one of no known family), 401 a
-//! bad or stale signature or a tenant that takes no webhooks, 400 an object that does not fit
-//! (FlexPrice retries it; the reason is logged and answered).
+//! update that follows carries its effect — one of no known family, or a subscription the desk
+//! cannot show as it is, with why), 401 a bad or stale signature or a tenant that takes no
+//! webhooks, 400 an object that does not fit (FlexPrice retries it; the reason is logged and
+//! answered), 503 when a subscription could not be read back from FlexPrice (its webhook
+//! carries neither plan nor prices; FlexPrice retries the delivery).
 
+use super::flexprice::Answer;
 use super::objects::{self, Family};
 use super::{connector, svix};
 use crate::AppState;
@@ -59,6 +62,18 @@ pub async fn post_flexprice(
         .as_str()
         .ok_or_else(|| Error::invalid("the webhook has no event_type"))?
         .to_owned();
+    let family = Family::of(&event_type);
+    let object = family.map(|f| &envelope[f.key()]);
+    // A subscription's webhook carries neither its plan nor its prices: read it back whole,
+    // before the delivery is taken, so a failed read is retried by FlexPrice.
+    let whole;
+    let object = match (family, object) {
+        (Some(Family::Subscription), Some(o)) if o.is_object() => {
+            whole = read_back_subscription(&state, &tenant_id, o).await?;
+            Some(&whole)
+        }
+        _ => object,
+    };
     let mut tx = state.pool.begin().await?;
     let taken = sqlx::query(
         "INSERT INTO webhook_deliveries (tenant_id, delivery_id, event_type) VALUES ($1, $2, $3)
@@ -75,10 +90,17 @@ pub async fn post_flexprice(
             json!({"status": "duplicate", "event_type": event_type}),
         ));
     }
-    let family = Family::of(&event_type);
-    let object = family.map(|f| &envelope[f.key()]);
     let batch = match (family, object) {
-        (Some(f), Some(o)) if o.is_object() => batch(&mut tx, &tenant_id, f, o).await?,
+        (Some(f), Some(o)) if o.is_object() => match batch(&mut tx, &tenant_id, f, o).await? {
+            Ok(b) => b,
+            Err(objects::Unkept(why)) => {
+                tx.commit().await?;
+                tracing::info!(tenant = %tenant_id, event_type, why, "a FlexPrice webhook was not kept");
+                return Ok(Json(
+                    json!({"status": "ignored", "event_type": event_type, "why": why}),
+                ));
+            }
+        },
         (Some(f), _) => {
             return Err(Error::invalid(format!(
                 "a {event_type} webhook carries its object under \"{}\"",
@@ -99,36 +121,58 @@ pub async fn post_flexprice(
     ))
 }
 
-/// The batch an event's object becomes; `None` for a family desks keep no record of.
+/// The subscription `o` names, as FlexPrice's `GET /subscriptions/{id}` answers it.
+async fn read_back_subscription(state: &AppState, tenant_id: &str, o: &Value) -> Result<Value> {
+    let id = o["id"]
+        .as_str()
+        .ok_or_else(|| Error::invalid("the subscription webhook names no subscription id"))?;
+    let unavailable = |m: String| {
+        tracing::warn!(tenant = %tenant_id, subscription = id, error = %m, "cannot read a subscription back from FlexPrice");
+        Error::new(
+            ErrorCode::Unavailable,
+            format!("subscription {id} could not be read from FlexPrice: {m}"),
+        )
+    };
+    let mut conn = state.pool.acquire().await?;
+    let flexprice = connector::client(
+        &mut conn,
+        state.secrets.as_ref(),
+        tenant_id,
+        state.billing_call_timeout,
+    )
+    .await
+    .map_err(unavailable)?;
+    drop(conn);
+    match flexprice.subscription(id).await {
+        Answer::Done(whole) => Ok(whole),
+        Answer::Refused(m) | Answer::Unknown(m) => Err(unavailable(m)),
+    }
+}
+
+/// The batch an event's object becomes; `None` for a family desks keep no record of, `Unkept`
+/// for an object desks cannot show as it is.
 async fn batch(
     tx: &mut PgConnection,
     tenant_id: &str,
     family: Family,
     o: &Value,
-) -> Result<Option<BillingBatch>> {
+) -> Result<std::result::Result<Option<BillingBatch>, objects::Unkept>> {
     let now = chrono::Utc::now().to_rfc3339();
     let shaped = match family {
         Family::Invoice => json!({"invoices": [objects::invoice(o, &now)?]}),
         Family::Customer => json!({"customers": [objects::customer(o, &now)]}),
         Family::Wallet => json!({"wallets": [objects::wallet(o, &now)]}),
         Family::Payment => {
-            let customer = match (o["destination_type"].as_str(), o["destination_id"].as_str()) {
-                (Some("INVOICE"), Some(invoice)) => {
-                    sqlx::query_scalar::<_, String>(
-                        "SELECT customer_id FROM invoices WHERE tenant_id = $1 AND id = $2",
-                    )
-                    .bind(tenant_id)
-                    .bind(invoice)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                }
-                _ => None,
-            };
+            let customer = objects::invoice_customer(tx, tenant_id, o).await?;
             json!({"payments": [objects::payment(o, customer.as_deref(), &now)?]})
         }
-        Family::Subscription | Family::CreditNote => return Ok(None),
+        Family::Subscription => match objects::subscription(o, &now) {
+            Ok(s) => json!({"subscriptions": [s]}),
+            Err(unkept) => return Ok(Err(unkept)),
+        },
+        Family::CreditNote => return Ok(Ok(None)),
     };
     serde_json::from_value(shaped)
-        .map(Some)
+        .map(|b| Ok(Some(b)))
         .map_err(|e| Error::invalid(format!("the webhook's {} does not fit: {e}", family.key())))
 }

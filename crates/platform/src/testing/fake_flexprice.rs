@@ -93,6 +93,8 @@ impl FakeFlexPrice {
             .route("/v1/invoices", get(list_invoices))
             .route("/v1/payments", get(list_payments))
             .route("/v1/wallets", get(list_wallets))
+            .route("/v1/subscriptions", get(list_subscriptions))
+            .route("/v1/subscriptions/{id}", get(get_subscription))
             .route("/v1/invoices/{id}/void", post(void_invoice))
             .with_state(books.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -517,6 +519,38 @@ async fn list_payments(s: State<Shared>, h: HeaderMap, q: RawQuery) -> Response 
 async fn list_wallets(s: State<Shared>, h: HeaderMap, q: RawQuery) -> Response {
     list(s, h, q, "wallets").await
 }
+async fn list_subscriptions(s: State<Shared>, h: HeaderMap, q: RawQuery) -> Response {
+    list(s, h, q, "subscriptions").await
+}
+
+/// `GET /v1/subscriptions/{id}`: a subscription of the `subscriptions` list, whole (its plan and
+/// its line items with their prices, which the list leaves out as FlexPrice's does).
+async fn get_subscription(
+    State(books): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let mode = match begin(&books, &headers, format!("GET /v1/subscriptions/{id}")) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let found = books
+        .lock()
+        .unwrap()
+        .lists
+        .get("subscriptions")
+        .and_then(|all| all.iter().find(|s| s["id"] == id.as_str()).cloned());
+    let response = match found {
+        Some(s) => Json(s).into_response(),
+        None => error(
+            404,
+            "not_found",
+            &format!("subscription with ID {id} was not found"),
+            json!({}),
+        ),
+    };
+    answer(mode, response).await
+}
 
 /// FlexPrice's list endpoints: `limit` 1 to 1000 (else 400), `offset`; the envelope with the
 /// pagination FlexPrice's NewPaginationResponse builds.
@@ -544,10 +578,41 @@ async fn list(
     let response = {
         let b = books.lock().unwrap();
         let all = b.lists.get(name).cloned().unwrap_or_default();
-        let page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
+        let mut page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
+        if name == "subscriptions" {
+            // FlexPrice's list gives a subscription's line items only when expanded, and never
+            // their prices.
+            for s in &mut page {
+                if let Some(o) = s.as_object_mut() {
+                    o.remove("line_items");
+                }
+            }
+        }
         Json(json!({"items": page, "pagination": {"total": all.len(), "limit": limit, "offset": offset + limit}})).into_response()
     };
     answer(mode, response).await
+}
+
+/// Subscription `id` of `customer` as FlexPrice's `GET /subscriptions/{id}` answers it: monthly,
+/// plan "Team", three seats at 12.50 EUR (37.50), beside a one-off setup fee, a usage price and
+/// a line that ended, none of which is its recurring price.
+pub fn subscription_of(id: &str, customer: &str) -> Value {
+    json!({"id": id, "customer_id": customer, "plan_id": "plan_team",
+    "subscription_status": "active", "currency": "eur", "billing_period": "MONTHLY",
+    "billing_period_count": 1, "start_date": "2026-01-01T00:00:00Z",
+    "current_period_start": "2026-12-01T00:00:00Z", "current_period_end": "2027-01-01T00:00:00Z",
+    "cancel_at_period_end": false, "plan": {"id": "plan_team", "name": "Team"},
+    "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-12-01T00:00:00Z",
+    "line_items": [
+        {"id": "li_seat", "price_type": "FIXED", "billing_period": "MONTHLY", "quantity": "3",
+         "price": {"amount": "12.5", "billing_model": "FLAT_FEE", "currency": "eur"}},
+        {"id": "li_setup", "price_type": "FIXED", "billing_period": "ONETIME", "quantity": "1",
+         "price": {"amount": "99", "billing_model": "FLAT_FEE"}},
+        {"id": "li_api", "price_type": "USAGE", "billing_period": "MONTHLY", "quantity": "0",
+         "price": {"amount": "0.01", "billing_model": "TIERED"}},
+        {"id": "li_old", "price_type": "FIXED", "billing_period": "MONTHLY", "quantity": "1",
+         "end_date": "2026-06-01T00:00:00Z", "price": {"amount": "5", "billing_model": "FLAT_FEE"}}
+    ]})
 }
 
 /// A query string's pairs (the fake's ids and numbers need no decoding).

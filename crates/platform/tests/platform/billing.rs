@@ -3,7 +3,9 @@
 //! desk sees the result on the feed.
 
 use crate::support::{ADMIN_TOKEN, Tenant, TestApp, spawn_app};
-use countersign_platform::testing::fake_flexprice::{API_KEY, FakeFlexPrice, Mode};
+use countersign_platform::testing::fake_flexprice::{
+    API_KEY, FakeFlexPrice, Mode, subscription_of,
+};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -93,6 +95,37 @@ async fn an_approved_refund_becomes_exactly_one_credit_note_and_every_desk_sees_
     );
     // Once, whatever else happens: no executor sends it again.
     tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.calls(), vec!["POST /v1/creditnotes"]);
+}
+
+#[tokio::test]
+async fn a_full_refund_of_a_taxed_invoice_is_one_credit_note_with_the_tax_s_share() {
+    // inv_1: one line of 41.18 (tax excluded), tax 7.82, 49.00 paid. FlexPrice credits lines,
+    // each at most its own amount; the tax is laid over the line again as its own entry.
+    let (app, t, fake, ticket) = tenant(true).await;
+    approve(&app, &t, &ticket, "esc_1", "refund", Some("49.00")).await;
+    let esc = settled(&app, &t.agent, "esc_1", Duration::from_secs(10)).await;
+    assert_eq!(esc["execution"], "executed", "{esc}");
+    let notes = fake.credit_notes();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["total_amount"], "49.00");
+    let lines: Vec<(&str, &str, Option<&str>)> = notes[0]["line_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["invoice_line_item_id"].as_str().unwrap(),
+                l["amount"].as_str().unwrap(),
+                l["display_name"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![("li_1", "41.18", None), ("li_1", "7.82", Some("Tax"))]
+    );
+    assert_eq!(fake.invoice("inv_1").payment_status, "REFUNDED");
     assert_eq!(fake.calls(), vec!["POST /v1/creditnotes"]);
 }
 
@@ -310,8 +343,8 @@ async fn two_platform_instances_execute_an_approval_once() {
     assert_eq!(fake.calls(), vec!["POST /v1/creditnotes"]);
 }
 
-/// FlexPrice's records for the backfill: 3 customers, 3 invoices, 3 payments, 1 wallet, in its
-/// shapes (lower-case currencies, date-times, destination_id).
+/// FlexPrice's records for the backfill: 3 customers, 2 subscriptions (one weekly), 3 invoices,
+/// 3 payments, 1 wallet, in its shapes (lower-case currencies, date-times, destination_id).
 fn flexprice_records(fake: &FakeFlexPrice) {
     let customer = |i: u32| {
         json!({"id": format!("cus_fp{i}"), "external_id": format!("ext-{i}"),
@@ -334,6 +367,15 @@ fn flexprice_records(fake: &FakeFlexPrice) {
         "created_at": "2026-11-03T10:00:00Z", "updated_at": "2026-11-03T10:00:00Z"})
     };
     fake.serve_list("customers", (1..=3).map(customer).collect());
+    // One kept, one a desk cannot show (weekly): skipped and said.
+    let mut weekly = subscription_of("sub_fp2", "cus_fp2");
+    weekly["billing_period"] = json!("WEEKLY");
+    weekly["created_at"] = json!("2026-01-02T00:00:00Z");
+    fake.serve_list(
+        "subscriptions",
+        vec![subscription_of("sub_fp1", "cus_fp1"), weekly],
+    );
+
     fake.serve_list("invoices", (1..=3).map(invoice).collect());
     fake.serve_list("payments", (1..=3).map(payment).collect());
     fake.serve_list(
@@ -383,8 +425,13 @@ async fn a_backfill_pages_every_list_through_an_outage_and_resumes_exactly() {
     let done = backfilled(&app, &t, Duration::from_secs(15)).await;
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(
-        done["records"], 10,
-        "3 customers, 3 invoices, 3 payments, 1 wallet: {done}"
+        done["records"], 12,
+        "3 customers, 2 subscriptions, 3 invoices, 3 payments, 1 wallet: {done}"
+    );
+    assert_eq!(done["skipped"], 1, "{done}");
+    assert!(
+        done["last_skipped"].as_str().unwrap().contains("sub_fp2"),
+        "{done}"
     );
     let changes = app.all_changes(&t.agent).await;
     let has = |entity: &str, id: &str| {
@@ -398,6 +445,9 @@ async fn a_backfill_pages_every_list_through_an_outage_and_resumes_exactly() {
         assert!(has("payment", &format!("pay_fp{i}")));
     }
     assert!(has("wallet", "wal_fp1"));
+    assert!(has("subscription", "sub_fp1") && !has("subscription", "sub_fp2"));
+    let sub = changes.iter().rfind(|c| c["id"] == "sub_fp1").unwrap();
+    assert_eq!(sub["data"]["price"], 3750, "{sub}");
     let pay = changes.iter().rfind(|c| c["id"] == "pay_fp2").unwrap();
     assert_eq!(pay["data"]["customer_id"], "cus_fp2", "{pay}");
     // Every list was read in pages of two, oldest first, until an empty page.
@@ -406,7 +456,8 @@ async fn a_backfill_pages_every_list_through_an_outage_and_resumes_exactly() {
         .iter()
         .filter(|c| c.starts_with("GET /v1/"))
         .count();
-    assert_eq!(pages, 3 + 3 + 3 + 2, "{:?}", fake.calls());
+    // Subscriptions: two list pages, and each listed one read whole (the list has no prices).
+    assert_eq!(pages, 3 + (2 + 2) + 3 + 3 + 2, "{:?}", fake.calls());
 
     // Again, through an outage: failed pages are retried, and nothing is read twice into a
     // new version (the ingest changes only what differs).
@@ -453,7 +504,7 @@ async fn a_backfill_that_never_gets_an_answer_stops_as_failed_and_resumes_where_
     let done = backfilled(&app, &t, Duration::from_secs(15)).await;
     assert_eq!(
         (done["state"].as_str(), done["records"].as_i64()),
-        (Some("done"), Some(10)),
+        (Some("done"), Some(12)),
         "{done}"
     );
 }
@@ -478,8 +529,8 @@ async fn a_payment_of_an_invoice_flexprice_did_not_list_is_skipped_and_said() {
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(
         (done["records"].as_i64(), done["skipped"].as_i64()),
-        (Some(11), Some(1)),
-        "{done}"
+        (Some(13), Some(2)),
+        "the weekly subscription and the late payment: {done}"
     );
     assert!(
         done["last_skipped"].as_str().unwrap().contains("inv_late"),

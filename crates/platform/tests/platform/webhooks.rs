@@ -4,7 +4,9 @@
 use crate::support::{ADMIN_TOKEN, Reply, Tenant, TestApp, spawn_app};
 use base64::Engine;
 use countersign_platform::billing::svix;
-use countersign_platform::testing::fake_flexprice::API_KEY;
+use countersign_platform::testing::fake_flexprice::{
+    API_KEY, FakeFlexPrice, Mode, subscription_of,
+};
 use serde_json::{Value, json};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -298,4 +300,83 @@ async fn an_older_delivery_does_not_overwrite_a_newer_record() {
     let now = latest(&app, &t, "invoice", "inv_1").await.unwrap();
     assert_eq!(now, newer, "the newer invoice stands");
     assert_eq!(now["payment_status"], "SUCCEEDED");
+}
+
+/// A subscription's webhook carries neither its plan nor its prices (FlexPrice's builder sends
+/// the subscription alone): the platform reads it back and desks get it priced; one it cannot
+/// read is answered 503 and taken when FlexPrice delivers it again; one a desk cannot show as
+/// it is (a draft) is acknowledged with why.
+#[tokio::test]
+async fn a_subscription_webhook_is_read_back_priced_and_reaches_the_feed() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    app.invoice(&t.ingest, "inv_1", "49.00").await;
+    let fake = FakeFlexPrice::start().await;
+    let r = app
+        .send(
+            "PUT",
+            &format!("/v1/admin/tenants/{}/billing-connector", t.id),
+            Some(ADMIN_TOKEN),
+            Some(
+                json!({"base_url": fake.base_url(), "api_key": API_KEY, "webhook_secret": SECRET}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let whole = subscription_of("sub_fp1", "cus_anna");
+    fake.serve_list("subscriptions", vec![whole.clone()]);
+    // As FlexPrice's webhook builder sends it: no line items, no plan, no updated_at.
+    let mut sent = whole.clone();
+    for k in ["line_items", "plan", "created_at", "updated_at"] {
+        sent.as_object_mut().unwrap().remove(k);
+    }
+    let event = json!({"event_type": "subscription.updated", "subscription": sent});
+
+    fake.then([Mode::Unavailable(1)]);
+    let r = deliver(&app, &t.id, "msg_s1", 0, &event, SECRET).await;
+    assert_eq!((r.status, r.code()), (503, "unavailable"), "{}", r.body);
+    assert!(latest(&app, &t, "subscription", "sub_fp1").await.is_none());
+
+    // FlexPrice delivers it again, with the same id: taken now.
+    let r = deliver(&app, &t.id, "msg_s1", 0, &event, SECRET).await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (200, Some("applied")),
+        "{}",
+        r.body
+    );
+    let sub = latest(&app, &t, "subscription", "sub_fp1")
+        .await
+        .expect("on the feed");
+    assert_eq!(sub["price"], 3750, "{sub}");
+    assert_eq!(sub["currency"], "EUR");
+    assert_eq!(sub["plan_name"], "Team");
+    assert_eq!(sub["billing_period"], "monthly");
+    assert_eq!(sub["customer_id"], "cus_anna");
+    assert_eq!(
+        fake.calls(),
+        vec![
+            "GET /v1/subscriptions/sub_fp1",
+            "GET /v1/subscriptions/sub_fp1"
+        ]
+    );
+
+    // A draft is not a subscription desks show: acknowledged with why, nothing changes.
+    let mut draft = whole.clone();
+    draft["subscription_status"] = json!("draft");
+    fake.serve_list("subscriptions", vec![draft]);
+    let before = app.all_changes(&t.agent).await.len();
+    let r = deliver(&app, &t.id, "msg_s2", 0, &event, SECRET).await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (200, Some("ignored")),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body["why"].as_str().unwrap().contains("draft"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.all_changes(&t.agent).await.len(), before);
 }

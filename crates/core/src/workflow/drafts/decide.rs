@@ -114,7 +114,10 @@ pub async fn approve(
                     .moves_money()
                     .then(|| s.amount.amount_string()),
             };
-            Some(escalations::raise_in(&mut tx, Proposer::Person(person), &input).await?)
+            Some(
+                escalations::raise_in(&mut tx, Proposer::Person(person), &person.id, &input)
+                    .await?,
+            )
         }
         None => None,
     };

@@ -319,6 +319,12 @@ execution-executed = In der Abrechnung ausgeführt ({ $reference })
 execution-failed = In der Abrechnung fehlgeschlagen: { $reason }
 esc-retry = In der Abrechnung erneut versuchen
 execution-retry-queued = Neuer Versuch eingereiht
+delivery-unconnected = Nicht zugestellt – kein E-Mail-Kanal
+delivery-queued = Wird an den Kunden gesendet …
+delivery-retrying = Neuer Sendeversuch: { $reason }
+delivery-sent = An den Mailserver des Kunden zugestellt
+delivery-sent-unconfirmed = An den Mailserver übergeben, nicht bestätigt: { $reason }
+delivery-failed = Nicht zugestellt: { $reason }
 esc-also-pending = { $count ->
     [one] Zu dieser Rechnung ist noch eine weitere Eskalation offen: prüfen, dass nicht dieselbe Erstattung zweimal erfolgt.
    *[other] Zu dieser Rechnung sind noch { $count } weitere Eskalationen offen: prüfen, dass nicht dieselbe Erstattung zweimal erfolgt.

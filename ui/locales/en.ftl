@@ -319,6 +319,12 @@ execution-executed = Executed in billing ({ $reference })
 execution-failed = Failed in billing: { $reason }
 esc-retry = Retry in billing
 execution-retry-queued = Retry queued
+delivery-unconnected = Not delivered — no email channel
+delivery-queued = Sending to the customer…
+delivery-retrying = Sending again: { $reason }
+delivery-sent = Delivered to the customer's mail server
+delivery-sent-unconfirmed = Handed to the mail server, not confirmed: { $reason }
+delivery-failed = Not delivered: { $reason }
 esc-also-pending = { $count ->
     [one] Another escalation is pending on this invoice: check it is not the same refund twice.
    *[other] { $count } other escalations are pending on this invoice: check it is not the same refund twice.

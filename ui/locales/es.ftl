@@ -319,6 +319,12 @@ execution-executed = Ejecutado en facturación ({ $reference })
 execution-failed = Falló en facturación: { $reason }
 esc-retry = Reintentar en facturación
 execution-retry-queued = Reintento en cola
+delivery-unconnected = No entregado: no hay canal de correo
+delivery-queued = Enviando al cliente…
+delivery-retrying = Reenviando: { $reason }
+delivery-sent = Entregado al servidor de correo del cliente
+delivery-sent-unconfirmed = Entregado al servidor de correo, sin confirmar: { $reason }
+delivery-failed = No entregado: { $reason }
 esc-also-pending = { $count ->
     [one] Hay otro escalado pendiente sobre esta factura: comprobar que no es el mismo reembolso dos veces.
    *[other] Hay otros { $count } escalados pendientes sobre esta factura: comprobar que no es el mismo reembolso dos veces.

@@ -319,6 +319,12 @@ execution-executed = Exécuté dans la facturation ({ $reference })
 execution-failed = Échec dans la facturation : { $reason }
 esc-retry = Réessayer dans la facturation
 execution-retry-queued = Nouvelle tentative en file d’attente
+delivery-unconnected = Non remis — aucun canal e-mail
+delivery-queued = Envoi au client…
+delivery-retrying = Nouvel envoi : { $reason }
+delivery-sent = Remis au serveur de messagerie du client
+delivery-sent-unconfirmed = Remis au serveur de messagerie, sans confirmation : { $reason }
+delivery-failed = Non remis : { $reason }
 esc-also-pending = { $count ->
     [one] Une autre escalade est en attente sur cette facture : vérifier qu'il ne s'agit pas deux fois du même remboursement.
    *[other] { $count } autres escalades sont en attente sur cette facture : vérifier qu'il ne s'agit pas deux fois du même remboursement.

@@ -3,8 +3,8 @@
 //! each an exhaustive match, so a new state cannot go unlabelled.
 
 use countersign_model::records::{
-    BillingPeriod, Channel, InvoiceStatus, PaymentMethod, PaymentStatus, SubscriptionStatus,
-    TicketPriority, TicketStatus,
+    BillingPeriod, Channel, Delivery, DeliveryState, InvoiceStatus, PaymentMethod, PaymentStatus,
+    SubscriptionStatus, TicketPriority, TicketStatus,
 };
 use countersign_model::workflow::{
     CitedKind, ClaimKind, DraftStatus, EscalationStatus, Execution, ExecutionReport,
@@ -116,6 +116,21 @@ pub fn execution(x: &ExecutionReport) -> String {
             reference = x.reference.clone().unwrap_or_default()
         ),
         Execution::Failed => tr!("execution-failed", reason = reason),
+    }
+}
+
+/// A reply's way to the customer, as the platform reports it.
+pub fn delivery(d: &Delivery) -> String {
+    let reason = d.detail.clone().unwrap_or_default();
+    match d.state {
+        DeliveryState::Unconnected => tr!("delivery-unconnected"),
+        DeliveryState::Queued if d.detail.is_some() => tr!("delivery-retrying", reason = reason),
+        DeliveryState::Queued => tr!("delivery-queued"),
+        DeliveryState::Sent => match reason.strip_prefix("unconfirmed: ") {
+            Some(why) => tr!("delivery-sent-unconfirmed", reason = why.to_owned()),
+            None => tr!("delivery-sent"),
+        },
+        DeliveryState::Failed => tr!("delivery-failed", reason = reason),
     }
 }
 

@@ -236,6 +236,15 @@ fn Thread(messages: Vec<Message>, attachments: Vec<Attachment>) -> impl IntoView
                             <span class="muted" title=intl::date_time(m.created_at)>{intl::ago(m.created_at, now)}</span>
                         </div>
                         <div class="msg-body">{m.body.clone()}</div>
+                        {m.delivery.clone().map(|d| {
+                            // The server's answer (or the failure) and when, on hover.
+                            let title = format!("{} {}", d.detail.clone().unwrap_or_default(), d.at.map(intl::date_time).unwrap_or_default());
+                            view! {
+                                <div class=format!("small msg-delivery {}", d.state) title=title.trim().to_owned()>
+                                    {labels::delivery(&d)}
+                                </div>
+                            }
+                        })}
                         {attachments.iter().filter(|a| a.message_id == m.id).map(|a| {
                             let id = a.id.clone();
                             view! {

@@ -9,6 +9,8 @@ use std::process::Command;
 /// The official Python MCP SDK, pinned.
 const PY_MCP: &str = "mcp==2.3.0";
 const PY_JSONSCHEMA: &str = "jsonschema==4.26.0";
+/// A real SMTP server for the platform's email tests (`tests/clients/smtp_server.py`).
+const PY_AIOSMTPD: &str = "aiosmtpd==1.4.6";
 /// The MCP Inspector, pinned.
 const INSPECTOR: &str = "@modelcontextprotocol/inspector@2.12.0";
 /// The reference SQLite MCP server the benchmark compares against, with the `mcp<2` it needs.
@@ -195,7 +197,7 @@ pub fn ensure_test_tools() -> Result<TestTools> {
     ensure_postgresql()?;
     ensure_rust_parts()?;
     let dir = tools_dir()?;
-    let python = ensure_venv(&dir.join("py"), &[PY_MCP, PY_JSONSCHEMA])?;
+    let python = ensure_venv(&dir.join("py"), &[PY_MCP, PY_JSONSCHEMA, PY_AIOSMTPD])?;
     let inspector = ensure_inspector(&dir.join("npm"))?;
     Ok(TestTools { python, inspector })
 }

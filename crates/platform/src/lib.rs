@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod feed;
 pub mod ingest;
+pub mod mail;
 pub mod mutations;
 pub mod openapi;
 pub mod policy;
@@ -132,6 +133,7 @@ pub struct Options {
     /// The key that seals billing API keys at rest.
     pub secrets: Option<billing::SecretsKey>,
     pub executor: billing::ExecutorConfig,
+    pub mail: mail::MailConfig,
 }
 
 /// A running platform's state and its shutdown switch.
@@ -152,6 +154,12 @@ impl Platform {
             pool.clone(),
             options.secrets.clone(),
             options.executor,
+            stop.clone(),
+        ));
+        tokio::spawn(mail::sender::run(
+            pool.clone(),
+            options.secrets.clone(),
+            options.mail,
             stop,
         ));
         Ok(Self {

@@ -46,6 +46,14 @@ struct Cli {
     /// billing system what was done before sending anything. At least four call timeouts.
     #[arg(long, default_value_t = 180)]
     billing_lease_secs: u64,
+    /// Longest wait for one exchange with a tenant's SMTP server, in seconds.
+    #[arg(long, default_value_t = 30)]
+    mail_timeout_secs: u64,
+    /// How long a reply being sent is held by the instance sending it, in seconds: after a
+    /// crash before the message was handed over, another instance (or this one, restarted)
+    /// sends it then. At least four timeouts.
+    #[arg(long, default_value_t = 300)]
+    mail_lease_secs: u64,
     /// Most connections to PostgreSQL.
     #[arg(long, default_value_t = 20)]
     max_connections: u32,
@@ -200,12 +208,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     cli.billing_timeout_secs
                 );
             }
+            if cli.mail_lease_secs < 4 * cli.mail_timeout_secs {
+                anyhow::bail!(
+                    "--mail-lease-secs ({}) must be at least four --mail-timeout-secs ({}): a \
+                     session must end before its lease",
+                    cli.mail_lease_secs,
+                    cli.mail_timeout_secs
+                );
+            }
             let options = Options {
                 admin_token: cli.admin_token,
                 secrets: cli.secrets_key,
                 executor: countersign_platform::billing::ExecutorConfig {
                     call_timeout: std::time::Duration::from_secs(cli.billing_timeout_secs),
                     lease: std::time::Duration::from_secs(cli.billing_lease_secs),
+                    ..Default::default()
+                },
+                mail: countersign_platform::mail::MailConfig {
+                    timeout: std::time::Duration::from_secs(cli.mail_timeout_secs),
+                    lease: std::time::Duration::from_secs(cli.mail_lease_secs),
                     ..Default::default()
                 },
             };

@@ -147,6 +147,21 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             None,
             ok("the connector removed, without its key", "BillingConnector"),
         ),
+        ("PUT", "/v1/admin/tenants/{tenant_id}/email-channel") => (
+            "Set the tenant's email channel: the SMTP server replies leave through (host, port, security tls|starttls|none — none only to a server on this machine), its username and password (sealed with the platform's secrets key, never returned), the support address replies come from and the inbound address customers write to. From now on every reply an agent sends is queued and delivered by email, once.",
+            Some(body("EmailChannelInput")),
+            ok("the channel, without its password", "EmailChannel"),
+        ),
+        ("GET", "/v1/admin/tenants/{tenant_id}/email-channel") => (
+            "The tenant's email channel, without its password.",
+            None,
+            ok("the channel, without its password", "EmailChannel"),
+        ),
+        ("DELETE", "/v1/admin/tenants/{tenant_id}/email-channel") => (
+            "Remove the tenant's email channel: replies from now on are labelled \"not delivered — no email channel\"; replies already queued fail with that reason.",
+            None,
+            ok("the channel removed, without its password", "EmailChannel"),
+        ),
         ("POST", "/v1/webhooks/flexprice/{tenant_id}") => (
             "FlexPrice's webhooks for a tenant, signed as Svix signs them (svix-id, svix-timestamp within 5 minutes, svix-signature over the raw body with the endpoint secret set on the tenant's billing connector). invoice.*, payment.*, customer.* and wallet.* objects are mapped onto the records desks keep and reach them on the feed; each svix-id is taken once (a repeat answers duplicate); credit_note.* and subscription.* are acknowledged as ignored.",
             Some(
@@ -251,6 +266,26 @@ fn components() -> Value {
     schemas["BillingConnector"] = obj(
         json!({"tenant_id": string, "kind": string, "base_url": string, "webhooks": {"type": "boolean"}, "updated_at": string}),
         &["tenant_id", "kind", "base_url", "webhooks", "updated_at"],
+    );
+    let security = json!({"type": "string", "enum": ["tls", "starttls", "none"]});
+    schemas["EmailChannelInput"] = obj(
+        json!({"smtp_host": string, "smtp_port": int, "smtp_security": security, "smtp_username": string,
+               "smtp_password": string, "from_address": string, "from_name": string, "inbound_address": string}),
+        &["smtp_host", "smtp_port", "smtp_security", "from_address"],
+    );
+    schemas["EmailChannel"] = obj(
+        json!({"tenant_id": string, "smtp_host": string, "smtp_port": int, "smtp_security": security,
+               "smtp_username": string, "password_set": {"type": "boolean"}, "from_address": string,
+               "from_name": string, "inbound_address": string, "updated_at": string}),
+        &[
+            "tenant_id",
+            "smtp_host",
+            "smtp_port",
+            "smtp_security",
+            "password_set",
+            "from_address",
+            "updated_at",
+        ],
     );
     components
 }

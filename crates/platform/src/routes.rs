@@ -189,6 +189,24 @@ pub fn table() -> Vec<Route> {
             delete(crate::billing::connector::delete_connector),
         ),
         route(
+            Method::PUT,
+            "/v1/admin/tenants/{tenant_id}/email-channel",
+            Admin,
+            put(crate::mail::channel::put_channel),
+        ),
+        route(
+            Method::GET,
+            "/v1/admin/tenants/{tenant_id}/email-channel",
+            Admin,
+            get(crate::mail::channel::get_channel),
+        ),
+        route(
+            Method::DELETE,
+            "/v1/admin/tenants/{tenant_id}/email-channel",
+            Admin,
+            delete(crate::mail::channel::delete_channel),
+        ),
+        route(
             Method::POST,
             "/v1/webhooks/flexprice/{tenant_id}",
             Public,

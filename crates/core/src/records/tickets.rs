@@ -4,7 +4,8 @@ use super::{clamp_limit, customers::summary_from_row, int, opt_text, parse, text
 use crate::store::{parse_ts, parse_ts_opt};
 use crate::{Error, Result, fts, workflow};
 use countersign_model::records::{
-    AuthorKind, Channel, Message, Page, Ticket, TicketPriority, TicketRow, TicketStatus, Visibility,
+    AuthorKind, Channel, Delivery, DeliveryState, Message, Page, Ticket, TicketPriority, TicketRow,
+    TicketStatus, Visibility,
 };
 use countersign_model::workflow::TicketDetail;
 use countersign_model::{CustomerId, MessageId, TicketId};
@@ -259,15 +260,33 @@ pub(crate) fn message_from_row(row: &SqliteRow) -> Result<Message> {
         body: text(row, "body")?,
         visibility: parse(Visibility::parse(&text(row, "visibility")?))?,
         created_at: parse_ts(&text(row, "created_at")?)?,
+        delivery: opt_text(row, "delivery")?
+            .map(|state| -> Result<Delivery> {
+                Ok(Delivery {
+                    state: parse(DeliveryState::parse(&state))?,
+                    detail: opt_text(row, "delivery_detail")?,
+                    at: parse_ts_opt(opt_text(row, "delivered_at")?.as_deref())?,
+                })
+            })
+            .transpose()?,
     })
 }
 
+/// `SELECT` of the columns [`message_from_row`] reads, `FROM messages`.
+macro_rules! message_select {
+    () => {
+        "SELECT id, ticket_id, author_kind, author_name, body, visibility, created_at, delivery, \
+         delivery_detail, delivered_at FROM messages "
+    };
+}
+pub(crate) use message_select;
+
 /// The thread of a ticket, in the order the desk received it.
 pub async fn thread(db: impl SqliteExecutor<'_>, id: &TicketId) -> Result<Vec<Message>> {
-    sqlx::query(
-        "SELECT id, ticket_id, author_kind, author_name, body, visibility, created_at \
-         FROM messages WHERE ticket_id = ? ORDER BY rowid",
-    )
+    sqlx::query(concat!(
+        message_select!(),
+        "WHERE ticket_id = ? ORDER BY rowid"
+    ))
     .bind(id.as_str())
     .fetch_all(db)
     .await?

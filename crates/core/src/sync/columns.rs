@@ -133,6 +133,10 @@ pub(super) fn columns(entity: Entity) -> &'static [&'static str] {
             "visibility",
             "created_at",
             "version",
+            "delivery",
+            "delivery_detail",
+            "delivered_at",
+            "author_id",
         ],
         Entity::Attachment => &[
             "id",

@@ -72,9 +72,10 @@ pub async fn add(
         }
     }
     tx.commit().await?;
-    let row = sqlx::query(
-        "SELECT id, ticket_id, author_kind, author_name, body, visibility, created_at FROM messages WHERE id = ?",
-    )
+    let row = sqlx::query(concat!(
+        crate::records::tickets::message_select!(),
+        "WHERE id = ?"
+    ))
     .bind(&id)
     .fetch_one(store.pool())
     .await?;

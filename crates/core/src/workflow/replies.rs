@@ -124,9 +124,10 @@ pub async fn write(
     .await?;
     tx.commit().await?;
     tracing::info!(ticket = %ticket, by = %person.name, "reply written by hand");
-    let row = sqlx::query(
-        "SELECT id, ticket_id, author_kind, author_name, body, visibility, created_at FROM messages WHERE id = ?",
-    )
+    let row = sqlx::query(concat!(
+        crate::records::tickets::message_select!(),
+        "WHERE id = ?"
+    ))
     .bind(&message_id)
     .fetch_one(store.pool())
     .await?;

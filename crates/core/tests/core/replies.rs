@@ -146,3 +146,94 @@ async fn a_closed_ticket_takes_no_reply() {
         "nothing written or queued"
     );
 }
+
+/// Issue 17: the platform reports each reply's delivery on the feed; the thread shows it, and a
+/// failed one is a notice on the desk of the agent who wrote it (no one else's), once.
+#[tokio::test]
+async fn a_reply_s_delivery_shows_on_the_thread_and_a_failure_is_a_notice_for_its_author() {
+    let d = desk().await;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('sync.me', ?)")
+        .bind(
+            serde_json::json!({"agent": {"id": "agt_alex", "name": "Alex Agent",
+                "email": "alex@acme.test", "role": "agent"},
+                "tenant": {"id": "ten_1", "name": "Acme"}})
+            .to_string(),
+        )
+        .execute(d.store.pool())
+        .await
+        .unwrap();
+    let mine = replies::write(&d.store, &agent(), &anna(), "We refunded the duplicate.")
+        .await
+        .unwrap();
+    let theirs = replies::write(&d.store, &agent(), &anna(), "A colleague's answer.")
+        .await
+        .unwrap();
+    let report = |id: String, author: &'static str, state: &'static str, detail: &'static str| {
+        let pool = d.store.pool().clone();
+        async move {
+            sqlx::query(
+                "UPDATE messages SET author_id = ?, delivery = ?, delivery_detail = ?, \
+                 delivered_at = '2026-12-08T10:00:00.000Z' WHERE id = ?",
+            )
+            .bind(author)
+            .bind(state)
+            .bind(detail)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    let notices = count(&d.store, "sync_notices").await;
+    report(
+        mine.id.to_string(),
+        "agt_alex",
+        "sent",
+        "250 2.0.0 Ok: queued as 0001",
+    )
+    .await;
+    report(
+        theirs.id.to_string(),
+        "agt_other",
+        "failed",
+        "550 5.1.1 User unknown",
+    )
+    .await;
+    assert_eq!(
+        count(&d.store, "sync_notices").await,
+        notices,
+        "not mine, not failed"
+    );
+    report(
+        mine.id.to_string(),
+        "agt_alex",
+        "failed",
+        "550 5.1.1 User unknown",
+    )
+    .await;
+    let message: String =
+        sqlx::query_scalar("SELECT message FROM sync_notices ORDER BY id DESC LIMIT 1")
+            .fetch_one(d.store.pool())
+            .await
+            .unwrap();
+    assert!(
+        message.contains("did not reach the customer") && message.contains("550 5.1.1"),
+        "{message}"
+    );
+    report(
+        mine.id.to_string(),
+        "agt_alex",
+        "failed",
+        "550 5.1.1 User unknown",
+    )
+    .await;
+    assert_eq!(count(&d.store, "sync_notices").await, notices + 1, "once");
+    let thread = countersign_core::records::tickets::thread(d.store.pool(), &anna())
+        .await
+        .unwrap();
+    let shown = thread.iter().find(|m| m.id == mine.id).unwrap();
+    let delivery = shown.delivery.clone().expect("reported");
+    assert_eq!(delivery.state.as_str(), "failed");
+    assert_eq!(delivery.detail.as_deref(), Some("550 5.1.1 User unknown"));
+    assert!(delivery.at.is_some());
+}

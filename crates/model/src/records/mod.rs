@@ -85,6 +85,7 @@ impl TicketStatus {
 string_enum!(Channel { Email = "email", Chat = "chat", Web = "web", Phone = "phone" });
 string_enum!(AuthorKind { Customer = "customer", Agent = "agent", Ai = "ai", System = "system" });
 string_enum!(Visibility { Public = "public", Internal = "internal" });
+string_enum!(DeliveryState { Unconnected = "unconnected", Queued = "queued", Sent = "sent", Failed = "failed" });
 
 mod billing;
 mod support;

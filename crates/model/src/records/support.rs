@@ -53,6 +53,20 @@ pub struct Message {
     pub body: String,
     pub visibility: Visibility,
     pub created_at: DateTime<Utc>,
+    /// A reply's delivery to the customer, as the platform reports it; absent on messages that
+    /// are not replies, and on a reply the platform has not reported on yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// What became of a reply on its way to the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Delivery {
+    pub state: DeliveryState,
+    /// The mail server's answer once sent, why it failed, or the last temporary failure while
+    /// it is tried again.
+    pub detail: Option<String>,
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// A file a customer sent with a message, as a desk knows it: what it is, never its bytes. The

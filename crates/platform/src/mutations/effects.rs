@@ -231,6 +231,8 @@ async fn send_reply(tx: &mut PgConnection, caller: &Caller, p: &SendReply, m: &M
         Some(&caller.agent_id),
     )
     .await?;
+    // To the customer, by email when the tenant has a channel (crate::mail::sender).
+    crate::mail::sender::queue(tx, t, &p.message_id).await?;
     message_posted(tx, t, &p.message_id, &p.ticket_id).await
 }
 

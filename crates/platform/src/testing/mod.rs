@@ -1,8 +1,9 @@
 //! A throwaway PostgreSQL cluster for tests (the platform's own and the end-to-end tests that run
-//! desktops against a real platform), and a FlexPrice stand-in ([`fake_flexprice`]). Not used by
-//! the service itself.
+//! desktops against a real platform), a FlexPrice stand-in ([`fake_flexprice`]) and a real SMTP
+//! server ([`smtp`]). Not used by the service itself.
 
 pub mod fake_flexprice;
+pub mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

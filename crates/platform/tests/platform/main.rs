@@ -8,6 +8,7 @@ mod attachments;
 mod attacks;
 mod bad_input;
 mod billing;
+mod email;
 mod events;
 mod feed;
 mod import;

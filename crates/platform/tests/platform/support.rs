@@ -85,6 +85,13 @@ async fn serve(pool: PgPool) -> TestApp {
             max_attempts: 4,
             backfill_page: 2,
         },
+        mail: countersign_platform::mail::MailConfig {
+            timeout: Duration::from_secs(2),
+            lease: Duration::from_secs(4),
+            poll: Duration::from_millis(100),
+            retry_after: Duration::from_millis(200),
+            max_attempts: 6,
+        },
     };
     let platform = Platform::start(pool.clone(), options)
         .await

@@ -1,0 +1,9 @@
+//! Email, the customer's channel: a tenant's SMTP channel ([`channel`], its password sealed like
+//! a billing key), replies composed in the ticket's thread ([`compose`]) and delivered from a
+//! queue in PostgreSQL that every platform instance works ([`sender`]).
+
+pub mod channel;
+pub mod compose;
+pub mod sender;
+
+pub use sender::MailConfig;

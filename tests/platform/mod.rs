@@ -103,6 +103,8 @@ impl Platform {
             .env("COUNTERSIGN_SECRETS_KEY", SECRETS_KEY)
             // A crashed attempt is taken up again within seconds, not minutes.
             .args(["--billing-timeout-secs", "1", "--billing-lease-secs", "4"])
+            // A send cut off before the hand-over is taken up again within seconds too.
+            .args(["--mail-timeout-secs", "1", "--mail-lease-secs", "4"])
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -225,6 +227,29 @@ impl Platform {
         let v: Value = r.json().await?;
         if !status.is_success() {
             bail!("PUT billing-connector: {status} {v}");
+        }
+        Ok(v)
+    }
+
+    /// Sets the tenant's email channel: the SMTP server on this machine at `port`, replies
+    /// from support@acme.test.
+    pub async fn email_channel(&self, tenant: &Tenant, port: u16) -> Result<Value> {
+        let r = reqwest::Client::new()
+            .put(format!(
+                "{}/v1/admin/tenants/{}/email-channel",
+                self.url, tenant.id
+            ))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(
+                &json!({"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none",
+                          "from_address": "support@acme.test", "from_name": "Acme Support"}),
+            )
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await?;
+        if !status.is_success() {
+            bail!("PUT email-channel: {status} {v}");
         }
         Ok(v)
     }

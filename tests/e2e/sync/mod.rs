@@ -6,6 +6,7 @@
 mod attachments;
 mod attacks;
 mod billing;
+mod email;
 mod faults;
 mod first_sync;
 mod merge;

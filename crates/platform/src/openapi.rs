@@ -147,6 +147,16 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
             None,
             ok("the connector removed, without its key", "BillingConnector"),
         ),
+        ("POST", "/v1/ingest/email") => (
+            "Mail that came in, raw (content-type message/rfc822, as an MTA pipe or an inbound-mail service forwards it). The customer writing continues the ticket of the message it answers (In-Reply-To, References), else the ticket its subject's token [tkt_…] names, else opens one; the quoted history is cut and attachments are kept. A delivery report of one of our replies marks it failed and reopens its ticket; an automatic reply is dropped. Neither opens a ticket.",
+            Some(
+                json!({"required": true, "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}),
+            ),
+            ok(
+                "taken (with the ticket and message), duplicate, bounce or dropped (with why)",
+                "EmailIngested",
+            ),
+        ),
         ("PUT", "/v1/admin/tenants/{tenant_id}/email-channel") => (
             "Set the tenant's email channel: the SMTP server replies leave through (host, port, security tls|starttls|none — none only to a server on this machine), its username and password (sealed with the platform's secrets key, never returned), the support address replies come from and the inbound address customers write to. From now on every reply an agent sends is queued and delivered by email, once.",
             Some(body("EmailChannelInput")),
@@ -268,6 +278,12 @@ fn components() -> Value {
         &["tenant_id", "kind", "base_url", "webhooks", "updated_at"],
     );
     let security = json!({"type": "string", "enum": ["tls", "starttls", "none"]});
+    schemas["EmailIngested"] = obj(
+        json!({"status": {"type": "string", "enum": ["taken", "duplicate", "bounce", "dropped"]},
+               "ticket_id": string, "message_id": string, "created_ticket": {"type": "boolean"},
+               "reason": string, "why": string}),
+        &["status"],
+    );
     schemas["EmailChannelInput"] = obj(
         json!({"smtp_host": string, "smtp_port": int, "smtp_security": security, "smtp_username": string,
                "smtp_password": string, "from_address": string, "from_name": string, "inbound_address": string}),

@@ -86,6 +86,14 @@ pub fn table() -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/v1/ingest/email",
+            Ingest,
+            // A raw message: its files at their largest, base64 in MIME, and room for the text.
+            post(crate::mail::inbound::post_email)
+                .layer(DefaultBodyLimit::max(crate::attachments::MAX_MESSAGE_BYTES)),
+        ),
+        route(
+            Method::POST,
             "/v1/ingest/messages",
             Ingest,
             // A message carries its files (base64): room for all of them at their largest.

@@ -70,6 +70,14 @@ pub async fn post_message(
     State(state): State<AppState>,
     JsonBody(m): JsonBody<InboundMessage>,
 ) -> Result<Json<Ingested>> {
+    let files = check(&m)?;
+    Ok(Json(
+        take(&state.pool, &caller.tenant_id, &m, files, None).await?,
+    ))
+}
+
+/// `m` checked as every channel's message is, and its files decoded.
+pub(crate) fn check(m: &InboundMessage) -> Result<Vec<crate::attachments::Checked>> {
     text("customer.email", &m.customer.email, 320)?;
     if !m.customer.email.contains('@') {
         return Err(Error::invalid("customer.email must be an email address"));
@@ -92,9 +100,19 @@ pub async fn post_message(
     if let Some(l) = &m.language {
         language("language", l)?;
     }
-    let files = crate::attachments::check(&m.attachments)?;
-    let t = caller.tenant_id.as_str();
-    let mut tx = state.pool.begin().await?;
+    crate::attachments::check(&m.attachments)
+}
+
+/// Takes checked message `m` into tenant `t`'s tickets: continues its ticket or opens one.
+/// `rfc_message_id`: the Message-ID it came under by email (later replies refer to it).
+pub(crate) async fn take(
+    pool: &sqlx::PgPool,
+    t: &str,
+    m: &InboundMessage,
+    files: Vec<crate::attachments::Checked>,
+    rfc_message_id: Option<&str>,
+) -> Result<Ingested> {
+    let mut tx = pool.begin().await?;
     if let Some(id) = &m.message_id {
         let seen: Option<(String, String)> = sqlx::query_as(
             "SELECT m.ticket_id, t.customer_id FROM messages m
@@ -112,14 +130,14 @@ pub async fn post_message(
                     .bind(&ticket_id)
                     .fetch_one(&mut *tx)
                     .await?;
-            return Ok(Json(Ingested {
+            return Ok(Ingested {
                 customer_id,
                 ticket_id,
                 message_id: id.clone(),
                 ticket_version: version,
                 created_ticket: false,
                 duplicate: true,
-            }));
+            });
         }
     }
     let mut changed = Changed::default();
@@ -199,8 +217,8 @@ pub async fn post_message(
     let message_id = m.message_id.clone().unwrap_or_else(|| new_id("msg_"));
     sqlx::query(
         "INSERT INTO messages (tenant_id, id, ticket_id, author_kind, author_name, body, visibility,
-                               created_at, ticket_version)
-         VALUES ($1, $2, $3, 'customer', $4, $5, 'public', now(), $6)",
+                               created_at, ticket_version, rfc_message_id)
+         VALUES ($1, $2, $3, 'customer', $4, $5, 'public', now(), $6, $7)",
     )
     .bind(t)
     .bind(&message_id)
@@ -208,6 +226,7 @@ pub async fn post_message(
     .bind(&customer_name)
     .bind(&m.body)
     .bind(version)
+    .bind(rfc_message_id)
     .execute(&mut *tx)
     .await
     .map_err(constraint_error)?;
@@ -216,14 +235,14 @@ pub async fn post_message(
     crate::attachments::insert(&mut tx, t, &message_id, files, &mut changed).await?;
     changed.record(&mut tx, t).await?;
     tx.commit().await.map_err(constraint_error)?;
-    Ok(Json(Ingested {
+    Ok(Ingested {
         customer_id,
         ticket_id,
         message_id,
         ticket_version: version,
         created_ticket: created,
         duplicate: false,
-    }))
+    })
 }
 
 async fn find_or_create_customer(

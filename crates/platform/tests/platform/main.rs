@@ -9,6 +9,7 @@ mod attacks;
 mod bad_input;
 mod billing;
 mod email;
+mod email_in;
 mod events;
 mod feed;
 mod import;

@@ -15,6 +15,7 @@ pub mod billing;
 pub mod error;
 pub mod events;
 pub mod feed;
+pub mod hooks;
 pub mod ingest;
 pub mod mail;
 pub mod mutations;
@@ -26,6 +27,7 @@ pub mod saved_replies;
 pub mod sla;
 #[doc(hidden)]
 pub mod testing;
+pub mod worker;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -134,6 +136,7 @@ pub struct Options {
     pub secrets: Option<billing::SecretsKey>,
     pub executor: billing::ExecutorConfig,
     pub mail: mail::MailConfig,
+    pub hooks: hooks::HooksConfig,
 }
 
 /// A running platform's state and its shutdown switch.
@@ -150,16 +153,35 @@ impl Platform {
         let (shutdown, stop) = watch::channel(false);
         let hub = events::Hub::start(&pool, stop.clone()).await?;
         let billing_call_timeout = options.executor.call_timeout;
+        let wakes = worker::listen(
+            &pool,
+            &[
+                billing::executor::CHANNEL,
+                mail::sender::CHANNEL,
+                hooks::CHANNEL,
+            ],
+            stop.clone(),
+        )
+        .await;
         tokio::spawn(billing::executor::run(
             pool.clone(),
             options.secrets.clone(),
             options.executor,
+            wakes[billing::executor::CHANNEL].clone(),
             stop.clone(),
         ));
         tokio::spawn(mail::sender::run(
             pool.clone(),
             options.secrets.clone(),
             options.mail,
+            wakes[mail::sender::CHANNEL].clone(),
+            stop.clone(),
+        ));
+        tokio::spawn(hooks::run(
+            pool.clone(),
+            options.secrets.clone(),
+            options.hooks,
+            wakes[hooks::CHANNEL].clone(),
             stop,
         ));
         Ok(Self {

@@ -229,6 +229,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     lease: std::time::Duration::from_secs(cli.mail_lease_secs),
                     ..Default::default()
                 },
+                hooks: Default::default(),
             };
             serve(pool, cli.listen, options).await
         }

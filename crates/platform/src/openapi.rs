@@ -157,6 +157,34 @@ fn operation(method: &Method, path: &str) -> Option<(&'static str, Option<Value>
                 "EmailIngested",
             ),
         ),
+        ("POST", "/v1/admin/tenants/{tenant_id}/webhooks") => (
+            "Register a webhook endpoint (https, or http to this machine) for some of ticket.created, message.received, reply.sent, reply.failed, escalation.raised, escalation.decided. The answer carries the endpoint's signing secret (whsec_…), shown this once: deliveries are signed as the Standard Webhooks specification says (webhook-id, webhook-timestamp, webhook-signature).",
+            Some(body("WebhookEndpointInput")),
+            ok("the endpoint, with its secret this once", "WebhookEndpoint"),
+        ),
+        ("GET", "/v1/admin/tenants/{tenant_id}/webhooks") => (
+            "The tenant's webhook endpoints, without their secrets.",
+            None,
+            ok("the endpoints", "WebhookEndpoints"),
+        ),
+        ("DELETE", "/v1/admin/tenants/{tenant_id}/webhooks/{endpoint_id}") => (
+            "Remove a webhook endpoint and its deliveries.",
+            None,
+            ok("the endpoint removed", "WebhookEndpoint"),
+        ),
+        ("GET", "/v1/admin/tenants/{tenant_id}/webhooks/{endpoint_id}/deliveries") => (
+            "The endpoint's delivery log: its last 100 deliveries, newest first, each with its state (queued, delivered, failed), attempts, last HTTP status and error.",
+            None,
+            ok("the deliveries", "WebhookDeliveries"),
+        ),
+        (
+            "POST",
+            "/v1/admin/tenants/{tenant_id}/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay",
+        ) => (
+            "Send a delivery again, under the same webhook-id (receivers deduplicate by it), with a new day of retries.",
+            None,
+            ok("the delivery, queued", "WebhookDelivery"),
+        ),
         ("PUT", "/v1/admin/tenants/{tenant_id}/email-channel") => (
             "Set the tenant's email channel: the SMTP server replies leave through (host, port, security tls|starttls|none — none only to a server on this machine), its username and password (sealed with the platform's secrets key, never returned), the support address replies come from and the inbound address customers write to. From now on every reply an agent sends is queued and delivered by email, once.",
             Some(body("EmailChannelInput")),
@@ -278,6 +306,27 @@ fn components() -> Value {
         &["tenant_id", "kind", "base_url", "webhooks", "updated_at"],
     );
     let security = json!({"type": "string", "enum": ["tls", "starttls", "none"]});
+    let events =
+        json!({"type": "array", "items": {"type": "string", "enum": crate::hooks::EVENTS}});
+    schemas["WebhookEndpointInput"] =
+        obj(json!({"url": string, "events": events}), &["url", "events"]);
+    schemas["WebhookEndpoint"] = obj(
+        json!({"id": string, "url": string, "events": events, "created_at": string, "secret": string}),
+        &["id", "url", "events", "created_at"],
+    );
+    schemas["WebhookEndpoints"] = obj(
+        json!({"endpoints": {"type": "array", "items": {"$ref": "#/components/schemas/WebhookEndpoint"}}}),
+        &["endpoints"],
+    );
+    schemas["WebhookDelivery"] = obj(
+        json!({"id": string, "event_type": string, "state": {"type": "string", "enum": ["queued", "delivered", "failed"]},
+               "attempts": int, "last_status": int, "last_error": string, "created_at": string, "delivered_at": string}),
+        &["id", "event_type", "state", "attempts", "created_at"],
+    );
+    schemas["WebhookDeliveries"] = obj(
+        json!({"deliveries": {"type": "array", "items": {"$ref": "#/components/schemas/WebhookDelivery"}}}),
+        &["deliveries"],
+    );
     schemas["EmailIngested"] = obj(
         json!({"status": {"type": "string", "enum": ["taken", "duplicate", "bounce", "dropped"]},
                "ticket_id": string, "message_id": string, "created_ticket": {"type": "boolean"},

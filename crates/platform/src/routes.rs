@@ -197,6 +197,36 @@ pub fn table() -> Vec<Route> {
             delete(crate::billing::connector::delete_connector),
         ),
         route(
+            Method::POST,
+            "/v1/admin/tenants/{tenant_id}/webhooks",
+            Admin,
+            post(crate::hooks::post_endpoint),
+        ),
+        route(
+            Method::GET,
+            "/v1/admin/tenants/{tenant_id}/webhooks",
+            Admin,
+            get(crate::hooks::get_endpoints),
+        ),
+        route(
+            Method::DELETE,
+            "/v1/admin/tenants/{tenant_id}/webhooks/{endpoint_id}",
+            Admin,
+            delete(crate::hooks::delete_endpoint),
+        ),
+        route(
+            Method::GET,
+            "/v1/admin/tenants/{tenant_id}/webhooks/{endpoint_id}/deliveries",
+            Admin,
+            get(crate::hooks::get_deliveries),
+        ),
+        route(
+            Method::POST,
+            "/v1/admin/tenants/{tenant_id}/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay",
+            Admin,
+            post(crate::hooks::post_replay),
+        ),
+        route(
             Method::PUT,
             "/v1/admin/tenants/{tenant_id}/email-channel",
             Admin,

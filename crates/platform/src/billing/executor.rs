@@ -22,7 +22,6 @@ use countersign_model::sync::Entity;
 use countersign_model::workflow::{BillingEffect, ProposedAction};
 use countersign_model::{Currency, Money};
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
 use std::time::Duration;
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -115,73 +114,22 @@ pub fn idempotency_key(tenant_id: &str, escalation_id: &str) -> String {
     format!("countersign:{tenant_id}:{escalation_id}")
 }
 
-/// Runs until `shutdown` turns true.
+/// Runs until `shutdown` turns true: executions first, then catch-ups a page at a time while
+/// none is waiting on an execution.
 pub async fn run(
     pool: PgPool,
     secrets: Option<SecretsKey>,
     config: ExecutorConfig,
-    mut shutdown: watch::Receiver<bool>,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    shutdown: watch::Receiver<bool>,
 ) {
-    let mut listener = match PgListener::connect_with(&pool).await {
-        Ok(mut l) => match l.listen(CHANNEL).await {
-            Ok(()) => Some(l),
-            Err(e) => {
-                tracing::warn!(error = %e, "the billing executor cannot LISTEN; it polls");
-                None
-            }
-        },
-        Err(e) => {
-            tracing::warn!(error = %e, "the billing executor cannot LISTEN; it polls");
-            None
+    crate::worker::run(wake, config.poll, "billing executor", shutdown, || async {
+        if step(&pool, secrets.as_ref(), &config).await? {
+            return Ok(true);
         }
-    };
-    loop {
-        loop {
-            match step(&pool, secrets.as_ref(), &config).await {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the billing executor could not finish a step");
-                    break;
-                }
-            }
-            if *shutdown.borrow() {
-                return;
-            }
-        }
-        // Then catch-ups, a page at a time, while none is waiting on an execution.
-        loop {
-            match super::backfill::step(&pool, secrets.as_ref(), &config).await {
-                Ok(true) if !*shutdown.borrow() => {}
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "a billing backfill could not finish a page");
-                    break;
-                }
-            }
-            if step(&pool, secrets.as_ref(), &config)
-                .await
-                .unwrap_or(false)
-            {
-                continue;
-            }
-        }
-        let poked = async {
-            match listener.as_mut() {
-                Some(l) => {
-                    if l.recv().await.is_err() {
-                        tokio::time::sleep(config.poll).await;
-                    }
-                }
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = shutdown.changed() => return,
-            _ = poked => {}
-            _ = tokio::time::sleep(config.poll) => {}
-        }
-    }
+        super::backfill::step(&pool, secrets.as_ref(), &config).await
+    })
+    .await;
 }
 
 /// Claims one due execution and carries it one attempt further; `false` when none was due.

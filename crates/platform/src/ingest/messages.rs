@@ -232,7 +232,27 @@ pub(crate) async fn take(
     .map_err(constraint_error)?;
     changed.push(Entity::Ticket, &ticket_id);
     changed.push(Entity::Message, &message_id);
+    let files_taken = files.len();
     crate::attachments::insert(&mut tx, t, &message_id, files, &mut changed).await?;
+    if created {
+        crate::hooks::emit(
+            &mut tx,
+            t,
+            "ticket.created",
+            serde_json::json!({"ticket_id": ticket_id, "customer_id": customer_id,
+                               "subject": m.subject.trim(), "channel": m.channel.as_str()}),
+        )
+        .await?;
+    }
+    crate::hooks::emit(
+        &mut tx,
+        t,
+        "message.received",
+        serde_json::json!({"ticket_id": ticket_id, "message_id": message_id,
+                           "customer_id": customer_id, "channel": m.channel.as_str(),
+                           "attachments": files_taken}),
+    )
+    .await?;
     changed.record(&mut tx, t).await?;
     tx.commit().await.map_err(constraint_error)?;
     Ok(Ingested {

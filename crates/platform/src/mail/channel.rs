@@ -72,7 +72,8 @@ fn binding(tenant_id: &str, host: &str, port: i32) -> String {
     secrets::binding("smtp_password", tenant_id, &format!("{host}:{port}"))
 }
 
-fn is_loopback(host: &str) -> bool {
+/// Whether `host` is this machine (a name or an address).
+pub(crate) fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .trim_start_matches('[')

@@ -256,6 +256,13 @@ async fn bounced(state: &AppState, t: &str, original: Option<&str>, reason: &str
     };
     let mut changed = Changed::default();
     changed.push(Entity::Message, &message_id);
+    crate::hooks::emit(
+        &mut tx,
+        t,
+        "reply.failed",
+        json!({"ticket_id": ticket_id, "message_id": message_id, "detail": format!("bounced: {reason}")}),
+    )
+    .await?;
     let reopened = sqlx::query(
         "UPDATE tickets SET status = 'open', version = version + 1, updated_at = now()
          WHERE tenant_id = $1 AND id = $2 AND status <> 'open'",

@@ -26,7 +26,6 @@ use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::ClientId;
-use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -98,43 +97,13 @@ pub async fn run(
     pool: PgPool,
     secrets: Option<SecretsKey>,
     config: MailConfig,
-    mut shutdown: watch::Receiver<bool>,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    shutdown: watch::Receiver<bool>,
 ) {
-    let mut listener = match PgListener::connect_with(&pool).await {
-        Ok(mut l) => l.listen(CHANNEL).await.ok().map(|()| l),
-        Err(_) => None,
-    };
-    if listener.is_none() {
-        tracing::warn!("the mail sender cannot LISTEN; it polls");
-    }
-    loop {
-        loop {
-            match step(&pool, secrets.as_ref(), &config).await {
-                Ok(true) if !*shutdown.borrow() => {}
-                Ok(true) => return,
-                Ok(false) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the mail sender could not finish a step");
-                    break;
-                }
-            }
-        }
-        let poked = async {
-            match listener.as_mut() {
-                Some(l) => {
-                    if l.recv().await.is_err() {
-                        tokio::time::sleep(config.poll).await;
-                    }
-                }
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = shutdown.changed() => return,
-            _ = poked => {}
-            _ = tokio::time::sleep(config.poll) => {}
-        }
-    }
+    crate::worker::run(wake, config.poll, "mail sender", shutdown, || {
+        step(&pool, secrets.as_ref(), &config)
+    })
+    .await;
 }
 
 /// A claimed reply.
@@ -536,6 +505,15 @@ async fn settle(pool: &PgPool, config: &MailConfig, job: &Job, outcome: Outcome)
     .await?;
     let mut changed = Changed::default();
     changed.push(Entity::Message, &job.message_id);
+    if delivery != "queued" {
+        crate::hooks::emit(
+            &mut tx,
+            &job.tenant_id,
+            if delivery == "sent" { "reply.sent" } else { "reply.failed" },
+            serde_json::json!({"ticket_id": ticket, "message_id": job.message_id, "detail": detail}),
+        )
+        .await?;
+    }
     if delivery == "failed" {
         // Back in the agent's inbox: the customer did not get the answer.
         let reopened = sqlx::query(

@@ -64,6 +64,16 @@ pub(super) async fn raise_escalation(
             format!("escalation {} already exists", p.escalation_id),
         ));
     };
+    crate::hooks::emit(
+        tx,
+        t,
+        "escalation.raised",
+        json!({"escalation_id": p.escalation_id, "ticket_id": p.ticket_id, "reason": p.reason.trim(),
+               "proposed_action": p.proposed_action, "invoice_id": p.invoice_id,
+               "amount": p.amount.map(|a| json!({"amount": a.amount_string(), "currency": a.currency().to_string()})),
+               "raised_by": caller.agent_name}),
+    )
+    .await?;
     let mut changed = Changed::default();
     changed.push(Entity::Escalation, &p.escalation_id);
     Ok((
@@ -161,6 +171,14 @@ pub(super) async fn decide_escalation(
         if execution.as_deref() == Some("queued") {
             crate::billing::executor::poke(tx, t).await?;
         }
+        crate::hooks::emit(
+            tx,
+            t,
+            "escalation.decided",
+            json!({"escalation_id": p.escalation_id, "status": status,
+                   "decided_by": caller.agent_name, "note": p.note.trim(), "execution": execution}),
+        )
+        .await?;
         let mut changed = Changed::default();
         changed.push(Entity::Escalation, &p.escalation_id);
         return Ok((

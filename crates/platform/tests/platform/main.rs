@@ -12,6 +12,7 @@ mod email;
 mod email_in;
 mod events;
 mod feed;
+mod hooks;
 mod import;
 mod ingest;
 mod isolation;

@@ -92,6 +92,13 @@ async fn serve(pool: PgPool) -> TestApp {
             retry_after: Duration::from_millis(200),
             max_attempts: 6,
         },
+        hooks: countersign_platform::hooks::HooksConfig {
+            timeout: Duration::from_secs(2),
+            lease: Duration::from_secs(4),
+            poll: Duration::from_millis(100),
+            retry_after: Duration::from_millis(100),
+            give_up_after: Duration::from_secs(3),
+        },
     };
     let platform = Platform::start(pool.clone(), options)
         .await

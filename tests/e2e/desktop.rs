@@ -5,6 +5,7 @@
 //!
 //! Every test has its own X display and its own driver ports, so they may run in parallel.
 
+mod delivery;
 mod fixtures;
 mod keys;
 mod languages;

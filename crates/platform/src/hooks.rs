@@ -268,7 +268,8 @@ async fn list_of(pool: &PgPool, tenant_id: &str, endpoint: &str) -> Result<()> {
 pub async fn replay(pool: &PgPool, tenant_id: &str, endpoint: &str, id: &str) -> Result<Delivery> {
     let mut tx = pool.begin().await?;
     let d: Delivery = sqlx::query_as(
-        "UPDATE webhook_sends SET state = 'queued', due_at = now(), window_from = now(), lease = NULL
+        "UPDATE webhook_sends SET state = 'queued', due_at = now(), window_from = now(), lease = NULL,
+                attempts = 0
          WHERE tenant_id = $1 AND endpoint_id = $2 AND id = $3
          RETURNING id, event_type, state, attempts, last_status, last_error, created_at, delivered_at",
     )
@@ -413,15 +414,11 @@ async fn attempt(
         .await;
     match sent {
         Ok(r) if r.status().is_success() => (Some(r.status().as_u16()), None),
-        Ok(r) => {
+        Ok(mut r) => {
             let status = r.status().as_u16();
-            let text: String = r
-                .text()
-                .await
-                .unwrap_or_default()
-                .chars()
-                .take(300)
-                .collect();
+            // The first bytes of what it said, never the whole of a large body.
+            let first = r.chunk().await.ok().flatten().unwrap_or_default();
+            let text = String::from_utf8_lossy(&first[..first.len().min(300)]).into_owned();
             (Some(status), Some(format!("HTTP {status}: {text}")))
         }
         Err(e) => (None, Some(format!("no answer: {e}"))),

@@ -223,12 +223,13 @@ async fn fetch(
     }
     let mut whole = Vec::with_capacity(items.len());
     for listed in items {
-        let id = listed["id"].as_str().unwrap_or_default();
-        match flexprice.subscription(id).await {
+        let id = listed["id"].as_str().unwrap_or_default().to_owned();
+        match flexprice.subscription(&id).await {
             Answer::Done(s) => whole.push(s),
-            Answer::Refused(m) | Answer::Unknown(m) => {
-                return Err(format!("subscription {id}: {m}"));
-            }
+            // Listed, but FlexPrice will not show it (gone meanwhile): kept as listed, without
+            // prices, which the mapping then skips and says.
+            Answer::Refused(_) => whole.push(listed),
+            Answer::Unknown(m) => return Err(format!("subscription {id}: {m}")),
         }
     }
     Ok(whole)

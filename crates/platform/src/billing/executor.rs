@@ -452,8 +452,13 @@ mod tests {
         );
         // A tax larger than the first line spills onto the next.
         assert_eq!(
-            lay_over_lines(300, &[("a", 100), ("b", 100)], 100),
-            Some(vec![("a", 100, false), ("b", 100, false), ("a", 100, true)])
+            lay_over_lines(350, &[("a", 100), ("b", 100)], 150),
+            Some(vec![
+                ("a", 100, false),
+                ("b", 100, false),
+                ("a", 100, true),
+                ("b", 50, true)
+            ])
         );
         assert_eq!(
             lay_over_lines(350, &[("a", 100), ("b", 200)], 50),

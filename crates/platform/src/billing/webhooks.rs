@@ -69,7 +69,15 @@ pub async fn post_flexprice(
     let whole;
     let object = match (family, object) {
         (Some(Family::Subscription), Some(o)) if o.is_object() => {
-            whole = read_back_subscription(&state, &tenant_id, o).await?;
+            match read_back_subscription(&state, &tenant_id, o).await? {
+                Ok(w) => whole = w,
+                Err(objects::Unkept(why)) => {
+                    tracing::info!(tenant = %tenant_id, event_type, why, "a FlexPrice webhook was not kept");
+                    return Ok(Json(
+                        json!({"status": "ignored", "event_type": event_type, "why": why}),
+                    ));
+                }
+            }
             Some(&whole)
         }
         _ => object,
@@ -122,7 +130,11 @@ pub async fn post_flexprice(
 }
 
 /// The subscription `o` names, as FlexPrice's `GET /subscriptions/{id}` answers it.
-async fn read_back_subscription(state: &AppState, tenant_id: &str, o: &Value) -> Result<Value> {
+async fn read_back_subscription(
+    state: &AppState,
+    tenant_id: &str,
+    o: &Value,
+) -> Result<std::result::Result<Value, objects::Unkept>> {
     let id = o["id"]
         .as_str()
         .ok_or_else(|| Error::invalid("the subscription webhook names no subscription id"))?;
@@ -144,8 +156,12 @@ async fn read_back_subscription(state: &AppState, tenant_id: &str, o: &Value) ->
     .map_err(unavailable)?;
     drop(conn);
     match flexprice.subscription(id).await {
-        Answer::Done(whole) => Ok(whole),
-        Answer::Refused(m) | Answer::Unknown(m) => Err(unavailable(m)),
+        Answer::Done(whole) => Ok(Ok(whole)),
+        // FlexPrice answered and will not show it (gone, say): acknowledged, not retried.
+        Answer::Refused(m) => Ok(Err(objects::Unkept(format!(
+            "subscription {id}: FlexPrice does not show it: {m}"
+        )))),
+        Answer::Unknown(m) => Err(unavailable(m)),
     }
 }
 

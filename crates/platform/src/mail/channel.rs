@@ -21,7 +21,7 @@ use sqlx::{PgConnection, PgPool};
 pub const SECURITY: [&str; 3] = ["tls", "starttls", "none"];
 
 /// `PUT` body.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelInput {
     pub smtp_host: String,
@@ -41,6 +41,18 @@ pub struct ChannelInput {
     /// The address customers write to (its mail reaches `POST /v1/ingest/email`).
     #[serde(default)]
     pub inbound_address: Option<String>,
+}
+
+impl std::fmt::Debug for ChannelInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelInput")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_username", &self.smtp_username)
+            .field("from_address", &self.from_address)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The channel as the API shows it: everything but the password.
@@ -100,7 +112,12 @@ pub async fn put(
     tenant_id: &str,
     input: &ChannelInput,
 ) -> Result<ChannelInfo> {
-    let host = input.smtp_host.trim();
+    // An IPv6 address is kept bare, as the connection takes it.
+    let host = input
+        .smtp_host
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
     if host.is_empty()
         || host.len() > 253
         || host
@@ -251,12 +268,14 @@ impl std::fmt::Debug for Smtp {
     }
 }
 
-/// The tenant's channel with its password opened; `Err` says why it cannot be used.
+/// The tenant's channel with its password opened; `Err` says why it cannot be used, and
+/// whether for good (`true`: the channel is gone or its password does not open) or for now
+/// (the database, or this instance started without the secrets key).
 pub async fn smtp(
     tx: &mut PgConnection,
     secrets: Option<&SecretsKey>,
     tenant_id: &str,
-) -> std::result::Result<Smtp, String> {
+) -> std::result::Result<Smtp, (bool, String)> {
     type Row = (
         String,
         i32,
@@ -274,24 +293,32 @@ pub async fn smtp(
     .bind(tenant_id)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(|e| format!("cannot read the email channel: {e}"))?;
-    let (host, port, security, username, sealed, from_address, from_name) =
-        row.ok_or("the tenant's email channel was removed before the reply was sent")?;
+    .map_err(|e| (false, format!("cannot read the email channel: {e}")))?;
+    let (host, port, security, username, sealed, from_address, from_name) = row.ok_or((
+        true,
+        "the tenant's email channel was removed before the reply was sent".to_owned(),
+    ))?;
     let credentials = match (username, sealed) {
         (Some(user), Some(sealed)) => {
-            let password = secrets
-                .ok_or_else(|| {
+            let secrets = secrets.ok_or_else(|| {
+                (
+                    false,
                     format!(
-                        "the platform has no secrets key ({}) to open the SMTP password with",
+                        "this platform instance has no secrets key ({}) to open the SMTP password with",
                         secrets::ENV
-                    )
-                })?
+                    ),
+                )
+            })?;
+            let password = secrets
                 .open(&binding(tenant_id, &host, port), &sealed)
                 .ok_or_else(|| {
-                    format!(
-                        "the SMTP password does not open with this platform's secrets key ({}): \
-                         set the email channel again",
-                        secrets::ENV
+                    (
+                        true,
+                        format!(
+                            "the SMTP password does not open with this platform's secrets key ({}): \
+                             set the email channel again",
+                            secrets::ENV
+                        ),
                     )
                 })?;
             Some((user, password))
@@ -300,7 +327,8 @@ pub async fn smtp(
     };
     Ok(Smtp {
         host,
-        port: u16::try_from(port).map_err(|_| format!("smtp_port {port} is out of range"))?,
+        port: u16::try_from(port)
+            .map_err(|_| (true, format!("smtp_port {port} is out of range")))?,
         security,
         credentials,
         from_address,

@@ -33,10 +33,13 @@ use serde_json::{Value, json};
 /// What a message that came in is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    /// A delivery report: the Message-ID of the mail it reports on (when it says), and why.
+    /// A delivery report: the Message-ID of the mail it reports on (when it says), why, and
+    /// whether it says the mail failed (`Action: failed` or a 5.x.x status) rather than being
+    /// delayed or delivered.
     Bounce {
         original: Option<String>,
         reason: String,
+        failed: bool,
     },
     /// An automatic reply; the header that says so.
     AutoReply(String),
@@ -79,7 +82,7 @@ pub fn kind(m: &Message<'_>) -> Kind {
         .and_then(|a| a.address())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let daemon = from.starts_with("mailer-daemon@") || from.starts_with("postmaster@");
+    let daemon = from.starts_with("mailer-daemon@");
     if report || daemon {
         return bounce(m);
     }
@@ -120,6 +123,7 @@ pub fn kind(m: &Message<'_>) -> Kind {
 fn bounce(m: &Message<'_>) -> Kind {
     let mut original = None;
     let mut reason = None;
+    let mut failed = None;
     for part in &m.parts {
         if let PartType::Message(inner) = &part.body {
             original = original.or_else(|| inner.message_id().map(bracketed));
@@ -137,14 +141,24 @@ fn bounce(m: &Message<'_>) -> Kind {
                 // "smtp; 550 5.1.1 User unknown"
                 let v = v.trim();
                 reason = Some(v.split_once(';').map_or(v, |(_, d)| d).trim().to_owned());
-            } else if k.eq_ignore_ascii_case("Status") && reason.is_none() {
-                reason = Some(format!("status {}", v.trim()));
+            } else if k.eq_ignore_ascii_case("Status") {
+                let status = v.trim();
+                failed = Some(failed.unwrap_or(false) || status.starts_with('5'));
+                if reason.is_none() {
+                    reason = Some(format!("status {status}"));
+                }
+            } else if k.eq_ignore_ascii_case("Action") {
+                let action = v.trim().to_ascii_lowercase();
+                failed = Some(failed.unwrap_or(false) || action == "failed");
             }
         }
     }
     Kind::Bounce {
         original,
         reason: reason.unwrap_or_else(|| "the recipient's mail server returned it".into()),
+        // A report that says nothing of its action (a plain daemon message) is taken as what
+        // such messages are: a return.
+        failed: failed.unwrap_or(true),
     }
 }
 
@@ -225,7 +239,15 @@ pub async fn post_email(
                 json!({"status": "dropped", "why": format!("an automatic reply ({why})")}),
             ))
         }
-        Kind::Bounce { original, reason } => Ok(Json(
+        Kind::Bounce {
+            failed: false,
+            reason,
+            ..
+        } => Ok(Json(json!({"status": "dropped",
+            "why": format!("a delivery report that is no failure ({reason})")}))),
+        Kind::Bounce {
+            original, reason, ..
+        } => Ok(Json(
             bounced(&state, t, original.as_deref(), &reason).await?,
         )),
         Kind::Mail => Ok(Json(mail(&state, t, &m).await?)),
@@ -294,7 +316,7 @@ async fn mail(state: &AppState, t: &str, m: &Message<'_>) -> Result<Value> {
         .ok_or_else(|| Error::invalid("the message's From has no address"))?
         .trim()
         .to_owned();
-    let rfc_id = m.message_id().map(bracketed);
+    let rfc_id = m.message_id().map(bracketed).filter(|id| id.len() <= 250);
     if let Some(id) = &rfc_id {
         let seen: Option<(String, String)> = sqlx::query_as(
             "SELECT id, ticket_id FROM messages
@@ -366,8 +388,37 @@ async fn mail(state: &AppState, t: &str, m: &Message<'_>) -> Result<Value> {
         language: None,
         attachments,
     };
-    let files = check(&inbound)?;
-    let taken = take(&state.pool, t, &inbound, files, rfc_id.as_deref()).await?;
+    // A concurrent request with the same mail (an MTA retrying while the first is still
+    // being taken) clashes on the unique index of a customer's Message-ID, or on the customer
+    // both would create: once the other has committed, it is a duplicate, or taken again.
+    let mut tries = 0;
+    let taken = loop {
+        let files = check(&inbound)?;
+        match take(&state.pool, t, &inbound, files, rfc_id.as_deref()).await {
+            Ok(taken) => break taken,
+            Err(Error::Refused {
+                code: countersign_model::ErrorCode::Conflict,
+                ..
+            }) if tries == 0 => {
+                tries += 1;
+                if let Some(id) = &rfc_id {
+                    let seen: Option<(String, String)> = sqlx::query_as(
+                        "SELECT id, ticket_id FROM messages
+                         WHERE tenant_id = $1 AND rfc_message_id = $2 AND author_kind = 'customer'",
+                    )
+                    .bind(t)
+                    .bind(id)
+                    .fetch_optional(&state.pool)
+                    .await?;
+                    if let Some((message_id, ticket_id)) = seen {
+                        return Ok(json!({"status": "duplicate", "message_id": message_id,
+                                         "ticket_id": ticket_id}));
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    };
     Ok(
         json!({"status": "taken", "ticket_id": taken.ticket_id, "message_id": taken.message_id,
               "created_ticket": taken.created_ticket}),
@@ -383,16 +434,28 @@ async fn thread(
     subject: &str,
     email: &str,
 ) -> Result<Option<String>> {
+    // What it answers, then the thread's last references (at most 50 looked up, each of a
+    // sane length).
     let mut refs = ids(m.in_reply_to());
-    refs.extend(ids(m.references()));
+    let mut references = ids(m.references());
+    references.reverse();
+    refs.extend(references);
+    refs.retain(|r| r.len() <= 250);
+    refs.dedup();
+    refs.truncate(50);
     if !refs.is_empty() {
+        // Only onto a ticket of the same customer: a known Message-ID in a mail from someone
+        // else (copied, forwarded, or forged) opens their own ticket.
         let hit: Option<String> = sqlx::query_scalar(
-            "SELECT ticket_id FROM messages
-             WHERE tenant_id = $1 AND rfc_message_id = ANY($2)
-             ORDER BY created_at DESC LIMIT 1",
+            "SELECT m.ticket_id FROM messages m
+             JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+             JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+             WHERE m.tenant_id = $1 AND m.rfc_message_id = ANY($2) AND lower(c.email) = lower($3)
+             ORDER BY m.created_at DESC LIMIT 1",
         )
         .bind(t)
         .bind(&refs)
+        .bind(email)
         .fetch_optional(&state.pool)
         .await?;
         if hit.is_some() {

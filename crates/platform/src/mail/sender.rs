@@ -184,7 +184,8 @@ async fn reply(
     conn: &mut PgConnection,
     job: &Job,
     smtp: &Smtp,
-) -> std::result::Result<Reply, String> {
+) -> std::result::Result<Reply, Outcome> {
+    let db = |e: sqlx::Error| Outcome::Temporary(format!("the platform's database: {e}"));
     type Row = (
         String,
         String,
@@ -204,9 +205,9 @@ async fn reply(
     .bind(&job.message_id)
     .fetch_optional(&mut *conn)
     .await
-    .map_err(|e| format!("the platform's database: {e}"))?;
+    .map_err(db)?;
     let (ticket_id, ticket_subject, body, customer_name, customer_email, created_at) =
-        row.ok_or("the reply is no longer on the platform")?;
+        row.ok_or_else(|| Outcome::Permanent("the reply is no longer on the platform".into()))?;
     // The thread so far: every message of the ticket that travelled by email before this one.
     let thread: Vec<(String, String)> = sqlx::query_as(
         "SELECT author_kind, rfc_message_id FROM messages
@@ -220,12 +221,20 @@ async fn reply(
     .bind(created_at)
     .fetch_all(&mut *conn)
     .await
-    .map_err(|e| format!("the platform's database: {e}"))?;
+    .map_err(db)?;
     let in_reply_to = thread
         .iter()
         .rev()
         .find(|(kind, _)| kind == "customer")
         .map(|(_, id)| id.clone());
+    // The thread's first message and its last ten, as mail clients keep References short.
+    let ids: Vec<String> = thread.into_iter().map(|(_, id)| id).collect();
+    let thread = match ids.len() {
+        0..=11 => ids,
+        n => std::iter::once(ids[0].clone())
+            .chain(ids[n - 10..].iter().cloned())
+            .collect(),
+    };
     Ok(Reply {
         message_id: job.message_id.clone(),
         ticket_id,
@@ -235,7 +244,7 @@ async fn reply(
         customer_email,
         from_address: smtp.from_address.clone(),
         from_name: smtp.from_name.clone(),
-        thread: thread.into_iter().map(|(_, id)| id).collect(),
+        thread,
         in_reply_to,
         created_at,
     })
@@ -247,6 +256,7 @@ async fn attempt(
     config: &MailConfig,
     job: &Job,
 ) -> Outcome {
+    let started = std::time::Instant::now();
     let prepared = async {
         let mut conn = pool
             .acquire()
@@ -254,10 +264,14 @@ async fn attempt(
             .map_err(|e| Outcome::Temporary(format!("the platform's database: {e}")))?;
         let smtp = channel::smtp(&mut conn, secrets, &job.tenant_id)
             .await
-            .map_err(Outcome::Permanent)?;
-        let reply = reply(&mut conn, job, &smtp)
-            .await
-            .map_err(Outcome::Permanent)?;
+            .map_err(|(permanent, m)| {
+                if permanent {
+                    Outcome::Permanent(m)
+                } else {
+                    Outcome::Temporary(m)
+                }
+            })?;
+        let reply = reply(&mut conn, job, &smtp).await?;
         let message = compose::message(&reply).map_err(Outcome::Permanent)?;
         Ok::<_, Outcome>((smtp, reply, message))
     }
@@ -278,7 +292,7 @@ async fn attempt(
     {
         return Outcome::Temporary(format!("the platform's database: {e}"));
     }
-    session(pool, config, job, &smtp, message).await
+    session(pool, config, job, &smtp, message, started).await
 }
 
 /// `e` in the server's words when it answered, else what went wrong on the way.
@@ -313,9 +327,11 @@ async fn session(
     job: &Job,
     smtp: &Smtp,
     message: lettre::Message,
+    started: std::time::Instant,
 ) -> Outcome {
     let raw = message.formatted();
-    let cut_off = config.lease.mul_f64(0.5);
+    // Half the lease from the claim, whatever preparing took.
+    let cut_off = config.lease.mul_f64(0.5).saturating_sub(started.elapsed());
     let mut conn = match tokio::time::timeout(cut_off, open(config, smtp, &message)).await {
         Ok(Ok(c)) => c,
         Ok(Err(o)) => return o,
@@ -326,14 +342,17 @@ async fn session(
             ));
         }
     };
-    // The point of no return: from here this reply is never sent again.
+    // The point of no return: from here this reply is never sent again. Only while this
+    // attempt still holds its lease, which is then set to cover the answer and the settling.
     let marked = sqlx::query(
-        "UPDATE email_outbox SET state = 'committing'
-         WHERE tenant_id = $1 AND message_id = $2 AND state = 'queued' AND attempts = $3",
+        "UPDATE email_outbox SET state = 'committing', lease = now() + make_interval(secs => $4)
+         WHERE tenant_id = $1 AND message_id = $2 AND state = 'queued' AND attempts = $3
+           AND lease > now()",
     )
     .bind(&job.tenant_id)
     .bind(&job.message_id)
     .bind(job.attempts)
+    .bind((config.timeout * 3).as_secs_f64())
     .execute(pool)
     .await;
     match marked {
@@ -369,7 +388,11 @@ async fn session(
             config.timeout
         )),
     };
-    let _ = tokio::time::timeout(config.timeout, conn.quit()).await;
+    // Said goodbye off the path: the outcome is settled without waiting for it.
+    let timeout = config.timeout;
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(timeout, conn.quit()).await;
+    });
     outcome
 }
 
@@ -491,18 +514,24 @@ async fn settle(pool: &PgPool, config: &MailConfig, job: &Job, outcome: Outcome)
     if updated == 0 {
         return Ok(());
     }
-    let ticket: String = sqlx::query_scalar(
+    // A bounce that came in meanwhile is the last word on the message: it stays failed.
+    let ticket: Option<String> = sqlx::query_scalar(
         "UPDATE messages SET delivery = $3, delivery_detail = $4,
                 delivered_at = CASE WHEN $3 = 'queued' THEN delivered_at ELSE now() END,
                 version = version + 1
-         WHERE tenant_id = $1 AND id = $2 RETURNING ticket_id",
+         WHERE tenant_id = $1 AND id = $2 AND delivery IS DISTINCT FROM 'failed'
+         RETURNING ticket_id",
     )
     .bind(&job.tenant_id)
     .bind(&job.message_id)
     .bind(delivery)
     .bind(&detail)
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some(ticket) = ticket else {
+        tx.commit().await?;
+        return Ok(());
+    };
     let mut changed = Changed::default();
     changed.push(Entity::Message, &job.message_id);
     if delivery != "queued" {

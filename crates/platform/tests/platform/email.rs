@@ -352,8 +352,10 @@ async fn a_reply_handed_over_without_an_answer_is_never_sent_again() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // Meanwhile the customer's server returned it (a bounce came in): that stands.
     sqlx::query(
-        "UPDATE messages SET delivery = 'queued' WHERE tenant_id = $1 AND id = 'msg_orphan'",
+        "UPDATE messages SET delivery = 'failed', delivery_detail = 'bounced: 550 5.1.1 User unknown'
+         WHERE tenant_id = $1 AND id = 'msg_orphan'",
     )
     .bind(&t.id)
     .execute(&app.pool)
@@ -387,6 +389,9 @@ async fn a_reply_handed_over_without_an_answer_is_never_sent_again() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert!(detail.contains("platform stopped"), "{detail}");
+    assert!(
+        detail.starts_with("bounced: 550"),
+        "a late settle does not overwrite the bounce: {detail}"
+    );
     assert_eq!(smtp.received().len(), sent_before, "not sent again");
 }

@@ -177,6 +177,17 @@ async fn a_bounce_fails_our_reply_and_an_out_of_office_is_dropped_neither_opens_
     let before = tickets(&app, &t).await;
     let fill = |raw: &str| raw.replace("{{TICKET}}", &ticket);
 
+    // A delay notice is no failure: the reply stays as it is.
+    let delay = taken(&app, &t, &fill(include_str!("mail/delay.eml"))).await;
+    assert_eq!(delay["status"], "dropped", "{delay}");
+    let still: String =
+        sqlx::query_scalar("SELECT delivery FROM messages WHERE tenant_id = $1 AND id = 'msg_r1'")
+            .bind(&t.id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(still, "sent");
+
     let ooo = taken(&app, &t, &fill(include_str!("mail/out_of_office.eml"))).await;
     assert_eq!(ooo["status"], "dropped", "{ooo}");
     assert!(
@@ -237,4 +248,50 @@ async fn mail_needs_its_content_type_an_ingest_token_and_a_message() {
     // A message with no From at all.
     let r = post_email(&app, &t.ingest, "Subject: hi\r\n\r\nbody\r\n").await;
     assert_eq!(r.status, 400, "{}", r.body);
+}
+
+/// Found by review: a known Message-ID in someone else's mail (copied, forwarded or forged)
+/// put their mail on the first customer's ticket. It opens the sender's own ticket.
+#[tokio::test]
+async fn a_known_message_id_from_another_sender_does_not_join_the_ticket() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let first = taken(&app, &t, include_str!("mail/first.eml")).await;
+    let ticket = first["ticket_id"].as_str().unwrap().to_owned();
+    let forged = include_str!("mail/gmail_reply.eml")
+        .replace("{{TICKET}}", "tkt_unknown")
+        .replace(
+            "Anna Schmidt <anna@example.com>",
+            "Mallory <mallory@example.net>",
+        )
+        .replace("CAF=anna-reply-2", "mallory-1");
+    let r = taken(&app, &t, &forged).await;
+    assert_eq!(r["created_ticket"], true, "{r}");
+    assert_ne!(r["ticket_id"], ticket.as_str());
+}
+
+/// Found by review: an MTA that retries while the first delivery is still being taken sent
+/// the same Message-ID twice at once; both passed the check. The unique index takes one.
+#[tokio::test]
+async fn the_same_mail_delivered_twice_at_once_is_taken_once() {
+    let app = spawn_app().await;
+    let t = app.tenant("acme").await;
+    let raw = include_str!("mail/first.eml");
+    let (a, b) = tokio::join!(
+        post_email(&app, &t.ingest, raw),
+        post_email(&app, &t.ingest, raw)
+    );
+    assert_eq!((a.status, b.status), (200, 200), "{} {}", a.body, b.body);
+    let mut statuses = vec![
+        a.body["status"].as_str().unwrap().to_owned(),
+        b.body["status"].as_str().unwrap().to_owned(),
+    ];
+    statuses.sort();
+    assert_eq!(statuses, vec!["duplicate", "taken"]);
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM messages WHERE tenant_id = $1")
+        .bind(&t.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
 }

@@ -57,6 +57,13 @@ async fn a_reply_s_delivery_shows_under_it_in_the_thread() -> Result<()> {
         !shown.contains("delivered") && !shown.contains("Delivered"),
         "a customer's message has no delivery line: {shown}"
     );
+    // The line under the reply in view, for the picture.
+    w.client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'end'});",
+            vec![serde_json::json!(format!("#msg-{reply} .msg-delivery"))],
+        )
+        .await?;
     w.screenshot("desktop-reply-delivery").await?;
     w.close().await?;
     Ok(())

@@ -81,11 +81,7 @@ pub async fn emit(tx: &mut PgConnection, tenant_id: &str, event: &str, data: Val
     .await?
     .rows_affected();
     if queued > 0 {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(tenant_id)
-            .execute(&mut *tx)
-            .await?;
+        crate::worker::poke(tx, CHANNEL, tenant_id).await?;
     }
     Ok(())
 }
@@ -279,11 +275,7 @@ pub async fn replay(pool: &PgPool, tenant_id: &str, endpoint: &str, id: &str) ->
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| Error::not_found("webhook delivery", id))?;
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(tenant_id)
-        .execute(&mut *tx)
-        .await?;
+    crate::worker::poke(&mut tx, CHANNEL, tenant_id).await?;
     tx.commit().await?;
     Ok(d)
 }

@@ -63,6 +63,16 @@ pub async fn listen(
     wakes
 }
 
+/// Wakes queue `channel` on every instance when `tx` commits: it has work for tenant `tenant_id`.
+pub async fn poke(tx: &mut sqlx::PgConnection, channel: &str, tenant_id: &str) -> Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(tenant_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// Runs `step` (`true`: it did something, look again) until `shutdown` turns true. `what`
 /// names the queue in logs.
 pub async fn run<F, Fut>(

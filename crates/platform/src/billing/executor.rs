@@ -31,12 +31,7 @@ pub const CHANNEL: &str = "countersign_execute";
 
 /// Wakes every instance's executor when `tx` commits: it has an execution queued.
 pub async fn poke(tx: &mut sqlx::PgConnection, tenant_id: &str) -> Result<()> {
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(tenant_id)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
+    crate::worker::poke(tx, CHANNEL, tenant_id).await
 }
 
 /// The executor's timings.

@@ -317,20 +317,10 @@ async fn mail(state: &AppState, t: &str, m: &Message<'_>) -> Result<Value> {
         .trim()
         .to_owned();
     let rfc_id = m.message_id().map(bracketed).filter(|id| id.len() <= 250);
-    if let Some(id) = &rfc_id {
-        let seen: Option<(String, String)> = sqlx::query_as(
-            "SELECT id, ticket_id FROM messages
-             WHERE tenant_id = $1 AND rfc_message_id = $2 AND author_kind = 'customer'",
-        )
-        .bind(t)
-        .bind(id)
-        .fetch_optional(&state.pool)
-        .await?;
-        if let Some((message_id, ticket_id)) = seen {
-            return Ok(
-                json!({"status": "duplicate", "message_id": message_id, "ticket_id": ticket_id}),
-            );
-        }
+    if let Some(id) = &rfc_id
+        && let Some(answer) = taken_before(&state.pool, t, id).await?
+    {
+        return Ok(answer);
     }
     let subject = m
         .subject()
@@ -401,19 +391,10 @@ async fn mail(state: &AppState, t: &str, m: &Message<'_>) -> Result<Value> {
                 ..
             }) if tries == 0 => {
                 tries += 1;
-                if let Some(id) = &rfc_id {
-                    let seen: Option<(String, String)> = sqlx::query_as(
-                        "SELECT id, ticket_id FROM messages
-                         WHERE tenant_id = $1 AND rfc_message_id = $2 AND author_kind = 'customer'",
-                    )
-                    .bind(t)
-                    .bind(id)
-                    .fetch_optional(&state.pool)
-                    .await?;
-                    if let Some((message_id, ticket_id)) = seen {
-                        return Ok(json!({"status": "duplicate", "message_id": message_id,
-                                         "ticket_id": ticket_id}));
-                    }
+                if let Some(id) = &rfc_id
+                    && let Some(answer) = taken_before(&state.pool, t, id).await?
+                {
+                    return Ok(answer);
                 }
             }
             Err(e) => return Err(e),
@@ -423,6 +404,21 @@ async fn mail(state: &AppState, t: &str, m: &Message<'_>) -> Result<Value> {
         json!({"status": "taken", "ticket_id": taken.ticket_id, "message_id": taken.message_id,
               "created_ticket": taken.created_ticket}),
     )
+}
+
+/// The `duplicate` answer when the customer's mail `rfc_id` was taken before.
+async fn taken_before(pool: &sqlx::PgPool, t: &str, rfc_id: &str) -> Result<Option<Value>> {
+    let seen: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, ticket_id FROM messages
+         WHERE tenant_id = $1 AND rfc_message_id = $2 AND author_kind = 'customer'",
+    )
+    .bind(t)
+    .bind(rfc_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(seen.map(|(message_id, ticket_id)| {
+        json!({"status": "duplicate", "message_id": message_id, "ticket_id": ticket_id})
+    }))
 }
 
 /// The ticket a mail continues: the one holding a message it answers, else the one its

@@ -74,11 +74,7 @@ pub async fn queue(
             .bind(message_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(tenant_id)
-            .execute(&mut *tx)
-            .await?;
+        crate::worker::poke(tx, CHANNEL, tenant_id).await?;
         "queued"
     } else {
         "unconnected"

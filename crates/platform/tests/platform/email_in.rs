@@ -38,6 +38,25 @@ async fn body_of(app: &TestApp, t: &Tenant, message: &str) -> String {
         .unwrap()
 }
 
+/// The agent answers on `ticket`, and the answer went out by email as `<msg_r1@acme.test>`.
+async fn replied(app: &TestApp, t: &Tenant, ticket: &str) {
+    let reply = app
+        .push(
+            &t.agent,
+            "dev-a",
+            json!([{"seq": 1, "id": "mut_r1", "kind": "send_reply",
+                "payload": {"ticket_id": ticket, "message_id": "msg_r1", "body": "We refunded it.", "approved_by": "Alex"},
+                "based_on": {format!("ticket:{ticket}"): 1}}]),
+        )
+        .await;
+    assert_eq!(reply[0]["status"], "applied", "{reply:?}");
+    sqlx::query("UPDATE messages SET rfc_message_id = '<msg_r1@acme.test>', delivery = 'sent' WHERE tenant_id = $1 AND id = 'msg_r1'")
+        .bind(&t.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
 async fn tickets(app: &TestApp, t: &Tenant) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM tickets WHERE tenant_id = $1")
         .bind(&t.id)
@@ -66,21 +85,7 @@ async fn real_world_mail_lands_on_the_right_ticket_clean() {
     let again = taken(&app, &t, include_str!("mail/first.eml")).await;
     assert_eq!(again["status"], "duplicate", "{again}");
     // Our reply went out under this Message-ID.
-    let reply = app
-        .push(
-            &t.agent,
-            "dev-a",
-            json!([{"seq": 1, "id": "mut_r1", "kind": "send_reply",
-                "payload": {"ticket_id": ticket, "message_id": "msg_r1", "body": "We refunded it.", "approved_by": "Alex"},
-                "based_on": {format!("ticket:{ticket}"): 1}}]),
-        )
-        .await;
-    assert_eq!(reply[0]["status"], "applied", "{reply:?}");
-    sqlx::query("UPDATE messages SET rfc_message_id = '<msg_r1@acme.test>', delivery = 'sent' WHERE tenant_id = $1 AND id = 'msg_r1'")
-        .bind(&t.id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    replied(&app, &t, &ticket).await;
     let fill = |raw: &str| raw.replace("{{TICKET}}", &ticket);
 
     // Gmail: In-Reply-To our reply; the quoted history below "On … wrote:" is cut.
@@ -153,21 +158,7 @@ async fn a_bounce_fails_our_reply_and_an_out_of_office_is_dropped_neither_opens_
     let t = app.tenant("acme").await;
     let first = taken(&app, &t, include_str!("mail/first.eml")).await;
     let ticket = first["ticket_id"].as_str().unwrap().to_owned();
-    let reply = app
-        .push(
-            &t.agent,
-            "dev-a",
-            json!([{"seq": 1, "id": "mut_r1", "kind": "send_reply",
-                "payload": {"ticket_id": ticket, "message_id": "msg_r1", "body": "We refunded it.", "approved_by": "Alex"},
-                "based_on": {format!("ticket:{ticket}"): 1}}]),
-        )
-        .await;
-    assert_eq!(reply[0]["status"], "applied", "{reply:?}");
-    sqlx::query("UPDATE messages SET rfc_message_id = '<msg_r1@acme.test>', delivery = 'sent' WHERE tenant_id = $1 AND id = 'msg_r1'")
-        .bind(&t.id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    replied(&app, &t, &ticket).await;
     sqlx::query("UPDATE tickets SET status = 'solved' WHERE tenant_id = $1 AND id = $2")
         .bind(&t.id)
         .bind(&ticket)
